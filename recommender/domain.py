@@ -1,0 +1,228 @@
+"""The engine's value objects: what a household is and what the answer is.
+
+All frozen dataclasses. Time series are pandas Series with a tz-aware UTC ``DatetimeIndex`` at a
+regular hourly step (the readers normalise every accepted input to that), so every capability can
+rely on one shape. Names carry units (``kwh``, ``kg_co2e``, ``price_per_kwh``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, time
+from typing import Any
+
+import pandas as pd
+
+# Vocabularies shared by the readers, the actions and the docs. Extending one is a one-line change.
+APPLIANCE_KINDS: tuple[str, ...] = (
+    "dishwasher",
+    "washing_machine",
+    "tumble_dryer",
+    "ev_charger",
+    "electric_heating",
+    "heat_pump",
+    "electric_water_heater",
+    "oven",
+    "kettle",
+)
+TRIP_MODES: tuple[str, ...] = (
+    "car_petrol",
+    "car_diesel",
+    "car_hybrid",
+    "car_electric",
+    "motorbike",
+    "taxi",
+    "bus",
+    "coach",
+    "rail",
+    "tram",
+    "underground",
+    "ebike",
+    "escooter",
+    "cycle",
+    "walk",
+    "flight_domestic",
+    "flight_short_haul",
+    "flight_long_haul",
+)
+TRIP_PURPOSES: tuple[str, ...] = (
+    "commute",
+    "school",
+    "shopping",
+    "leisure",
+    "business",
+    "visit",
+    "holiday",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class TouRate:
+    """One band of a time-of-use tariff, local wall-clock times, ``end`` exclusive (may wrap)."""
+
+    start: time
+    end: time
+    price_per_kwh: float
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """A flat tariff (``price_per_kwh``) or a time-of-use one (``rates``), in ``currency``."""
+
+    type: str  # "flat" | "tou"
+    currency: str
+    price_per_kwh: float | None = None
+    rates: tuple[TouRate, ...] = ()
+
+
+@dataclass(frozen=True)
+class Appliance:
+    kind: str
+    cycles_per_week: float
+    usual_start: time | None = None  # local wall-clock time; None = infer from the load profile
+
+
+@dataclass(frozen=True)
+class Trip:
+    start: pd.Timestamp  # tz-aware UTC
+    distance_km: float
+    mode: str
+    purpose: str
+    passengers: int = 1
+
+
+@dataclass(frozen=True)
+class Preferences:
+    quiet_hours: tuple[time, time] | None = None  # no appliance may run from [0] to [1] (may wrap)
+    max_extra_minutes_per_trip: float = 15.0
+    carbon_weight: float = 0.5  # 1 = only carbon, 0 = only money, for load shifting and ranking
+    ready_by: time | None = None  # shifted cycles must finish by this local time
+
+
+@dataclass(frozen=True, eq=False)
+class Household:
+    """One household, validated and normalised.
+
+    ``readings_kwh``: hourly kWh, tz-aware UTC index, regular, gaps left as NaN only where the
+    reader could not fill them safely. ``temperature_c``: hourly °C on the same kind of index, or
+    None. ``warnings``: safe fixes the reader applied, to be shown with the answer.
+    """
+
+    household_id: str
+    region: str
+    timezone: str
+    tariff: Tariff
+    readings_kwh: pd.Series
+    appliances: tuple[Appliance, ...] = ()
+    temperature_c: pd.Series | None = None
+    trips: tuple[Trip, ...] = ()
+    preferences: Preferences = field(default_factory=Preferences)
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Savings:
+    """Yearly savings of one action for one household against what it does today.
+
+    Every estimated figure carries its P10-P90 range. ``money_per_year`` is in ``currency``.
+    """
+
+    kwh_per_year: float
+    kg_co2e_per_year: float
+    money_per_year: float
+    currency: str
+    kwh_per_year_p10: float
+    kwh_per_year_p90: float
+    kg_co2e_per_year_p10: float
+    kg_co2e_per_year_p90: float
+    money_per_year_p10: float
+    money_per_year_p90: float
+    extra_minutes_per_year: float = 0.0
+
+
+@dataclass(frozen=True)
+class Action:
+    """One piece of advice. ``rank`` and ``likelihood`` are set by the ranker."""
+
+    id: str
+    kind: str  # "shift_appliance" | "home_efficiency" | "travel_mode" | "fewer_flights" | ...
+    title: str
+    savings: Savings
+    explanation: str
+    likelihood: float = 0.5
+    rank: int = 0
+    schedule: dict[str, str] | None = None
+    sources: tuple[str, ...] = ()  # the factors the figures rest on, each with source and year
+    conflicts_with: tuple[str, ...] = ()  # ids of actions whose savings overlap with this one
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    horizon: str  # ISO 8601 duration, e.g. "P7D"
+    interval: str  # "PT1H"
+    start: pd.Timestamp  # first hour forecast, tz-aware UTC
+    kwh: tuple[float, ...]
+    p10: tuple[float, ...]
+    p90: tuple[float, ...]
+    annual_kwh: float
+    annual_kwh_p10: float
+    annual_kwh_p90: float
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Energy and emissions of a piece of computation, each with its range and the method used."""
+
+    energy_kwh: float
+    kg_co2e: float
+    kg_co2e_low: float
+    kg_co2e_high: float
+    method: str
+    energy_kwh_low: float | None = None
+    energy_kwh_high: float | None = None
+    embodied_kg_co2e: float | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    version: str
+    training_footprint: Footprint | None
+    inference_footprint: Footprint | None = None
+    card: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    household_id: str
+    forecast: Forecast
+    actions: tuple[Action, ...]
+    model: ModelInfo
+    warnings: tuple[str, ...] = ()
+    generated_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The answer in the JSON shape of PRODUCT.md, shared by every surface."""
+        return to_jsonable(self)
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Turn dataclasses, timestamps and times into plain JSON-ready values."""
+    if hasattr(obj, "__dataclass_fields__"):
+        return {k: to_jsonable(v) for k, v in asdict(obj).items() if k != "card"}
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, pd.Timestamp | datetime):
+        return obj.isoformat()
+    if isinstance(obj, time):
+        return obj.strftime("%H:%M")
+    if isinstance(obj, float):
+        return round(obj, 6)
+    if hasattr(obj, "item"):  # numpy scalar
+        return to_jsonable(obj.item())
+    return obj

@@ -1,0 +1,43 @@
+"""Loaders for the packaged reference tables (each parsed once per process, then cached).
+
+Raw tables as published; cleaning that depends on use (e.g. the NESO gaps) is done by the user of
+the table (``recommender.grid``) and reported there.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from recommender.resources import data_path
+
+NESO_2023 = "carbon_intensity/neso_2023_national_intensity.csv"
+COUNTRY_INTENSITY = "grid/country_carbon_intensity.csv"
+CPU_POWER = "hardware/cpu_power.csv"
+
+
+@cache
+def neso_intensity_2023() -> pd.DataFrame:
+    """GB national carbon intensity, half-hourly 2023, NESO Carbon Intensity API (CC BY 4.0).
+
+    Columns ``from``/``to`` (tz-aware UTC), ``forecast`` and ``actual`` in gCO2/kWh, ``index``.
+    Not cleaned: 91 half-hours are absent, a few ``actual`` values are missing or zero.
+    """
+    frame = pd.read_csv(data_path(NESO_2023))
+    frame["from"] = pd.to_datetime(frame["from"], utc=True)
+    frame["to"] = pd.to_datetime(frame["to"], utc=True)
+    return frame
+
+
+@cache
+def country_intensity() -> pd.DataFrame:
+    """Annual grid intensity by country (gCO2e/kWh, column ``year``), Our World in Data via
+    CodeCarbon 3.3.2. Indexed by ISO 3166-1 alpha-3 code."""
+    return pd.read_csv(data_path(COUNTRY_INTENSITY)).set_index("iso3")
+
+
+@cache
+def cpu_power_table() -> pd.DataFrame:
+    """CPU thermal design power in watts by model name (CodeCarbon 3.3.2, MIT)."""
+    return pd.read_csv(data_path(CPU_POWER)).rename(columns={"Name": "name", "TDP": "tdp_w"})
