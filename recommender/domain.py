@@ -104,8 +104,9 @@ class Preferences:
 class Household:
     """One household, validated and normalised.
 
-    ``readings_kwh``: hourly kWh, tz-aware UTC index, regular, gaps left as NaN only where the
-    reader could not fill them safely. ``temperature_c``: hourly °C on the same kind of index, or
+    ``readings_kwh``: kWh per interval on a tz-aware UTC index at a regular step of
+    ``reading_interval_minutes`` (60 whenever the input allows hourly, 1440 for daily-only meters),
+    gaps left as NaN only where the reader could not fill them safely. ``temperature_c``: hourly °C on the same kind of index, or
     None. ``warnings``: safe fixes the reader applied, to be shown with the answer.
     """
 
@@ -119,6 +120,7 @@ class Household:
     trips: tuple[Trip, ...] = ()
     preferences: Preferences = field(default_factory=Preferences)
     warnings: tuple[str, ...] = ()
+    reading_interval_minutes: int = 60
 
 
 @dataclass(frozen=True)
