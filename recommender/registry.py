@@ -1,0 +1,155 @@
+"""models/ on disk: save and load trained models with a model card, safely.
+
+Each model is two files: ``<name>.joblib`` (the fitted estimator) and ``<name>.card.json`` (version,
+training-data hash, metrics, library versions, measured training time and footprint, and the
+SHA-256 of the model file). Loading checks the checksum before unpickling, because a joblib file
+runs code when loaded: only files this registry wrote (or that match their card) are opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from recommender.errors import ModelIntegrityError, ModelNotFound
+
+MODELS_ENV = "GREENREC_MODELS_DIR"
+CARD_SCHEMA = 1
+_LIBRARIES = ("greenrec", "scikit-learn", "numpy", "pandas", "joblib")
+
+
+def default_models_dir() -> Path:
+    """Where models live: ``$GREENREC_MODELS_DIR``, else ``models/`` of a source checkout, else
+    ``$XDG_DATA_HOME/greenrec/models`` (``~/.local/share``) for an installed package."""
+    if env := os.environ.get(MODELS_ENV):
+        return Path(env)
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "models").is_dir():
+        return checkout / "models"
+    data_home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return data_home / "greenrec" / "models"
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def hash_arrays(*parts: Any) -> str:
+    """SHA-256 over the bytes of the training inputs (arrays, series, frames or strings)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if hasattr(part, "to_numpy"):
+            part = part.to_numpy()
+        if hasattr(part, "tobytes"):
+            digest.update(part.tobytes())
+        else:
+            digest.update(str(part).encode())
+    return digest.hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """What a saved model is, how it was made and what it cost; written next to the model."""
+
+    name: str
+    version: str
+    trained_at: str
+    training_data: dict[str, Any]
+    metrics: dict[str, Any]
+    libraries: dict[str, str]
+    wall_seconds: float
+    cpu_seconds: float
+    training_footprint: dict[str, Any] | None
+    sha256: str = ""
+    schema: int = CARD_SCHEMA
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def save_model(
+    estimator: Any,
+    name: str,
+    models_dir: Path,
+    *,
+    training_data: dict[str, Any],
+    metrics: dict[str, Any],
+    wall_seconds: float,
+    cpu_seconds: float,
+    training_footprint: dict[str, Any] | None,
+) -> ModelCard:
+    """Write ``estimator`` and its card atomically (temp file + rename) and return the card."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    model_path = models_dir / f"{name}.joblib"
+    with tempfile.NamedTemporaryFile(dir=models_dir, suffix=".tmp", delete=False) as handle:
+        tmp = Path(handle.name)
+    joblib.dump(estimator, tmp)
+    sha = _file_sha256(tmp)
+    tmp.replace(model_path)
+    card = ModelCard(
+        name=name,
+        version=f"{name}-{sha[:12]}",
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        training_data=training_data,
+        metrics=metrics,
+        libraries=library_versions(),
+        wall_seconds=round(wall_seconds, 4),
+        cpu_seconds=round(cpu_seconds, 4),
+        training_footprint=training_footprint,
+        sha256=sha,
+    )
+    card_path = models_dir / f"{name}.card.json"
+    card_path.write_text(json.dumps(card.to_dict(), indent=2, default=str) + "\n")
+    return card
+
+
+def read_card(name: str, models_dir: Path) -> ModelCard:
+    card_path = models_dir / f"{name}.card.json"
+    if not card_path.is_file():
+        raise ModelNotFound(
+            f"no model {name!r} in {models_dir} (missing {card_path.name}); run `greenrec train`"
+        )
+    return ModelCard(**json.loads(card_path.read_text()))
+
+
+def load_model(name: str, models_dir: Path) -> tuple[Any, ModelCard]:
+    """Load a model after checking its file against the checksum in its card."""
+    card = read_card(name, models_dir)
+    model_path = models_dir / f"{name}.joblib"
+    if not model_path.is_file():
+        raise ModelNotFound(f"model file {model_path} is missing; run `greenrec train`")
+    actual = _file_sha256(model_path)
+    if actual != card.sha256:
+        raise ModelIntegrityError(
+            f"{model_path} does not match its card (sha256 {actual[:12]}..., card says "
+            f"{card.sha256[:12]}...); refusing to load it. Run `greenrec train` to rebuild."
+        )
+    return joblib.load(model_path), card
+
+
+def has_models(names: tuple[str, ...], models_dir: Path) -> bool:
+    return all((models_dir / f"{n}.card.json").is_file() for n in names)

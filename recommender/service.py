@@ -1,0 +1,166 @@
+"""The one facade every surface calls: ``recommend(household) -> Recommendation``.
+
+The web form, the partner API, the CLI and the batch scorer all go through :class:`Service`, so a
+household gets the same answer wherever it comes from. Models are loaded once (checksummed) and
+reused; each answer carries the training footprint of the models and the measured inference
+footprint of that answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from recommender import registry
+from recommender.domain import Footprint, Household, ModelInfo, Recommendation
+from recommender.footprint import measure
+from recommender.training import FORECASTER, LIKELIHOOD, MODE_CHOICE, MODEL_NAMES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadedModels:
+    forecaster: Any
+    likelihood: Any
+    mode_choice: Any
+    cards: Mapping[str, registry.ModelCard]
+
+    @property
+    def version(self) -> str:
+        return "+".join(self.cards[name].version for name in MODEL_NAMES)
+
+
+def load_models(models_dir: Path | None = None) -> LoadedModels:
+    """Load every model the service needs; raises ModelNotFound naming what is missing."""
+    models_dir = models_dir or registry.default_models_dir()
+    loaded = {name: registry.load_model(name, models_dir) for name in MODEL_NAMES}
+    return LoadedModels(
+        forecaster=loaded[FORECASTER][0],
+        likelihood=loaded[LIKELIHOOD][0],
+        mode_choice=loaded[MODE_CHOICE][0],
+        cards={name: card for name, (_, card) in loaded.items()},
+    )
+
+
+def training_footprint(cards: Mapping[str, registry.ModelCard]) -> Footprint | None:
+    """The summed training footprint of all models (ranges add: they are co-monotone bounds)."""
+    prints = [c.training_footprint for c in cards.values() if c.training_footprint]
+    if not prints:
+        return None
+
+    def total(key: str) -> float:
+        return float(sum(p.get(key) or 0.0 for p in prints))
+
+    methods = sorted({p.get("method", "") for p in prints})
+    return Footprint(
+        energy_kwh=total("energy_kwh"),
+        kg_co2e=total("kg_co2e"),
+        kg_co2e_low=total("kg_co2e_low"),
+        kg_co2e_high=total("kg_co2e_high"),
+        method="; ".join(methods),
+        energy_kwh_low=total("energy_kwh_low"),
+        energy_kwh_high=total("energy_kwh_high"),
+        embodied_kg_co2e=total("embodied_kg_co2e"),
+        details={"models": {name: c.version for name, c in cards.items()}},
+    )
+
+
+class Service:
+    """Recommendations for one household at a time, from models loaded once."""
+
+    def __init__(self, models: LoadedModels, *, region: str | None = None) -> None:
+        self.models = models
+        self.region = region  # where this service runs, for the inference footprint
+        self._training_footprint = training_footprint(models.cards)
+
+    @classmethod
+    def from_dir(cls, models_dir: Path | None = None, *, region: str | None = None) -> Service:
+        return cls(load_models(models_dir), region=region)
+
+    def recommend(
+        self,
+        household: Household | Mapping[str, Any],
+        *,
+        now: pd.Timestamp | None = None,
+        top_k: int | None = None,
+        history: Any = None,
+        weights: Any = None,
+    ) -> Recommendation:
+        """Forecast, build the home and travel actions, rank them, and attach footprints.
+
+        ``household`` is a validated :class:`Household` or a canonical JSON payload (parsed by
+        the same parser the form, the API and the batch reader use; bad input raises
+        :class:`recommender.errors.InvalidInput` listing every problem).
+        """
+        from recommender.actions import home_actions, travel_actions
+        from recommender.forecast import forecast_household
+        from recommender.io import parse_household
+        from recommender.ranking import rank_actions
+
+        if not isinstance(household, Household):
+            household = parse_household(dict(household))
+        with measure("recommend", region=self.region) as meter:
+            forecast = forecast_household(self.models.forecaster, household)
+            actions = [
+                *home_actions(household, forecast, now=now),
+                *travel_actions(household, mode_choice=self.models.mode_choice),
+            ]
+            ranked = rank_actions(
+                actions,
+                household,
+                model=self.models.likelihood,
+                history=history,
+                weights=weights,
+                top_k=top_k,
+            )
+        model = ModelInfo(
+            version=self.models.version,
+            training_footprint=self._training_footprint,
+            inference_footprint=meter.footprint,
+        )
+        return Recommendation(
+            household_id=household.household_id,
+            forecast=forecast,
+            actions=tuple(ranked),
+            model=model,
+            warnings=household.warnings,
+            generated_at=datetime.now(UTC),
+        )
+
+
+_default: Service | None = None
+
+
+def default_service() -> Service:
+    """A process-wide service over the default model directory, loaded on first use."""
+    global _default
+    if _default is None:
+        _default = Service.from_dir()
+    return _default
+
+
+def recommend(household: Household | Mapping[str, Any], **kwargs: Any) -> Recommendation:
+    """Recommend for one household with the default service (see :meth:`Service.recommend`)."""
+    return default_service().recommend(household, **kwargs)
+
+
+def with_payback(recommendation: Recommendation) -> dict[str, Any]:
+    """The answer as JSON with the carbon payback of the advice against the training footprint."""
+    from recommender.footprint import carbon_payback
+
+    answer = recommendation.to_dict()
+    training = recommendation.model.training_footprint
+    if training is not None:
+        yearly = sum(a.savings.kg_co2e_per_year for a in recommendation.actions)
+        answer["model"]["carbon_payback"] = carbon_payback(yearly, training)
+    return answer
+
+
+__all__ = ["LoadedModels", "Service", "default_service", "load_models", "recommend", "with_payback"]
