@@ -90,6 +90,9 @@ class Trip:
     mode: str
     purpose: str
     passengers: int = 1
+    # Optional (lat, lon) in WGS84 degrees; lets a real router (OSRM, OpenTripPlanner) route the trip.
+    origin: tuple[float, float] | None = None
+    destination: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
