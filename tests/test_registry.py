@@ -1,0 +1,66 @@
+"""The registry writes a card next to each model and refuses files that do not match it."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Ridge
+
+from recommender import registry
+from recommender.errors import ModelIntegrityError, ModelNotFound
+
+
+def _fitted() -> Ridge:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(50, 3))
+    return Ridge().fit(x, x @ [1.0, 2.0, 3.0])
+
+
+def test_save_load_round_trip_gives_identical_predictions(tmp_path) -> None:
+    model = _fitted()
+    card = registry.save_model(
+        model,
+        "m",
+        tmp_path,
+        training_data={"rows": 50},
+        metrics={"r2": 1.0},
+        wall_seconds=0.5,
+        cpu_seconds=0.4,
+        training_footprint=None,
+    )
+    loaded, loaded_card = registry.load_model("m", tmp_path)
+    x = np.arange(12.0).reshape(4, 3)
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+    assert loaded_card == card
+    on_disk = json.loads((tmp_path / "m.card.json").read_text())
+    assert on_disk["libraries"]["scikit-learn"] != "not installed"
+    assert on_disk["sha256"] == card.sha256 and card.version.endswith(card.sha256[:12])
+
+
+def test_tampered_model_file_is_refused(tmp_path) -> None:
+    registry.save_model(
+        _fitted(),
+        "m",
+        tmp_path,
+        training_data={},
+        metrics={},
+        wall_seconds=0,
+        cpu_seconds=0,
+        training_footprint=None,
+    )
+    with (tmp_path / "m.joblib").open("ab") as handle:
+        handle.write(b"tampered")
+    with pytest.raises(ModelIntegrityError, match="does not match its card"):
+        registry.load_model("m", tmp_path)
+
+
+def test_missing_model_names_the_fix(tmp_path) -> None:
+    with pytest.raises(ModelNotFound, match="greenrec train"):
+        registry.load_model("forecaster", tmp_path)
+
+
+def test_models_dir_follows_the_environment(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(registry.MODELS_ENV, str(tmp_path))
+    assert registry.default_models_dir() == tmp_path
