@@ -1,0 +1,51 @@
+"""Region codes (ISO 3166-1 alpha-2, as households carry them) and country annual averages."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from recommender.errors import InvalidInput, Problem
+from recommender.io.reference import country_intensity
+from recommender.resources import data_path
+
+COUNTRY_SOURCE = "Our World in Data (Ember, Energy Institute) annual carbon intensity, CC BY 4.0"
+
+
+@cache
+def _alpha2_to_alpha3() -> dict[str, str]:
+    table = pd.read_csv(data_path("grid/iso_country_codes.csv"), keep_default_na=False)
+    return dict(zip(table["alpha2"], table["alpha3"], strict=True))
+
+
+def alpha3(region: str, where: str = "region") -> str:
+    """ISO alpha-3 code of an ISO alpha-2 ``region`` (case-insensitive); InvalidInput if unknown."""
+    code = str(region).strip().upper()
+    mapping = _alpha2_to_alpha3()
+    if code not in mapping:
+        raise InvalidInput(
+            Problem(
+                where, f"unknown region {region!r}", "an ISO 3166-1 alpha-2 code such as GB, FR"
+            ),
+            source=where,
+        )
+    return mapping[code]
+
+
+def country_average(region: str, where: str = "region") -> tuple[float, int]:
+    """Annual average intensity (g/kWh) and its year for an alpha-2 region; InvalidInput if the
+    country table has no figure for it."""
+    code3 = alpha3(region, where)
+    table = country_intensity()
+    if code3 not in table.index or pd.isna(table.loc[code3, "g_co2e_per_kwh"]):
+        raise InvalidInput(
+            Problem(
+                where,
+                f"no grid carbon intensity for region {region!r} ({code3})",
+                "a region listed in data/grid/country_carbon_intensity.csv",
+            ),
+            source=where,
+        )
+    row = table.loc[code3]
+    return float(row["g_co2e_per_kwh"]), int(row["year"])
