@@ -23,8 +23,11 @@ def read_eemeter_meter(path: str | Path) -> pd.Series:
     stamps = pd.to_datetime(frame["start"], utc=True, errors="coerce", format="mixed")
     values = pd.to_numeric(frame["value"], errors="coerce")
     problems = [
-        Problem(f"{Path(path).name} row {i + 2}, column start", f"cannot parse {raw!r}",
-                "an ISO 8601 timestamp")
+        Problem(
+            f"{Path(path).name} row {i + 2}, column start",
+            f"cannot parse {raw!r}",
+            "an ISO 8601 timestamp",
+        )
         for i, raw in zip(stamps.index[stamps.isna()], frame["start"][stamps.isna()], strict=True)
     ][:20]
     if problems:
@@ -33,7 +36,7 @@ def read_eemeter_meter(path: str | Path) -> pd.Series:
 
 
 def read_eemeter_temperature(path: str | Path) -> pd.Series:
-    """Read an eemeter sample temperature CSV (``,dt,tempC``; UTC) as hourly °C named ``celsius``."""
+    """Read an eemeter sample temperature CSV (``,dt,tempC``; UTC) as hourly °C (``celsius``)."""
     frame = _read_csv(path, expected=("dt", "tempC"))
     stamps = pd.DatetimeIndex(pd.to_datetime(frame["dt"], utc=True, format="mixed"))
     series = pd.Series(pd.to_numeric(frame["tempC"], errors="coerce").to_numpy(), index=stamps)
@@ -44,13 +47,18 @@ def read_eemeter_temperature(path: str | Path) -> pd.Series:
 def _read_csv(path: str | Path, expected: tuple[str, ...]) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput(Problem(str(path), "file not found", "an existing file"), source=str(path))
+        raise InvalidInput(
+            Problem(str(path), "file not found", "an existing file"), source=str(path)
+        )
     frame = pd.read_csv(path)
     missing = [c for c in expected if c not in frame.columns]
     if missing:
         raise InvalidInput(
-            Problem(path.name, f"missing column(s) {missing}; found {list(frame.columns)}",
-                    f"columns {list(expected)}"),
+            Problem(
+                path.name,
+                f"missing column(s) {missing}; found {list(frame.columns)}",
+                f"columns {list(expected)}",
+            ),
             source=str(path),
         )
     return frame

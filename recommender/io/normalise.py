@@ -1,0 +1,475 @@
+"""Turn raw readings (any accepted interval, any offset) into the engine's series.
+
+The engine's shape (see :class:`recommender.domain.Household`): kWh per interval on a tz-aware UTC
+index at a regular step, 60 minutes wherever the input allows it, 1440 for daily-only meters.
+
+* 15- and 30-minute readings are summed into UTC hours, only where the hour is complete.
+* Hourly readings stay as they are (an hourly series on the half hour, as a +05:30 zone gives,
+  keeps its phase).
+* Daily readings stay daily. Days are the household's local calendar days when the readings sit at
+  one local clock time (a 23-hour spring day and a 25-hour autumn day are one reading each), or
+  UTC days when they sit at one UTC time.
+
+Safe fixes (exact duplicate rows dropped, gaps up to ``SHORT_GAP_MINUTES`` filled linearly) are
+applied and returned as warnings; everything else that is wrong is added to ``problems``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from recommender.errors import Problem
+from recommender.io import schema
+
+Where = Callable[[int, str], str]  # (row position, column) -> "readings[12].kwh"
+
+
+@dataclass(frozen=True)
+class NormalisedReadings:
+    kwh: pd.Series
+    interval_minutes: int
+    warnings: tuple[str, ...]
+
+
+def row_problems(
+    problems: list[Problem],
+    positions: np.ndarray | list[int],
+    where: Where,
+    column: str,
+    problem: Callable[[int], str],
+    expected: str,
+) -> None:
+    """One Problem per row (the first ``MAX_PROBLEMS_PER_KIND``), then one counting the rest."""
+    positions = list(positions)
+    limit = schema.MAX_PROBLEMS_PER_KIND
+    for pos in positions[:limit]:
+        problems.append(Problem(where(int(pos), column), problem(int(pos)), expected))
+    if len(positions) > limit:
+        rest = len(positions) - limit
+        problems.append(
+            Problem(
+                f"{where(int(positions[limit]), column)} and {rest - 1} more row(s)",
+                f"{rest} more row(s) with the same problem, e.g. {problem(int(positions[limit]))}",
+                expected,
+            )
+        )
+
+
+def parse_timestamps(
+    raw: pd.Series, where: Where, column: str, problems: list[Problem]
+) -> pd.Series:
+    """Parse ISO 8601 timestamps with a UTC offset into UTC; NaT (and a Problem) where not possible.
+
+    Accepts strings (each must carry an offset: naive times are refused, never guessed) or an
+    already tz-aware datetime column. Missing values are problems too.
+    """
+    raw = raw.reset_index(drop=True)
+    if isinstance(raw.dtype, pd.DatetimeTZDtype):
+        return raw.dt.tz_convert("UTC")
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        row_problems(
+            problems,
+            np.arange(len(raw)),
+            where,
+            column,
+            lambda i: f"timestamp {raw.iloc[i]} has no UTC offset",
+            "an ISO 8601 timestamp with an offset, e.g. 2024-01-01T00:00:00Z",
+        )
+        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
+    text = raw.map(_as_text, na_action="ignore").astype("string")
+    missing = text.isna() | (text.str.strip() == "")
+    stamps = pd.to_datetime(text.where(~missing), utc=True, errors="coerce", format="ISO8601")
+    aware = schema.has_offset(text.fillna(""))
+    bad = (~missing & stamps.isna()).to_numpy()
+    naive = (~missing & stamps.notna() & ~aware).to_numpy()
+    row_problems(
+        problems,
+        np.flatnonzero(missing.to_numpy()),
+        where,
+        column,
+        lambda i: "timestamp is missing",
+        "an ISO 8601 timestamp with an offset",
+    )
+    row_problems(
+        problems,
+        np.flatnonzero(bad),
+        where,
+        column,
+        lambda i: f"cannot read {text.iloc[i]!r} as a timestamp",
+        "an ISO 8601 timestamp with an offset, e.g. 2024-01-01T00:00:00Z",
+    )
+    row_problems(
+        problems,
+        np.flatnonzero(naive),
+        where,
+        column,
+        lambda i: f"timestamp {text.iloc[i]!r} has no UTC offset (local or UTC? we do not guess)",
+        "an offset such as 'Z' or '+01:00'",
+    )
+    return stamps.where(~pd.Series(naive, index=stamps.index)).astype("datetime64[ns, UTC]")
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat() if value.tzinfo is not None else value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # datetime.datetime (aware or naive: the offset check decides)
+    return str(value)
+
+
+def parse_numbers(
+    raw: pd.Series, where: Where, column: str, problems: list[Problem], *, negative_ok: bool = False
+) -> np.ndarray:
+    """Floats; NaN where missing (a missing reading, not an error); a Problem where not a number."""
+    raw = raw.reset_index(drop=True)
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        numbers = pd.Series(np.nan, index=raw.index)
+        bad = raw.notna().to_numpy()
+    else:
+        numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
+        is_blank = raw.isna() | raw.map(
+            lambda v: isinstance(v, str) and not v.strip(), na_action="ignore"
+        ).fillna(False).astype(bool)
+        bad = (numbers.isna() & ~is_blank).to_numpy() | np.isinf(numbers.to_numpy())
+    row_problems(
+        problems,
+        np.flatnonzero(bad),
+        where,
+        column,
+        lambda i: f"{raw.iloc[i]!r} is not a number",
+        f"a number ({column})",
+    )
+    values = numbers.to_numpy(dtype="float64", copy=True)
+    values[bad] = np.nan
+    if not negative_ok:
+        negative = np.flatnonzero(values < 0)
+        row_problems(
+            problems,
+            negative,
+            where,
+            column,
+            lambda i: f"{values[i]:g} is negative",
+            f"{column} >= 0",
+        )
+        values[negative] = np.nan
+    return values
+
+
+def normalise_readings(
+    stamps: pd.Series,
+    kwh: np.ndarray,
+    *,
+    timezone: str,
+    where: Where,
+    problems: list[Problem],
+    field: str = "readings",
+) -> NormalisedReadings | None:
+    """Normalise parsed readings (UTC stamps, kWh per interval) to the engine's series.
+
+    Rows whose stamp is NaT were already reported and are skipped. Returns None when a problem
+    makes the series unusable (the problems say why).
+    """
+    before = len(problems)
+    positions = np.arange(len(stamps))
+    ok = stamps.notna().to_numpy()
+    frame = pd.DataFrame({"t": stamps.to_numpy()[ok], "kwh": kwh[ok], "pos": positions[ok]})
+    frame = frame.sort_values(["t", "pos"], kind="stable").reset_index(drop=True)
+    warnings: list[str] = []
+    frame = _drop_duplicates(frame, where, problems, warnings)
+    if len(frame) < 2:
+        problems.append(
+            Problem(field, f"{len(frame)} usable reading(s)", "at least 14 days of readings")
+        )
+        return None
+    minutes = frame["t"].diff().dt.total_seconds().to_numpy()[1:] / 60.0
+    step = int(pd.Series(minutes).mode().iloc[0])
+    if step >= 23 * 60:
+        index = _daily_index(frame, timezone, where, field, problems)
+        interval = 1440
+    else:
+        index = _subdaily_index(frame, step, minutes, where, field, problems)
+        interval = step
+    if index is None or len(problems) > before:
+        return None
+    values = pd.Series(frame["kwh"].to_numpy(), index=pd.DatetimeIndex(frame["t"])).reindex(index)
+    _check_plausible(frame, values, interval, where, field, problems)
+    values = _fill_short_gaps(values, interval, warnings)
+    if interval < 60:
+        values = _sum_complete_hours(values, interval, warnings)
+        interval = 60
+    if len(problems) == before:
+        _report_long_gaps(values, interval, field, warnings, problems)
+    if len(problems) > before:
+        return None
+    values.index.name = "timestamp"
+    return NormalisedReadings(values.rename("kwh"), interval, tuple(warnings))
+
+
+def _drop_duplicates(
+    frame: pd.DataFrame, where: Where, problems: list[Problem], warnings: list[str]
+) -> pd.DataFrame:
+    same_t = frame["t"].duplicated(keep=False)
+    if not same_t.any():
+        return frame
+    exact = frame.duplicated(["t", "kwh"], keep="first")
+    conflicting = frame[same_t].groupby("t").filter(lambda g: g["kwh"].nunique(dropna=False) > 1)
+    if len(conflicting):
+        first = conflicting.groupby("t")["pos"].transform("min")
+        later = conflicting[conflicting["pos"] != first]
+        firsts = dict(zip(conflicting["t"], first, strict=True))
+        values = dict(zip(frame["pos"], frame["kwh"], strict=True))
+        stamp = dict(zip(later["pos"], later["t"], strict=True))
+        row_problems(
+            problems,
+            later["pos"].to_numpy(),
+            where,
+            "timestamp",
+            lambda p: (
+                f"timestamp {stamp[p].isoformat()} repeats with a different kWh "
+                f"({values[p]:g} here, {values[firsts[stamp[p]]]:g} at "
+                f"{where(int(firsts[stamp[p]]), 'kwh')})"
+            ),
+            "one reading per timestamp",
+        )
+    dropped = frame[exact & ~frame["t"].isin(conflicting["t"])]
+    if len(dropped):
+        shown = ", ".join(t.isoformat() for t in dropped["t"].iloc[:3])
+        warnings.append(
+            f"dropped {len(dropped)} exact duplicate reading(s) (same timestamp and kWh), "
+            f"e.g. at {shown}"
+        )
+    return frame.drop(dropped.index).drop_duplicates("t").reset_index(drop=True)
+
+
+def _subdaily_index(
+    frame: pd.DataFrame,
+    step: int,
+    minutes: np.ndarray,
+    where: Where,
+    field: str,
+    problems: list[Problem],
+) -> pd.DatetimeIndex | None:
+    if step not in schema.ALLOWED_INTERVALS_MINUTES:
+        problems.append(
+            Problem(
+                field,
+                f"readings are mostly {step} minutes apart",
+                "readings every 15, 30 or 60 minutes, or daily",
+            )
+        )
+        return None
+    off_grid = np.flatnonzero(minutes % step != 0) + 1
+    pos = frame["pos"].to_numpy()
+    row_problems(
+        problems,
+        pos[off_grid],
+        where,
+        "timestamp",
+        lambda p: (
+            f"mixed intervals: this reading comes "
+            f"{minutes[np.flatnonzero(pos == p)[0] - 1]:g} minutes after the previous one"
+        ),
+        f"every reading on the {step}-minute grid of the others",
+    )
+    # A run of equal steps other than the usual one is another interval, not a row of gaps.
+    run_len = 6
+    other = pd.Series(np.where(minutes != step, minutes, np.nan))
+    runs = (other != other.shift()).cumsum()
+    sizes = other.groupby(runs).transform("size").where(other.notna())
+    starts = np.flatnonzero((sizes >= run_len).to_numpy() & (runs != runs.shift()).to_numpy())
+    for s in starts[: schema.MAX_PROBLEMS_PER_KIND]:
+        problems.append(
+            Problem(
+                f"{where(int(pos[s]), 'timestamp')} to "
+                f"{where(int(pos[s + int(sizes.iloc[s])]), 'timestamp')}",
+                f"mixed intervals: these readings are every {minutes[s]:g} minutes, "
+                f"the rest every {step}",
+                "one interval for the whole series (15, 30 or 60 minutes, or daily)",
+            )
+        )
+    if len(off_grid) or len(starts):
+        return None
+    freq = "h" if step == 60 else f"{step}min"
+    return pd.date_range(frame["t"].iloc[0], frame["t"].iloc[-1], freq=freq)
+
+
+def _daily_index(
+    frame: pd.DataFrame, timezone: str, where: Where, field: str, problems: list[Problem]
+) -> pd.DatetimeIndex | None:
+    t = pd.DatetimeIndex(frame["t"])
+    local = t.tz_convert(timezone)
+    if (local.time == local[0].time()).all():  # local calendar days (23/25 h across DST)
+        return pd.date_range(local[0], local[-1], freq="D").tz_convert("UTC")
+    if (t.time == t[0].time()).all():  # UTC days
+        return pd.date_range(t[0], t[-1], freq="D")
+    pos = frame["pos"].to_numpy()
+    odd = np.flatnonzero(local.time != local[0].time())
+    row_problems(
+        problems,
+        pos[odd],
+        where,
+        "timestamp",
+        lambda p: (
+            f"mixed intervals: a daily series with a reading at "
+            f"{local[np.flatnonzero(pos == p)[0]].strftime('%H:%M')} local time"
+        ),
+        f"daily readings all at {local[0].strftime('%H:%M')} {timezone} (or one UTC time)",
+    )
+    return None
+
+
+def _check_plausible(
+    frame: pd.DataFrame,
+    values: pd.Series,
+    interval: int,
+    where: Where,
+    field: str,
+    problems: list[Problem],
+) -> None:
+    per_hour = values.to_numpy() * 60.0 / interval
+    median = float(np.nanmedian(per_hour)) if np.isfinite(per_hour).any() else 0.0
+    if median > schema.MAX_MEDIAN_KWH_PER_HOUR:
+        problems.append(
+            Problem(
+                f"{field} kwh",
+                f"the median reading is {median:,.1f} kWh per hour; the file looks like it is in "
+                "watt-hours, not kilowatt-hours",
+                "kWh per interval (a home's median is well under "
+                f"{schema.MAX_MEDIAN_KWH_PER_HOUR:g} "
+                "kWh per hour; divide Wh by 1000)",
+            )
+        )
+        return
+    limit = schema.MAX_KWH_PER_HOUR * interval / 60.0
+    high = frame.index[frame["kwh"].to_numpy() > limit]
+    kwh = dict(zip(frame["pos"], frame["kwh"], strict=True))
+    row_problems(
+        problems,
+        frame.loc[high, "pos"].to_numpy(),
+        where,
+        "kwh",
+        lambda p: f"{kwh[p]:g} kWh in {interval} minutes is more than a home can draw",
+        f"at most {limit:g} kWh per {interval}-minute reading "
+        f"({schema.MAX_KWH_PER_HOUR:g} kWh per hour)",
+    )
+
+
+def _nan_runs(values: pd.Series) -> list[tuple[int, int]]:
+    """(start, stop) positions of each run of NaN."""
+    isna = np.concatenate([[False], values.isna().to_numpy(), [False]])
+    edges = np.flatnonzero(np.diff(isna.astype(np.int8)))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def _fill_short_gaps(values: pd.Series, interval: int, warnings: list[str]) -> pd.Series:
+    max_slots = schema.SHORT_GAP_MINUTES // interval
+    short = [
+        (a, b) for a, b in _nan_runs(values) if b - a <= max_slots and a > 0 and b < len(values)
+    ]
+    if not short:
+        return values
+    filled = values.interpolate(method="linear", limit_area="inside")
+    keep = np.ones(len(values), dtype=bool)
+    for a, b in short:
+        keep[a:b] = False
+    values = values.where(keep, filled)
+    spans = ", ".join(_span(pd.DatetimeIndex(values.index), a, b, interval) for a, b in short[:5])
+    more = f" and {len(short) - 5} more" if len(short) > 5 else ""
+    warnings.append(
+        f"filled {len(short)} short gap(s) of at most {schema.SHORT_GAP_MINUTES} minutes "
+        f"by linear interpolation: {spans}{more}"
+    )
+    return values
+
+
+def _sum_complete_hours(values: pd.Series, interval: int, warnings: list[str]) -> pd.Series:
+    hours = pd.DatetimeIndex(values.index).floor("h")
+    grouped = values.groupby(hours)
+    counts = grouped.count()
+    summed = grouped.sum(min_count=1).where(counts == 60 // interval)
+    full = pd.date_range(summed.index[0], summed.index[-1], freq="h")
+    summed = summed.reindex(full)
+    inside = summed.notna().to_numpy()
+    first, last = np.flatnonzero(inside)[[0, -1]] if inside.any() else (0, -1)
+    dropped = int(counts.iloc[:first].sum() + counts.iloc[last + 1 :].sum())
+    if dropped:
+        warnings.append(f"left out {dropped} reading(s) in the incomplete first/last hour")
+    return summed.iloc[first : last + 1].astype("float64")
+
+
+def _report_long_gaps(
+    values: pd.Series, interval: int, field: str, warnings: list[str], problems: list[Problem]
+) -> None:
+    runs = _nan_runs(values)
+    missing = int(values.isna().sum())
+    days_present = (len(values) - missing) * interval / 1440.0
+    if missing / max(len(values), 1) > schema.MAX_MISSING_FRACTION:
+        problems.append(
+            Problem(
+                field,
+                f"{missing / len(values):.0%} of the readings between "
+                f"{values.index[0].isoformat()} and {values.index[-1].isoformat()} "
+                "are missing",
+                f"at most {schema.MAX_MISSING_FRACTION:.0%} missing",
+            )
+        )
+    if days_present < schema.MIN_DAYS_OF_READINGS:
+        problems.append(
+            Problem(
+                field,
+                f"only {days_present:.1f} days of readings",
+                f"at least {schema.MIN_DAYS_OF_READINGS:g} days",
+            )
+        )
+    if runs:
+        spans = ", ".join(
+            _span(pd.DatetimeIndex(values.index), a, b, interval) for a, b in runs[:5]
+        )
+        more = f" and {len(runs) - 5} more" if len(runs) > 5 else ""
+        warnings.append(
+            f"{len(runs)} gap(s) longer than {schema.SHORT_GAP_MINUTES} minutes left "
+            f"missing ({missing} {interval}-minute values): {spans}{more}"
+        )
+
+
+def _span(index: pd.DatetimeIndex, a: int, b: int, interval: int) -> str:
+    end = index[b - 1] + pd.Timedelta(minutes=interval)
+    return f"{index[a].isoformat()} to {end.isoformat()}"
+
+
+MIN_CELSIUS, MAX_CELSIUS = -60.0, 60.0  # outside the range of any inhabited place's air temperature
+
+
+def normalise_temperature(
+    stamps: pd.Series, celsius: np.ndarray, *, where: Where, problems: list[Problem]
+) -> tuple[pd.Series | None, tuple[str, ...]]:
+    """Hourly mean °C on a regular UTC hourly index (missing hours left NaN, not filled)."""
+    before = len(problems)
+    positions = np.arange(len(stamps))
+    ok = stamps.notna().to_numpy()
+    frame = pd.DataFrame({"t": stamps.to_numpy()[ok], "kwh": celsius[ok], "pos": positions[ok]})
+    frame = frame.sort_values(["t", "pos"], kind="stable").reset_index(drop=True)
+    odd = frame.index[(frame["kwh"] < MIN_CELSIUS) | (frame["kwh"] > MAX_CELSIUS)]
+    value = dict(zip(frame["pos"], frame["kwh"], strict=True))
+    row_problems(
+        problems,
+        frame.loc[odd, "pos"].to_numpy(),
+        where,
+        "celsius",
+        lambda p: f"{value[p]:g} °C is not a plausible air temperature",
+        f"from {MIN_CELSIUS:g} to {MAX_CELSIUS:g} °C",
+    )
+    warnings: list[str] = []
+    frame = _drop_duplicates(frame, where, problems, warnings)
+    if len(problems) > before or frame.empty:
+        return None, ()
+    hourly = frame.groupby(pd.DatetimeIndex(frame["t"]).floor("h"))["kwh"].mean()
+    full = pd.date_range(hourly.index[0], hourly.index[-1], freq="h")
+    hourly = hourly.reindex(full).astype("float64")
+    hourly.index.name = "timestamp"
+    warnings = [w.replace("kWh", "°C").replace("reading(s)", "temperature(s)") for w in warnings]
+    return hourly.rename("celsius"), tuple(warnings)
