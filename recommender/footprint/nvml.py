@@ -4,10 +4,11 @@ Only the devices this process used are charged: those whose running compute proc
 process's pid at the start, during or at the end of the interval (or the devices named by the
 caller). Energy comes from the device's total energy counter
 (``nvmlDeviceGetTotalEnergyConsumption``, mJ since the driver loaded; Volta and later) where
-supported, else from power samples (``nvmlDeviceGetPowerUsage``, mW) integrated over time by a background thread. The device counter
-is the whole device's: when other processes share the GPU their energy is in it too (recorded).
-Idle power is not charged: where the device was idle when the meter started, its power then is
-taken as its idle power and subtracted over the interval.
+supported, else from power samples (``nvmlDeviceGetPowerUsage``, mW) integrated over time by a
+background thread. The counter is the whole device's: when other processes share the GPU, their
+energy is in it too (their pids are recorded). Idle power is not charged: where the device was
+idle when the meter started, its power then is taken as its idle power and subtracted over the
+interval.
 """
 
 from __future__ import annotations
