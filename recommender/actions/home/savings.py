@@ -1,0 +1,90 @@
+"""Small pure helpers that turn per-cycle or per-year figures into :class:`Savings` with ranges."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from recommender.domain import Household, Savings
+from recommender.grid.neso import NESO_SOURCE, neso_2023
+from recommender.grid.regions import COUNTRY_SOURCE, alpha3, country_average
+from recommender.grid.tariffs import price_per_kwh_series
+
+N_DRAWS = 4000
+Z90 = 1.2815515655446004  # standard normal quantile at 0.9
+
+
+def energy_draws(low: float, typical: float, high: float, seed: int = 0) -> np.ndarray:
+    """Cycle energies (kWh) drawn from a triangular distribution on [low, high] peaking at typical.
+
+    The published ranges (REFERENCE.md) are read as the span of ordinary appliances.
+    """
+    rng = np.random.default_rng(seed)
+    if high <= low:
+        return np.full(N_DRAWS, typical)
+    return rng.triangular(low, typical, high, N_DRAWS)
+
+
+def product_range(
+    energy_kwh: np.ndarray, delta_mean: float, delta_sd: float, seed: int = 1
+) -> tuple[float, float]:
+    """P10 and P90 of energy x delta, delta ~ Normal(delta_mean, delta_sd), independent draws."""
+    rng = np.random.default_rng(seed)
+    delta = delta_mean + delta_sd * rng.standard_normal(energy_kwh.size)
+    low, high = np.quantile(energy_kwh * delta, [0.1, 0.9])
+    return float(low), float(high)
+
+
+@cache
+def annual_intensity(region: str) -> tuple[float, str]:
+    """Annual-average grid intensity (g/kWh) for savings spread over the day, and its source."""
+    if alpha3(region) == "GBR":
+        return float(neso_2023().actual_g_per_kwh.mean()), f"{NESO_SOURCE}: 2023 mean"
+    value, year = country_average(region)
+    return value, f"{COUNTRY_SOURCE}, {year}"
+
+
+def mean_price_per_kwh(household: Household, hourly_kwh: np.ndarray) -> float:
+    """Price per kWh of the household's use, weighted by its own daily profile (flat: the price)."""
+    if household.tariff.type == "flat":
+        return float(household.tariff.price_per_kwh or 0.0)
+    import pandas as pd
+
+    day = pd.date_range("2024-01-10", periods=24, freq="h", tz=household.timezone)
+    prices = price_per_kwh_series(household.tariff, day, household.timezone).to_numpy()
+    weights = np.clip(hourly_kwh, 0.0, None)
+    return (
+        float(np.sum(prices * weights) / np.sum(weights))
+        if weights.sum() > 0
+        else float(prices.mean())
+    )
+
+
+def energy_savings(
+    household: Household,
+    kwh_per_year: tuple[float, float, float],
+    price_per_kwh: float,
+) -> Savings:
+    """Savings of an action that cuts ``kwh_per_year`` (central, P10, P90) spread over the day."""
+    g_per_kwh, _ = annual_intensity(household.region)
+    kwh, kwh_low, kwh_high = kwh_per_year
+    return Savings(
+        kwh_per_year=kwh,
+        kg_co2e_per_year=kwh * g_per_kwh / 1000.0,
+        money_per_year=kwh * price_per_kwh,
+        currency=household.tariff.currency,
+        kwh_per_year_p10=kwh_low,
+        kwh_per_year_p90=kwh_high,
+        kg_co2e_per_year_p10=kwh_low * g_per_kwh / 1000.0,
+        kg_co2e_per_year_p90=kwh_high * g_per_kwh / 1000.0,
+        money_per_year_p10=kwh_low * price_per_kwh,
+        money_per_year_p90=kwh_high * price_per_kwh,
+    )
+
+
+def money(amount: float, currency: str) -> str:
+    """Plain-words money: "£21", "€3.40", "12 USD"."""
+    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency)
+    text = f"{amount:,.0f}" if abs(amount) >= 10 else f"{amount:,.2f}"
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
