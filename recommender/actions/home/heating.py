@@ -1,0 +1,112 @@
+"""Thermostat down 1 °C, where the household heats with electricity.
+
+The heating slope is regressed from the household's own readings and temperatures: daily kWh =
+a + b x HDD, HDD = max(0, base - daily mean °C), base 15.5 °C (UK convention). Turning the
+thermostat down 1 °C lowers the base by 1 °C, so the yearly saving is b x (HDD at 15.5 - HDD at
+14.5) over the household's own year of temperatures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from recommender.actions.home.factors import home_factors
+from recommender.actions.home.profile import LoadProfile
+from recommender.actions.home.savings import Z90, energy_savings, money
+from recommender.domain import Action, Household
+
+ELECTRIC_HEATING = ("electric_heating", "heat_pump")
+MIN_DAYS = 60
+CLEAR_T = 5.0  # t-statistic of the slope for an undeclared heater to count as clear
+CLEAR_SHARE = 0.25  # and heating must be at least this share of use (lighting cannot explain it)
+
+
+@dataclass(frozen=True)
+class HeatingFit:
+    slope_kwh_per_degree_day: float
+    slope_se: float
+    heating_share: float
+    hdd_per_year: float
+    hdd_saved_per_year: float
+    n_days: int
+
+
+def heating_fit(household: Household, profile: LoadProfile) -> HeatingFit | None:
+    """Least-squares heating slope from daily kWh and daily mean °C; None without enough data."""
+    if household.temperature_c is None:
+        return None
+    base = home_factors()["heating_base_temperature_c"].value
+    zone = household.timezone
+    kwh = profile.last_year_kwh.tz_convert(zone)
+    daily_kwh = kwh.groupby(kwh.index.date).agg(["sum", "count"])
+    daily_kwh = daily_kwh.loc[daily_kwh["count"] >= 22, "sum"]
+    temp = household.temperature_c.dropna().tz_convert(zone)
+    daily_c = temp.groupby(temp.index.date).mean()
+    joined = pd.concat([daily_kwh.rename("kwh"), daily_c.rename("c")], axis=1).dropna()
+    if len(joined) < MIN_DAYS:
+        return None
+    hdd = np.clip(base - joined["c"].to_numpy(), 0.0, None)
+    design = np.column_stack([np.ones(len(hdd)), hdd])
+    coef, *_ = np.linalg.lstsq(design, joined["kwh"].to_numpy(), rcond=None)
+    residual = joined["kwh"].to_numpy() - design @ coef
+    sigma2 = residual @ residual / (len(hdd) - 2)
+    se = float(np.sqrt(sigma2 * np.linalg.inv(design.T @ design)[1, 1]))
+    scale = 365.0 / len(hdd)
+    hdd_year = float(hdd.sum() * scale)
+    hdd_lower = float(np.clip(base - 1.0 - joined["c"].to_numpy(), 0.0, None).sum() * scale)
+    return HeatingFit(
+        slope_kwh_per_degree_day=float(coef[1]),
+        slope_se=se,
+        heating_share=float(coef[1]) * hdd_year / profile.annual_kwh,
+        hdd_per_year=hdd_year,
+        hdd_saved_per_year=hdd_year - hdd_lower,
+        n_days=len(hdd),
+    )
+
+
+def thermostat_down(
+    household: Household, profile: LoadProfile, price_per_kwh: float
+) -> Action | None:
+    """The 1 °C action, only for declared electric heating or a clear heating slope."""
+    fit = heating_fit(household, profile)
+    if fit is None or fit.slope_kwh_per_degree_day <= 0:
+        return None
+    declared = any(a.kind in ELECTRIC_HEATING for a in household.appliances)
+    t_stat = fit.slope_kwh_per_degree_day / fit.slope_se if fit.slope_se > 0 else np.inf
+    clear = t_stat >= CLEAR_T and fit.heating_share >= CLEAR_SHARE
+    if not (declared and t_stat >= 2.0) and not clear:
+        return None
+    slope_low = max(fit.slope_kwh_per_degree_day - Z90 * fit.slope_se, 0.0)
+    slope_high = fit.slope_kwh_per_degree_day + Z90 * fit.slope_se
+    kwh = tuple(
+        s * fit.hdd_saved_per_year for s in (fit.slope_kwh_per_degree_day, slope_low, slope_high)
+    )
+    savings = energy_savings(household, kwh, price_per_kwh)  # type: ignore[arg-type]
+    why = "you heat with electricity" if declared else "your meter shows a clear heating load"
+    return Action(
+        id="thermostat-down-1c",
+        kind="home_efficiency",
+        title="Turn the thermostat down 1 °C",
+        savings=savings,
+        explanation=(
+            f"As {why}, using {fit.slope_kwh_per_degree_day:.2f} kWh more a day for each degree "
+            f"below 15.5 °C outside, turning the thermostat down 1 °C saves about "
+            f"{savings.kwh_per_year:.0f} kWh ({money(savings.money_per_year, savings.currency)}) "
+            "a year."
+        ),
+        sources=(
+            f"heating slope regressed on {fit.n_days} days of the household's own readings and "
+            "temperatures (daily kWh on heating degree-days)",
+            home_factors()["heating_base_temperature_c"].cite(),
+        ),
+        details={
+            "slope_kwh_per_degree_day": fit.slope_kwh_per_degree_day,
+            "slope_se": fit.slope_se,
+            "heating_share": fit.heating_share,
+            "hdd_per_year": fit.hdd_per_year,
+            "declared_electric_heating": declared,
+        },
+    )
