@@ -340,6 +340,7 @@ class Meter:
         if gpu is not None:
             details["gpu"] = {
                 "devices_seen": gpu.devices_seen,
+                "seconds": gpu.seconds,
                 "energy_j": gpu.energy_j,
                 "idle_j_not_charged": gpu.idle_j,
                 "shared_with_pids": gpu.shared_with_pids,

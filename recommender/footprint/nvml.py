@@ -52,6 +52,7 @@ class GpuReading:
     idle_j: dict[int, float]
     method: str
     devices_seen: int
+    seconds: float
     shared_with_pids: dict[int, list[int]] = field(default_factory=dict)
 
 
@@ -166,4 +167,4 @@ class NvmlSession:
             else f"no GPU used by this process (pid {self.pid}) among {len(self._starts)} device(s)"
         )
         shared = {i: sorted(p) for i, p in self._others.items() if i in energy and p}
-        return GpuReading(energy, idle, method, len(self._starts), shared)
+        return GpuReading(energy, idle, method, len(self._starts), seconds, shared)
