@@ -1,0 +1,272 @@
+"""Read one table (CSV, Parquet, JSON lines / JSON records, or a DataFrame) and check its shape.
+
+File-level problems (missing file, too big, empty, not UTF-8, wrong delimiter, missing or
+misspelled columns) raise :class:`InvalidInput` at once: no row of such a file can be trusted.
+Row-level problems are left to the callers, which attribute them to a household.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from recommender.errors import InvalidInput, Problem
+from recommender.io import schema
+
+Source = str | Path | pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table's rows (raw values: strings from CSV, typed from Parquet) and how to name a row."""
+
+    frame: pd.DataFrame
+    name: str  # "readings.csv", or the table name for a DataFrame
+    first_row: int  # the row number of frame's first row as the user counts (CSV header = row 1)
+    rows: np.ndarray | None = None  # the row number of each row, once rows were selected
+
+    def row(self, position: int) -> int:
+        return int(self.rows[position]) if self.rows is not None else self.first_row + position
+
+    def where(self, position: int, column: str) -> str:
+        return f"{self.name} row {self.row(position)}, column {column}"
+
+    def subset(self, mask: np.ndarray) -> Table:
+        """The rows where ``mask`` is true, still named by their row numbers in the file."""
+        numbers = (
+            self.rows if self.rows is not None else self.first_row + np.arange(len(self.frame))
+        )
+        return Table(
+            self.frame[mask].reset_index(drop=True), self.name, self.first_row, numbers[mask]
+        )
+
+
+def table_name(source: Source, default: str) -> str:
+    return default if isinstance(source, pd.DataFrame) else Path(source).name
+
+
+def read_table(
+    source: Source,
+    default_name: str,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    *,
+    max_bytes: int | None = None,
+) -> Table:
+    """Read a whole table and check its columns (``max_bytes`` defaults to ``MAX_FILE_BYTES``)."""
+    if isinstance(source, pd.DataFrame):
+        check_columns(list(source.columns), default_name, required, optional)
+        return Table(source.reset_index(drop=True), default_name, 1)
+    path = _existing(source)
+    limit = schema.MAX_FILE_BYTES if max_bytes is None else max_bytes
+    schema.check_size(path.stat().st_size, limit, path.name)
+    if _kind(path) == "parquet":
+        frame = pd.read_parquet(path)
+        first = 1
+    elif _kind(path) == "json":
+        frame, first = _read_json(path), 1
+    else:
+        data = path.read_bytes()
+        _check_text(data, path.name)
+        frame, first = _read_csv_text(path), 2
+    check_columns(list(frame.columns), path.name, required, optional)
+    if frame.empty:
+        raise InvalidInput(
+            Problem(path.name, "has a header but no rows", "at least one row"), source=path.name
+        )
+    return Table(frame, path.name, first)
+
+
+def iter_table(
+    source: Source,
+    default_name: str,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    *,
+    rows_per_chunk: int = 500_000,
+) -> Iterator[Table]:
+    """The same table in chunks of rows (CSV and Parquet stream; JSON and DataFrames are sliced)."""
+    if isinstance(source, pd.DataFrame) or _kind(_existing(source)) == "json":
+        whole = read_table(source, default_name, required, optional, max_bytes=2**62)
+        for start in range(0, len(whole.frame), rows_per_chunk):
+            part = whole.frame.iloc[start : start + rows_per_chunk].reset_index(drop=True)
+            yield Table(part, whole.name, whole.first_row + start)
+        return
+    path = _existing(source)
+    if path.stat().st_size == 0:
+        raise InvalidInput(
+            Problem(path.name, "the file is empty", "a header row and data rows"), source=path.name
+        )
+    if _kind(path) == "parquet":
+        parquet = pq.ParquetFile(path)
+        check_columns(parquet.schema_arrow.names, path.name, required, optional)
+        offset = 1
+        for batch in parquet.iter_batches(batch_size=rows_per_chunk):
+            frame = batch.to_pandas()
+            yield Table(frame, path.name, offset)
+            offset += len(frame)
+        return
+    offset = 2
+    try:
+        reader = pd.read_csv(
+            path, dtype=str, keep_default_na=False, chunksize=rows_per_chunk, encoding="utf-8"
+        )
+        for n, frame in enumerate(reader):
+            if n == 0:
+                _check_delimiter(list(frame.columns), path.name)
+                check_columns(list(frame.columns), path.name, required, optional)
+            yield Table(frame, path.name, offset)
+            offset += len(frame)
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            Problem(
+                f"{path.name} near row {offset}",
+                f"not UTF-8 text ({exc.reason})",
+                "a UTF-8 encoded CSV file",
+            ),
+            source=path.name,
+        ) from None
+
+
+def _existing(source: str | Path) -> Path:
+    path = Path(source)
+    if not path.is_file():
+        raise InvalidInput(
+            Problem(str(path), "file not found", "an existing file"), source=str(path)
+        )
+    return path
+
+
+def _kind(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if ".parquet" in suffixes or ".pq" in suffixes:
+        return "parquet"
+    if ".jsonl" in suffixes or ".json" in suffixes or ".ndjson" in suffixes:
+        return "json"
+    return "csv"
+
+
+def _check_text(data: bytes, name: str) -> None:
+    if not data.strip():
+        raise InvalidInput(
+            Problem(name, "the file is empty", "a header row and data rows"), source=name
+        )
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            Problem(
+                f"{name} row {line}",
+                f"not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}: "
+                f"{exc.reason})",
+                "a UTF-8 encoded file (re-save it as 'CSV UTF-8')",
+            ),
+            source=name,
+        ) from None
+
+
+def _read_csv_text(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.ParserError as exc:
+        raise InvalidInput(
+            Problem(
+                path.name,
+                f"cannot be read as CSV: {exc}",
+                "comma-separated columns with the same count on every row",
+            ),
+            source=path.name,
+        ) from None
+    _check_delimiter(list(frame.columns), path.name)
+    return frame
+
+
+def _check_delimiter(columns: list[str], name: str) -> None:
+    if len(columns) == 1:
+        header = str(columns[0])
+        for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+            if sep in header:
+                raise InvalidInput(
+                    Problem(
+                        f"{name} row 1",
+                        f"the columns are separated by {label} ({header[:60]!r})",
+                        "comma-separated columns",
+                    ),
+                    source=name,
+                )
+
+
+def _read_json(path: Path) -> pd.DataFrame:
+    text = path.read_bytes()
+    _check_text(text, path.name)
+    records = []
+    if _kind(path) == "json" and ".jsonl" not in path.suffixes and text.lstrip()[:1] == b"[":
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(
+                Problem(
+                    f"{path.name} line {exc.lineno}, column {exc.colno}",
+                    f"not valid JSON: {exc.msg}",
+                    "a JSON array of objects",
+                ),
+                source=path.name,
+            ) from None
+    else:
+        for n, line in enumerate(text.decode("utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InvalidInput(
+                    Problem(
+                        f"{path.name} row {n}",
+                        f"not valid JSON: {exc.msg}",
+                        "one JSON object per line",
+                    ),
+                    source=path.name,
+                ) from None
+    bad = [i for i, r in enumerate(records) if not isinstance(r, dict)]
+    if bad:
+        raise InvalidInput(
+            Problem(
+                f"{path.name} row {bad[0] + 1}", "is not a JSON object", "one JSON object per row"
+            ),
+            source=path.name,
+        )
+    return pd.DataFrame.from_records(records).astype(object)
+
+
+def check_columns(
+    columns: list[str], name: str, required: tuple[str, ...], optional: tuple[str, ...]
+) -> None:
+    """Every required column present, no unknown ones (each named, with the closest match)."""
+    known = (*required, *optional)
+    problems = []
+    for column in columns:
+        if column not in known:
+            missing = tuple(c for c in known if c not in columns)
+            hint = schema.suggest(str(column), missing or known)
+            problems.append(
+                Problem(f"{name} column {column!r}", f"unknown column{hint}", schema.one_of(known))
+            )
+    for column in required:
+        if column not in columns:
+            problems.append(
+                Problem(f"{name} column {column!r}", "is missing", f"columns {', '.join(required)}")
+            )
+    dup = sorted({c for c in columns if columns.count(c) > 1})
+    if dup:
+        problems.append(
+            Problem(f"{name} row 1", f"column(s) {dup} appear more than once", "each column once")
+        )
+    if problems:
+        raise InvalidInput(problems, source=name)

@@ -1,0 +1,444 @@
+"""The batch tables of PRODUCT.md (households, readings, trips, optional temperature).
+
+:func:`read_tables` reads them whole; :func:`iter_tables` streams the readings in chunks. Both give
+:class:`BatchInput`: the households that parsed, and for every other household id found in any
+table, an :class:`InvalidInput` listing every problem. Nothing is dropped without a report.
+Rows are parsed by the same functions as the canonical JSON (``recommender.io.validate`` and
+``recommender.io.normalise``), so a household reads the same from JSON and from tables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from recommender.domain import APPLIANCE_KINDS, Household, Preferences
+from recommender.errors import InvalidInput, Problem
+from recommender.io import schema
+from recommender.io.files import Source, Table, iter_table, read_table
+from recommender.io.household import household_to_payload
+from recommender.io.normalise import (
+    Where,
+    normalise_readings,
+    normalise_temperature,
+    parse_numbers,
+    parse_timestamps,
+)
+from recommender.io.validate import (
+    is_blank,
+    parse_appliance,
+    parse_preferences,
+    parse_tariff,
+    parse_trip,
+)
+
+
+@dataclass
+class BatchInput:
+    """Parsed households, and ``(household_id, InvalidInput)`` for every one that failed."""
+
+    households: list[Household] = field(default_factory=list)
+    failures: list[tuple[str, InvalidInput]] = field(default_factory=list)
+
+
+def read_tables(
+    households: Source,
+    readings: Source,
+    trips: Source | None = None,
+    temperature: Source | None = None,
+    *,
+    max_file_bytes: int | None = None,
+) -> BatchInput:
+    """Read the batch tables whole (each file at most ``MAX_FILE_BYTES`` unless given).
+
+    Each argument is a path (``.csv``, ``.parquet``, ``.jsonl``/``.json``) or a DataFrame. A
+    file-level problem raises :class:`InvalidInput`; row problems go to ``failures``.
+    """
+    homes = read_table(
+        households,
+        "households",
+        schema.HOUSEHOLD_REQUIRED,
+        schema.HOUSEHOLD_OPTIONAL,
+        max_bytes=max_file_bytes,
+    )
+    read = read_table(readings, "readings", schema.READINGS_COLUMNS, max_bytes=max_file_bytes)
+    trip_table = (
+        read_table(
+            trips, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL, max_bytes=max_file_bytes
+        )
+        if trips is not None
+        else None
+    )
+    temp = (
+        read_table(temperature, "temperature", schema.TEMPERATURE_COLUMNS, max_bytes=max_file_bytes)
+        if temperature is not None
+        else None
+    )
+    return _assemble(homes, [read], trip_table, temp)
+
+
+def iter_tables(
+    households: Source,
+    readings: Source,
+    trips: Source | None = None,
+    temperature: Source | None = None,
+    *,
+    chunk_households: int = 10_000,
+    rows_per_chunk: int = 500_000,
+) -> Iterator[BatchInput]:
+    """Like :func:`read_tables`, streaming the readings (CSV, Parquet) ``rows_per_chunk`` at a time.
+
+    The readings must be grouped by ``household_id`` (rows of one household together, as a sort
+    gives); a household whose rows come back after another household's is reported as a failure.
+    The households, trips and temperature tables are read whole. No file-size limit applies.
+    """
+    homes = read_table(
+        households,
+        "households",
+        schema.HOUSEHOLD_REQUIRED,
+        schema.HOUSEHOLD_OPTIONAL,
+        max_bytes=2**62,
+    )
+    trip_table = (
+        read_table(trips, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL, max_bytes=2**62)
+        if trips is not None
+        else None
+    )
+    temp = (
+        read_table(temperature, "temperature", schema.TEMPERATURE_COLUMNS, max_bytes=2**62)
+        if temperature is not None
+        else None
+    )
+    home_ids = _ids(homes.frame)
+    seen: set[str] = set()  # households already emitted
+    pending: list[Table] = []  # readings rows of households not emitted yet
+    for chunk in iter_table(
+        readings, "readings", schema.READINGS_COLUMNS, rows_per_chunk=rows_per_chunk
+    ):
+        col = _ids(chunk.frame)
+        again = sorted(set(col) & seen)
+        if again:
+            yield BatchInput(
+                failures=[
+                    (
+                        h,
+                        InvalidInput(
+                            Problem(
+                                chunk.where(
+                                    int(np.flatnonzero((col == h).to_numpy())[0]), "household_id"
+                                ),
+                                f"readings of {h!r} appear again after other households' readings",
+                                "the readings file grouped by household_id (sort it)",
+                            ),
+                            source=chunk.name,
+                        ),
+                    )
+                    for h in again
+                ]
+            )
+            keep = ~col.isin(again).to_numpy()
+            chunk, col = chunk.subset(keep), col[keep]
+        if not len(col):
+            continue
+        pending.append(chunk)
+        still_open = col.iloc[-1]  # its rows may go on in the next chunk
+        done = {h for t in pending for h in _ids(t.frame)} - {still_open}
+        if len(done) >= chunk_households:
+            yield _batch(homes, home_ids, pending, trip_table, temp, done)
+            seen |= done
+            pending = [t.subset(_ids(t.frame).eq(still_open).to_numpy()) for t in pending]
+    rest = {h for t in pending for h in _ids(t.frame)} | (set(home_ids) - seen)
+    for table in (trip_table, temp):  # rows of ids in no table but this one
+        if table is not None:
+            rest |= set(_ids(table.frame)) - seen
+    yield _batch(homes, home_ids, pending, trip_table, temp, rest)
+
+
+def _ids(frame: pd.DataFrame) -> pd.Series:
+    return frame["household_id"].map(lambda v: "" if is_blank(v) else str(v).strip()).astype(object)
+
+
+def _batch(
+    homes: Table,
+    home_ids: pd.Series,
+    pending: list[Table],
+    trips: Table | None,
+    temp: Table | None,
+    scope: set[str],
+) -> BatchInput:
+    def only(t: Table | None) -> Table | None:
+        return None if t is None else t.subset(_ids(t.frame).isin(scope).to_numpy())
+
+    return _assemble(
+        homes.subset(home_ids.isin(scope).to_numpy()),
+        [t for t in (only(t) for t in pending) if t is not None],
+        only(trips),
+        only(temp),
+    )
+
+
+def _assemble(
+    homes: Table, readings: list[Table], trips: Table | None, temp: Table | None
+) -> BatchInput:
+    out = BatchInput()
+    problems: dict[str, list[Problem]] = {}
+    frame = homes.frame
+    ids = _ids(frame)
+    duplicated = ids.duplicated(keep="first").to_numpy()
+    for dup in np.flatnonzero(duplicated).tolist():
+        problems.setdefault(ids[dup], []).append(
+            Problem(
+                homes.where(dup, "household_id"),
+                f"household_id {ids[dup]!r} appears on more than one row",
+                "one row per household",
+            )
+        )
+    for blank in np.flatnonzero((ids == "").to_numpy()).tolist():
+        problems.setdefault("", []).append(
+            Problem(homes.where(blank, "household_id"), "household_id is empty", "an id")
+        )
+    home_ids = set(ids)
+    by_home = _group_rows(readings, problems, home_ids, "readings")
+    temps = _group_rows([temp], problems, home_ids, "temperature")
+    trips_by_home = _group_rows([trips], problems, home_ids, "trips")
+    records = frame.to_dict(orient="records")
+    for pos, hid in enumerate(ids):
+        if hid == "" or duplicated[pos]:
+            continue
+        row = {str(k): _plain(v) for k, v in records[pos].items()}
+        found: list[Problem] = problems.setdefault(hid, [])
+        home = _household(
+            hid,
+            row,
+            partial(_where_col, homes, pos),
+            by_home.get(hid),
+            temps.get(hid),
+            trips_by_home.get(hid, []),
+            found,
+        )
+        if home is not None and not found:
+            out.households.append(home)
+    for hid, found in problems.items():
+        if found:
+            out.failures.append((hid, InvalidInput(found, source=f"household {hid!r}")))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _group_rows(
+    tables: Sequence[Table | None],
+    problems: dict[str, list[Problem]],
+    home_ids: set[str],
+    what: str,
+) -> dict[str, list[tuple[Table, np.ndarray]]]:
+    grouped: dict[str, list[tuple[Table, np.ndarray]]] = {}
+    for table in tables:
+        if table is None:
+            continue
+        col = _ids(table.frame)
+        for key, positions in col.groupby(col, sort=False).indices.items():
+            hid, idx = str(key), np.asarray(positions)
+            if hid not in home_ids:
+                problems.setdefault(hid, []).append(
+                    Problem(
+                        table.where(int(idx[0]), "household_id"),
+                        f"{len(idx)} {what} row(s) for household_id {hid!r}, which has no row "
+                        "in the households table",
+                        "a households row for every household_id",
+                    )
+                )
+                continue
+            grouped.setdefault(hid, []).append((table, idx))
+    return grouped
+
+
+def _series(
+    parts: list[tuple[Table, np.ndarray]], value: str, problems: list[Problem]
+) -> tuple[pd.Series, np.ndarray, Where]:
+    """Concatenate one household's rows of a readings-like table and parse them."""
+    frames = [table.frame.iloc[idx][["timestamp", value]] for table, idx in parts]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    offsets = np.cumsum([0] + [len(idx) for _, idx in parts])
+
+    def where(i: int, column: str) -> str:
+        part = int(np.searchsorted(offsets, i, side="right")) - 1
+        table, idx = parts[part]
+        return table.where(int(idx[i - offsets[part]]), column)
+
+    stamps = parse_timestamps(frame["timestamp"], where, "timestamp", problems)
+    values = parse_numbers(frame[value], where, value, problems, negative_ok=(value == "celsius"))
+    return stamps, values, where
+
+
+def _household(
+    hid: str,
+    row: Mapping[str, Any],
+    where_col: Any,
+    readings: list[tuple[Table, np.ndarray]] | None,
+    temps: list[tuple[Table, np.ndarray]] | None,
+    trips: list[tuple[Table, np.ndarray]],
+    problems: list[Problem],
+) -> Household | None:
+    region = schema.check_region(row["region"], where_col("region"), problems)
+    tz = schema.check_timezone(row["timezone"], where_col("timezone"), problems)
+    tariff_obj: dict[str, Any] = {"type": row["tariff_type"], "currency": row["currency"]}
+    for key in ("price_per_kwh", "tariff_rates"):
+        if not is_blank(row.get(key)):
+            tariff_obj["price_per_kwh" if key == "price_per_kwh" else "rates"] = row[key]
+    if isinstance(tariff_obj.get("rates"), str):
+        try:
+            tariff_obj["rates"] = json.loads(tariff_obj["rates"])
+        except json.JSONDecodeError as exc:
+            problems.append(
+                Problem(
+                    where_col("tariff_rates"),
+                    f"not valid JSON: {exc.msg}",
+                    '[{"start": "00:00", "end": "07:00", "price_per_kwh": 0.09}, ...]',
+                )
+            )
+            tariff_obj.pop("rates")
+    names = {"type": "tariff_type", "rates": "tariff_rates"}
+    tariff = parse_tariff(
+        tariff_obj,
+        lambda f: where_col(names.get(f.split("[")[0], f)) + (f" ({f})" if "[" in f else ""),
+        problems,
+    )
+    appliances = []
+    for kind in APPLIANCE_KINDS:
+        cycles, start = row.get(f"{kind}_cycles_per_week"), row.get(f"{kind}_usual_start")
+        if is_blank(cycles):
+            if not is_blank(start):
+                problems.append(
+                    Problem(
+                        where_col(f"{kind}_usual_start"),
+                        f"a usual start for {kind} but no cycles per week",
+                        f"{kind}_cycles_per_week as well",
+                    )
+                )
+            continue
+        obj = {"kind": kind, "cycles_per_week": cycles, "usual_start": start}
+        parsed = parse_appliance(obj, _prefixed(where_col, f"{kind}_"), problems)
+        if parsed is not None:
+            appliances.append(parsed)
+    prefs_obj: dict[str, Any] = {
+        k: row.get(k) for k in ("max_extra_minutes_per_trip", "carbon_weight", "ready_by")
+    }
+    qs, qe = row.get("quiet_hours_start"), row.get("quiet_hours_end")
+    if not (is_blank(qs) and is_blank(qe)):
+        prefs_obj["quiet_hours"] = [qs, qe]
+    pref_cols = {
+        "quiet_hours[0]": "quiet_hours_start",
+        "quiet_hours[1]": "quiet_hours_end",
+        "quiet_hours": "quiet_hours_start",
+    }
+    prefs = parse_preferences(prefs_obj, lambda f: where_col(pref_cols.get(f, f)), problems)
+    parsed_trips = []
+    for table, idx in trips:
+        for i in idx:
+            obj = {str(k): _plain(v) for k, v in table.frame.iloc[int(i)].items()}
+            obj.pop("household_id")
+            trip = parse_trip(obj, partial(table.where, int(i)), problems)
+            if trip is not None:
+                parsed_trips.append(trip)
+    series = None
+    if not readings:
+        problems.append(
+            Problem(
+                where_col("household_id"),
+                f"household {hid!r} has no readings",
+                "readings rows for every household",
+            )
+        )
+    else:
+        stamps, kwh, where = _series(readings, "kwh", problems)
+        series = normalise_readings(
+            stamps,
+            kwh,
+            timezone=tz or "UTC",
+            where=where,
+            problems=problems,
+            field=f"readings of {hid!r}",
+        )
+    temperature: pd.Series | None = None
+    t_warn: tuple[str, ...] = ()
+    if temps:
+        stamps, celsius, where = _series(temps, "celsius", problems)
+        temperature, t_warn = normalise_temperature(stamps, celsius, where=where, problems=problems)
+    if problems or series is None or tariff is None:
+        return None
+    return Household(
+        household_id=hid,
+        region=str(region),
+        timezone=str(tz),
+        tariff=tariff,
+        readings_kwh=series.kwh,
+        appliances=tuple(appliances),
+        temperature_c=temperature,
+        trips=tuple(sorted(parsed_trips, key=lambda t: t.start)),
+        preferences=prefs if isinstance(prefs, Preferences) else Preferences(),
+        warnings=series.warnings + tuple(f"temperature: {w}" for w in t_warn),
+        reading_interval_minutes=series.interval_minutes,
+    )
+
+
+def _where_col(table: Table, position: int, column: str) -> str:
+    return table.where(position, column)
+
+
+def _prefixed(where: Callable[[str], str], prefix: str) -> Callable[[str], str]:
+    return lambda f: where(prefix + f)
+
+
+def household_to_tables(h: Household) -> dict[str, pd.DataFrame]:
+    """The household as the batch tables (``households``, ``readings``, ``trips``, maybe
+    ``temperature``); :func:`read_tables` of them gives the same Household."""
+    p = household_to_payload(h)
+    row: dict[str, Any] = {
+        "household_id": h.household_id,
+        "region": h.region,
+        "timezone": h.timezone,
+        "tariff_type": h.tariff.type,
+        "price_per_kwh": p["tariff"].get("price_per_kwh"),
+        "currency": h.tariff.currency,
+        "tariff_rates": json.dumps(p["tariff"]["rates"]) if h.tariff.type == "tou" else None,
+    }
+    for kind in APPLIANCE_KINDS:
+        row[f"{kind}_cycles_per_week"] = None
+        row[f"{kind}_usual_start"] = None
+    for a in p["appliances"]:
+        row[f"{a['kind']}_cycles_per_week"] = a["cycles_per_week"]
+        row[f"{a['kind']}_usual_start"] = a["usual_start"]
+    quiet = p["preferences"]["quiet_hours"] or [None, None]
+    row.update(
+        quiet_hours_start=quiet[0],
+        quiet_hours_end=quiet[1],
+        max_extra_minutes_per_trip=h.preferences.max_extra_minutes_per_trip,
+        carbon_weight=h.preferences.carbon_weight,
+        ready_by=p["preferences"]["ready_by"],
+    )
+    tables = {
+        "households": pd.DataFrame([row]),
+        "readings": pd.DataFrame(p["readings"]).assign(household_id=h.household_id)[
+            list(schema.READINGS_COLUMNS)
+        ],
+        "trips": pd.DataFrame(
+            p["trips"],
+            columns=[
+                c for c in (*schema.TRIPS_REQUIRED, *schema.TRIPS_OPTIONAL) if c != "household_id"
+            ],
+        ).assign(household_id=h.household_id)[[*schema.TRIPS_REQUIRED, *schema.TRIPS_OPTIONAL]],
+    }
+    if "temperature" in p:
+        tables["temperature"] = pd.DataFrame(p["temperature"]).assign(household_id=h.household_id)[
+            list(schema.TEMPERATURE_COLUMNS)
+        ]
+    return tables

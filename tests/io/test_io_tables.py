@@ -1,0 +1,153 @@
+"""The batch tables: the same household from JSON, CSV, Parquet and JSON lines; nothing lost."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from household_payloads import as_rows, base_payload
+
+from recommender.io import (
+    household_to_payload,
+    household_to_tables,
+    iter_tables,
+    parse_household,
+    read_tables,
+)
+
+
+@pytest.fixture(scope="module")
+def household1(meter1):
+    """Sample-1 (half-hourly, duplicates, gaps), with a time-of-use tariff and two appliances."""
+    payload = base_payload(as_rows(meter1))
+    payload["tariff"] = {
+        "type": "tou",
+        "currency": "GBP",
+        "rates": [
+            {"start": "00:00", "end": "07:00", "price_per_kwh": 0.09},
+            {"start": "07:00", "end": "00:00", "price_per_kwh": 0.28},
+        ],
+    }
+    payload["appliances"].append(
+        {"kind": "washing_machine", "cycles_per_week": 3.5, "usual_start": None}
+    )
+    return parse_household(payload)
+
+
+def write(tables: dict[str, pd.DataFrame], folder, fmt: str) -> dict[str, str]:
+    paths = {}
+    for name, frame in tables.items():
+        path = folder / f"{name}.{fmt}"
+        if fmt == "csv":
+            frame.to_csv(path, index=False)
+        elif fmt == "parquet":
+            frame.to_parquet(path)
+        else:
+            # json.dumps, not DataFrame.to_json: pandas rounds floats to 10 digits by default
+            records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+            path.write_text("\n".join(json.dumps(r) for r in records))
+        paths[name] = str(path)
+    return paths
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "frame"])
+def test_tables_give_the_same_household_as_json(household1, tmp_path, fmt):
+    tables = household_to_tables(household1)
+    paths = tables if fmt == "frame" else write(tables, tmp_path, fmt)
+    batch = read_tables(paths["households"], paths["readings"], paths["trips"])
+    assert batch.failures == []
+    (again,) = batch.households
+    assert household_to_payload(again) == household_to_payload(household1)
+    pd.testing.assert_series_equal(again.readings_kwh, household1.readings_kwh)
+    assert again.reading_interval_minutes == household1.reading_interval_minutes
+
+
+def test_raw_half_hourly_rows_read_like_the_json(meter1, tmp_path):
+    """The raw file as a readings table gives the household (and warnings) of the raw JSON."""
+    from_json = parse_household(base_payload(as_rows(meter1)))
+    homes = household_to_tables(from_json)["households"]
+    readings = pd.DataFrame(
+        {
+            "household_id": "h-001",
+            "timestamp": [t.isoformat() for t in meter1.index],
+            "kwh": meter1.to_numpy(),
+        }
+    )
+    readings.to_csv(tmp_path / "readings.csv", index=False)
+    (h,) = read_tables(homes, tmp_path / "readings.csv").households
+    pd.testing.assert_series_equal(h.readings_kwh, from_json.readings_kwh)
+    assert h.warnings == from_json.warnings
+
+
+def test_every_household_id_is_accounted_for(household1, meter0):
+    good = household_to_tables(household1)
+    other = parse_household(
+        {**base_payload(as_rows(meter0.iloc[: 24 * 30])), "household_id": "h-2"}
+    )
+    t2 = household_to_tables(other)
+    homes = pd.concat(
+        [good["households"], t2["households"], t2["households"].assign(household_id="no-readings")],
+        ignore_index=True,
+    )
+    bad_rows = t2["readings"].assign(household_id="h-2")
+    bad_rows.loc[5, "kwh"] = -1.0
+    orphans = t2["readings"].iloc[:3].assign(household_id="ghost")
+    readings = pd.concat([good["readings"], bad_rows, orphans], ignore_index=True)
+    batch = read_tables(homes, readings, good["trips"])
+    assert [h.household_id for h in batch.households] == ["h-001"]
+    failures = dict(batch.failures)
+    assert set(failures) == {"h-2", "no-readings", "ghost"}
+    (neg,) = failures["h-2"].problems
+    row = len(good["readings"]) + 5 + 1  # 1-based row of the DataFrame
+    assert neg.where == f"readings row {row}, column kwh" and "negative" in neg.problem
+    assert "no readings" in failures["no-readings"].problems[0].problem
+    assert "no row in the households table" in failures["ghost"].problems[0].problem
+    assert "3 readings row(s)" in failures["ghost"].problems[0].problem
+
+
+def test_iter_tables_gives_what_read_tables_gives(household1, meter0, tmp_path):
+    frames = [household_to_tables(household1)]
+    for i in range(3):
+        h = parse_household(
+            {
+                **base_payload(as_rows(meter0.iloc[i * 500 : i * 500 + 24 * 20])),
+                "household_id": f"h-{i}",
+            }
+        )
+        frames.append(household_to_tables(h))
+    tables = {k: pd.concat([f[k] for f in frames], ignore_index=True) for k in frames[0]}
+    tables["households"] = pd.concat(
+        [tables["households"], tables["households"].iloc[[1]].assign(household_id="empty")]
+    )
+    paths = write(tables, tmp_path, "csv")
+    whole = read_tables(paths["households"], paths["readings"], paths["trips"])
+    parts = list(
+        iter_tables(
+            paths["households"],
+            paths["readings"],
+            paths["trips"],
+            chunk_households=2,
+            rows_per_chunk=700,
+        )
+    )
+    assert [len(p.households) for p in parts] == [2, 2]
+    streamed = [h for p in parts for h in p.households]
+    assert sorted(h.household_id for h in streamed) == sorted(
+        h.household_id for h in whole.households
+    )
+    by_id = {h.household_id: h for h in whole.households}
+    for h in streamed:
+        assert household_to_payload(h) == household_to_payload(by_id[h.household_id])
+    assert [f[0] for p in parts for f in p.failures] == ["empty"] == [f[0] for f in whole.failures]
+
+
+def test_iter_tables_reports_readings_not_grouped(household1, tmp_path):
+    t = household_to_tables(household1)
+    other = t["readings"].iloc[:48].assign(household_id="h-x")
+    readings = pd.concat([t["readings"].iloc[:5000], other, t["readings"].iloc[5000:]])
+    homes = pd.concat([t["households"], t["households"].assign(household_id="h-x")])
+    parts = list(iter_tables(homes, readings, chunk_households=1, rows_per_chunk=1000))
+    failures = [f for p in parts for f in p.failures]
+    assert any("appear again" in f[1].problems[0].problem for f in failures)
+    _ = json.dumps([f[1].to_dict() for f in failures])
