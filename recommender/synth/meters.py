@@ -94,7 +94,7 @@ class LocalCalendar:
         self.n_days = len(index) // 24 + 2 * _PAD_DAYS + 2
         dates = pd.date_range(self.ref, periods=self.n_days, freq="D")
         self.day_cell = (
-            (dates.month.to_numpy() - 1) * N_DAYTYPES + (dates.dayofweek.to_numpy() >= 5)
+            (dates.month.to_numpy() - 1) * N_DAYTYPES + (dates.day_of_week.to_numpy() >= 5)
         ).astype(np.int64)
         self._positions: dict[str, np.ndarray] = {}
 

@@ -100,7 +100,7 @@ def climatological_daily_kwh(days: pd.DataFrame) -> float:
     weekday and weekend means weighted 5/7 and 2/7. Every month and day type must be present."""
     dates = pd.DatetimeIndex(pd.to_datetime(days.index))
     totals = pd.Series(days.sum(axis=1).to_numpy(), index=dates)
-    cell_mean = totals.groupby([dates.month, dates.dayofweek >= 5]).mean()
+    cell_mean = totals.groupby([dates.month, dates.day_of_week >= 5]).mean()
     missing = [(m, w) for m in range(1, 13) for w in (False, True) if (m, w) not in cell_mean.index]
     if missing:
         raise ValueError(f"meter lacks complete days for (month, weekend) cells {missing}")
@@ -120,7 +120,7 @@ def build_profile_library(paths: tuple[Path, ...]) -> ProfileLibrary:
         blocks.append(days.to_numpy(dtype=np.float64) / mean_daily)
         cells.append(
             (source * N_MONTHS + stamp.month.to_numpy() - 1) * N_DAYTYPES
-            + (stamp.dayofweek.to_numpy() >= 5)
+            + (stamp.day_of_week.to_numpy() >= 5)
         )
         dates.append(np.asarray(days.index))
         means.append(mean_daily)

@@ -89,7 +89,7 @@ def trips_for_block(
     """Trips of one whole seeding block (``traits`` = its BLOCK rows), plus ``household_index``."""
     rng = block_rng(seed, STREAM_TRIPS, block)
     tpl = _templates(rng, traits)
-    weekday = (start_date.dayofweek + np.arange(days)) % 7
+    weekday = (start_date.day_of_week + np.arange(days)) % 7
     p = tpl["p_weekday"][:, weekday]  # (K, days)
     k_idx, day = np.nonzero(rng.random(p.shape) < p)
     n = len(k_idx)
