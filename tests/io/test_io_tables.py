@@ -143,11 +143,18 @@ def test_iter_tables_gives_what_read_tables_gives(household1, meter0, tmp_path):
 
 
 def test_iter_tables_reports_readings_not_grouped(household1, tmp_path):
+    """h-x's rows are split around h-001's: once h-x was emitted, its late rows are a failure."""
     t = household_to_tables(household1)
     other = t["readings"].iloc[:48].assign(household_id="h-x")
-    readings = pd.concat([t["readings"].iloc[:5000], other, t["readings"].iloc[5000:]])
+    readings = pd.concat(
+        [t["readings"].iloc[:5000], other.iloc[:24], t["readings"].iloc[5000:], other.iloc[24:]]
+    )
     homes = pd.concat([t["households"], t["households"].assign(household_id="h-x")])
     parts = list(iter_tables(homes, readings, chunk_households=1, rows_per_chunk=1000))
-    failures = [f for p in parts for f in p.failures]
-    assert any("appear again" in f[1].problems[0].problem for f in failures)
-    _ = json.dumps([f[1].to_dict() for f in failures])
+    failures = [f for p in parts for f in p.failures if "appear again" in str(f[1])]
+    late = len(t["readings"]) + 24 + 1
+    assert [(hid, e.problems[0].where) for hid, e in failures] == [
+        ("h-x", f"readings row {late}, column household_id")
+    ]
+    assert "appear again" in failures[0][1].problems[0].problem
+    assert json.loads(json.dumps(failures[0][1].to_dict()))["problems"]
