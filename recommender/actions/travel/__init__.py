@@ -1,0 +1,38 @@
+"""Greener trips: personalised alternatives for the journeys a household really makes.
+
+Entry points for the service: :func:`travel_actions` (``list[Action]``), :func:`travel_report`
+(actions + trip profile + warnings) and :func:`train_mode_choice` (the cold-start mode-choice model,
+fitted on a SIMULATED population in about a second; see :mod:`.mode_choice`).
+"""
+
+from recommender.actions.travel.advice import (
+    TravelReport,
+    default_mode_choice,
+    travel_actions,
+    travel_report,
+)
+from recommender.actions.travel.mode_choice import train_mode_choice
+from recommender.actions.travel.routing import (
+    OfflineRouter,
+    OSRMRouter,
+    OTPRouter,
+    Route,
+    Router,
+    RouteRequest,
+    RoutingError,
+)
+
+__all__ = [
+    "OSRMRouter",
+    "OTPRouter",
+    "OfflineRouter",
+    "Route",
+    "RouteRequest",
+    "Router",
+    "RoutingError",
+    "TravelReport",
+    "default_mode_choice",
+    "train_mode_choice",
+    "travel_actions",
+    "travel_report",
+]
