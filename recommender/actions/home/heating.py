@@ -3,7 +3,8 @@
 The heating slope is regressed from the household's own readings and temperatures: daily kWh =
 a + b x HDD, HDD = max(0, base - daily mean °C), base 15.5 °C (UK convention). Turning the
 thermostat down 1 °C lowers the base by 1 °C, so the yearly saving is b x (HDD at 15.5 - HDD at
-14.5) over the household's own year of temperatures.
+14.5) over the household's own year of temperatures. Days with fewer than 22 hourly readings are
+left out (partial days at the ends of the series).
 """
 
 from __future__ import annotations
