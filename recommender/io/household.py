@@ -175,17 +175,17 @@ def readings_columns(
             )
             return None, empty, _where_list(name)
         where = _where_list(name)
-        rows = [r if isinstance(r, Mapping) else {} for r in raw]
-        for i, r in enumerate(raw):
-            if not isinstance(r, Mapping):
-                problems.append(
-                    Problem(
-                        f"{name}[{i}]",
-                        f"expected an object, got {type(r).__name__}",
-                        f"{{timestamp, {value}}}",
-                    )
+        is_map = [isinstance(r, Mapping) for r in raw]
+        rows = raw if all(is_map) else [r if m else {} for r, m in zip(raw, is_map, strict=True)]
+        for i in (i for i, m in enumerate(is_map) if not m):
+            problems.append(
+                Problem(
+                    f"{name}[{i}]",
+                    f"expected an object, got {type(raw[i]).__name__}",
+                    f"{{timestamp, {value}}}",
                 )
-        keys = {k for r in rows for k in r}
+            )
+        keys = set().union(*(r.keys() for r in rows))
         for key in sorted(keys - {"timestamp", value}):
             first = next(i for i, r in enumerate(rows) if key in r)
             problems.append(
@@ -196,9 +196,7 @@ def readings_columns(
                 )
             )
         for key in ("timestamp", value):
-            lacking = [
-                i for i, r in enumerate(rows) if key not in r and isinstance(raw[i], Mapping)
-            ]
+            lacking = [i for i, r in enumerate(rows) if key not in r and is_map[i]]
             if lacking and key not in keys:
                 problems.append(
                     Problem(name, f"no reading has a {key!r} field", f"'{key}' in each reading")

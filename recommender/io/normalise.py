@@ -80,7 +80,10 @@ def parse_timestamps(
             "an ISO 8601 timestamp with an offset, e.g. 2024-01-01T00:00:00Z",
         )
         return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
-    text = raw.map(_as_text, na_action="ignore").astype("string")
+    if pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
+        text = raw.astype("string")
+    else:
+        text = raw.map(_as_text, na_action="ignore").astype("string")
     missing = text.isna() | (text.str.strip() == "")
     stamps = pd.to_datetime(text.where(~missing), utc=True, errors="coerce", format="ISO8601")
     aware = schema.has_offset(text.fillna(""))
@@ -131,10 +134,14 @@ def parse_numbers(
         bad = raw.notna().to_numpy()
     else:
         numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
-        is_blank = raw.isna() | raw.map(
-            lambda v: isinstance(v, str) and not v.strip(), na_action="ignore"
-        ).fillna(False).astype(bool)
-        bad = (numbers.isna() & ~is_blank).to_numpy() | np.isinf(numbers.to_numpy())
+        bad = np.isinf(numbers.to_numpy())
+        unread = np.flatnonzero(numbers.isna().to_numpy())  # missing, or not a number
+        if len(unread):
+            sub = raw.iloc[unread]
+            blank = sub.isna() | sub.map(lambda v: isinstance(v, str) and not v.strip()).astype(
+                bool
+            )
+            bad[unread[~blank.to_numpy()]] = True
     row_problems(
         problems,
         np.flatnonzero(bad),
@@ -176,7 +183,9 @@ def normalise_readings(
     before = len(problems)
     positions = np.arange(len(stamps))
     ok = stamps.notna().to_numpy()
-    frame = pd.DataFrame({"t": stamps.to_numpy()[ok], "kwh": kwh[ok], "pos": positions[ok]})
+    frame = pd.DataFrame(
+        {"t": stamps[ok].reset_index(drop=True), "kwh": kwh[ok], "pos": positions[ok]}
+    )
     frame = frame.sort_values(["t", "pos"], kind="stable").reset_index(drop=True)
     warnings: list[str] = []
     frame = _drop_duplicates(frame, where, problems, warnings)
@@ -346,7 +355,7 @@ def _check_plausible(
         return
     limit = schema.MAX_KWH_PER_HOUR * interval / 60.0
     high = frame.index[frame["kwh"].to_numpy() > limit]
-    kwh = dict(zip(frame["pos"], frame["kwh"], strict=True))
+    kwh = dict(zip(frame.loc[high, "pos"], frame.loc[high, "kwh"], strict=True))
     row_problems(
         problems,
         frame.loc[high, "pos"].to_numpy(),
@@ -451,7 +460,9 @@ def normalise_temperature(
     before = len(problems)
     positions = np.arange(len(stamps))
     ok = stamps.notna().to_numpy()
-    frame = pd.DataFrame({"t": stamps.to_numpy()[ok], "kwh": celsius[ok], "pos": positions[ok]})
+    frame = pd.DataFrame(
+        {"t": stamps[ok].reset_index(drop=True), "kwh": celsius[ok], "pos": positions[ok]}
+    )
     frame = frame.sort_values(["t", "pos"], kind="stable").reset_index(drop=True)
     odd = frame.index[(frame["kwh"] < MIN_CELSIUS) | (frame["kwh"] > MAX_CELSIUS)]
     value = dict(zip(frame["pos"], frame["kwh"], strict=True))
