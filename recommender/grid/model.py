@@ -119,4 +119,4 @@ class IntensityProfileModel(RegressorMixin, BaseEstimator):
 def gb_profile_model() -> IntensityProfileModel:
     """The model fitted on the cleaned NESO 2023 year (once per process)."""
     actual = neso_2023().actual_g_per_kwh
-    return IntensityProfileModel().fit(calendar_features(actual.index), actual)
+    return IntensityProfileModel().fit(calendar_features(pd.DatetimeIndex(actual.index)), actual)

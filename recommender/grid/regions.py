@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
@@ -38,7 +39,8 @@ def country_average(region: str, where: str = "region") -> tuple[float, int]:
     country table has no figure for it."""
     code3 = alpha3(region, where)
     table = country_intensity()
-    if code3 not in table.index or pd.isna(table.loc[code3, "g_co2e_per_kwh"]):
+    record: dict[Any, Any] = table.loc[code3].to_dict() if code3 in table.index else {}
+    if not record or pd.isna(record["g_co2e_per_kwh"]):
         raise InvalidInput(
             Problem(
                 where,
@@ -47,5 +49,4 @@ def country_average(region: str, where: str = "region") -> tuple[float, int]:
             ),
             source=where,
         )
-    row = table.loc[code3]
-    return float(row["g_co2e_per_kwh"]), int(row["year"])
+    return float(record["g_co2e_per_kwh"]), int(record["year"])

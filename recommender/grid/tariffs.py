@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,12 +108,13 @@ def example_tou_tariff(flat: Tariff) -> Tariff:
     if flat.type != "flat" or flat.price_per_kwh is None:
         raise InvalidInput(Problem("tariff.type", f"{flat.type!r}", '"flat"'), source="tariff")
     shape = example_tou_shape()
+    records: list[dict[str, Any]] = shape.to_dict("records")  # type: ignore[assignment]
     rates = tuple(
         TouRate(
-            time.fromisoformat(row.start),
-            time.fromisoformat(row.end),
-            float(flat.price_per_kwh) * float(row.multiplier),
+            time.fromisoformat(str(row["start"])),
+            time.fromisoformat(str(row["end"])),
+            float(flat.price_per_kwh) * float(row["multiplier"]),
         )
-        for row in shape.itertuples()
+        for row in records
     )
     return Tariff(type="tou", currency=flat.currency, rates=rates)

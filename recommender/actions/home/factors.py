@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
@@ -59,19 +60,20 @@ class Factor:
 def cycle_specs() -> dict[str, CycleSpec]:
     """Appliance cycles by kind, from ``data/factors/appliances.csv``."""
     table = pd.read_csv(data_path(APPLIANCES))
+    records: list[dict[str, Any]] = table.to_dict("records")  # type: ignore[assignment]
     return {
-        row.kind: CycleSpec(
-            kind=str(row.kind),
-            kwh_low=float(row.kwh_per_cycle_low),
-            kwh_typical=float(row.kwh_per_cycle_typical),
-            kwh_high=float(row.kwh_per_cycle_high),
-            cycle_hours=float(row.cycle_hours),
-            flexible=bool(row.flexible),
-            source=str(row.source),
-            year=int(row.year),
-            status=str(row.status),
+        str(row["kind"]): CycleSpec(
+            kind=str(row["kind"]),
+            kwh_low=float(row["kwh_per_cycle_low"]),
+            kwh_typical=float(row["kwh_per_cycle_typical"]),
+            kwh_high=float(row["kwh_per_cycle_high"]),
+            cycle_hours=float(row["cycle_hours"]),
+            flexible=bool(row["flexible"]),
+            source=str(row["source"]),
+            year=int(row["year"]),
+            status=str(row["status"]),
         )
-        for row in table.itertuples()
+        for row in records
     }
 
 
@@ -79,16 +81,17 @@ def cycle_specs() -> dict[str, CycleSpec]:
 def home_factors() -> dict[str, Factor]:
     """Savings fractions and conventions, from ``data/factors/home_savings.csv``."""
     table = pd.read_csv(data_path(HOME_SAVINGS))
+    records: list[dict[str, Any]] = table.to_dict("records")  # type: ignore[assignment]
     return {
-        row.factor: Factor(
-            str(row.factor),
-            float(row.value),
-            float(row.low),
-            float(row.high),
-            str(row.unit),
-            str(row.source),
-            int(row.year),
-            str(row.status),
+        str(row["factor"]): Factor(
+            str(row["factor"]),
+            float(row["value"]),
+            float(row["low"]),
+            float(row["high"]),
+            str(row["unit"]),
+            str(row["source"]),
+            int(row["year"]),
+            str(row["status"]),
         )
-        for row in table.itertuples()
+        for row in records
     }

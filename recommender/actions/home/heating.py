@@ -41,12 +41,13 @@ def heating_fit(household: Household, profile: LoadProfile) -> HeatingFit | None
         return None
     base = home_factors()["heating_base_temperature_c"].value
     zone = household.timezone
-    kwh = profile.last_year_kwh.tz_convert(zone)
-    daily_kwh = kwh.groupby(kwh.index.date).agg(["sum", "count"])
-    daily_kwh = daily_kwh.loc[daily_kwh["count"] >= 22, "sum"]
-    temp = household.temperature_c.dropna().tz_convert(zone)
-    daily_c = temp.groupby(temp.index.date).mean()
-    joined = pd.concat([daily_kwh.rename("kwh"), daily_c.rename("c")], axis=1).dropna()
+    kwh = profile.last_year_kwh
+    kwh_days = pd.DatetimeIndex(kwh.index).tz_convert(zone).date
+    per_day = kwh.groupby(kwh_days).agg(["sum", "count"])
+    daily_kwh: pd.Series = per_day.loc[per_day["count"] >= 22, "sum"]
+    temp = household.temperature_c.dropna()
+    daily_c: pd.Series = temp.groupby(pd.DatetimeIndex(temp.index).tz_convert(zone).date).mean()
+    joined = pd.DataFrame({"kwh": daily_kwh, "c": daily_c}).dropna()
     if len(joined) < MIN_DAYS:
         return None
     hdd = np.clip(base - joined["c"].to_numpy(), 0.0, None)

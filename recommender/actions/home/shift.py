@@ -51,7 +51,7 @@ def _slots_in(start: time, end: time) -> np.ndarray:
     a, b = start.hour * 60 + start.minute, end.hour * 60 + end.minute
     length = (b - a) % 1440 or 1440
     minute[(a + np.arange(length)) % 1440] = True
-    return minute.reshape(SLOTS_PER_DAY, SLOT_MINUTES).any(axis=1)
+    return np.asarray(minute.reshape(SLOTS_PER_DAY, SLOT_MINUTES).any(axis=1), dtype=bool)
 
 
 def feasible_starts(

@@ -8,6 +8,7 @@ pricing, not what a particular supplier would charge.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from recommender.actions.home.profile import LoadProfile
 from recommender.actions.home.savings import money
@@ -22,13 +23,14 @@ def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
         return None
     tou = example_tou_tariff(tariff)
     readings = profile.last_year_kwh
-    tou_price = price_per_kwh_series(tou, readings.index, household.timezone).to_numpy()
+    index = pd.DatetimeIndex(readings.index)
+    tou_price = price_per_kwh_series(tou, index, household.timezone).to_numpy()
     flat_cost = readings.to_numpy() * tariff.price_per_kwh
     tou_cost = readings.to_numpy() * tou_price
     fraction = 1.0 - tou_cost.sum() / flat_cost.sum()
     if fraction <= 0:
         return None
-    months = readings.index.tz_convert(household.timezone).strftime("%Y-%m")
+    months = index.tz_convert(household.timezone).strftime("%Y-%m")
     by_month = np.bincount(
         np.unique(months, return_inverse=True)[1], weights=flat_cost - tou_cost
     ) / np.bincount(np.unique(months, return_inverse=True)[1], weights=flat_cost)
