@@ -405,7 +405,7 @@ def trip_profile(
             frame, 0.0, {}, 0.0, 0.0, {b: 0.0 for b, _, _ in FLIGHT_BANDS}, (), tuple(warnings)
         )
     local = frame["start"].dt.tz_convert(timezone)
-    frame["weekday"] = local.dt.dayofweek
+    frame["weekday"] = local.dt.day_of_week
     frame["hour"] = local.dt.hour + local.dt.minute / 60.0
     weeks = weeks_observed(frame["start"])
     features = _features_one(frame, weeks)
