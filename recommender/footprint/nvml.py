@@ -77,6 +77,7 @@ class NvmlSession:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._t0 = 0.0
+        self._last_power: dict[int, tuple[float, float]] = {}
 
     def _pids(self, handle: Any) -> set[int]:
         try:
@@ -110,25 +111,31 @@ class NvmlSession:
             self._starts.append(DeviceStart(index, handle, energy_mj, idle_w))
         self._note_processes()
         self._t0 = time.perf_counter()
-        if any(s.energy_mj is None for s in self._starts) or count:
+        self._last_power = {
+            s.index: (self._t0, self._power_w(s.handle))
+            for s in self._starts
+            if s.energy_mj is None
+        }
+        if count:
             self._thread = threading.Thread(target=self._sample, name="greenrec-nvml", daemon=True)
             self._thread.start()
 
+    def _integrate(self) -> None:
+        """Add the energy since the last power sample of each sampled device (trapezoid)."""
+        now = time.perf_counter()
+        for s in self._starts:
+            if s.energy_mj is None:
+                last_t, last_w = self._last_power[s.index]
+                watts = self._power_w(s.handle)
+                self._energy_sampled_j[s.index] = self._energy_sampled_j.get(s.index, 0.0) + 0.5 * (
+                    last_w + watts
+                ) * (now - last_t)
+                self._last_power[s.index] = (now, watts)
+
     def _sample(self) -> None:
-        last = time.perf_counter()
-        sampled = [s for s in self._starts if s.energy_mj is None]
-        power = {s.index: self._power_w(s.handle) for s in sampled}
         ticks = 0
         while not self._stop.wait(self.sample_seconds):
-            now = time.perf_counter()
-            for s in sampled:
-                watts = self._power_w(s.handle)
-                prev = power[s.index]
-                self._energy_sampled_j[s.index] = self._energy_sampled_j.get(s.index, 0.0) + 0.5 * (
-                    prev + watts
-                ) * (now - last)
-                power[s.index] = watts
-            last = now
+            self._integrate()
             ticks += 1
             if ticks % 10 == 0:  # once a second: which devices this process runs on
                 self._note_processes()
@@ -141,6 +148,7 @@ class NvmlSession:
         if self._thread is not None:
             self._stop.set()
             self._thread.join()
+        self._integrate()  # the last partial interval, up to now
         seconds = time.perf_counter() - self._t0
         used = set(self.requested) if self.requested is not None else self._used
         energy: dict[int, float] = {}
