@@ -285,21 +285,23 @@ def _subdaily_index(
         f"every reading on the {step}-minute grid of the others",
     )
     # A run of equal steps other than the usual one is another interval, not a row of gaps.
-    run_len = 6
-    other = pd.Series(np.where(minutes != step, minutes, np.nan))
-    runs = (other != other.shift()).cumsum()
-    sizes = other.groupby(runs).transform("size").where(other.notna())
-    starts = np.flatnonzero((sizes >= run_len).to_numpy() & (runs != runs.shift()).to_numpy())
-    for s in starts[: schema.MAX_PROBLEMS_PER_KIND]:
-        problems.append(
-            Problem(
-                f"{where(int(pos[s]), 'timestamp')} to "
-                f"{where(int(pos[s + int(sizes.iloc[s])]), 'timestamp')}",
-                f"mixed intervals: these readings are every {minutes[s]:g} minutes, "
-                f"the rest every {step}",
-                "one interval for the whole series (15, 30 or 60 minutes, or daily)",
+    is_other = pd.Series(minutes != step)
+    run_id = (is_other != is_other.shift()).cumsum()
+    starts = []
+    for _, run in is_other.groupby(run_id):
+        if run.iloc[0] and len(run) >= 6:  # 6 steps in a row off the usual one
+            first, last = int(run.index[0]), int(run.index[-1]) + 1
+            usual = pd.Series(minutes[first:last]).mode().iloc[0]
+            starts.append(first)
+            problems.append(
+                Problem(
+                    f"{where(int(pos[first]), 'timestamp')} to "
+                    f"{where(int(pos[last]), 'timestamp')}",
+                    f"mixed intervals: these readings are every {usual:g} minutes, "
+                    f"the rest every {step}",
+                    "one interval for the whole series (15, 30 or 60 minutes, or daily)",
+                )
             )
-        )
     if len(off_grid) or len(starts):
         return None
     freq = "h" if step == 60 else f"{step}min"
