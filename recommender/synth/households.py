@@ -176,41 +176,41 @@ def _draw_block(seed: int, block: int) -> pd.DataFrame:
     base_price = np.array([FLAT_PRICE[r] for r in region])
     price = np.round(base_price * (1 + FLAT_PRICE_SD * rng.standard_normal(n)), 4)
 
-    frame = pd.DataFrame(
-        {
-            "household_index": index,
-            "household_id": household_ids(index),
-            "region": region.astype(object),
-            "timezone": timezone,
-            "currency": np.array([CURRENCY[r] for r in region], dtype=object),
-            "annual_kwh": annual_kwh,
-            "shift_hours": shift_hours.astype(np.int64),
-            "heating": heating,
-            "heating_kwh_per_degree_hour": heating_kwh_per_degree_hour,
-            "persons": persons,
-            "children": children,
-            "workers": workers,
-            "car_mode": car_mode.astype(object),
-            "tariff_product": product.astype(object),
-            "flat_price_per_kwh": price,
-            "base_price_per_kwh": base_price,
-        }
-    )
-    _draw_appliances(rng, frame, ev_charger)
-    frame["quiet_hours_start"], frame["quiet_hours_end"] = _draw_quiet_hours(rng, n)
-    frame["max_extra_minutes_per_trip"] = rng.choice([5.0, 10.0, 15.0, 20.0, 30.0], size=n)
-    return frame
+    columns: dict[str, np.ndarray] = {
+        "household_index": index,
+        "household_id": household_ids(index),
+        "region": region.astype(object),
+        "timezone": timezone,
+        "currency": np.array([CURRENCY[r] for r in region], dtype=object),
+        "annual_kwh": annual_kwh,
+        "shift_hours": shift_hours.astype(np.int64),
+        "heating": heating,
+        "heating_kwh_per_degree_hour": heating_kwh_per_degree_hour,
+        "persons": persons,
+        "children": children,
+        "workers": workers,
+        "car_mode": car_mode.astype(object),
+        "tariff_product": product.astype(object),
+        "flat_price_per_kwh": price,
+        "base_price_per_kwh": base_price,
+    }
+    _draw_appliances(rng, columns, ev_charger)
+    columns["quiet_hours_start"], columns["quiet_hours_end"] = _draw_quiet_hours(rng, n)
+    columns["max_extra_minutes_per_trip"] = rng.choice([5.0, 10.0, 15.0, 20.0, 30.0], size=n)
+    return pd.DataFrame(columns)
 
 
-def _draw_appliances(rng: np.random.Generator, frame: pd.DataFrame, ev: np.ndarray) -> None:
+def _draw_appliances(
+    rng: np.random.Generator, frame: dict[str, np.ndarray], ev: np.ndarray
+) -> None:
     """Add ``<kind>_cycles_per_week`` (NaN = none) and ``<kind>_usual_start`` (None = infer)."""
-    n = len(frame)
-    persons = frame["persons"].to_numpy()
+    n = len(ev)
+    persons = frame["persons"]
     owns = {kind: rng.random(n) < share for kind, share in OWNERSHIP.items()}
     owns["tumble_dryer"] &= owns["washing_machine"]
     owns["ev_charger"] = ev
-    owns["electric_heating"] = (frame["heating"] == "electric_heating").to_numpy()
-    owns["heat_pump"] = (frame["heating"] == "heat_pump").to_numpy()
+    owns["electric_heating"] = frame["heating"] == "electric_heating"
+    owns["heat_pump"] = frame["heating"] == "heat_pump"
     owns["electric_water_heater"] = owns["electric_heating"]  # assumption: immersion heater
     wash = np.clip(rng.gamma(6.0, (1.5 + 1.1 * persons) / 6.0), 0.5, 14)  # mean 4.1 at 2.36 p.
     mean_cycles = {
@@ -229,7 +229,7 @@ def _draw_appliances(rng: np.random.Generator, frame: pd.DataFrame, ev: np.ndarr
     washer_start = np.where(
         rng.random(n) < 0.6, rng.normal(9.5 * 60, 90, n), rng.normal(19 * 60, 60, n)
     )
-    ev_at_night = (frame["tariff_product"] == "ev_night").to_numpy()
+    ev_at_night = frame["tariff_product"] == "ev_night"
     starts = {
         "dishwasher": rng.normal(20 * 60, 60, n),
         "washing_machine": washer_start,
@@ -277,33 +277,34 @@ def tariff_rates_json(product: str, base_price_per_kwh: float) -> str:
     )
 
 
+def households_columns(traits: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The households table of TABLES.md as column arrays (order fixed) from drawn traits."""
+    product = traits["tariff_product"].to_numpy().astype(str)
+    tou = product != ""
+    base = traits["base_price_per_kwh"].to_numpy()
+    rates = np.full(len(traits), None, dtype=object)
+    for key in {(p, b) for p, b in zip(product[tou], base[tou], strict=True)}:
+        rates[(product == key[0]) & (base == key[1])] = tariff_rates_json(*key)
+    columns = {
+        "household_id": traits["household_id"].to_numpy(),
+        "region": traits["region"].to_numpy(),
+        "timezone": traits["timezone"].to_numpy(),
+        "tariff_type": np.where(tou, "tou", "flat").astype(object),
+        "price_per_kwh": np.where(tou, np.nan, traits["flat_price_per_kwh"].to_numpy()),
+        "currency": traits["currency"].to_numpy(),
+        "tariff_rates": rates,
+    }
+    for kind in APPLIANCE_KINDS:
+        columns[f"{kind}_cycles_per_week"] = traits[f"{kind}_cycles_per_week"].to_numpy()
+        columns[f"{kind}_usual_start"] = traits[f"{kind}_usual_start"].to_numpy()
+    for name in ("quiet_hours_start", "quiet_hours_end", "max_extra_minutes_per_trip"):
+        columns[name] = traits[name].to_numpy()
+    return columns
+
+
 def households_table(traits: pd.DataFrame) -> pd.DataFrame:
     """The households table of TABLES.md (column order fixed) from drawn traits."""
-    tou = traits["tariff_product"].to_numpy() != ""
-    rates = np.full(len(traits), None, dtype=object)
-    cache: dict[tuple[str, float], str] = {}
-    for i in np.flatnonzero(tou):
-        key = (traits["tariff_product"].iat[i], traits["base_price_per_kwh"].iat[i])
-        if key not in cache:
-            cache[key] = tariff_rates_json(*key)
-        rates[i] = cache[key]
-    table = pd.DataFrame(
-        {
-            "household_id": traits["household_id"].to_numpy(),
-            "region": traits["region"].to_numpy(),
-            "timezone": traits["timezone"].to_numpy(),
-            "tariff_type": np.where(tou, "tou", "flat").astype(object),
-            "price_per_kwh": np.where(tou, np.nan, traits["flat_price_per_kwh"].to_numpy()),
-            "currency": traits["currency"].to_numpy(),
-            "tariff_rates": rates,
-        }
-    )
-    for kind in APPLIANCE_KINDS:
-        table[f"{kind}_cycles_per_week"] = traits[f"{kind}_cycles_per_week"].to_numpy()
-        table[f"{kind}_usual_start"] = traits[f"{kind}_usual_start"].to_numpy()
-    for column in ("quiet_hours_start", "quiet_hours_end", "max_extra_minutes_per_trip"):
-        table[column] = traits[column].to_numpy()
-    return table
+    return pd.DataFrame(households_columns(traits))
 
 
 def synthetic_households(n_households: int, seed: int = 0) -> pd.DataFrame:

@@ -78,15 +78,35 @@ def synthetic_trips(
     parts = []
     for block, _lo, _hi in block_spans(0, n_households):
         traits = draw_traits(BLOCK, seed, block * BLOCK)
-        trips = trips_for_block(traits, seed, block, start_date, days)
-        parts.append(trips[trips["household_index"] < n_households])
-    return pd.concat(parts, ignore_index=True).loc[:, list(COLUMNS)]
+        columns = trips_for_block(traits, seed, block, start_date, days)
+        keep = traits["household_index"].to_numpy()[columns["row"]] < n_households
+        parts.append(trips_frame(traits, {k: v[keep] for k, v in columns.items()}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def trips_frame(traits: pd.DataFrame, columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The trips table (TABLES.md columns) of :func:`trips_for_block`'s arrays."""
+    return pd.DataFrame(
+        {
+            "household_id": traits["household_id"].to_numpy()[columns["row"]],
+            "start": pd.DatetimeIndex(columns["start_s"].astype("datetime64[s]")).tz_localize(
+                "UTC"
+            ),
+            "distance_km": columns["distance_km"],
+            "mode": np.array(TRIP_MODES, dtype=object)[columns["mode_code"]],
+            "purpose": np.array(TRIP_PURPOSES, dtype=object)[columns["purpose_code"]],
+            "passengers": columns["passengers"],
+        }
+    )
 
 
 def trips_for_block(
     traits: pd.DataFrame, seed: int, block: int, start_date: pd.Timestamp, days: int
-) -> pd.DataFrame:
-    """Trips of one whole seeding block (``traits`` = its BLOCK rows), plus ``household_index``."""
+) -> dict[str, np.ndarray]:
+    """Trips of one whole seeding block (``traits`` = its BLOCK rows) as arrays, sorted by household
+    and time: ``row`` (the household's row in ``traits``), ``start_s`` (UTC, seconds since 1970),
+    ``distance_km``, ``mode_code`` / ``purpose_code`` (indices into ``TRIP_MODES`` /
+    ``TRIP_PURPOSES``) and ``passengers``."""
     rng = block_rng(seed, STREAM_TRIPS, block)
     tpl = _templates(rng, traits)
     weekday = (start_date.day_of_week + np.arange(days)) % 7
@@ -110,20 +130,16 @@ def trips_for_block(
     stamps = _to_utc(
         start_date, rows["day"], rows["minute"], traits["timezone"].to_numpy()[rows["hh"]]
     )
-    order = np.lexsort((stamps, rows["hh"]))
-    hh = rows["hh"][order]
-    frame = pd.DataFrame(
-        {
-            "household_id": traits["household_id"].to_numpy()[hh],
-            "start": pd.DatetimeIndex(stamps[order]).tz_localize("UTC"),
-            "distance_km": np.round(rows["km"][order], 1),
-            "mode": np.array(TRIP_MODES, dtype=object)[rows["mode"][order]],
-            "purpose": np.array(TRIP_PURPOSES, dtype=object)[rows["purpose"][order]],
-            "passengers": rows["pax"][order].astype(np.int64),
-        }
-    )
-    frame["household_index"] = traits["household_index"].to_numpy()[hh]
-    return frame
+    seconds = stamps.astype(np.int64)
+    order = np.lexsort((seconds, rows["hh"]))
+    return {
+        "row": rows["hh"][order].astype(np.int64),
+        "start_s": seconds[order],
+        "distance_km": np.round(rows["km"][order], 1),
+        "mode_code": rows["mode"][order].astype(np.int64),
+        "purpose_code": rows["purpose"][order].astype(np.int64),
+        "passengers": rows["pax"][order].astype(np.int64),
+    }
 
 
 def _templates(rng: np.random.Generator, traits: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -23,10 +23,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from recommender.domain import APPLIANCE_KINDS
+from recommender.domain import APPLIANCE_KINDS, TRIP_MODES, TRIP_PURPOSES
 from recommender.errors import InvalidInput, Problem
 from recommender.synth._blocks import BLOCK
-from recommender.synth.households import draw_traits, households_table
+from recommender.synth.households import draw_traits, households_columns
 from recommender.synth.meters import LocalCalendar, hourly_kwh_for, validated_index
 from recommender.synth.trips import trips_for_block
 
@@ -146,7 +146,7 @@ def write_population_counted(
             sinks["households"].add(_households_arrow(traits.iloc[:keep]))
             sinks["readings"].add(_readings_arrow(traits, kwh, stamps))
             trips = trips_for_block(traits, seed, block, start_date, days)
-            sinks["trips"].add(_trips_arrow(trips[trips["household_index"] < n_households], fmt))
+            sinks["trips"].add(_trips_arrow(traits, trips, keep, fmt))
         done = True
     finally:
         for sink in sinks.values():
@@ -208,10 +208,12 @@ def _stamp_array(seconds: np.ndarray, fmt: str) -> pa.Array:
 
 
 def _households_arrow(traits: pd.DataFrame) -> pa.Table:
-    table = households_table(traits)
-    schema = _households_schema()
+    columns = households_columns(traits)
     return pa.table(
-        {f.name: pa.array(table[f.name].to_numpy(), type=f.type, from_pandas=True) for f in schema}
+        {
+            f.name: pa.array(columns[f.name], type=f.type, from_pandas=True)
+            for f in _households_schema()
+        }
     )
 
 
@@ -227,15 +229,18 @@ def _readings_arrow(traits: pd.DataFrame, kwh: np.ndarray, stamps: pa.Array) -> 
     )
 
 
-def _trips_arrow(trips: pd.DataFrame, fmt: str) -> pa.Table:
-    seconds = trips["start"].dt.tz_localize(None).to_numpy().astype("datetime64[s]")
+def _trips_arrow(
+    traits: pd.DataFrame, trips: dict[str, np.ndarray], keep: int, fmt: str
+) -> pa.Table:
+    rows = trips["row"] < keep
+    ids = pa.array(traits["household_id"].to_numpy()[:keep], type=pa.string())
     return pa.table(
         {
-            "household_id": pa.array(trips["household_id"].to_numpy(), type=pa.string()),
-            "start": _stamp_array(seconds.astype(np.int64), fmt),
-            "distance_km": pa.array(trips["distance_km"].to_numpy(dtype=float)),
-            "mode": pa.array(trips["mode"].to_numpy(), type=pa.string()),
-            "purpose": pa.array(trips["purpose"].to_numpy(), type=pa.string()),
-            "passengers": pa.array(trips["passengers"].to_numpy(dtype=np.int64)),
+            "household_id": ids.take(trips["row"][rows]),
+            "start": _stamp_array(trips["start_s"][rows], fmt),
+            "distance_km": pa.array(trips["distance_km"][rows]),
+            "mode": pa.array(TRIP_MODES, type=pa.string()).take(trips["mode_code"][rows]),
+            "purpose": pa.array(TRIP_PURPOSES, type=pa.string()).take(trips["purpose_code"][rows]),
+            "passengers": pa.array(trips["passengers"][rows]),
         }
     )
