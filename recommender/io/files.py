@@ -7,6 +7,8 @@ Row-level problems are left to the callers, which attribute them to a household.
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,8 +75,10 @@ def read_table(
         frame, first = _read_json(path), 1
     else:
         data = path.read_bytes()
+        if path.suffix.lower() == ".gz":
+            data = _gunzip(data, path.name)
         _check_text(data, path.name)
-        frame, first = _read_csv_text(path), 2
+        frame, first = _read_csv_text(data, path.name), 2
     check_columns(list(frame.columns), path.name, required, optional)
     if frame.empty:
         raise InvalidInput(
@@ -152,6 +156,15 @@ def _kind(path: Path) -> str:
     return "csv"
 
 
+def _gunzip(data: bytes, name: str) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError) as exc:
+        raise InvalidInput(
+            Problem(name, f"not a gzip file ({exc})", "a .gz file, or no .gz suffix"), source=name
+        ) from None
+
+
 def _check_text(data: bytes, name: str) -> None:
     if not data.strip():
         raise InvalidInput(
@@ -172,19 +185,21 @@ def _check_text(data: bytes, name: str) -> None:
         ) from None
 
 
-def _read_csv_text(path: Path) -> pd.DataFrame:
+def _read_csv_text(data: bytes, name: str) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(
+            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
     except pd.errors.ParserError as exc:
         raise InvalidInput(
             Problem(
-                path.name,
+                name,
                 f"cannot be read as CSV: {exc}",
                 "comma-separated columns with the same count on every row",
             ),
-            source=path.name,
+            source=name,
         ) from None
-    _check_delimiter(list(frame.columns), path.name)
+    _check_delimiter(list(frame.columns), name)
     return frame
 
 
