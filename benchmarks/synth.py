@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 
 
 def _rss_mb() -> float:
@@ -53,12 +54,12 @@ def child(task: str, n: int, days: int, fmt: str) -> None:
             sizes = {k: p.stat().st_size / 1e6 for k, p in paths.items()}
             rows = n * days * 24
     seconds, cpu = time.perf_counter() - began, time.process_time() - cpu_began
-    record = {"seconds": seconds, "cpu_s": cpu, "peak_rss_mb": _rss_mb()}
+    record: dict[str, object] = {"seconds": seconds, "cpu_s": cpu, "peak_rss_mb": _rss_mb()}
     record.update({"baseline_rss_mb": baseline, "rows": rows, "mb": sizes})
     print(json.dumps(record))
 
 
-def measure(task: str, n: int, days: int, fmt: str, repeats: int) -> dict[str, float]:
+def measure(task: str, n: int, days: int, fmt: str, repeats: int) -> dict[str, Any]:
     runs = []
     for _ in range(repeats):
         done = subprocess.run(

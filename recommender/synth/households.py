@@ -246,7 +246,7 @@ def _draw_appliances(
         if kind in starts:
             text = _hhmm(starts[kind])
             show = known[:, j] & ~np.isnan(cycles)
-            frame[f"{kind}_usual_start"] = np.where(show, text, None)
+            frame[f"{kind}_usual_start"] = _where_or_none(show, text)
         else:
             frame[f"{kind}_usual_start"] = np.full(n, None, dtype=object)
 
@@ -255,7 +255,14 @@ def _draw_quiet_hours(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.
     # assumption: 40 % of households state quiet hours, starting 22:00 or 23:00, ending 07:00.
     has = rng.random(n) < 0.4
     start = np.where(rng.random(n) < 0.5, "22:00", "23:00")
-    return np.where(has, start, None), np.where(has, "07:00", None)
+    return _where_or_none(has, start), _where_or_none(has, np.full(n, "07:00"))
+
+
+def _where_or_none(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` where ``mask``, else None (an empty cell), as an object array."""
+    out = np.full(len(mask), None, dtype=object)
+    out[mask] = np.asarray(values)[mask]
+    return out
 
 
 def _hhmm(minutes: np.ndarray) -> np.ndarray:

@@ -73,7 +73,7 @@ def real_hourly_kwh(path: str | Path) -> pd.Series:
     raw = raw.groupby(level=0).mean().sort_index()
     step = raw.index.to_series().diff().dropna().mode().iloc[0]
     per_hour = max(1, int(pd.Timedelta(hours=1) / step))
-    hours = raw.index.floor("h")
+    hours = pd.DatetimeIndex(raw.index).floor("h")
     grouped = raw.groupby(hours).agg(["sum", "count"])
     hourly = grouped["sum"].where(grouped["count"] == per_hour)
     full = pd.date_range(hourly.index.min(), hourly.index.max(), freq="h")
@@ -86,9 +86,8 @@ def complete_local_days(hourly: pd.Series, timezone: str = LIBRARY_TIMEZONE) -> 
     A day with a missing hour, a clock-change day (23 or 25 hours) or an all-zero day is left out.
     """
     local = hourly.tz_convert(timezone)
-    frame = pd.DataFrame(
-        {"kwh": local.to_numpy(), "date": local.index.date, "hour": local.index.hour}
-    )
+    stamps = pd.DatetimeIndex(local.index)
+    frame = pd.DataFrame({"kwh": local.to_numpy(), "date": stamps.date, "hour": stamps.hour})
     counts = frame.groupby("date")["kwh"].agg(["count", "size", "sum"])
     keep = counts.index[(counts["count"] == 24) & (counts["size"] == 24) & (counts["sum"] > 0)]
     frame = frame[frame["date"].isin(set(keep))]

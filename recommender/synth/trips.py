@@ -30,6 +30,8 @@ travel model.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -149,7 +151,7 @@ def _templates(rng: np.random.Generator, traits: pd.DataFrame) -> dict[str, np.n
     children = traits["children"].to_numpy()
     has_car = traits["car_mode"].to_numpy() != ""
     car_code = np.array([_MODE_CODE.get(m, _MODE_CODE[LIFT_MODE]) for m in traits["car_mode"]])
-    groups = []
+    groups: list[tuple[Any, ...]] = []
 
     # commute: one per worker, fixed weekdays
     hh = np.repeat(np.arange(n), workers)
