@@ -93,7 +93,9 @@ def read_start_value_csv(
     kwh = parse_numbers(table.frame["value"], table.where, "value", problems)
     if problems:
         raise InvalidInput(problems, source=table.name)
-    return pd.DataFrame({"household_id": household_id, "timestamp": stamps, "kwh": kwh})
+    return pd.DataFrame(
+        {"household_id": household_id, "timestamp": stamps.dt.as_unit("ns"), "kwh": kwh}
+    )
 
 
 def _localise(raw: pd.Series, timezone: str, where, problems: list[Problem]) -> pd.Series:
@@ -223,5 +225,9 @@ def read_uci_household_power(
         )
     kwh = kwh.iloc[complete[0] : complete[-1] + 1]  # incomplete first/last hours left out
     return pd.DataFrame(
-        {"household_id": household_id, "timestamp": kwh.index, "kwh": kwh.to_numpy()}
+        {
+            "household_id": household_id,
+            "timestamp": pd.DatetimeIndex(kwh.index).as_unit("ns"),
+            "kwh": kwh.to_numpy(),
+        }
     )
