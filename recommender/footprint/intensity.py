@@ -9,7 +9,7 @@ countries' averages (lowest to highest), so the figure is honest about knowing n
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -52,7 +52,7 @@ def world_average() -> GridFactor:
     )
 
 
-@cache
+@lru_cache(maxsize=4096)  # (region, half-hour): a long-running service stays bounded
 def _at(region: str, slot: pd.Timestamp) -> tuple[float, float, float, str, str]:
     from recommender.grid import intensity_at
 
