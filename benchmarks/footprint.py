@@ -30,6 +30,7 @@ from recommender.io.importers import read_eemeter_meter, read_eemeter_temperatur
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "meters"
 REGION = "GB"
+FIT_CPU_SECONDS = float(os.environ.get("GREENREC_BENCH_FIT_SECONDS", "5"))  # smoke runs: less
 
 
 def meter_features() -> tuple[pd.DataFrame, np.ndarray]:
@@ -124,7 +125,7 @@ def codecarbon_runs(fit, runs: int) -> list[dict[str, float]] | None:
 def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} logical CPUs, OMP_NUM_THREADS=1")
     x, y = meter_features()
-    max_iter = size_fit(x, y)
+    max_iter = size_fit(x, y, FIT_CPU_SECONDS)
     fit = make_fit(x, y, max_iter)
     print(
         f"fit: HistGradientBoostingRegressor(max_iter={max_iter}) on {len(x)} hours x "
