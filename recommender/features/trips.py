@@ -87,13 +87,16 @@ def _factors() -> pd.DataFrame:
 def max_plausible_kmh(modes: pd.Series) -> np.ndarray:
     """Fastest plausible speed for each mode (km/h)."""
     table = _factors().loc["max_plausible_kmh"]["value"].to_dict()
-    return np.array([float(table[_SPEED_KEY.get(m, m)]) for m in modes], dtype=float)
+    by_mode = {m: float(table[_SPEED_KEY.get(m, m)]) for m in TRIP_MODES}
+    return pd.Series(modes).map(by_mode).to_numpy(dtype=float)
 
 
 def active_weeks_per_year(purpose: str) -> float:
     """Weeks a year a journey of ``purpose`` is made (holidays excluded), from the factor table."""
-    table = _factors().loc["active_weeks_per_year"]["value"]
-    return float(table[purpose] if purpose in table.index else table["default"])
+    from recommender.actions.travel.catalogue import factor, has_factor
+
+    key = purpose if has_factor("active_weeks_per_year", purpose) else "default"
+    return factor("active_weeks_per_year", key).value
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -348,7 +351,8 @@ def annual_scale(purpose: pd.Series | str, weeks: float) -> np.ndarray:
     purposes = pd.Series([purpose]) if isinstance(purpose, str) else purpose
     if weeks >= 52:
         return np.full(len(purposes), WEEKS_PER_YEAR / weeks)
-    return purposes.map(active_weeks_per_year).to_numpy(dtype=float) / weeks
+    weeks_by_purpose = {p: active_weeks_per_year(p) for p in purposes.unique()}
+    return purposes.map(weeks_by_purpose).to_numpy(dtype=float) / weeks
 
 
 def trips_frame(household: Household) -> pd.DataFrame:
@@ -408,7 +412,7 @@ def trip_profile(
     frame["weekday"] = local.dt.day_of_week
     frame["hour"] = local.dt.hour + local.dt.minute / 60.0
     weeks = weeks_observed(frame["start"])
-    features = _features_one(frame, weeks)
+    features = features_table(frame).iloc[0].to_dict()
     journeys = regular_journeys(frame, weeks, min_trips=min_trips)
     return TripProfile(
         trips=frame,
@@ -426,21 +430,50 @@ def trip_profile(
     )
 
 
-def _features_one(frame: pd.DataFrame, weeks: float) -> dict[str, float]:
-    scale = annual_scale(frame["purpose"], weeks)
-    is_flight = frame["mode"].isin(FLIGHT_MODES).to_numpy()
-    scale = np.where(is_flight, 1.0 / max(weeks / WEEKS_PER_YEAR, 1.0), scale)
-    out = {f"km_per_year_{m}": 0.0 for m in TRIP_MODES}
-    km = pd.Series(frame["distance_km"].to_numpy() * scale).groupby(frame["mode"].to_numpy()).sum()
-    out.update({f"km_per_year_{m}": float(v) for m, v in km.items()})
-    car = frame["mode"].isin(CAR_MODES).to_numpy()
-    short = car & (frame["distance_km"].to_numpy() < SHORT_TRIP_KM)
-    car_per_year = float(scale[car].sum())
-    out["car_trips_per_year"] = car_per_year
-    out["short_car_trip_share"] = float(scale[short].sum() / car_per_year) if car_per_year else 0.0
-    dist = frame["distance_km"].to_numpy()
+def feature_names() -> list[str]:
+    """Columns of :func:`features_table` (and of :class:`TripFeatures`)."""
+    return (
+        [f"km_per_year_{m}" for m in TRIP_MODES]
+        + ["car_trips_per_year", "short_car_trip_share"]
+        + [f"flights_per_year_{b}" for b, _, _ in FLIGHT_BANDS]
+    )
+
+
+def features_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per household of a validated trips table, vectorised over all households."""
+    hid = frame["household_id"].to_numpy()
+    day = frame["start"].dt.normalize()
+    by_household = day.groupby(hid)
+    days = (by_household.transform("max") - by_household.transform("min")).dt.days + 1
+    weeks = np.maximum(1.0, np.ceil(days.to_numpy(dtype=float) / 7.0))
+    active = {p: active_weeks_per_year(p) for p in frame["purpose"].unique()}
+    active_weeks = frame["purpose"].map(active).to_numpy(dtype=float)
+    scale = np.where(weeks >= 52, WEEKS_PER_YEAR / weeks, active_weeks / weeks)
+    mode = frame["mode"].to_numpy()
+    is_flight = np.isin(mode, FLIGHT_MODES)
+    scale = np.where(is_flight, 1.0 / np.maximum(weeks / WEEKS_PER_YEAR, 1.0), scale)
+    dist = frame["distance_km"].to_numpy(dtype=float)
+    car = np.isin(mode, CAR_MODES)
+    columns: dict[str, np.ndarray] = {
+        "_km": dist * scale,
+        "car_trips_per_year": scale * car,
+        "_short": scale * (car & (dist < SHORT_TRIP_KM)),
+    }
     for band, lo, hi in FLIGHT_BANDS:
-        out[f"flights_per_year_{band}"] = float(scale[is_flight & (dist >= lo) & (dist < hi)].sum())
+        columns[f"flights_per_year_{band}"] = scale * (is_flight & (dist >= lo) & (dist < hi))
+    parts = pd.DataFrame(columns, index=frame.index)
+    sums = parts.drop(columns="_km").groupby(hid, sort=True).sum()
+    km = parts["_km"].groupby([hid, mode]).sum().unstack(fill_value=0.0)
+    out = pd.DataFrame(0.0, index=sums.index, columns=feature_names())
+    for m in km.columns:
+        out[f"km_per_year_{m}"] = km[m].reindex(out.index).to_numpy()
+    for col in sums.columns.drop("_short"):
+        out[col] = sums[col].to_numpy()
+    cars = sums["car_trips_per_year"].to_numpy()
+    out["short_car_trip_share"] = np.divide(
+        sums["_short"].to_numpy(), cars, out=np.zeros(len(cars)), where=cars > 0
+    )
+    out.index.name = "household_id"
     return out
 
 
@@ -531,25 +564,14 @@ class TripFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y: object = None) -> TripFeatures:
         validate_trips(X)
-        self.feature_names_out_ = np.array(
-            [f"km_per_year_{m}" for m in TRIP_MODES]
-            + ["car_trips_per_year", "short_car_trip_share"]
-            + [f"flights_per_year_{b}" for b, _, _ in FLIGHT_BANDS],
-            dtype=object,
-        )
+        self.feature_names_out_ = np.array(feature_names(), dtype=object)
         self.n_features_in_ = X.shape[1]
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         check_is_fitted(self, "feature_names_out_")
         frame, _ = validate_trips(X)
-        rows = {
-            hid: _features_one(group, weeks_observed(group["start"]))
-            for hid, group in frame.groupby("household_id", sort=True)
-        }
-        out = pd.DataFrame.from_dict(rows, orient="index", columns=list(self.feature_names_out_))
-        out.index.name = "household_id"
-        return out.astype(float)
+        return features_table(frame)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         check_is_fitted(self, "feature_names_out_")

@@ -10,11 +10,13 @@ from sklearn.exceptions import NotFittedError
 from travel_builders import SCHOOL_RUN, WEEKDAY_COMMUTE, diary, household
 
 from recommender.actions.travel.catalogue import factor
+from recommender.domain import Trip
 from recommender.errors import InvalidInput
 from recommender.features.trips import (
     TripFeatures,
     household_trip_profile,
     trip_profile,
+    trips_frame,
     validate_trips,
     weekday_phrase,
 )
@@ -187,3 +189,24 @@ def test_transformer_one_row_per_household_and_estimator_contract():
 def test_transformer_refuses_bad_rows_at_fit():
     with pytest.raises(InvalidInput):
         TripFeatures().fit(table([{"start": "2024-03-04T08:00Z", "distance_km": -1.0}]))
+
+
+def test_batch_features_equal_each_households_own_profile():
+    a = diary("2024-03-04", 3, WEEKDAY_COMMUTE)
+    b = diary("2024-03-04", 5, SCHOOL_RUN) + [
+        Trip(pd.Timestamp("2024-03-10T07:00Z"), 900.0, "flight_short_haul", "holiday", 2)
+    ]
+    frames = []
+    for hid, trips in (("a", a), ("b", b)):
+        frame = trips_frame(household(trips))
+        frames.append(frame.assign(household_id=hid))
+    both = pd.concat(frames, ignore_index=True)
+    batch = TripFeatures().fit(both).transform(both)
+    for hid, frame in zip(("a", "b"), frames, strict=True):
+        own = trip_profile(frame)
+        row = batch.loc[hid]
+        assert row["short_car_trip_share"] == pytest.approx(own.short_car_trip_share)
+        for mode, km in own.km_per_year_by_mode.items():
+            assert row[f"km_per_year_{mode}"] == pytest.approx(km)
+        for band, n in own.flights_per_year_by_band.items():
+            assert row[f"flights_per_year_{band}"] == pytest.approx(n)

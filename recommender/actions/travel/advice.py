@@ -289,18 +289,23 @@ def travel_report(
     model = mode_choice if mode_choice is not None else default_mode_choice()
     own = habits(profile)
     modes_used = frozenset(profile.trips["mode"]) if len(profile.trips) else frozenset()
-    actions: list[Action] = []
+    groups = []
     for journey in profile.regular_journeys:
         alts = alternatives_for(
             journey, preferences=household.preferences, modes_used=modes_used, router=router
         )
-        if not alts:
-            continue
-        p = likelihood(model, _choice_rows(alts, profile, own))
-        ids = [f"travel-{journey.journey_id}-to-{a.option.mode}" for a in alts]
-        for k, alt in enumerate(alts):
-            actions.append(_journey_action(alt, p[k], tuple(i for i in ids if i != ids[k])))
+        if alts:
+            groups.append(alts)
+    flat = [alt for alts in groups for alt in alts]
+    p = likelihood(model, _choice_rows(flat, profile, own)) if flat else np.array([])
+    actions: list[Action] = []
+    k = 0
+    for alts in groups:
+        ids = [f"travel-{a.journey.journey_id}-to-{a.option.mode}" for a in alts]
+        for i, alt in enumerate(alts):
+            actions.append(_journey_action(alt, p[k], tuple(x for x in ids if x != ids[i])))
             warnings.extend(alt.warnings)
+            k += 1
     actions.extend(_flight_actions(flight_routes(profile), model, own))
     return TravelReport(tuple(actions), profile, tuple(dict.fromkeys(warnings)))
 

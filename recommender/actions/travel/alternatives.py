@@ -11,7 +11,7 @@ of alternative ``a`` over the current mode ``c`` is ``N x (E_c - E_a)`` where, p
 
 Money (GBP, UK 2024 running costs and fares, ``data/factors/transport.csv``) and the household's
 own fuel/electricity kWh follow the same shapes. The central figures use each factor's value; the
-P10-P90 range comes from 2,000 draws of every factor between its ``low`` and ``high`` (split normal,
+P10-P90 range comes from 1,000 draws of every factor between its ``low`` and ``high`` (split normal,
 those being its P10 and P90), of the detours, and of the trip count (Gamma on the trips seen).
 """
 
@@ -48,7 +48,7 @@ GROUND_ALTERNATIVES: tuple[str, ...] = (
 )
 NEEDS_LOCAL_EVIDENCE: tuple[str, ...] = ("tram", "underground")  # offered only where used already
 CAR_SHARE_PURPOSES: tuple[str, ...] = ("commute", "school", "business")
-N_DRAWS = 2000
+N_DRAWS = 1000
 _Z90 = 1.2815515655446004  # standard normal P90
 
 
