@@ -412,7 +412,7 @@ def trip_profile(
     frame["weekday"] = local.dt.day_of_week
     frame["hour"] = local.dt.hour + local.dt.minute / 60.0
     weeks = weeks_observed(frame["start"])
-    features = features_table(frame).iloc[0].to_dict()
+    features = {str(k): float(v) for k, v in features_table(frame).iloc[0].items()}
     journeys = regular_journeys(frame, weeks, min_trips=min_trips)
     return TripProfile(
         trips=frame,
@@ -463,7 +463,7 @@ def features_table(frame: pd.DataFrame) -> pd.DataFrame:
         columns[f"flights_per_year_{band}"] = scale * (is_flight & (dist >= lo) & (dist < hi))
     parts = pd.DataFrame(columns, index=frame.index)
     sums = parts.drop(columns="_km").groupby(hid, sort=True).sum()
-    km = parts["_km"].groupby([hid, mode]).sum().unstack(fill_value=0.0)
+    km = parts["_km"].groupby([hid, mode]).sum().unstack(fill_value=0)
     out = pd.DataFrame(0.0, index=sums.index, columns=feature_names())
     for m in km.columns:
         out[f"km_per_year_{m}"] = km[m].reindex(out.index).to_numpy()
