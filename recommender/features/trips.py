@@ -31,6 +31,7 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -411,8 +412,9 @@ def trip_profile(
     local = frame["start"].dt.tz_convert(timezone)
     frame["weekday"] = local.dt.day_of_week
     frame["hour"] = local.dt.hour + local.dt.minute / 60.0
-    weeks = weeks_observed(frame["start"])
-    features = {str(k): float(v) for k, v in features_table(frame).iloc[0].items()}
+    weeks = weeks_observed(local)
+    table = features_table(frame, timezone)
+    features = {str(k): float(v) for k, v in table.iloc[0].items()}
     journeys = regular_journeys(frame, weeks, min_trips=min_trips)
     return TripProfile(
         trips=frame,
@@ -439,10 +441,13 @@ def feature_names() -> list[str]:
     )
 
 
-def features_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per household of a validated trips table, vectorised over all households."""
+def features_table(frame: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
+    """One row per household of a validated trips table, vectorised over all households.
+
+    The diary's span is counted in whole local days of ``timezone``.
+    """
     hid = frame["household_id"].to_numpy()
-    day = frame["start"].dt.normalize()
+    day = frame["start"].dt.tz_convert(timezone).dt.normalize()
     by_household = day.groupby(hid)
     days = (by_household.transform("max") - by_household.transform("min")).dt.days + 1
     weeks = np.maximum(1.0, np.ceil(days.to_numpy(dtype=float) / 7.0))
@@ -547,7 +552,7 @@ class TripFeatures(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     timezone : str, default="UTC"
-        Time zone of the trips' local time (not used by the features below; kept for symmetry).
+        Time zone whose local days count the span each household's diary covers.
 
     Examples
     --------
@@ -563,6 +568,11 @@ class TripFeatures(TransformerMixin, BaseEstimator):
         self.timezone = timezone
 
     def fit(self, X: pd.DataFrame, y: object = None) -> TripFeatures:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+            problem = Problem("timezone", f"unknown time zone {self.timezone!r}", "an IANA name")
+            raise InvalidInput(problem, source="TripFeatures") from exc
         validate_trips(X)
         self.feature_names_out_ = np.array(feature_names(), dtype=object)
         self.n_features_in_ = X.shape[1]
@@ -571,7 +581,7 @@ class TripFeatures(TransformerMixin, BaseEstimator):
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         check_is_fitted(self, "feature_names_out_")
         frame, _ = validate_trips(X)
-        return features_table(frame)
+        return features_table(frame, self.timezone)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         check_is_fitted(self, "feature_names_out_")

@@ -186,9 +186,13 @@ def test_transformer_one_row_per_household_and_estimator_contract():
     assert np.isfinite(out.to_numpy()).all()
 
 
-def test_transformer_refuses_bad_rows_at_fit():
+def test_transformer_refuses_bad_rows_and_params_at_fit():
     with pytest.raises(InvalidInput):
         TripFeatures().fit(table([{"start": "2024-03-04T08:00Z", "distance_km": -1.0}]))
+    with pytest.raises(InvalidInput, match="Mars/Olympus"):
+        TripFeatures(timezone="Mars/Olympus").fit(
+            table([{"start": "2024-03-04T08:00Z", "distance_km": 1.0}])
+        )
 
 
 def test_batch_features_equal_each_households_own_profile():
