@@ -69,7 +69,7 @@ def parse_timestamps(
     """
     raw = raw.reset_index(drop=True)
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        return raw.dt.tz_convert("UTC")
+        return raw.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         row_problems(
             problems,

@@ -161,7 +161,10 @@ def iter_tables(
 
 
 def _ids(frame: pd.DataFrame) -> pd.Series:
-    return frame["household_id"].map(lambda v: "" if is_blank(v) else str(v).strip()).astype(object)
+    ids = frame["household_id"]
+    if not pd.api.types.is_string_dtype(ids.dtype):
+        ids = ids.map(lambda v: None if is_blank(v) else str(v), na_action="ignore")
+    return ids.astype("string").str.strip().fillna("").astype(object)
 
 
 def _batch(
@@ -208,6 +211,7 @@ def _assemble(
     temps = _group_rows([temp], problems, home_ids, "temperature")
     trips_by_home = _group_rows([trips], problems, home_ids, "trips")
     records = frame.to_dict(orient="records")
+    cache: dict[int, Parsed] = {}  # each readings/temperature table parsed once, vectorised
     for pos, hid in enumerate(ids):
         if hid == "" or duplicated[pos]:
             continue
@@ -221,6 +225,7 @@ def _assemble(
             temps.get(hid),
             trips_by_home.get(hid, []),
             found,
+            cache,
         )
         if home is not None and not found:
             out.households.append(home)
@@ -261,12 +266,35 @@ def _group_rows(
     return grouped
 
 
+Parsed = tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]
+
+
+def _parse_whole(table: Table, value: str, cache: dict[int, Parsed]) -> Parsed:
+    """Parse a table's timestamp and value columns once, vectorised, for all its households.
+
+    Returns (stamps, values, suspect): rows where ``suspect`` is true (a bad or missing stamp or
+    value) send their household down the slow path, which re-parses and names each problem.
+    """
+    key = id(table.frame)  # the tables outlive the cache (one _assemble call)
+    if key not in cache:
+        scratch: list[Problem] = []
+        ignore: Where = lambda i, c: ""  # noqa: E731
+        stamps = parse_timestamps(table.frame["timestamp"], ignore, "timestamp", scratch)
+        values = parse_numbers(
+            table.frame[value], ignore, value, scratch, negative_ok=(value == "celsius")
+        )
+        suspect = stamps.isna().to_numpy() | np.isnan(values)
+        cache[key] = (pd.DatetimeIndex(stamps), values, suspect)
+    return cache[key]
+
+
 def _series(
-    parts: list[tuple[Table, np.ndarray]], value: str, problems: list[Problem]
+    parts: list[tuple[Table, np.ndarray]],
+    value: str,
+    problems: list[Problem],
+    cache: dict[int, Parsed],
 ) -> tuple[pd.Series, np.ndarray, Where]:
-    """Concatenate one household's rows of a readings-like table and parse them."""
-    frames = [table.frame.iloc[idx][["timestamp", value]] for table, idx in parts]
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    """Concatenate one household's rows of a readings-like table, parsed."""
     offsets = np.cumsum([0] + [len(idx) for _, idx in parts])
 
     def where(i: int, column: str) -> str:
@@ -274,6 +302,14 @@ def _series(
         table, idx = parts[part]
         return table.where(int(idx[i - offsets[part]]), column)
 
+    parsed = [(_parse_whole(table, value, cache), idx) for table, idx in parts]
+    if not any(p[2][idx].any() for p, idx in parsed):  # fast path: every row read cleanly
+        pieces = [p[0][idx] for p, idx in parsed]
+        stamps = pd.Series(pieces[0].append(pieces[1:]) if len(pieces) > 1 else pieces[0])
+        values = np.concatenate([p[1][idx] for p, idx in parsed])
+        return stamps, values, where
+    frames = [table.frame.iloc[idx][["timestamp", value]] for table, idx in parts]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     stamps = parse_timestamps(frame["timestamp"], where, "timestamp", problems)
     values = parse_numbers(frame[value], where, value, problems, negative_ok=(value == "celsius"))
     return stamps, values, where
@@ -287,6 +323,7 @@ def _household(
     temps: list[tuple[Table, np.ndarray]] | None,
     trips: list[tuple[Table, np.ndarray]],
     problems: list[Problem],
+    cache: dict[int, Parsed],
 ) -> Household | None:
     region = schema.check_region(row["region"], where_col("region"), problems)
     tz = schema.check_timezone(row["timezone"], where_col("timezone"), problems)
@@ -359,7 +396,7 @@ def _household(
             )
         )
     else:
-        stamps, kwh, where = _series(readings, "kwh", problems)
+        stamps, kwh, where = _series(readings, "kwh", problems, cache)
         series = normalise_readings(
             stamps,
             kwh,
@@ -371,7 +408,7 @@ def _household(
     temperature: pd.Series | None = None
     t_warn: tuple[str, ...] = ()
     if temps:
-        stamps, celsius, where = _series(temps, "celsius", problems)
+        stamps, celsius, where = _series(temps, "celsius", problems, cache)
         temperature, t_warn = normalise_temperature(stamps, celsius, where=where, problems=problems)
     if problems or series is None or tariff is None:
         return None
