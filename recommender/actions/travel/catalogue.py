@@ -91,6 +91,7 @@ def _rows() -> dict[tuple[str, str], dict[Any, Any]]:
     return {(str(r["parameter"]), str(r["key"])): r for r in records}
 
 
+@cache
 def factor(parameter: str, key: str) -> Factor:
     """The row ``(parameter, key)``; ``KeyError`` naming both when the table lacks it."""
     row = _rows().get((parameter, key))
