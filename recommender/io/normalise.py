@@ -26,6 +26,7 @@ from recommender.errors import Problem
 from recommender.io import schema
 
 Where = Callable[[int, str], str]  # (row position, column) -> "readings[12].kwh"
+_SUBDAILY_NS = {m * 60_000_000_000 for m in (15, 30, 60)}
 
 
 @dataclass(frozen=True)
@@ -181,30 +182,42 @@ def normalise_readings(
     makes the series unusable (the problems say why).
     """
     before = len(problems)
-    positions = np.arange(len(stamps))
-    ok = stamps.notna().to_numpy()
-    frame = pd.DataFrame(
-        {"t": stamps[ok].reset_index(drop=True), "kwh": kwh[ok], "pos": positions[ok]}
-    )
-    frame = frame.sort_values(["t", "pos"], kind="stable").reset_index(drop=True)
     warnings: list[str] = []
-    frame = _drop_duplicates(frame, where, problems, warnings)
-    if len(frame) < 2:
-        problems.append(
-            Problem(field, f"{len(frame)} usable reading(s)", "at least 14 days of readings")
+    t = pd.DatetimeIndex(stamps)
+    steps_ns = np.diff(t.asi8) if not t.hasnans else np.array([], dtype="int64")
+    step_ns = int(steps_ns[0]) if len(steps_ns) else 0
+    if step_ns in _SUBDAILY_NS and (steps_ns == step_ns).all():
+        # fast path: sorted, unique, one sub-daily step (what a clean meter export gives)
+        frame = pd.DataFrame({"t": t, "kwh": kwh, "pos": np.arange(len(t))})
+        interval = step_ns // 60_000_000_000
+        index: pd.DatetimeIndex | None = pd.DatetimeIndex(
+            t, freq="h" if interval == 60 else f"{interval}min"
         )
-        return None
-    minutes = frame["t"].diff().dt.total_seconds().to_numpy()[1:] / 60.0
-    step = int(pd.Series(minutes).mode().iloc[0])
-    if step >= 23 * 60:
-        index = _daily_index(frame, timezone, where, field, problems)
-        interval = 1440
     else:
-        index = _subdaily_index(frame, step, minutes, where, field, problems)
-        interval = step
+        ok = ~np.asarray(t.isna())
+        frame = pd.DataFrame({"t": t[ok], "kwh": kwh[ok], "pos": np.flatnonzero(ok)})
+        frame = frame.sort_values(["t", "pos"], kind="stable").reset_index(drop=True)
+        frame = _drop_duplicates(frame, where, problems, warnings)
+        if len(frame) < 2:
+            problems.append(
+                Problem(field, f"{len(frame)} usable reading(s)", "at least 14 days of readings")
+            )
+            return None
+        minutes = frame["t"].diff().dt.total_seconds().to_numpy()[1:] / 60.0
+        step = int(pd.Series(minutes).mode().iloc[0])
+        if step >= 23 * 60:
+            index = _daily_index(frame, timezone, where, field, problems)
+            interval = 1440
+        else:
+            index = _subdaily_index(frame, step, minutes, where, field, problems)
+            interval = step
     if index is None or len(problems) > before:
         return None
-    values = pd.Series(frame["kwh"].to_numpy(), index=pd.DatetimeIndex(frame["t"])).reindex(index)
+    values = pd.Series(frame["kwh"].to_numpy(), index=pd.DatetimeIndex(frame["t"]))
+    if len(values) != len(index):
+        values = values.reindex(index)
+    else:
+        values.index = index
     _check_plausible(frame, values, interval, where, field, problems)
     values = _fill_short_gaps(values, interval, warnings)
     if interval < 60:
@@ -342,7 +355,8 @@ def _check_plausible(
     problems: list[Problem],
 ) -> None:
     per_hour = values.to_numpy() * 60.0 / interval
-    median = float(np.nanmedian(per_hour)) if np.isfinite(per_hour).any() else 0.0
+    finite = per_hour[np.isfinite(per_hour)]
+    median = float(np.median(finite)) if len(finite) else 0.0
     if median > schema.MAX_MEDIAN_KWH_PER_HOUR:
         problems.append(
             Problem(
@@ -356,11 +370,15 @@ def _check_plausible(
         )
         return
     limit = schema.MAX_KWH_PER_HOUR * interval / 60.0
-    high = frame.index[frame["kwh"].to_numpy() > limit]
-    kwh = dict(zip(frame.loc[high, "pos"], frame.loc[high, "kwh"], strict=True))
+    raw = frame["kwh"].to_numpy()
+    if not (raw > limit).any():
+        return
+    high = np.flatnonzero(raw > limit)
+    pos = frame["pos"].to_numpy()[high]
+    kwh = dict(zip(pos.tolist(), raw[high].tolist(), strict=True))
     row_problems(
         problems,
-        frame.loc[high, "pos"].to_numpy(),
+        pos,
         where,
         "kwh",
         lambda p: f"{kwh[p]:g} kWh in {interval} minutes is more than a home can draw",
