@@ -9,6 +9,7 @@ warnings found on the way. :func:`travel_actions` returns the actions only.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,7 +19,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.alternatives import Alternative, alternatives_for
+from recommender.actions.travel.alternatives import N_DRAWS, Alternative, Values, alternatives_for
 from recommender.actions.travel.flights import (
     FlightRoute,
     flight_minutes,
@@ -56,7 +57,6 @@ _VERB = {
     "tram": "Take the tram for",
     "underground": "Take the underground for",
     "car_share": "Share a lift for",
-    "car_electric": "Make your next car electric: it would cover",
 }
 
 
@@ -269,6 +269,71 @@ def _flight_actions(
     return actions
 
 
+def _electric_car_figures(km_by_mode: dict[str, float], v: Values) -> dict[str, Any]:
+    ev = "car_electric"
+    out: dict[str, Any] = {"kg_co2e": 0.0, "money": 0.0, "kwh": 0.0}
+    for mode, km in km_by_mode.items():
+        out["kg_co2e"] = out["kg_co2e"] + km * (
+            v("emission_factor", mode) - v("emission_factor", ev)
+        )
+        out["money"] = out["money"] + km * (v("cost_per_km", mode) - v("cost_per_km", ev))
+        out["kwh"] = out["kwh"] + km * (v("energy_kwh_per_km", mode) - v("energy_kwh_per_km", ev))
+    return out
+
+
+def _electric_car_action(
+    profile: TripProfile, model: Pipeline, own: dict[str, float], overlapping: list[str]
+) -> Action | None:
+    """One household-level action: the same car km in an electric car (a purchase, not a trip)."""
+    fuel_cars = ("car_petrol", "car_diesel", "car_hybrid")
+    km_by_mode = {m: km for m, km in profile.km_per_year_by_mode.items() if m in fuel_cars}
+    if not km_by_mode:
+        return None
+    central = _electric_car_figures(km_by_mode, Values())
+    rng = np.random.default_rng(zlib.crc32(b"electric-car"))
+    draws = _electric_car_figures(km_by_mode, Values(rng, N_DRAWS))
+    yearly: dict[str, float] = {}
+    for name in ("kg_co2e", "money", "kwh"):
+        p10, p90 = np.percentile(np.broadcast_to(draws[name], (N_DRAWS,)), [10, 90])
+        mid = float(central[name])
+        yearly |= {name: mid, f"{name}_p10": min(p10, mid), f"{name}_p90": max(p90, mid)}
+    trips = profile.trips[profile.trips["mode"].isin(fuel_cars)]
+    mean_km = float(trips["distance_km"].mean())
+    car_km = sum(km_by_mode.values())
+    row = {
+        "alternative": "car_electric",
+        "purpose": str(trips["purpose"].mode().iloc[0]),
+        "current_mode": max(km_by_mode, key=lambda m: km_by_mode[m]),
+        "road_km": mean_km,
+        "extra_minutes": 0.0,
+        "cost_diff": -yearly["money"] / car_km * mean_km,
+        "peak": float(is_peak(trips["hour"].to_numpy()).mean()),
+        "passengers": float(trips["passengers"].mean()),
+        **own,
+    }
+    p = float(likelihood(model, choice_features(pd.DataFrame([row])))[0])
+    rows = [("emission_factor", m) for m in (*km_by_mode, "car_electric")]
+    rows += [("cost_per_km", m) for m in (*km_by_mode, "car_electric")]
+    return Action(
+        id="travel-electric-car",
+        kind="travel_mode",
+        title="Make your next car electric",
+        savings=_savings(yearly, 0.0),
+        explanation=(
+            f"You drive about {car_km:,.0f} km a year in a fuel car. The same km in an electric "
+            f"car would emit {yearly['kg_co2e']:,.0f} kg CO2e a year less (P10-P90 "
+            f"{yearly['kg_co2e_p10']:,.0f}-{yearly['kg_co2e_p90']:,.0f}, UK grid electricity) and "
+            f"cost {_money(yearly['money'])} to run. Buying the car is not counted."
+        ),
+        likelihood=p,
+        sources=(*(catalogue.factor(a, b).cite() for a, b in rows), ASSUMPTIONS_SOURCE),
+        conflicts_with=tuple(
+            i for i in overlapping if i.startswith("travel-") and "flight" not in i
+        ),
+        details={"car_km_per_year": km_by_mode, "likelihood_source": "mode-choice model"},
+    )
+
+
 def travel_report(
     household: Household, *, mode_choice: Pipeline | None = None, router: Router | None = None
 ) -> TravelReport:
@@ -294,6 +359,7 @@ def travel_report(
         alts = alternatives_for(
             journey, preferences=household.preferences, modes_used=modes_used, router=router
         )
+        alts = [a for a in alts if a.option.mode != "car_electric"]  # one household-level action
         if alts:
             groups.append(alts)
     flat = [alt for alts in groups for alt in alts]
@@ -306,6 +372,9 @@ def travel_report(
             actions.append(_journey_action(alt, p[k], tuple(x for x in ids if x != ids[i])))
             warnings.extend(alt.warnings)
             k += 1
+    electric = _electric_car_action(profile, model, own, [a.id for a in actions])
+    if electric is not None:
+        actions.append(electric)
     actions.extend(_flight_actions(flight_routes(profile), model, own))
     return TravelReport(tuple(actions), profile, tuple(dict.fromkeys(warnings)))
 
