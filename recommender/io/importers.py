@@ -38,13 +38,13 @@ def read_eemeter_meter(path: str | Path) -> pd.Series:
     ][:20]
     if problems:
         raise InvalidInput(problems, source=str(path))
-    return pd.Series(values.to_numpy(), index=pd.DatetimeIndex(stamps), name="kwh")
+    return pd.Series(values.to_numpy(), index=pd.DatetimeIndex(stamps).as_unit("ns"), name="kwh")
 
 
 def read_eemeter_temperature(path: str | Path) -> pd.Series:
     """Read an eemeter sample temperature CSV (``,dt,tempC``; UTC) as hourly °C (``celsius``)."""
     frame = _read_csv(path, expected=("dt", "tempC"))
-    stamps = pd.DatetimeIndex(pd.to_datetime(frame["dt"], utc=True, format="mixed"))
+    stamps = pd.DatetimeIndex(pd.to_datetime(frame["dt"], utc=True, format="mixed")).as_unit("ns")
     series = pd.Series(pd.to_numeric(frame["tempC"], errors="coerce").to_numpy(), index=stamps)
     series = series[~series.index.duplicated()].sort_index()
     return series.rename("celsius")

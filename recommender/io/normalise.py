@@ -232,7 +232,12 @@ def normalise_readings(
 
 
 def _drop_duplicates(
-    frame: pd.DataFrame, where: Where, problems: list[Problem], warnings: list[str]
+    frame: pd.DataFrame,
+    where: Where,
+    problems: list[Problem],
+    warnings: list[str],
+    what: str = "kWh",
+    column: str = "kwh",
 ) -> pd.DataFrame:
     same_t = frame["t"].duplicated(keep=False)
     if not same_t.any():
@@ -251,9 +256,9 @@ def _drop_duplicates(
             where,
             "timestamp",
             lambda p: (
-                f"timestamp {stamp[p].isoformat()} repeats with a different kWh "
+                f"timestamp {stamp[p].isoformat()} repeats with a different {what} "
                 f"({values[p]:g} here, {values[firsts[stamp[p]]]:g} at "
-                f"{where(int(firsts[stamp[p]]), 'kwh')})"
+                f"{where(int(firsts[stamp[p]]), column)})"
             ),
             "one reading per timestamp",
         )
@@ -261,7 +266,7 @@ def _drop_duplicates(
     if len(dropped):
         shown = ", ".join(t.isoformat() for t in dropped["t"].iloc[:3])
         warnings.append(
-            f"dropped {len(dropped)} exact duplicate reading(s) (same timestamp and kWh), "
+            f"dropped {len(dropped)} exact duplicate reading(s) (same timestamp and {what}), "
             f"e.g. at {shown}"
         )
     return frame.drop(dropped.index).drop_duplicates("t").reset_index(drop=True)
@@ -495,12 +500,11 @@ def normalise_temperature(
         f"from {MIN_CELSIUS:g} to {MAX_CELSIUS:g} °C",
     )
     warnings: list[str] = []
-    frame = _drop_duplicates(frame, where, problems, warnings)
+    frame = _drop_duplicates(frame, where, problems, warnings, what="°C", column="celsius")
     if len(problems) > before or frame.empty:
         return None, ()
     hourly = frame.groupby(pd.DatetimeIndex(frame["t"]).floor("h"))["kwh"].mean()
     full = pd.date_range(hourly.index[0], hourly.index[-1], freq="h")
     hourly = hourly.reindex(full).astype("float64")
     hourly.index.name = "timestamp"
-    warnings = [w.replace("kWh", "°C").replace("reading(s)", "temperature(s)") for w in warnings]
     return hourly.rename("celsius"), tuple(warnings)

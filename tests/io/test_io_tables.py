@@ -160,3 +160,35 @@ def test_iter_tables_reports_readings_not_grouped(household1, tmp_path):
     assert failures[0][1].problems[0].where == f"readings row {late}, column household_id"
     assert "appear again" in failures[0][1].problems[0].problem
     assert json.loads(json.dumps(failures[0][1].to_dict()))["problems"]
+
+
+def test_temperature_table_reads_like_the_json(meter0, temperature0_path):
+    """Sample-0 with its real hourly temperatures, one exact duplicate and one conflicting row."""
+    from recommender.io.importers import read_eemeter_temperature
+
+    celsius = read_eemeter_temperature(temperature0_path).iloc[: 24 * 30]
+    payload = base_payload(as_rows(meter0.iloc[: 24 * 30]))
+    payload["temperature"] = [
+        {"timestamp": t.isoformat(), "celsius": float(c)} for t, c in celsius.items()
+    ]
+    h = parse_household(payload)
+    pd.testing.assert_series_equal(
+        h.temperature_c, celsius.rename_axis("timestamp"), check_freq=False
+    )
+    tables = household_to_tables(h)
+    (again,) = read_tables(
+        tables["households"], tables["readings"], None, tables["temperature"]
+    ).households
+    pd.testing.assert_series_equal(again.temperature_c, h.temperature_c)
+    temps = tables["temperature"]
+    temps = pd.concat([temps, temps.iloc[[3]], temps.iloc[[5]].assign(celsius=99.0)])
+    batch = read_tables(tables["households"], tables["readings"], None, temps)
+    ((_, err),) = batch.failures
+    wrong = [
+        p
+        for p in err.problems
+        if p.where == f"temperature row {len(tables['temperature']) + 2}, column celsius"
+    ]
+    assert wrong and "99 °C is not a plausible air temperature" in wrong[0].problem
+    duplicate = [p for p in err.problems if "repeats with a different °C" in p.problem]
+    assert duplicate

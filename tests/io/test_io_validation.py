@@ -302,3 +302,32 @@ def test_table_field_problems_name_row_and_column(tmp_path, tables0):
         "'7pm'" in only(err.problems, "households.csv row 2, column dishwasher_usual_start").problem
     )
     assert "negative" in only(err.problems, "trips.csv row 2, column distance_km").problem
+
+
+def test_misspelled_reading_field(payload0):
+    for row in payload0["readings"]:
+        row["kWh"] = row.pop("kwh")
+    problems = problems_of(payload0)
+    assert "unknown field 'kWh' (did you mean 'kwh'?)" in only(problems, "readings[0].kWh").problem
+    assert only(problems, "readings").problem == "no reading has a 'kwh' field"
+
+
+def test_compact_readings_need_an_aware_start(payload0, meter0):
+    payload0["readings"] = {
+        "start": "2020-04-01T01:00:00",
+        "interval_minutes": 45,
+        "kwh": meter0.iloc[:500].tolist(),
+    }
+    problems = problems_of(payload0)
+    assert "no UTC offset" in only(problems, "readings.start").problem
+    assert "45 is not an accepted interval" in only(problems, "readings.interval_minutes").problem
+
+
+def test_naive_timestamps_in_a_parquet_column(tmp_path, tables0):
+    readings = tables0["readings"].assign(
+        timestamp=pd.to_datetime(tables0["readings"]["timestamp"]).dt.tz_localize(None)
+    )
+    readings.to_parquet(tmp_path / "readings.parquet")
+    ((_, err),) = read_tables(tables0["households"], tmp_path / "readings.parquet").failures
+    assert err.problems[0].where == "readings.parquet row 1, column timestamp"
+    assert "has no UTC offset" in err.problems[0].problem
