@@ -28,3 +28,27 @@ def meter1_path() -> Path:
 @pytest.fixture(scope="session")
 def temperature0_path() -> Path:
     return DATA / "meters" / "uk-temperature-sample-0.csv.gz"
+
+
+@pytest.fixture(scope="session")
+def trained_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every model trained once for the session on the bundled real data (as `greenrec train`)."""
+    from recommender.training import train_all
+
+    models_dir = tmp_path_factory.mktemp("models")
+    train_all(models_dir)
+    return models_dir
+
+
+@pytest.fixture(scope="session")
+def service(trained_models_dir: Path):
+    from recommender.service import Service
+
+    return Service.from_dir(trained_models_dir)
+
+
+@pytest.fixture(scope="session")
+def sample_payload() -> dict:
+    from recommender.samples import sample_household_payload
+
+    return sample_household_payload()

@@ -1,0 +1,89 @@
+"""End to end: the sample household built from the real sample-0 meter, through the one facade."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from recommender.errors import InvalidInput
+from recommender.io import household_to_tables, parse_household, read_tables
+
+ANSWER_KEYS = {"household_id", "forecast", "actions", "model"}
+ACTION_KEYS = {"rank", "id", "kind", "title", "savings", "likelihood", "explanation", "schedule"}
+SAVINGS_KEYS = {
+    "kg_co2e_per_year",
+    "kwh_per_year",
+    "money_per_year",
+    "kg_co2e_per_year_p10",
+    "kg_co2e_per_year_p90",
+}
+
+
+def _comparable(answer: dict) -> dict:
+    """The answer without what legitimately differs between two calls (time, its own footprint)."""
+    answer = dict(answer)
+    answer.pop("generated_at")
+    answer["model"] = {k: v for k, v in answer["model"].items() if k != "inference_footprint"}
+    return answer
+
+
+def test_answer_has_the_product_shape(service, sample_payload) -> None:
+    answer = service.recommend(sample_payload).to_dict()
+    assert answer.keys() >= ANSWER_KEYS
+    forecast = answer["forecast"]
+    assert forecast["horizon"] == "P7D" and forecast["interval"] == "PT1H"
+    assert len(forecast["kwh"]) == len(forecast["p10"]) == len(forecast["p90"]) == 168
+    assert forecast["annual_kwh_p10"] <= forecast["annual_kwh"] <= forecast["annual_kwh_p90"]
+    actions = answer["actions"]
+    assert [a["rank"] for a in actions] == list(range(1, len(actions) + 1))
+    kinds = {a["kind"] for a in actions}
+    assert "shift_appliance" in kinds and "travel_mode" in kinds
+    for action in actions:
+        assert action.keys() >= ACTION_KEYS
+        assert action["savings"].keys() >= SAVINGS_KEYS
+        s = action["savings"]
+        assert s["kg_co2e_per_year_p10"] <= s["kg_co2e_per_year"] <= s["kg_co2e_per_year_p90"]
+        assert 0.0 <= action["likelihood"] <= 1.0
+    training = answer["model"]["training_footprint"]
+    assert training["energy_kwh"] > 0
+    assert training["kg_co2e_low"] <= training["kg_co2e"] <= training["kg_co2e_high"]
+    assert answer["model"]["inference_footprint"]["energy_kwh"] > 0
+    json.dumps(answer)  # serialisable as it is
+
+
+def test_annual_forecast_is_of_the_households_own_scale(service, sample_payload) -> None:
+    household = parse_household(sample_payload)
+    last_year = household.readings_kwh.iloc[-365 * 24 :].sum()
+    annual = service.recommend(household).forecast.annual_kwh
+    assert 0.7 * last_year < annual < 1.3 * last_year
+
+
+def test_json_and_csv_tables_give_the_same_answer(service, sample_payload, tmp_path) -> None:
+    household = parse_household(sample_payload)
+    paths = {}
+    for name, table in household_to_tables(household).items():
+        paths[name] = tmp_path / f"{name}.csv"
+        table.to_csv(paths[name], index=False)
+    batch = read_tables(
+        paths["households"], paths["readings"], paths.get("trips"), paths.get("temperature")
+    )
+    assert batch.failures == []
+    (from_tables,) = batch.households
+    a = _comparable(service.recommend(household).to_dict())
+    b = _comparable(service.recommend(from_tables).to_dict())
+    assert a == b
+
+
+def test_same_input_same_ranking(service, sample_payload) -> None:
+    first = service.recommend(sample_payload)
+    second = service.recommend(sample_payload)
+    assert [a.id for a in first.actions] == [a.id for a in second.actions]
+
+
+def test_bad_payload_lists_every_problem(service, sample_payload) -> None:
+    bad = dict(sample_payload, region="XX", timezone="Mars/Olympus")
+    with pytest.raises(InvalidInput) as caught:
+        service.recommend(bad)
+    where = {p.where for p in caught.value.problems}
+    assert {"region", "timezone"} <= where
