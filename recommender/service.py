@@ -99,7 +99,8 @@ class Service:
         the same parser the form, the API and the batch reader use; bad input raises
         :class:`recommender.errors.InvalidInput` listing every problem).
         """
-        from recommender.actions import home_actions, travel_actions
+        from recommender.actions.home import home_actions
+        from recommender.actions.travel import travel_report
         from recommender.forecast import forecast_household
         from recommender.io import parse_household
         from recommender.ranking import rank_actions
@@ -108,10 +109,8 @@ class Service:
             household = parse_household(dict(household))
         with measure("recommend", region=self.region) as meter:
             forecast = forecast_household(self.models.forecaster, household)
-            actions = [
-                *home_actions(household, forecast, now=now),
-                *travel_actions(household, mode_choice=self.models.mode_choice),
-            ]
+            travel = travel_report(household, mode_choice=self.models.mode_choice)
+            actions = [*home_actions(household, forecast, now=now), *travel.actions]
             ranked = rank_actions(
                 actions,
                 household,
@@ -130,7 +129,7 @@ class Service:
             forecast=forecast,
             actions=tuple(ranked),
             model=model,
-            warnings=household.warnings,
+            warnings=(*household.warnings, *travel.warnings),
             generated_at=datetime.now(UTC),
         )
 
