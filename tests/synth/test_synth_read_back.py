@@ -48,3 +48,19 @@ def test_reader_accepts_every_synthetic_household(tmp_path: Path, fmt: str) -> N
         assert len(household.trips) == int((trips["household_id"] == row["household_id"]).sum())
         assert not household.warnings
     assert np.isfinite([h.readings_kwh.sum() for h in batch.households]).all()
+
+
+def test_streaming_reader_takes_the_readings_in_chunks(tmp_path: Path) -> None:
+    """The readings are written grouped by household, as ``iter_tables`` needs them."""
+    iter_tables = recommender.io.iter_tables
+    paths = write_population(tmp_path, 9, days=14, seed=3, fmt="csv")
+    batches = list(
+        iter_tables(
+            paths["households"], paths["readings"], paths["trips"],
+            chunk_households=4, rows_per_chunk=1000,
+        )
+    )  # fmt: skip
+    assert len(batches) > 1
+    assert [f for b in batches for f in b.failures] == []
+    ids = [h.household_id for b in batches for h in b.households]
+    assert sorted(ids) == [f"syn-{i:08d}" for i in range(9)]
