@@ -1,1 +1,24 @@
-"""ranking."""
+"""Personalised ranking: the adoption-likelihood model, the ranker and its explanations.
+
+``rank_actions(actions, household, model=..., history=...)`` is what the service calls;
+``train_likelihood_model(store)`` is what ``greenrec train`` calls.
+"""
+
+from recommender.ranking.likelihood import LikelihoodModel, train_likelihood_model
+from recommender.ranking.ranker import (
+    RankingWeights,
+    default_model,
+    in_progress_actions,
+    rank_actions,
+    shown_events,
+)
+
+__all__ = [
+    "LikelihoodModel",
+    "RankingWeights",
+    "default_model",
+    "in_progress_actions",
+    "rank_actions",
+    "shown_events",
+    "train_likelihood_model",
+]

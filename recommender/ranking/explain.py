@@ -1,0 +1,148 @@
+"""Why an action ranks where it does, in one or two plain sentences.
+
+The likelihood's main drivers are found by occlusion: for each group of features, the model is
+asked again with that group set to a reference (no history for the history counts; the training
+data's typical value for the rest), and the change in probability is that group's contribution.
+Model-agnostic, one batched ``predict_proba`` call per ranking.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from recommender.domain import Action
+
+# label: (features set together, phrase with {value} from the action's own row)
+DRIVER_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
+    "dismissed_before": (("action_dismissed",), "you dismissed it {action_dismissed:.0f}x before"),
+    "similar_dismissed": (
+        ("kind_dismissed", "household_dismissed"),
+        "you dismissed similar advice {kind_dismissed:.0f}x",
+    ),
+    "took_up_before": (
+        ("action_accepted", "kind_accepted", "household_accepted"),
+        "you took up {household_accepted:.0f} earlier suggestion(s)",
+    ),
+    "effort": (("extra_hours_per_year",), "it takes {extra_hours_per_year:.0f} extra hours a year"),
+    "money": (("money_per_year",), "it saves {money_per_year:.0f} a year"),
+    "kind": (("kind", "topic"), "how often people take up this kind of action"),
+    "tariff": (("tariff_type",), "your {tariff_type} tariff"),
+    "season": (("month",), "the time of year"),
+    "home_size": (("annual_kwh",), "your home's use of {annual_kwh:,.0f} kWh a year"),
+}
+HISTORY_FEATURES = frozenset(
+    {
+        "action_dismissed",
+        "kind_dismissed",
+        "household_dismissed",
+        "action_accepted",
+        "kind_accepted",
+        "household_accepted",
+        "action_shown",
+    }
+)
+MIN_EFFECT = 0.02  # a driver must move the probability by at least 2 points to be named
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def occlusion_frame(model: Any, X: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``X`` followed by one copy of it per driver group with that group set to its reference,
+    and the group labels (for one batched prediction)."""
+    reference = getattr(model, "feature_reference_", {}) or {}
+    blocks, labels = [X], []
+    for label, (columns, _) in DRIVER_GROUPS.items():
+        if not all(c in X.columns and (c in HISTORY_FEATURES or c in reference) for c in columns):
+            continue
+        block = X.copy()
+        for c in columns:
+            value = 0.0 if c in HISTORY_FEATURES else reference[c]
+            block[c] = str(value) if isinstance(X[c].dtype, pd.CategoricalDtype) else float(value)
+        blocks.append(block)
+        labels.append(label)
+    stacked = pd.concat(blocks, ignore_index=True)
+    for c in X.columns:
+        if isinstance(X[c].dtype, pd.CategoricalDtype) or stacked[c].dtype == object:
+            stacked[c] = stacked[c].astype(str).astype("category")
+    return stacked, labels
+
+
+def drivers_from(probability: np.ndarray, n_rows: int, labels: list[str]) -> list[dict[str, float]]:
+    """{driver label: change in probability it causes} per row, largest first, from the
+    predictions on :func:`occlusion_frame`."""
+    p = np.asarray(probability, dtype=float).reshape(len(labels) + 1, n_rows)
+    effect = p[0][np.newaxis, :] - p[1:]
+    out = []
+    for j in range(n_rows):
+        row = {labels[i]: float(effect[i, j]) for i in range(len(labels))}
+        out.append(dict(sorted(row.items(), key=lambda kv: (-abs(kv[1]), kv[0]))))
+    return out
+
+
+def likelihood_and_drivers(
+    model: Any, X: pd.DataFrame
+) -> tuple[np.ndarray, list[dict[str, float]]]:
+    """Adoption probability of each row of ``X`` and its drivers, in one model call."""
+    if X.empty:
+        return np.zeros(0), []
+    stacked, labels = occlusion_frame(model, X)
+    p = _adoption(model, stacked)
+    return p[: len(X)], drivers_from(p, len(X), labels)
+
+
+def _adoption(model: Any, X: pd.DataFrame) -> np.ndarray:
+    if hasattr(model, "adoption_probability"):
+        return np.asarray(model.adoption_probability(X), dtype=float)
+    proba = model.predict_proba(X)
+    classes = list(getattr(model, "classes_", [0, 1]))
+    return np.asarray(proba[:, classes.index(1) if 1 in classes else -1], dtype=float)
+
+
+def money_text(amount: float, currency: str) -> str:
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
+
+
+def why_ranked(
+    action: Action,
+    *,
+    rank: int,
+    n_ranked: int,
+    likelihood: float,
+    value: float,
+    features: pd.Series,
+    drivers: dict[str, float],
+    notes: tuple[str, ...] = (),
+) -> str:
+    """One or two sentences: the rank with the household's own figures, then the main drivers
+    of the likelihood (and any note: a replaced conflicting action, a demotion)."""
+    s = action.savings
+    figures = [f"{s.kg_co2e_per_year:,.0f} kg CO2e"]
+    if abs(s.money_per_year) >= 0.5:
+        figures.append(money_text(s.money_per_year, s.currency))
+    hours = s.extra_minutes_per_year / 60.0
+    effort = f" for {hours:,.0f} extra hours" if hours >= 1 else ""
+    home = ""
+    if not pd.isna(features.get("annual_kwh", np.nan)):
+        home = f" in your {features['annual_kwh']:,.0f} kWh/yr home"
+    worth = "" if value > 0 else ", which at your weights is not worth the effort"
+    first = (
+        f"Ranked {rank} of {n_ranked}: we estimate a {likelihood:.0%} chance you will take it up, "
+        f"and it saves about {' and '.join(figures)} a year{effort}{home}{worth}."
+    )
+    named = [(k, v) for k, v in drivers.items() if abs(v) >= MIN_EFFECT][:2]
+    parts = []
+    for label, effect in named:
+        phrase = DRIVER_GROUPS[label][1]
+        values = {c: features.get(c) for c in features.index}
+        if label == "money":
+            phrase = (
+                "it saves " + money_text(float(features["money_per_year"]), s.currency) + " a year"
+            )
+        else:
+            phrase = phrase.format(**values)
+        parts.append(f"{'raised' if effect > 0 else 'lowered'} by {phrase}")
+    second = f"That chance is {' and '.join(parts)}." if parts else ""
+    return " ".join(x for x in (first, second, *notes) if x)

@@ -1,0 +1,403 @@
+"""One ranked list of home and travel actions: likelihood of adoption x value.
+
+``score = likelihood x value``, where ``value`` (in "points") weighs the action's yearly savings
+with :class:`RankingWeights`::
+
+    value = cw * kg_co2e_per_year / kg_co2e_per_point
+          + (1 - cw) * money_per_year / money_per_point
+          - extra_hours_per_year / effort_hours_per_point
+
+with ``cw`` the carbon weight (the household's ``preferences.carbon_weight`` unless the weights
+set one). Then, in order:
+
+1. actions the household accepted or did (history status ``accepted``/``done``) are not new
+   advice: they leave the ranked list (see :func:`in_progress_actions`), and so do actions that
+   conflict with them;
+2. actions dismissed :attr:`RankingWeights.demote_after_dismissals` times or more go below all
+   others (the likelihood model also lowers them; this makes it a promise);
+3. of two conflicting actions (``Action.conflicts_with``, either side) only the higher-scoring one
+   is kept, and its explanation names the one it replaces;
+4. diversity: at most :attr:`RankingWeights.max_per_kind` actions of one kind in the top
+   :attr:`RankingWeights.diversity_window`; the rest move just below it;
+5. ties are broken by action id, so the same input and model always give the same list.
+
+Each returned action is a new :class:`Action` (``dataclasses.replace``) with ``rank`` 1..n,
+``likelihood``, the why-ranked sentence appended to ``explanation`` and also stored alone in
+``details["why_ranked"]``, plus ``details["score"]``, ``["value_points"]``,
+``["likelihood_drivers"]`` and ``["ranking_features"]`` (the snapshot to send back with the
+``shown`` feedback event, see :func:`shown_events`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from recommender.domain import Action, Household
+from recommender.errors import InvalidInput, Problem
+from recommender.feedback import FeedbackEvent, validate_event
+from recommender.ranking.explain import likelihood_and_drivers, why_ranked
+from recommender.ranking.features import (
+    IN_PROGRESS,
+    feature_frame,
+    normalise_history,
+    snapshot,
+)
+
+
+@dataclass(frozen=True)
+class RankingWeights:
+    """How the ranker values savings; a user or partner may set any of them.
+
+    Attributes
+    ----------
+    carbon_weight : float or None
+        0..1: 1 values only carbon, 0 only money. None (default) takes the household's
+        ``preferences.carbon_weight``.
+    kg_co2e_per_point : float
+        kg CO2e a year worth one value point (default 100).
+    money_per_point : float
+        Currency units a year worth one value point (default 50; currencies are not converted).
+    effort_hours_per_point : float
+        Extra hours a year that cost one value point (default 50: effort counts lightly in the
+        value because the likelihood already falls with it). ``math.inf`` ignores effort.
+    max_per_kind : int
+        At most this many actions of one kind in the first ``diversity_window`` places (default 2).
+    diversity_window : int
+        Places the diversity rule applies to (default 5).
+    demote_after_dismissals : int
+        Dismissed this many times, an action goes below all others (default 2).
+    """
+
+    carbon_weight: float | None = None
+    kg_co2e_per_point: float = 100.0
+    money_per_point: float = 50.0
+    effort_hours_per_point: float = 50.0
+    max_per_kind: int = 2
+    diversity_window: int = 5
+    demote_after_dismissals: int = 2
+
+    def __post_init__(self) -> None:
+        problems = []
+        cw = self.carbon_weight
+        if cw is not None and not (isinstance(cw, int | float) and 0.0 <= cw <= 1.0):
+            problems.append(
+                Problem(
+                    "weights.carbon_weight",
+                    f"{cw!r} is out of range",
+                    "a number from 0 to 1, or None",
+                )
+            )
+        for name in ("kg_co2e_per_point", "money_per_point", "effort_hours_per_point"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not value > 0 or math.isnan(value):
+                problems.append(
+                    Problem(f"weights.{name}", f"{value!r} is not usable", "a positive number")
+                )
+        for name in ("max_per_kind", "diversity_window", "demote_after_dismissals"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                problems.append(
+                    Problem(f"weights.{name}", f"{value!r} is not usable", "a whole number >= 1")
+                )
+        if problems:
+            raise InvalidInput(problems, source="ranking weights")
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> RankingWeights:
+        """Weights from a JSON object; unknown names are reported, not ignored."""
+        names = {f.name for f in fields(cls)}
+        unknown = [
+            Problem(f"weights.{k}", "is not a ranking weight", f"one of {sorted(names)}")
+            for k in raw
+            if k not in names
+        ]
+        if unknown:
+            raise InvalidInput(unknown, source="ranking weights")
+        return cls(**dict(raw))
+
+    def values(self, actions: Sequence[Action], carbon_weight: float) -> np.ndarray:
+        """Value points of each action (module docstring)."""
+        return self.value_points(
+            np.array([a.savings.kg_co2e_per_year for a in actions], dtype=float),
+            np.array([a.savings.money_per_year for a in actions], dtype=float),
+            np.array([a.savings.extra_minutes_per_year for a in actions], dtype=float),
+            carbon_weight,
+        )
+
+    def value_points(
+        self,
+        kg_co2e_per_year: np.ndarray,
+        money_per_year: np.ndarray,
+        extra_minutes_per_year: np.ndarray,
+        carbon_weight: float,
+    ) -> np.ndarray:
+        """Vectorised value points; ``carbon_weight`` is used unless the weights set one."""
+        cw = carbon_weight if self.carbon_weight is None else self.carbon_weight
+        return (
+            cw * np.asarray(kg_co2e_per_year, float) / self.kg_co2e_per_point
+            + (1 - cw) * np.asarray(money_per_year, float) / self.money_per_point
+            - np.asarray(extra_minutes_per_year, float) / 60 / self.effort_hours_per_point
+        )
+
+
+@cache
+def default_model() -> Any:
+    """The cold-start likelihood model (simulated prior, seed 0), trained once per process.
+
+    The service passes the model it loaded from ``models/`` instead; this is for direct use.
+    """
+    from recommender.ranking.likelihood import train_likelihood_model
+
+    return train_likelihood_model(None, random_state=0)
+
+
+def _validate(actions: Sequence[Action], household: Household, top_k: int | None) -> None:
+    problems = []
+    if not isinstance(household, Household):
+        problems.append(
+            Problem(
+                "household",
+                f"{type(household).__name__} is not a Household",
+                "recommender.domain.Household",
+            )
+        )
+    seen: set[str] = set()
+    for i, action in enumerate(actions):
+        if not isinstance(action, Action):
+            problems.append(
+                Problem(
+                    f"actions[{i}]",
+                    f"{type(action).__name__} is not an Action",
+                    "recommender.domain.Action",
+                )
+            )
+            continue
+        if action.id in seen:
+            problems.append(
+                Problem(f"actions[{i}].id", f"duplicate id {action.id!r}", "unique action ids")
+            )
+        seen.add(action.id)
+        for name in ("kg_co2e_per_year", "money_per_year", "extra_minutes_per_year"):
+            value = getattr(action.savings, name)
+            if not isinstance(value, int | float) or not math.isfinite(value):
+                problems.append(
+                    Problem(
+                        f"actions[{i}].savings.{name}",
+                        f"{value!r} is not finite",
+                        "a finite number",
+                    )
+                )
+    if top_k is not None and (not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1):
+        problems.append(Problem("top_k", f"{top_k!r} is not usable", "a whole number >= 1 or None"))
+    if problems:
+        raise InvalidInput(problems, source="ranking input")
+
+
+def _conflict_pairs(actions: Sequence[Action]) -> set[frozenset[str]]:
+    return {
+        frozenset((a.id, other)) for a in actions for other in a.conflicts_with if other != a.id
+    }
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """Result of :func:`order_candidates`: positions into the candidate list."""
+
+    order: list[int]  # ranked, conflicting losers left out
+    replaces: dict[int, list[int]]  # kept candidate: the conflicting candidates it replaced
+    held_back: set[int]  # moved below the diversity window
+
+
+def order_candidates(
+    ids: Sequence[str],
+    kinds: Sequence[str],
+    score: np.ndarray,
+    demoted: np.ndarray,
+    conflicts: set[frozenset[str]],
+    weights: RankingWeights,
+) -> Ordering:
+    """The ranking rules 2-5 of the module docstring on plain arrays (pure, deterministic)."""
+    order = sorted(
+        range(len(ids)), key=lambda i: (bool(demoted[i]), -round(float(score[i]), 12), ids[i])
+    )
+    kept: list[int] = []
+    replaces: dict[int, list[int]] = {}
+    for i in order:
+        rival = next((k for k in kept if frozenset((ids[i], ids[k])) in conflicts), None)
+        if rival is None:
+            kept.append(i)
+        else:
+            replaces.setdefault(rival, []).append(i)
+    window: list[int] = []
+    held_back: list[int] = []
+    rest: list[int] = []
+    per_kind: Counter[str] = Counter()
+    for i in kept:
+        if len(window) >= weights.diversity_window:
+            rest.append(i)
+        elif per_kind[kinds[i]] < weights.max_per_kind:
+            window.append(i)
+            per_kind[kinds[i]] += 1
+        else:
+            held_back.append(i)
+    return Ordering(order=window + held_back + rest, replaces=replaces, held_back=set(held_back))
+
+
+def rank_actions(
+    actions: Sequence[Action],
+    household: Household,
+    *,
+    model: Any = None,
+    history: pd.DataFrame | Mapping[str, Mapping[str, Any]] | None = None,
+    weights: RankingWeights | None = None,
+    top_k: int | None = None,
+) -> list[Action]:
+    """Rank home and travel actions for one household (module docstring for the rules).
+
+    Parameters
+    ----------
+    actions : sequence of Action
+        Candidates from the home and travel calculators (unique ids).
+    household : Household
+    model : fitted likelihood model or None
+        Anything with ``adoption_probability`` or ``predict_proba`` over the ranking features;
+        None uses :func:`default_model` (the simulated cold-start prior).
+    history : DataFrame, mapping or None
+        ``FeedbackStore.history(household_id)``, or ``{action_id: {"dismissed": 2, ...}}``.
+    weights : RankingWeights or None
+    top_k : int or None
+        Return only the first ``top_k``.
+
+    Returns
+    -------
+    list of Action
+        New advice only, ranks 1..n; accepted actions are left out (:func:`in_progress_actions`).
+    """
+    _validate(actions, household, top_k)
+    weights = weights or RankingWeights()
+    if not isinstance(weights, RankingWeights):
+        raise InvalidInput(
+            Problem(
+                "weights",
+                f"{type(weights).__name__} is not RankingWeights",
+                "recommender.ranking.RankingWeights or None",
+            ),
+            source="weights",
+        )
+    hist = normalise_history(history)
+    in_progress = set(hist.index[hist["status"].isin(IN_PROGRESS)])
+    pairs = _conflict_pairs(actions)
+    blocked = {other for p in pairs for i in in_progress if i in p for other in p - {i}}
+    new_advice = [a for a in actions if a.id not in in_progress]
+    keep = [j for j, a in enumerate(new_advice) if a.id not in blocked]
+    candidates = [new_advice[j] for j in keep]
+    if not candidates:
+        return []
+    model = default_model() if model is None else model
+    X = feature_frame(new_advice, household, hist).iloc[keep]
+    likelihood, drivers = likelihood_and_drivers(model, X)
+    value = weights.values(candidates, household.preferences.carbon_weight)
+    score = likelihood * value
+    dismissed = hist["dismissed"].reindex([a.id for a in candidates]).fillna(0).to_numpy()
+    demoted = dismissed >= weights.demote_after_dismissals
+    ordering = order_candidates(
+        [a.id for a in candidates], [a.kind for a in candidates], score, demoted, pairs, weights
+    )
+    final = ordering.order
+    replaces = {i: [candidates[j].title for j in js] for i, js in ordering.replaces.items()}
+    held_back = ordering.held_back
+    if top_k is not None:
+        final = final[:top_k]
+    out = []
+    for rank, i in enumerate(final, start=1):
+        driver = drivers[i]
+        notes = []
+        if i in replaces:
+            notes.append(
+                f"It is shown instead of {', '.join(repr(t) for t in replaces[i])}, "
+                "whose savings overlap with it, so they are counted once."
+            )
+        if demoted[i]:
+            notes.append(f"You dismissed it {int(dismissed[i])} times, so it is listed last.")
+        if i in held_back:
+            notes.append(
+                "It is placed lower so that the top of the list is not all one kind of action."
+            )
+        text = why_ranked(
+            candidates[i],
+            rank=rank,
+            n_ranked=len(final),
+            likelihood=float(likelihood[i]),
+            value=float(value[i]),
+            features=X.iloc[i],
+            drivers=driver,
+            notes=tuple(notes),
+        )
+        action = candidates[i]
+        details = {
+            **action.details,
+            "status": "dismissed" if dismissed[i] else "new",
+            "why_ranked": text,
+            "score": float(score[i]),
+            "value_points": float(value[i]),
+            "likelihood_drivers": {k: round(v, 4) for k, v in driver.items()},
+            "ranking_features": snapshot(X.iloc[i]),
+            **({"replaces": replaces[i]} if i in replaces else {}),
+        }
+        explanation = f"{action.explanation} {text}".strip()
+        out.append(
+            replace(
+                action,
+                rank=rank,
+                likelihood=float(likelihood[i]),
+                explanation=explanation,
+                details=details,
+            )
+        )
+    return out
+
+
+def in_progress_actions(
+    actions: Sequence[Action],
+    history: pd.DataFrame | Mapping[str, Mapping[str, Any]] | None,
+) -> list[Action]:
+    """The actions the household has accepted or done: not new advice, shown apart with
+    ``details["status"]`` = ``"accepted"`` or ``"done"`` and ``rank`` 0."""
+    hist = normalise_history(history)
+    status = hist["status"]
+    return [
+        replace(a, rank=0, details={**a.details, "status": str(status[a.id])})
+        for a in sorted(actions, key=lambda a: a.id)
+        if a.id in status.index and status[a.id] in IN_PROGRESS
+    ]
+
+
+def shown_events(
+    household_id: str, ranked: Sequence[Action], timestamp: datetime
+) -> list[FeedbackEvent]:
+    """The ``shown`` feedback events for a ranked list, each with its feature snapshot, ready
+    for ``FeedbackStore.record_many`` (the model learns from these)."""
+    stamp = pd.Timestamp(timestamp)
+    return [
+        validate_event(
+            {
+                "event_id": f"{household_id}/{a.id}/shown/{stamp.isoformat()}",
+                "household_id": household_id,
+                "action_id": a.id,
+                "action_kind": a.kind,
+                "event_type": "shown",
+                "timestamp": timestamp,
+                "context": a.details.get("ranking_features"),
+            }
+        )
+        for a in ranked
+    ]
