@@ -1,1 +1,11 @@
-"""forecast."""
+"""Household usage forecasting: one global model, year-ahead and day/week-ahead, with P10/P90.
+
+The service calls :func:`train_global_forecaster`, :func:`forecast_household` and, for batches,
+:func:`forecast_many`; ``greenrec evaluate`` (:mod:`recommender.forecast.cli`) and
+``benchmarks/forecast.py`` measure it against the baselines on the bundled real meters.
+"""
+
+from recommender.forecast.api import forecast_household, forecast_many
+from recommender.forecast.global_model import GlobalForecaster, train_global_forecaster
+
+__all__ = ["GlobalForecaster", "forecast_household", "forecast_many", "train_global_forecaster"]

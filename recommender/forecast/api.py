@@ -1,0 +1,204 @@
+"""What the service and the batch scorer call: one household, or thousands at once.
+
+Both go through :func:`forecast_many`, so the single-household answer and the batch answer are the
+same computation. The first ``min(horizon, 168)`` hours come from the short-horizon model (lags of
+the household's last days); later hours and the annual total from the year-ahead model, with the
+weather given, else a typical year learned from the training temperatures.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
+
+from recommender.domain import Forecast, Household
+from recommender.errors import InsufficientData, InvalidInput, Problem
+from recommender.forecast.data import align_temperature
+from recommender.forecast.design import SHORT_HORIZON_HOURS, Timeline
+from recommender.forecast.global_model import (
+    HOURS_PER_YEAR,
+    MIN_HISTORY_HOURS,
+    GlobalForecaster,
+    regular_hourly,
+)
+
+MAX_HORIZON_HOURS = HOURS_PER_YEAR
+
+
+def _iso_duration(hours: int) -> str:
+    return f"P{hours // 24}D" if hours % 24 == 0 else f"PT{hours}H"
+
+
+def forecast_many(
+    model: GlobalForecaster,
+    kwh: np.ndarray,
+    index: pd.DatetimeIndex,
+    horizon_hours: int = 168,
+    temperature_c: np.ndarray | None = None,
+    timezone: str | None = None,
+    chunk_size: int = 256,
+) -> dict[str, np.ndarray | pd.Timestamp]:
+    """Forecast many households that share one hourly history index.
+
+    Parameters
+    ----------
+    model : GlobalForecaster
+        Fitted.
+    kwh : ndarray of shape (n_households, T)
+        Hourly kWh on ``index`` (NaN for gaps).
+    index : pandas.DatetimeIndex
+        Regular hourly, tz-aware, length ``T``.
+    horizon_hours : int
+        Hours to forecast after the last hour of ``index`` (1 to 8760).
+    temperature_c : ndarray of shape (T + F,) or (n_households, T + F), optional
+        Hourly °C over the history and, optionally, ``F`` future hours; NaN or missing hours take
+        the model's typical year.
+    timezone : str, optional
+        The households' wall-clock zone (default: the model's).
+    chunk_size : int
+        Households per block (bounds memory at about ``chunk_size`` x 9,000 rows).
+
+    Returns
+    -------
+    dict
+        ``start`` (first forecast hour, UTC), ``kwh``, ``p10``, ``p90`` (n x horizon),
+        ``annual_kwh``, ``annual_kwh_p10``, ``annual_kwh_p90`` (n,), ``sufficient`` (n, bool:
+        at least 14 days of readings; the other rows are NaN).
+    """
+    check_is_fitted(model)
+    kwh = np.atleast_2d(np.asarray(kwh, dtype=np.float64))
+    problems = []
+    if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
+        problems.append(Problem("index", "not a tz-aware DatetimeIndex", "UTC hourly timestamps"))
+    elif len(index) != kwh.shape[1]:
+        problems.append(
+            Problem(
+                "index",
+                f"{len(index)} hours for {kwh.shape[1]} columns",
+                "one timestamp per column of kwh",
+            )
+        )
+    elif len(index) > 1 and not (np.diff(index.asi8) == np.diff(index.asi8)[0]).all():
+        problems.append(Problem("index", "irregular steps", "a regular hourly index"))
+    if not 1 <= horizon_hours <= MAX_HORIZON_HOURS:
+        problems.append(Problem("horizon_hours", f"{horizon_hours}", f"1 to {MAX_HORIZON_HOURS}"))
+    if problems:
+        raise InvalidInput(problems, source="forecast_many")
+    n, n_history = kwh.shape
+    zone = timezone or model.timezone
+    future = max(horizon_hours, HOURS_PER_YEAR)
+    full_index = pd.date_range(index[0].tz_convert("UTC"), periods=n_history + future, freq="h")
+    temps = np.broadcast_to(model.typical_temperature(full_index), (1, len(full_index))).copy()
+    if temperature_c is not None:
+        given = np.atleast_2d(np.asarray(temperature_c, dtype=np.float64))
+        width = min(given.shape[1], len(full_index))
+        temps = np.repeat(temps, len(given), axis=0)
+        temps[:, :width] = np.where(np.isnan(given[:, :width]), temps[:, :width], given[:, :width])
+    timeline = Timeline(full_index, zone, model.latitude_deg, temps)
+
+    short = min(horizon_hours, SHORT_HORIZON_HOURS)
+    out = {k: np.full((n, horizon_hours), np.nan) for k in ("kwh", "p10", "p90")}
+    annual = {k: np.full(n, np.nan) for k in ("annual_kwh", "annual_kwh_p10", "annual_kwh_p90")}
+    sufficient = (~np.isnan(kwh)).sum(axis=1) >= MIN_HISTORY_HOURS
+    year_positions = np.arange(n_history, n_history + HOURS_PER_YEAR)
+    low_q, high_q = model.year_model_.block_error_quantiles_
+    rows = np.flatnonzero(sufficient)
+    for begin in range(0, len(rows), chunk_size):
+        chunk = rows[begin : begin + chunk_size]
+        part = timeline.subset(chunk) if len(temps) > 1 else timeline
+        padded = np.full((len(chunk), len(full_index)), np.nan)
+        padded[:, :n_history] = kwh[chunk]
+        origin = np.array([n_history])
+        for key, values in zip(
+            ("kwh", "p10", "p90"),
+            model.predict_short(part, padded, n_history, origin, short),
+            strict=True,
+        ):
+            out[key][chunk, :short] = values[:, 0, :]
+        year = model.predict_year(part, padded, n_history, year_positions)
+        if horizon_hours > short:
+            for key, values in zip(("kwh", "p10", "p90"), year, strict=True):
+                out[key][chunk, short:] = values[:, short:horizon_hours]
+        total = year[0].sum(axis=1)
+        annual["annual_kwh"][chunk] = total
+        annual["annual_kwh_p10"][chunk] = total * (1.0 + low_q)
+        annual["annual_kwh_p90"][chunk] = total * (1.0 + high_q)
+    start = full_index[n_history]
+    return {"start": start, **out, **annual, "sufficient": sufficient}
+
+
+def forecast_household(
+    model: GlobalForecaster,
+    household: Household,
+    horizon_hours: int = 168,
+    temperature_c: pd.Series | None = None,
+) -> Forecast:
+    """Hourly forecast with P10/P90 and the annual total for one household.
+
+    Uses the household's last 365 days of readings (at least 14 days are needed) and its
+    temperature history; ``temperature_c`` gives the future weather where known, the model's
+    typical year fills the rest.
+
+    Raises
+    ------
+    InsufficientData
+        Fewer than 14 days (336 hours) of hourly readings, or a daily-only meter.
+    """
+    check_is_fitted(model)
+    if household.reading_interval_minutes != 60:
+        raise InsufficientData(
+            f"household {household.household_id} has readings every "
+            f"{household.reading_interval_minutes} minutes; the hourly forecast needs hourly "
+            "(or finer, summed to hours) readings"
+        )
+    readings = regular_hourly(household.readings_kwh, "readings_kwh")
+    readings = (
+        readings[readings.index > readings.index[-1] - pd.Timedelta(days=365)]
+        if len(readings)
+        else readings
+    )
+    known = int(readings.notna().sum())
+    if known < MIN_HISTORY_HOURS:
+        raise InsufficientData(
+            f"household {household.household_id} has {known} hourly readings "
+            f"({known / 24:.1f} days); forecasting needs at least 14 days "
+            f"({MIN_HISTORY_HOURS} hourly readings)"
+        )
+    index = pd.DatetimeIndex(readings.index)
+    future_index = pd.date_range(index[0], periods=len(index) + max(horizon_hours, 8760), freq="h")
+    temps = align_temperature(household.temperature_c, future_index)
+    if temperature_c is not None:
+        ahead = align_temperature(temperature_c, future_index)
+        later = np.arange(len(future_index)) >= len(index)
+        temps = np.where(later & ~np.isnan(ahead), ahead, temps)
+    result = forecast_many(
+        model,
+        readings.to_numpy()[None, :],
+        index,
+        horizon_hours,
+        temps,
+        timezone=household.timezone,
+    )
+    weather = (
+        "the given temperatures" if temperature_c is not None else "a typical-year temperature"
+    )
+    method = (
+        f"greenrec global gradient-boosted model trained on {model.n_households_} household(s); "
+        f"first {min(horizon_hours, SHORT_HORIZON_HOURS)} h from the short-horizon model (recent "
+        f"level and lags), later hours and the annual total from the year-ahead model with "
+        f"{weather}, calibrated to this household's last {known // 24} days; P10/P90 from "
+        "cross-fitted residual quantiles"
+    )
+    return Forecast(
+        horizon=_iso_duration(horizon_hours),
+        interval="PT1H",
+        start=result["start"],
+        kwh=tuple(float(v) for v in result["kwh"][0]),
+        p10=tuple(float(v) for v in result["p10"][0]),
+        p90=tuple(float(v) for v in result["p90"][0]),
+        annual_kwh=float(result["annual_kwh"][0]),
+        annual_kwh_p10=float(result["annual_kwh_p10"][0]),
+        annual_kwh_p90=float(result["annual_kwh_p90"][0]),
+        method=method,
+    )

@@ -1,0 +1,84 @@
+"""The few series operations the forecaster needs: hourly summing for evaluation, date splits.
+
+This is deliberately minimal: :func:`hourly_kwh` turns one raw eemeter-style meter series into the
+hourly shape the engine uses, for ``greenrec evaluate`` and the benchmark. The general normaliser of
+every accepted input lives in :mod:`recommender.io`; the service hands the forecaster
+``Household.readings_kwh`` that is already hourly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from recommender.errors import InvalidInput, Problem
+
+HOUR = pd.Timedelta(hours=1)
+
+
+def hourly_kwh(raw_kwh: pd.Series) -> pd.Series:
+    """Sum a raw meter series (any sub-hourly step or hourly) to kWh per UTC hour.
+
+    Exact duplicate rows (same timestamp, same value) are dropped; a timestamp repeated with
+    *different* values is an error, because summing or picking one would be a silent guess. An
+    hour is kept only when every one of its intervals was read; otherwise it is NaN (a gap), so a
+    partial hour never masquerades as a low one. The result is on a regular hourly UTC index
+    from the first to the last hour read.
+
+    Examples
+    --------
+    >>> idx = pd.date_range("2024-01-01", periods=4, freq="30min", tz="UTC")
+    >>> hourly_kwh(pd.Series([0.1, 0.2, 0.3, 0.4], index=idx)).round(3).tolist()
+    [0.3, 0.7]
+    """
+    if not isinstance(raw_kwh.index, pd.DatetimeIndex) or raw_kwh.index.tz is None:
+        raise InvalidInput(
+            Problem("readings", "timestamps are not time-zone aware", "a tz-aware DatetimeIndex")
+        )
+    series = raw_kwh.sort_index().tz_convert("UTC")
+    frame = pd.DataFrame({"kwh": series.to_numpy(dtype=float)}, index=series.index)
+    exact = frame.reset_index().duplicated().to_numpy()
+    frame = frame[~exact]
+    clash = frame.index.duplicated(keep=False)
+    if clash.any():
+        stamps = sorted({str(t) for t in frame.index[clash]})[:20]
+        raise InvalidInput(
+            [
+                Problem(
+                    f"readings at {t}",
+                    "timestamp repeated with different values",
+                    "one value per interval",
+                )
+                for t in stamps
+            ]
+        )
+    if len(frame) < 2:
+        raise InvalidInput(Problem("readings", f"{len(frame)} reading(s)", "at least two readings"))
+    step = pd.Series(frame.index).diff().dropna().mode().iloc[0]
+    if step > HOUR or HOUR % step != pd.Timedelta(0):
+        raise InvalidInput(
+            Problem("readings", f"reading interval {step}", "an interval that divides one hour")
+        )
+    per_hour = int(HOUR / step)
+    hours = frame["kwh"].resample("1h")
+    total = hours.sum(min_count=1)
+    complete = hours.count() == per_hour
+    return total.where(complete).rename("kwh")
+
+
+def align_temperature(temperature_c: pd.Series | None, index: pd.DatetimeIndex) -> np.ndarray:
+    """Hourly °C on ``index`` (NaN where unknown); gaps of up to 6 hours interpolated linearly."""
+    if temperature_c is None:
+        return np.full(len(index), np.nan)
+    series = temperature_c[~temperature_c.index.duplicated()].sort_index()
+    series = series.tz_convert("UTC").resample("1h").mean()
+    series = series.reindex(series.index.union(index)).interpolate(limit=6, limit_area="inside")
+    return series.reindex(index).to_numpy(dtype=float)
+
+
+def local_date_mask(
+    index: pd.DatetimeIndex, timezone: str, first: str | pd.Timestamp, last: str | pd.Timestamp
+) -> np.ndarray:
+    """Rows whose local calendar date (in ``timezone``) lies in ``[first, last]``, both inclusive."""
+    dates = index.tz_convert(timezone).tz_localize(None).normalize()
+    return np.asarray((dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last)))

@@ -1,0 +1,210 @@
+"""Accuracy of a forecast against meter readings, and the train/test evaluation of one meter.
+
+Metrics (over hours, or local calendar days, where the actual reading is known):
+
+* CVRMSE % = 100 * sqrt(mean((forecast - actual)^2)) / mean(actual)  (n in the denominator;
+  ASHRAE Guideline 14 uses n - p, which differs by under 0.1 % at these sample sizes)
+* NMBE % = 100 * sum(forecast - actual) / sum(actual)  (positive = over-forecast)
+* MAE kWh = mean(|forecast - actual|)
+* coverage % = share of hourly actuals inside [P10, P90] (hourly only: summed hourly quantiles
+  are not daily quantiles)
+
+Daily figures use only local days whose every hour was read.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from recommender.errors import InvalidInput, Problem
+from recommender.forecast.baselines import hour_of_week_profile, same_hour_last_week
+from recommender.forecast.data import align_temperature, local_date_mask
+from recommender.forecast.design import Timeline
+from recommender.forecast.features import hour_of_week, local_day_starts
+from recommender.forecast.global_model import GlobalForecaster
+
+HORIZONS = ("day-ahead", "year-ahead")
+OURS = "greenrec-global"
+
+
+def cvrmse(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """CVRMSE in % over the pairs where both are known."""
+    a, f = _known(actual, forecast)
+    return float(100.0 * np.sqrt(np.mean((f - a) ** 2)) / np.mean(a))
+
+
+def nmbe(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Normalised mean bias error in % (positive = over-forecast)."""
+    a, f = _known(actual, forecast)
+    return float(100.0 * (f.sum() - a.sum()) / a.sum())
+
+
+def mae(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Mean absolute error in the series' unit."""
+    a, f = _known(actual, forecast)
+    return float(np.mean(np.abs(f - a)))
+
+
+def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
+    """Share (%) of known actuals within ``[lower, upper]``."""
+    known = ~(np.isnan(actual) | np.isnan(lower) | np.isnan(upper))
+    inside = (actual[known] >= lower[known]) & (actual[known] <= upper[known])
+    return float(100.0 * inside.mean())
+
+
+def _known(actual: np.ndarray, forecast: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    known = ~(np.isnan(actual) | np.isnan(forecast))
+    if not known.any():
+        raise InvalidInput(
+            Problem(
+                "test period",
+                "no hour with both a reading and a forecast",
+                "readings in the test period",
+            )
+        )
+    return actual[known], forecast[known]
+
+
+def daily_totals(
+    index: pd.DatetimeIndex, timezone: str, actual: np.ndarray, forecast: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per local day with every hour read and forecast: the actual and forecast totals."""
+    starts = local_day_starts(index, timezone)
+    counts = np.diff(np.r_[starts, len(index)])
+    complete = np.add.reduceat((~np.isnan(actual) & ~np.isnan(forecast)).astype(int), starts)
+    full = complete == counts
+    a = np.add.reduceat(np.nan_to_num(actual), starts)[full]
+    f = np.add.reduceat(np.nan_to_num(forecast), starts)[full]
+    return a, f
+
+
+def score(
+    index: pd.DatetimeIndex,
+    timezone: str,
+    actual: np.ndarray,
+    mean: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> dict[str, dict[str, float]]:
+    """Hourly and daily CVRMSE, NMBE, MAE and hourly P10-P90 coverage of one forecast."""
+    day_a, day_f = daily_totals(index, timezone, actual, mean)
+    hourly = {
+        "cvrmse_pct": cvrmse(actual, mean),
+        "nmbe_pct": nmbe(actual, mean),
+        "mae_kwh": mae(actual, mean),
+        "coverage_p10_p90_pct": coverage(actual, lower, upper),
+    }
+    daily = {
+        "cvrmse_pct": cvrmse(day_a, day_f),
+        "nmbe_pct": nmbe(day_a, day_f),
+        "mae_kwh": mae(day_a, day_f),
+        "days": float(len(day_a)),
+    }
+    return {"hourly": hourly, "daily": daily}
+
+
+def evaluate_meter(
+    kwh: pd.Series,
+    temperature_c: pd.Series | None,
+    train: tuple[str, str],
+    test: tuple[str, str],
+    horizon: str,
+    timezone: str = "Europe/London",
+    forecaster: GlobalForecaster | None = None,
+    extra_training: list[tuple[pd.Series, pd.Series | None]] | None = None,
+) -> dict[str, Any]:
+    """Fit on the training dates, forecast the test dates, score ours and the two baselines.
+
+    ``kwh`` is hourly on a UTC index; ``train``/``test`` are inclusive local dates. Day-ahead: one
+    origin at each local midnight of the test period, lags reading the actuals before it, weather
+    as observed. Year-ahead: one origin at the start of the test period, history = everything
+    before it, the actual test temperatures. ``extra_training`` adds other households' training
+    series to the global model (the meter under test is always the first).
+    """
+    if horizon not in HORIZONS:
+        raise InvalidInput(Problem("horizon", f"{horizon!r}", f"one of {HORIZONS}"))
+    index = pd.date_range(kwh.index.min(), kwh.index.max(), freq="h", tz="UTC")
+    values = kwh.reindex(index).to_numpy(dtype=np.float64)
+    in_train = local_date_mask(index, timezone, *train)
+    in_test = local_date_mask(index, timezone, *test)
+    problems = []
+    if in_train.sum() < 14 * 24:
+        problems.append(Problem("train", f"{in_train.sum()} hours in {train}", ">= 14 days"))
+    if not in_test.any():
+        problems.append(Problem("test", f"no readings in {test}", "a period inside the meter file"))
+    elif in_train.any() and np.flatnonzero(in_test)[0] <= np.flatnonzero(in_train)[-1]:
+        problems.append(
+            Problem(
+                "test",
+                "starts before the training period ends",
+                "a test period after the training period",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems, source="evaluation periods")
+    train_pos = np.flatnonzero(in_train)
+    test_pos = np.flatnonzero(in_test)
+    # The timeline starts at the first training hour and ends at the last test hour.
+    first, last = train_pos[0], test_pos[-1]
+    # 25 spare hours after it let a day-ahead origin on the last day forecast a 25-hour day.
+    values = np.r_[values[first : last + 1], np.full(25, np.nan)]
+    index = pd.date_range(index[first], periods=len(values), freq="h", tz="UTC")
+    train_pos, test_pos = train_pos - first, test_pos - first
+    temps = align_temperature(temperature_c, index)
+
+    model = forecaster if forecaster is not None else GlobalForecaster(timezone=timezone)
+    train_series = pd.Series(values[train_pos], index=index[train_pos])
+    train_temps = None if temperature_c is None else pd.Series(temps[train_pos], index[train_pos])
+    series = [train_series] + [s for s, _ in extra_training or []]
+    temperatures = [train_temps] + [t for _, t in extra_training or []]
+    cpu = time.process_time()
+    model.fit(series, temperatures=temperatures)
+    fit_seconds = time.process_time() - cpu
+
+    timeline = Timeline(index, timezone, model.latitude_deg, temps[None, :])
+    n_history = int(test_pos[0])
+    history = np.where(np.arange(len(index)) < n_history, values, np.nan)[None, :]
+    how = hour_of_week(index, timezone)
+    cpu = time.process_time()
+    if horizon == "year-ahead":
+        ours = [a[0] for a in model.predict_year(timeline, history, n_history, test_pos)]
+        naive = [
+            a[0]
+            for a in same_hour_last_week(values, np.array([n_history]), len(test_pos), train_pos)
+        ]
+    else:
+        origins = local_day_starts(index, timezone)
+        origins = origins[(origins >= n_history) & (origins <= test_pos[-1])]
+        owner = np.searchsorted(origins, test_pos, side="right") - 1
+        lead = test_pos - origins[owner]
+        forecast = model.predict_short(timeline, values[None, :], n_history, origins, 25)
+        ours = [a[0][owner, lead] for a in forecast]
+        forecast = same_hour_last_week(values, origins, 25, train_pos)
+        naive = [a[owner, lead] for a in forecast]
+    forecast_seconds = time.process_time() - cpu
+    profile = hour_of_week_profile(values[train_pos], how[train_pos], how[test_pos])
+
+    actual = values[test_pos]
+    test_index = index[test_pos]
+    result: dict[str, Any] = {
+        "horizon": horizon,
+        "timezone": timezone,
+        "train": list(train),
+        "test": list(test),
+        "train_hours": int((~np.isnan(values[train_pos])).sum()),
+        "test_hours": int((~np.isnan(actual)).sum()),
+        "models": {
+            OURS: {
+                **score(test_index, timezone, actual, *ours),
+                "cpu_seconds_fit": fit_seconds,
+                "cpu_seconds_forecast": forecast_seconds,
+            },
+            "same-hour-last-week": score(test_index, timezone, actual, *naive),
+            "hour-of-week-profile": score(test_index, timezone, actual, *profile),
+        },
+    }
+    return result

@@ -1,0 +1,387 @@
+"""One global forecaster for every household: year-ahead and short-horizon (day/week-ahead).
+
+Two :class:`~recommender.forecast.intervals.IntervalRegressor` models are trained on the pooled,
+per-household-normalised rows of many households (see :mod:`recommender.forecast.design`):
+
+* **year-ahead**: calendar, daylight, temperature and the household's own profile. Rows are weighted
+  by recency (half-life ``recency_half_life_days``), because a household's habits drift.
+* **short horizon** (leads up to 168 h): the same plus the recent level and lags.
+
+A new household needs no fit of its own: its level and profiles are read from its history at
+forecast time, and the year-ahead level is calibrated to its recency-weighted history (the ratio of
+what it used to what the model says it would have used, over the same hours and weather).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
+
+from recommender.errors import InvalidInput, Problem
+from recommender.forecast.data import align_temperature
+from recommender.forecast.design import (
+    SHORT_FEATURES,
+    SHORT_HORIZON_HOURS,
+    YEAR_FEATURES,
+    Timeline,
+    household_profiles,
+    monotonic_constraints,
+    nan_mean,
+    short_rows,
+    year_rows,
+)
+from recommender.forecast.features import local_day_starts
+from recommender.forecast.intervals import IntervalRegressor
+
+MIN_HISTORY_HOURS = 14 * 24
+HOURS_PER_YEAR = 8760
+CALIBRATION_SAMPLE_HOURS = 1500
+TRAIN_LEAD_HOURS = 24  # the short model learns day-ahead (see recommender.forecast.design)
+
+
+def regular_hourly(series: pd.Series, where: str = "readings") -> pd.Series:
+    """``series`` on a regular hourly UTC index (missing hours NaN); refuses other shapes."""
+    index = series.index
+    problems = []
+    if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
+        problems.append(Problem(where, "index is not a tz-aware DatetimeIndex", "UTC timestamps"))
+    elif len(index) and (index.tz_convert("UTC") != index.tz_convert("UTC").floor("h")).any():
+        problems.append(Problem(where, "timestamps not on the hour", "hourly readings"))
+    elif index.has_duplicates:
+        problems.append(Problem(where, "duplicate timestamps", "one reading per hour"))
+    if problems:
+        raise InvalidInput(problems)
+    series = series.astype(np.float64).sort_index()
+    series.index = series.index.tz_convert("UTC")
+    if series.empty:
+        return series
+    full = pd.date_range(series.index[0], series.index[-1], freq="h", tz="UTC")
+    return series.reindex(full)
+
+
+def recency_weights(n_hours: int, half_life_days: float) -> np.ndarray:
+    """Weights halving every ``half_life_days`` back from the last hour."""
+    age_days = (n_hours - 1 - np.arange(n_hours)) / 24.0
+    return 0.5 ** (age_days / half_life_days)
+
+
+class GlobalForecaster(BaseEstimator):
+    """Global hourly usage forecaster with P10/P90 bands (see the module docstring).
+
+    ``fit(X)`` takes a *list* of hourly kWh series (one per household, tz-aware UTC index) rather
+    than a feature matrix: the model builds its own rows from each household's calendar, weather
+    and history. For that reason scikit-learn's generic estimator checks (random numeric ``X``)
+    cannot apply to this class; they run on its parts, :class:`IntervalRegressor` and the
+    transformers of :mod:`recommender.forecast.features`.
+
+    Parameters
+    ----------
+    timezone : str
+        Wall-clock zone of the training households (calendar features are local).
+    latitude_deg : float
+        Latitude for day length.
+    coverage : float
+        Probability of the band (0.8 = P10-P90).
+    recency_half_life_days : float
+        Half-life of the year-ahead rows' weights and of the calibration weights.
+    calibrate : bool
+        Calibrate each household's year-ahead level to its recency-weighted history.
+    weight_recent : bool
+        Also weight the year-ahead training rows by recency (slower: weighted binning).
+    max_iter, learning_rate, max_leaf_nodes, min_samples_leaf
+        Tree ensemble settings of both models.
+    max_rows : int
+        Cap on the rows of each model (households are sub-sampled evenly beyond it).
+    random_state : int
+        Seed.
+    """
+
+    def __init__(
+        self,
+        timezone: str = "Europe/London",
+        latitude_deg: float = 52.0,
+        coverage: float = 0.8,
+        recency_half_life_days: float = 90.0,
+        calibrate: bool = True,
+        weight_recent: bool = False,
+        max_iter: int = 300,
+        learning_rate: float = 0.03,
+        max_leaf_nodes: int = 7,
+        min_samples_leaf: int = 200,
+        max_rows: int = 120_000,
+        random_state: int = 0,
+    ) -> None:
+        self.timezone = timezone
+        self.latitude_deg = latitude_deg
+        self.coverage = coverage
+        self.recency_half_life_days = recency_half_life_days
+        self.calibrate = calibrate
+        self.weight_recent = weight_recent
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.max_rows = max_rows
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X: list[pd.Series], y=None, temperatures=None):
+        """Fit both models on a list of households' hourly kWh series.
+
+        Parameters
+        ----------
+        X : list of pandas.Series
+            Hourly kWh per household on tz-aware indexes; NaN for gaps.
+        y : None
+            Ignored (the targets are the series themselves).
+        temperatures : list of (pandas.Series or None), optional
+            Hourly °C for each household.
+        """
+        series_list, temps_list = self._validate(X, temperatures)
+        # One OpenMP thread: on a shared machine extra threads spin and multiply CPU-seconds
+        # (measured 12x on the 2-core build box) for little wall-clock gain.
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return self._fit(series_list, temps_list)
+
+    def _fit(self, series_list, temps_list):
+        rng = np.random.default_rng(self.random_state)
+        n = len(series_list)
+        year_cap = max(MIN_HISTORY_HOURS, self.max_rows // n)
+        origin_cap = max(1, self.max_rows // (n * TRAIN_LEAD_HOURS))
+        parts: dict[str, list[np.ndarray]] = {k: [] for k in ("yx", "yy", "yw", "sx", "sy")}
+        pooled_temps = []
+        for kwh_series, temp_series in zip(series_list, temps_list, strict=True):
+            self._household_rows(kwh_series, temp_series, rng, year_cap, origin_cap, parts)
+            if temp_series is not None:
+                pooled_temps.append(temp_series)
+        common = dict(
+            coverage=self.coverage,
+            n_folds=3,
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            random_state=self.random_state,
+        )
+        self.year_model_ = IntervalRegressor(
+            block_rows=4 * 168, monotonic_cst=monotonic_constraints(YEAR_FEATURES), **common
+        ).fit(
+            np.concatenate(parts["yx"]),
+            np.concatenate(parts["yy"]),
+            sample_weight=np.concatenate(parts["yw"]) if self.weight_recent else None,
+        )
+        self.short_model_ = IntervalRegressor(
+            block_rows=7 * TRAIN_LEAD_HOURS,
+            monotonic_cst=monotonic_constraints(SHORT_FEATURES),
+            **common,
+        ).fit(np.concatenate(parts["sx"]), np.concatenate(parts["sy"]))
+        self.typical_temperature_c_ = _typical_year(pooled_temps)
+        self.n_households_ = n
+        self.feature_names_year_ = np.asarray(YEAR_FEATURES, dtype=object)
+        self.feature_names_short_ = np.asarray(SHORT_FEATURES, dtype=object)
+        return self
+
+    def _validate(self, X, temperatures) -> tuple[list[pd.Series], list[pd.Series | None]]:
+        if not isinstance(X, list | tuple) or not X:
+            raise InvalidInput(Problem("series", "no households", "a non-empty list of series"))
+        temps = list(temperatures) if temperatures is not None else [None] * len(X)
+        problems: list[Problem] = []
+        if len(temps) != len(X):
+            problems.append(
+                Problem(
+                    "temperatures",
+                    f"{len(temps)} entries for {len(X)} series",
+                    "one entry (or None) per series",
+                )
+            )
+        series_list = []
+        for i, s in enumerate(X):
+            try:
+                regular = regular_hourly(s, f"series[{i}]")
+            except InvalidInput as error:
+                problems.extend(error.problems)
+                continue
+            if regular.notna().sum() < MIN_HISTORY_HOURS:
+                problems.append(
+                    Problem(
+                        f"series[{i}]",
+                        f"{regular.notna().sum()} known hours",
+                        f"at least {MIN_HISTORY_HOURS} (14 days)",
+                    )
+                )
+            series_list.append(regular)
+        if problems:
+            raise InvalidInput(problems, source="training series")
+        return series_list, temps
+
+    def _household_rows(self, kwh_series, temp_series, rng, year_cap, origin_cap, parts) -> None:
+        n_hours = len(kwh_series)
+        index = pd.date_range(
+            kwh_series.index[0], periods=n_hours + SHORT_HORIZON_HOURS, freq="h", tz="UTC"
+        )
+        kwh = np.full((1, len(index)), np.nan)
+        kwh[0, :n_hours] = kwh_series.to_numpy()
+        temps = align_temperature(temp_series, index)[None, :]
+        timeline = Timeline(index, self.timezone, self.latitude_deg, temps)
+        scale = nan_mean(kwh, axis=1)
+        # Out-of-fold profiles: an hour in an even week sees the profile of the odd weeks and
+        # vice versa, so the model learns how far to trust a profile it did not itself produce.
+        parity = (np.arange(len(index)) // 168) % 2
+        week_rows = np.empty_like(kwh)
+        day_rows = np.empty_like(kwh)
+        for side in (0, 1):
+            other = np.where(parity[None, :] != side, kwh, np.nan)
+            if np.isnan(other).all():
+                other = kwh
+            week, day = household_profiles(other, timeline.how, scale)
+            chosen = parity == side
+            week_rows[:, chosen] = week[:, timeline.how[chosen]]
+            day_rows[:, chosen] = day[:, timeline.hod[chosen]]
+
+        known = np.flatnonzero(~np.isnan(kwh[0]))
+        weights = recency_weights(n_hours, self.recency_half_life_days)
+        if len(known) > year_cap:
+            known = np.sort(rng.choice(known, year_cap, replace=False))
+        parts["yx"].append(year_rows(timeline, known, week_rows, day_rows, per_row=True)[0])
+        parts["yy"].append(kwh[0, known] / scale[0])
+        parts["yw"].append(weights[known])
+
+        starts = local_day_starts(index[:n_hours], self.timezone)
+        origins = starts[starts >= MIN_HISTORY_HOURS]
+        if len(origins) == 0:
+            return
+        if len(origins) > origin_cap:
+            origins = np.sort(rng.choice(origins, origin_cap, replace=False))
+        rows, short_scale = short_rows(
+            timeline, kwh, origins, TRAIN_LEAD_HOURS, week_rows, day_rows, per_row=True
+        )
+        target = kwh[:, origins[:, None] + np.arange(TRAIN_LEAD_HOURS)[None, :]]
+        target = target / short_scale[:, :, None]
+        usable = ~np.isnan(target[0])
+        parts["sx"].append(rows[0][usable])
+        parts["sy"].append(target[0][usable])
+
+    # ------------------------------------------------------------ predict
+    def typical_temperature(self, index: pd.DatetimeIndex) -> np.ndarray:
+        """Typical-year °C at each hour of ``index`` (NaN when trained without temperatures)."""
+        check_is_fitted(self)
+        if self.typical_temperature_c_ is None:
+            return np.full(len(index), np.nan)
+        utc = index.tz_convert("UTC")
+        return self.typical_temperature_c_[utc.day_of_year.to_numpy() - 1, utc.hour.to_numpy()]
+
+    def predict_year(
+        self, timeline: Timeline, kwh: np.ndarray, n_history: int, positions: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(mean, p_lo, p_hi)`` kWh ``(n, len(positions))`` from the year-ahead model.
+
+        ``kwh`` is ``(n, T)`` on ``timeline``; its first ``n_history`` hours are the history.
+        """
+        check_is_fitted(self)
+        history = kwh[:, :n_history]
+        scale = nan_mean(history, axis=1)
+        week, day = household_profiles(history, timeline.how[:n_history], scale)
+        n = len(kwh)
+        rows = year_rows(timeline, positions, week, day).reshape(-1, len(YEAR_FEATURES))
+        with threadpool_limits(limits=1, user_api="openmp"):
+            mean = self.year_model_.predict(rows)
+            level = scale * self._calibration(timeline, history, week, day, scale)
+        lower, upper = self.year_model_.bands(mean)
+        return tuple(
+            np.clip(a.reshape(n, -1), 0.0, None) * level[:, None] for a in (mean, lower, upper)
+        )  # type: ignore[return-value]
+
+    def _calibration(self, timeline, history, week, day, scale) -> np.ndarray:
+        """Ratio of the recency-weighted history to the model's prediction of it, per household."""
+        n_history = history.shape[1]
+        if not self.calibrate:
+            return np.ones(len(history))
+        step = max(1, n_history // CALIBRATION_SAMPLE_HOURS)
+        while math.gcd(step, 168) != 1:  # a step coprime with the week samples every hour of it
+            step += 1
+        positions = np.arange(n_history - 1, -1, -step)[::-1]
+        rows = year_rows(timeline, positions, week, day).reshape(-1, len(YEAR_FEATURES))
+        predicted = self.year_model_.predict(rows).reshape(len(history), -1)
+        actual = history[:, positions] / scale[:, None]
+        weights = recency_weights(n_history, self.recency_half_life_days)[positions]
+        known = ~np.isnan(actual)
+        num = np.where(known, actual, 0.0) @ weights
+        den = np.where(known, predicted, 0.0) @ weights
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.where(den > 0, num / den, 1.0)
+        return np.clip(ratio, 0.5, 2.0)
+
+    def predict_short(
+        self,
+        timeline: Timeline,
+        kwh: np.ndarray,
+        n_history: int,
+        origins: np.ndarray,
+        horizon: int,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(mean, p_lo, p_hi)`` kWh ``(n, len(origins), horizon)``, horizon <= 168 hours.
+
+        Lags read ``kwh`` before each origin (which may lie past ``n_history``, as in a rolling
+        day-ahead evaluation); level and profiles come from the first ``n_history`` hours.
+        """
+        check_is_fitted(self)
+        if not 1 <= horizon <= SHORT_HORIZON_HOURS:
+            raise ValueError(f"horizon {horizon} outside 1..{SHORT_HORIZON_HOURS}")
+        history = kwh[:, :n_history]
+        long_scale = nan_mean(history, axis=1)
+        week, day = household_profiles(history, timeline.how[:n_history], long_scale)
+        rows, scale = short_rows(timeline, kwh, origins, horizon, week, day)
+        scale = np.where(np.isnan(scale), long_scale[:, None], scale)
+        with threadpool_limits(limits=1, user_api="openmp"):
+            mean = self.short_model_.predict(rows.reshape(-1, len(SHORT_FEATURES)))
+        lower, upper = self.short_model_.bands(mean)
+        shape = rows.shape[:3]
+        return tuple(
+            np.clip(a.reshape(shape), 0.0, None) * scale[:, :, None] for a in (mean, lower, upper)
+        )  # type: ignore[return-value]
+
+
+def _typical_year(temperatures: list[pd.Series]) -> np.ndarray | None:
+    """``(366, 24)`` °C by UTC day of year and hour: pooled means smoothed over +-7 days."""
+    if not temperatures:
+        return None
+    pooled = pd.concat([t.tz_convert("UTC") for t in temperatures]).dropna()
+    if pooled.empty:
+        return None
+    table = pooled.groupby([pooled.index.day_of_year, pooled.index.hour]).mean().unstack()
+    table = table.reindex(index=range(1, 367), columns=range(24))
+    values = table.to_numpy(dtype=np.float64)
+    tripled = pd.DataFrame(np.vstack([values, values, values]))
+    tripled = tripled.interpolate(limit_direction="both")
+    smoothed = tripled.rolling(15, center=True, min_periods=1).mean().to_numpy()[366:732]
+    return smoothed
+
+
+def train_global_forecaster(
+    series: list[pd.Series],
+    temperatures: list[pd.Series | None] | None = None,
+    random_state: int = 0,
+) -> GlobalForecaster:
+    """Fit the one global forecaster across many households.
+
+    Parameters
+    ----------
+    series : list of pandas.Series
+        Hourly kWh per household on tz-aware UTC indexes (NaN for gaps), each with at least 14
+        days of readings.
+    temperatures : list of (pandas.Series or None), optional
+        Hourly °C per household, aligned with ``series``.
+    random_state : int
+        Seed of the sub-sampling and the tree ensembles.
+
+    Returns
+    -------
+    GlobalForecaster
+        Fitted; save it with :func:`joblib.dump`.
+    """
+    return GlobalForecaster(random_state=random_state).fit(series, temperatures=temperatures)
