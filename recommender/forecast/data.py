@@ -79,6 +79,6 @@ def align_temperature(temperature_c: pd.Series | None, index: pd.DatetimeIndex) 
 def local_date_mask(
     index: pd.DatetimeIndex, timezone: str, first: str | pd.Timestamp, last: str | pd.Timestamp
 ) -> np.ndarray:
-    """Rows whose local calendar date (in ``timezone``) lies in ``[first, last]``, both inclusive."""
+    """Rows whose local date (in ``timezone``) lies in ``[first, last]``, both inclusive."""
     dates = index.tz_convert(timezone).tz_localize(None).normalize()
     return np.asarray((dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last)))
