@@ -341,7 +341,8 @@ def history_from_events(events: pd.DataFrame) -> pd.DataFrame:
     kinds = events.dropna(subset=["action_kind"]).groupby("action_id")["action_kind"].last()
     responses = events[events["event_type"] != "shown"]
     status = responses.groupby("action_id")["event_type"].last()
-    counts.insert(0, "action_kind", kinds.reindex(counts.index).astype(object))
+    kind = kinds.reindex(counts.index).astype(object)
+    counts.insert(0, "action_kind", kind.where(kind.notna(), None))
     counts["status"] = status.reindex(counts.index).fillna("shown").astype(object)
     counts.index.name = "action_id"
     return counts.loc[:, list(HISTORY_COLUMNS)]

@@ -64,7 +64,7 @@ def occlusion_frame(model: Any, X: pd.DataFrame) -> tuple[pd.DataFrame, list[str
         labels.append(label)
     stacked = pd.concat(blocks, ignore_index=True)
     for c in X.columns:
-        if isinstance(X[c].dtype, pd.CategoricalDtype) or stacked[c].dtype == object:
+        if isinstance(X[c].dtype, pd.CategoricalDtype):
             stacked[c] = stacked[c].astype(str).astype("category")
     return stacked, labels
 

@@ -27,6 +27,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
+    _check_sample_weight,
     check_consistent_length,
     check_is_fitted,
     column_or_1d,
@@ -35,7 +36,7 @@ from sklearn.utils.validation import (
 from threadpoolctl import ThreadpoolController
 
 from recommender.feedback import FeedbackStore
-from recommender.ranking.features import FEATURE_COLUMNS, features_from_contexts
+from recommender.ranking.features import FEATURE_COLUMNS, as_model_input, features_from_contexts
 
 REAL_WEIGHT = 5.0  # one real impression counts as much as five simulated ones
 PRIOR_UNTIL_IMPRESSIONS = 20_000  # with this many real impressions the simulated prior is dropped
@@ -112,6 +113,14 @@ class LikelihoodModel(ClassifierMixin, BaseEstimator):
         else:
             X, y = validate_data(self, X, y, ensure_all_finite="allow-nan")
         check_classification_targets(y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, np.zeros((len(y), 1)))
+        weighted = y if sample_weight is None else y[np.asarray(sample_weight) > 0]
+        if len(np.unique(weighted)) < 2:
+            raise ValueError(
+                "LikelihoodModel needs rows of at least 2 classes (adopted and not adopted); "
+                f"got 1 class with weight: {np.unique(weighted)!r}"
+            )
         booster = HistGradientBoostingClassifier(
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
@@ -130,6 +139,7 @@ class LikelihoodModel(ClassifierMixin, BaseEstimator):
         with _thread_controller().limit(limits=1, user_api="openmp"):
             self.calibrated_.fit(X, y, sample_weight=sample_weight)
         self.classes_ = self.calibrated_.classes_
+        self.n_iter_ = self.calibrated_.calibrated_classifiers_[0].estimator.n_iter_
         self.feature_reference_ = _reference_values(X)
         self.training_info_ = {
             "rows": int(len(y)),
@@ -174,7 +184,7 @@ def _reference_values(X: Any) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for name in X.columns:
             column = X[name]
-            if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype == object:
+            if not pd.api.types.is_numeric_dtype(column.dtype):
                 modes = column.astype(str).mode()
                 out[name] = str(modes.iloc[0]) if len(modes) else ""
             else:
@@ -282,8 +292,7 @@ def train_likelihood_model(
         if n_real >= PRIOR_UNTIL_IMPRESSIONS
         else "simulated+real"
     )
-    X = pd.concat(parts_X, ignore_index=True)
-    X = X.astype({c: "category" for c in X.columns if X[c].dtype == object})
+    X = as_model_input(pd.concat(parts_X, ignore_index=True))
     y = np.concatenate(parts_y)
     model = LikelihoodModel(random_state=random_state)
     model.fit(X.loc[:, list(FEATURE_COLUMNS)], y, sample_weight=np.concatenate(parts_w))

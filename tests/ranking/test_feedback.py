@@ -1,0 +1,137 @@
+"""FeedbackStore on a real SQLite file: validation, idempotence, events and history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pandas as pd
+import pytest
+
+from recommender.errors import InvalidInput
+from recommender.feedback import EVENT_COLUMNS, FeedbackEvent, FeedbackStore, validate_event
+
+T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
+
+
+def ev(event_type: str = "shown", action_id: str = "standby", minutes: int = 0, **extra):
+    return {
+        "household_id": "h-1",
+        "action_id": action_id,
+        "event_type": event_type,
+        "timestamp": T0 + timedelta(minutes=minutes),
+        **extra,
+    }
+
+
+@pytest.fixture()
+def store(tmp_path):
+    s = FeedbackStore(f"sqlite:///{tmp_path / 'feedback.sqlite3'}")
+    yield s
+    s.close()
+
+
+def test_record_and_read_back(store):
+    assert store.record(ev("shown", action_kind="home_efficiency", context={"kind": "x"}))
+    assert store.record(ev("dismissed", minutes=5))
+    frame = store.events()
+    assert list(frame.columns) == list(EVENT_COLUMNS)
+    assert list(frame["event_type"]) == ["shown", "dismissed"]
+    assert frame["timestamp"].iloc[1] == pd.Timestamp(T0 + timedelta(minutes=5))
+    assert str(frame["timestamp"].dt.tz) == "UTC"
+    assert frame["context"].iloc[0] == {"kind": "x"}
+    assert frame["context"].iloc[1] is None
+
+
+def test_timestamps_with_other_offsets_are_stored_in_utc(store):
+    paris = timezone(timedelta(hours=2))
+    store.record(ev("accepted") | {"timestamp": datetime(2024, 5, 1, 10, 0, tzinfo=paris)})
+    assert store.events()["timestamp"].iloc[0] == pd.Timestamp(T0)
+    # the same instant written with another offset is the same event
+    assert store.record(ev("accepted")) is False
+
+
+def test_duplicates_are_idempotent(store):
+    assert store.record(ev("shown", event_id="e-1")) is True
+    assert store.record(ev("shown", event_id="e-1")) is False  # same event id
+    assert store.record(ev("shown")) is False  # same household, action, type, timestamp
+    assert store.record(ev("shown", event_id="e-2", minutes=1)) is True
+    assert store.record_many([ev("done", minutes=9), ev("done", minutes=9)]) == 1
+    assert len(store.events()) == 3
+
+
+def test_store_persists_in_the_file(tmp_path):
+    url = f"sqlite:///{tmp_path / 'f.sqlite3'}"
+    first = FeedbackStore(url)
+    first.record(ev("accepted"))
+    first.close()
+    again = FeedbackStore(url)
+    assert len(again.events()) == 1
+    assert again.record(ev("accepted")) is False
+    again.close()
+
+
+def test_invalid_event_names_every_bad_field(store):
+    with pytest.raises(InvalidInput) as info:
+        store.record(
+            {
+                "household_id": "",
+                "event_type": "clicked",
+                "timestamp": datetime(2024, 5, 1, 8, 0),  # naive
+                "colour": "red",
+            }
+        )
+    where = {p.where for p in info.value.problems}
+    assert where == {"events[0].household_id", "events[0].action_id", "events[0].event_type",
+                     "events[0].timestamp", "events[0].colour"}
+    assert any("no time zone" in p.problem for p in info.value.problems)
+    assert store.events().empty
+
+
+def test_unparseable_timestamp_and_bad_context(store):
+    with pytest.raises(InvalidInput) as info:
+        validate_event(ev() | {"timestamp": "yesterday", "context": ["not", "a", "mapping"]})
+    assert {p.where for p in info.value.problems} == {"timestamp", "context"}
+
+
+def test_record_many_writes_nothing_when_one_event_is_bad(store):
+    with pytest.raises(InvalidInput) as info:
+        store.record_many([ev("shown"), ev("accepted") | {"event_type": "liked"}])
+    assert [p.where for p in info.value.problems] == ["events[1].event_type"]
+    assert store.events().empty
+
+
+def test_event_objects_are_accepted(store):
+    event = validate_event(ev("done") | {"timestamp": "2024-05-01T08:00:00+00:00"})
+    assert isinstance(event, FeedbackEvent)
+    assert event.timestamp == T0
+    assert store.record(event)
+
+
+def test_history_counts_and_status(store):
+    store.record_many(
+        [
+            ev("shown", "standby", 0, action_kind="home_efficiency"),
+            ev("dismissed", "standby", 1),
+            ev("shown", "standby", 60),
+            ev("dismissed", "standby", 61),
+            ev("shown", "wash-30", 0, action_kind="home_efficiency"),
+            ev("accepted", "wash-30", 2),
+            ev("done", "wash-30", 3000),
+            ev("shown", "tariff-tou", 0),
+        ]
+    )
+    store.record({**ev("shown", "standby"), "household_id": "h-2"})
+    history = store.history("h-1")
+    assert history.loc["standby", ["shown", "dismissed", "accepted"]].tolist() == [2, 2, 0]
+    assert history.loc["standby", "status"] == "dismissed"
+    assert history.loc["wash-30", "status"] == "done"
+    assert history.loc["tariff-tou", "status"] == "shown"
+    assert history.loc["wash-30", "action_kind"] == "home_efficiency"
+    assert len(store.events("h-2")) == 1
+    assert store.history("nobody").empty
+
+
+def test_bad_url_is_invalid_input():
+    with pytest.raises(InvalidInput) as info:
+        FeedbackStore("not a url")
+    assert info.value.problems[0].where == "url"
