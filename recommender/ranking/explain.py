@@ -28,7 +28,7 @@ DRIVER_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "effort": (("extra_hours_per_year",), "it takes {extra_hours_per_year:.0f} extra hours a year"),
     "money": (("money_per_year",), "it saves {money_per_year:.0f} a year"),
-    "kind": (("kind", "topic"), "how often people take up this kind of action"),
+    "kind": (("kind", "topic"), "how often people take up this kind of action"),  # sign-aware
     "tariff": (("tariff_type",), "your {tariff_type} tariff"),
     "season": (("month",), "the time of year"),
     "home_size": (("annual_kwh",), "your home's use of {annual_kwh:,.0f} kWh a year"),
@@ -133,16 +133,17 @@ def why_ranked(
         f"and it saves about {' and '.join(figures)} a year{effort}{home}{worth}."
     )
     named = [(k, v) for k, v in drivers.items() if abs(v) >= MIN_EFFECT][:2]
-    parts = []
+    values = {c: features.get(c) for c in features.index}
+    up, down = [], []
     for label, effect in named:
-        phrase = DRIVER_GROUPS[label][1]
-        values = {c: features.get(c) for c in features.index}
         if label == "money":
-            phrase = (
-                "it saves " + money_text(float(features["money_per_year"]), s.currency) + " a year"
-            )
+            phrase = f"it saves {money_text(float(features['money_per_year']), s.currency)} a year"
+        elif label == "kind":
+            phrase = f"how {'often' if effect > 0 else 'rarely'} people take up this kind of action"
         else:
-            phrase = phrase.format(**values)
-        parts.append(f"{'raised' if effect > 0 else 'lowered'} by {phrase}")
-    second = f"That chance is {' and '.join(parts)}." if parts else ""
+            phrase = DRIVER_GROUPS[label][1].format(**values)
+        (up if effect > 0 else down).append(phrase)
+    parts = [f"raised by {' and '.join(up)}"] if up else []
+    parts += [f"lowered by {' and '.join(down)}"] if down else []
+    second = f"That chance is {', and '.join(parts)}." if parts else ""
     return " ".join(x for x in (first, second, *notes) if x)

@@ -79,10 +79,24 @@ def mixed_actions() -> list[Action]:
     """Home and travel actions as the calculators build them (figures of the right size)."""
     return [
         action("shift-dishwasher", "shift_appliance", 19.0, 0.0, 260.0, topic="dishwasher"),
-        action("shift-tumble_dryer", "shift_appliance", 32.0, 0.0, 156.0, topic="tumble_dryer",
-               conflicts=("line-dry",)),
-        action("line-dry", "home_efficiency", 95.0, 110.0, 1100.0, topic="line_dry",
-               conflicts=("shift-tumble_dryer",)),
+        action(
+            "shift-tumble_dryer",
+            "shift_appliance",
+            32.0,
+            0.0,
+            156.0,
+            topic="tumble_dryer",
+            conflicts=("line-dry",),
+        ),
+        action(
+            "line-dry",
+            "home_efficiency",
+            95.0,
+            110.0,
+            1100.0,
+            topic="line_dry",
+            conflicts=("shift-tumble_dryer",),
+        ),
         action("standby", "home_efficiency", 14.0, 16.0, 60.0, topic="standby"),
         action("wash-30", "home_efficiency", 20.0, 23.0, 0.0, topic="wash_30"),
         action("tariff-tou", "tariff_switch", 0.0, 40.0, 30.0, topic="time_of_use"),

@@ -81,8 +81,13 @@ def test_invalid_event_names_every_bad_field(store):
             }
         )
     where = {p.where for p in info.value.problems}
-    assert where == {"events[0].household_id", "events[0].action_id", "events[0].event_type",
-                     "events[0].timestamp", "events[0].colour"}
+    assert where == {
+        "events[0].household_id",
+        "events[0].action_id",
+        "events[0].event_type",
+        "events[0].timestamp",
+        "events[0].colour",
+    }
     assert any("no time zone" in p.problem for p in info.value.problems)
     assert store.events().empty
 

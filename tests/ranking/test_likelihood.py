@@ -75,8 +75,9 @@ def test_dismissals_lower_the_likelihood(model, held_out):
 
 
 def _events(rows):
-    frame = pd.DataFrame(rows, columns=["household_id", "action_id", "event_type", "timestamp",
-                                        "context"])
+    frame = pd.DataFrame(
+        rows, columns=["household_id", "action_id", "event_type", "timestamp", "context"]
+    )
     frame["event_id"] = None
     frame["action_kind"] = None
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
@@ -87,35 +88,43 @@ def test_impressions_are_labelled_by_the_response_that_follows(held_out):
     ctx = held_out[0].iloc[0].to_dict()
     ctx = {k: (str(v) if isinstance(v, str) else float(v)) for k, v in ctx.items()}
     t = pd.Timestamp("2024-01-01", tz="UTC")
-    events = _events([
-        ("h", "a", "shown", t, ctx),
-        ("h", "a", "dismissed", t + pd.Timedelta(hours=1), None),
-        ("h", "a", "shown", t + pd.Timedelta(days=60), ctx),
-        ("h", "a", "accepted", t + pd.Timedelta(days=61), None),
-        ("h", "b", "shown", t, ctx),  # no response: not adopted
-        ("h", "c", "shown", t, None),  # no snapshot: not usable
-        ("h", "c", "done", t + pd.Timedelta(days=1), None),
-    ])
+    events = _events(
+        [
+            ("h", "a", "shown", t, ctx),
+            ("h", "a", "dismissed", t + pd.Timedelta(hours=1), None),
+            ("h", "a", "shown", t + pd.Timedelta(days=60), ctx),
+            ("h", "a", "accepted", t + pd.Timedelta(days=61), None),
+            ("h", "b", "shown", t, ctx),  # no response: not adopted
+            ("h", "c", "shown", t, None),  # no snapshot: not usable
+            ("h", "c", "done", t + pd.Timedelta(days=1), None),
+        ]
+    )
     X, y, no_snapshot = impressions_from_events(events)
     assert y.tolist() == [0, 1, 0]
     assert len(X) == 3 and no_snapshot == 1
 
 
-@pytest.mark.slow
-def test_training_combines_real_feedback_with_the_prior(tmp_path, model, household,
-                                                        make_action):
+def test_training_combines_real_feedback_with_the_prior(tmp_path, model, household, make_action):
     from recommender.ranking import rank_actions, shown_events
 
     store = FeedbackStore(f"sqlite:///{tmp_path / 'fb.sqlite3'}")
-    actions = [make_action("standby", "home_efficiency", 14.0, 16.0, 60.0, topic="standby"),
-               make_action("wash-30", "home_efficiency", 20.0, 23.0, topic="wash_30")]
+    actions = [
+        make_action("standby", "home_efficiency", 14.0, 16.0, 60.0, topic="standby"),
+        make_action("wash-30", "home_efficiency", 20.0, 23.0, topic="wash_30"),
+    ]
     t0 = datetime(2024, 6, 1, tzinfo=UTC)
     for day in range(3):
         when = t0 + timedelta(days=day)
         ranked = rank_actions(actions, household, model=model)
         store.record_many(shown_events(household.household_id, ranked, when))
-        store.record({"household_id": household.household_id, "action_id": "wash-30",
-                      "event_type": "dismissed", "timestamp": when + timedelta(hours=1)})
+        store.record(
+            {
+                "household_id": household.household_id,
+                "action_id": "wash-30",
+                "event_type": "dismissed",
+                "timestamp": when + timedelta(hours=1),
+            }
+        )
     trained = train_likelihood_model(store, random_state=0, prior_households=300)
     info = trained.training_info_
     assert info["trained_on"] == "simulated+real"
