@@ -134,7 +134,8 @@ def why_ranked(
     )
     named = [(k, v) for k, v in drivers.items() if abs(v) >= MIN_EFFECT][:2]
     values = {c: features.get(c) for c in features.index}
-    up, down = [], []
+    up: list[str] = []
+    down: list[str] = []
     for label, effect in named:
         if label == "money":
             phrase = f"it saves {money_text(float(features['money_per_year']), s.currency)} a year"

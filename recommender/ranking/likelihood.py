@@ -141,7 +141,7 @@ class LikelihoodModel(ClassifierMixin, BaseEstimator):
         self.classes_ = self.calibrated_.classes_
         self.n_iter_ = self.calibrated_.calibrated_classifiers_[0].estimator.n_iter_
         self.feature_reference_ = _reference_values(X)
-        self.training_info_ = {
+        self.training_info_: dict[str, Any] = {
             "rows": int(len(y)),
             "positives": int(np.sum(y == self.classes_[-1])),
         }

@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from recommender.domain import Action, Household
 from recommender.errors import InvalidInput, Problem
@@ -135,9 +136,9 @@ class RankingWeights:
 
     def value_points(
         self,
-        kg_co2e_per_year: np.ndarray,
-        money_per_year: np.ndarray,
-        extra_minutes_per_year: np.ndarray,
+        kg_co2e_per_year: ArrayLike,
+        money_per_year: ArrayLike,
+        extra_minutes_per_year: ArrayLike,
         carbon_weight: float,
     ) -> np.ndarray:
         """Vectorised value points; ``carbon_weight`` is used unless the weights set one."""

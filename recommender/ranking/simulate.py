@@ -56,6 +56,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -146,7 +147,7 @@ def simulate_population(n_households: int, random_state: int = 0) -> Population:
     n = n_households
     regions = rng.choice(list(REGIONS), size=n, p=[v[0] for v in REGIONS.values()])
     table = country_intensity()
-    g_per_kwh = {r: float(table.loc[v[1], "g_co2e_per_kwh"]) for r, v in REGIONS.items()}
+    g_per_kwh = {r: float(table.at[v[1], "g_co2e_per_kwh"]) for r, v in REGIONS.items()}  # type: ignore[arg-type]
     low, high = real_annual_kwh()
     median_kwh = float(np.sqrt(low * high))
     hh = pd.DataFrame(
@@ -462,7 +463,7 @@ def _events(
     rows: pd.DataFrame,
     event_type: str,
     when: pd.Timestamp,
-    contexts: list[dict[str, object]] | None = None,
+    contexts: list[dict[Any, Any]] | None = None,
 ) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -501,7 +502,7 @@ def to_domain(
     tariff = Tariff(
         type=str(h["tariff_type"]),
         currency=str(h["currency"]),
-        price_per_kwh=float(h["price_per_kwh"]),
+        price_per_kwh=float(h["price_per_kwh"]),  # type: ignore[arg-type]
     )
     household = Household(
         household_id=household_id,
