@@ -12,12 +12,15 @@ def _range(low: float, high: float, fmt: str = "{:.0f}") -> str:
 
 
 def _footprint_line(label: str, fp: Footprint | None) -> str:
+    """One line: energy, emissions with range, and how they were measured (full method in JSON)."""
     if fp is None:
         return f"{label}: not measured"
-    grams = fp.kg_co2e * 1000
+    grid = fp.details.get("grid") or {}
+    region = grid.get("region") or "region not given (world average; set --region)"
+    how = f"{fp.details.get('power_source', 'see JSON for the method')}, grid {region}"
     return (
-        f"{label}: {fp.energy_kwh * 1000:.3f} Wh, {grams:.3f} g CO2e "
-        f"({_range(fp.kg_co2e_low * 1000, fp.kg_co2e_high * 1000, '{:.3f}')} g) [{fp.method}]"
+        f"{label}: {fp.energy_kwh * 1000:.3f} Wh, {fp.kg_co2e * 1000:.3f} g CO2e "
+        f"(range {_range(fp.kg_co2e_low * 1000, fp.kg_co2e_high * 1000, '{:.3f}')} g; {how})"
     )
 
 

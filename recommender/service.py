@@ -58,17 +58,26 @@ def training_footprint(cards: Mapping[str, registry.ModelCard]) -> Footprint | N
     def total(key: str) -> float:
         return float(sum(p.get(key) or 0.0 for p in prints))
 
-    methods = sorted({p.get("method", "") for p in prints})
+    sources = sorted({p.get("details", {}).get("power_source", "unknown") for p in prints})
     return Footprint(
         energy_kwh=total("energy_kwh"),
         kg_co2e=total("kg_co2e"),
         kg_co2e_low=total("kg_co2e_low"),
         kg_co2e_high=total("kg_co2e_high"),
-        method="; ".join(methods),
+        method=f"sum of {len(prints)} model fits, each measured: "
+        + " | ".join(
+            f"{name}: {c.training_footprint['method']}"
+            for name, c in cards.items()
+            if c.training_footprint
+        ),
         energy_kwh_low=total("energy_kwh_low"),
         energy_kwh_high=total("energy_kwh_high"),
         embodied_kg_co2e=total("embodied_kg_co2e"),
-        details={"models": {name: c.version for name, c in cards.items()}},
+        details={
+            "models": {name: c.version for name, c in cards.items()},
+            "power_source": " + ".join(sources),
+            "grid": prints[0].get("details", {}).get("grid", {}),
+        },
     )
 
 

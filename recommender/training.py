@@ -41,13 +41,11 @@ class TrainingResult:
 
 def real_training_meters() -> tuple[list[pd.Series], list[pd.Series]]:
     """The bundled real meters as hourly kWh series with their hourly temperatures."""
-    from recommender.io import normalise_readings
+    from recommender.forecast.data import hourly_kwh
 
     series, temperatures = [], []
     for meter, temperature in TRAINING_METERS:
-        raw = read_eemeter_meter(data_path(meter))
-        hourly, _warnings = normalise_readings(raw, timezone="Europe/London")
-        series.append(hourly)
+        series.append(hourly_kwh(read_eemeter_meter(data_path(meter))))
         temperatures.append(read_eemeter_temperature(data_path(temperature)))
     return series, temperatures
 
