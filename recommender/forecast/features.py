@@ -134,10 +134,11 @@ def profile_sums(kwh: np.ndarray, slots: np.ndarray, n_slots: int) -> tuple[np.n
 
 
 class CalendarFeatures(TransformerMixin, BaseEstimator):
-    """Calendar and daylight features from UTC timestamps.
+    """Calendar and daylight features of each column of UTC timestamps.
 
-    Input: one column of UTC times as seconds since 1970 (numeric, so the transformer works in
-    any pipeline and passes scikit-learn's estimator checks). Output: :data:`CALENDAR_NAMES`.
+    Input: columns of UTC times as seconds since 1970 (numeric, so the transformer works in any
+    pipeline and passes scikit-learn's estimator checks). Output: the :data:`CALENDAR_NAMES`
+    of each column, column by column.
 
     Parameters
     ----------
@@ -158,9 +159,7 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         self.latitude_deg = latitude_deg
 
     def fit(self, X, y=None):
-        X = validate_data(self, X, dtype=np.float64)
-        if X.shape[1] != 1:
-            raise ValueError(f"expected one column of UTC epoch seconds, got {X.shape[1]}")
+        validate_data(self, X, dtype=np.float64)
         ZoneInfo(self.timezone)  # raises for an unknown zone
         if not -90.0 <= self.latitude_deg <= 90.0:
             raise ValueError(f"latitude_deg={self.latitude_deg} is outside [-90, 90]")
@@ -169,12 +168,28 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
     def transform(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        index = pd.DatetimeIndex(pd.to_datetime(X[:, 0], unit="s", utc=True))
-        return calendar_matrix(index, self.timezone, self.latitude_deg)
+        blocks = [
+            calendar_matrix(
+                pd.DatetimeIndex(pd.to_datetime(column, unit="s", utc=True)),
+                self.timezone,
+                self.latitude_deg,
+            )
+            for column in X.T
+        ]
+        return np.hstack(blocks)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)
-        return np.asarray(CALENDAR_NAMES, dtype=object)
+        names = _input_names(self, input_features)
+        return np.asarray([f"{n}_{c}" for n in names for c in CALENDAR_NAMES], dtype=object)
+
+
+def _input_names(estimator, input_features) -> list[str]:
+    if input_features is not None:
+        return [str(n) for n in input_features]
+    if hasattr(estimator, "feature_names_in_"):
+        return [str(n) for n in estimator.feature_names_in_]
+    return [f"x{i}" for i in range(estimator.n_features_in_)]
 
 
 class DegreeDayFeatures(TransformerMixin, BaseEstimator):
@@ -205,11 +220,7 @@ class DegreeDayFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)
-        names = (
-            list(input_features)
-            if input_features is not None
-            else getattr(self, "feature_names_in_", [f"x{i}" for i in range(self.n_features_in_)])
-        )
+        names = _input_names(self, input_features)
         return np.asarray([f"hdd_{n}" for n in names] + [f"cdd_{n}" for n in names], dtype=object)
 
     def __sklearn_tags__(self):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 
 def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -46,6 +46,10 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
     ----------
     model_ : HistGradientBoostingRegressor
         Fitted on all rows.
+    n_iter_ : int
+        Boosting iterations of ``model_``.
+    empty_columns_ : ndarray of int
+        Columns without a single value in training (held at 0).
     bin_edges_ : ndarray of shape (n_bins - 1,)
         Cut points of the predicted level.
     residual_quantiles_ : ndarray of shape (n_bins, 2)
@@ -100,12 +104,16 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
         if self.n_folds < 2 or self.block_rows < 1 or self.n_bins < 1:
             raise ValueError("n_folds must be >= 2, block_rows and n_bins >= 1")
         y = np.asarray(y, dtype=np.float64)
-        # sample_weight=None keeps the boosters on their fast unweighted binning path.
-        weights = (
-            np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        )
-        fit_weights = None if sample_weight is None else weights
         n_rows = len(y)
+        if n_rows < 2 * self.n_folds:
+            raise ValueError(f"n_samples={n_rows} is too few for {self.n_folds} folds")
+        weights = _check_sample_weight(sample_weight, X)
+        # A column with no value at all (e.g. temperature when no household had any) breaks the
+        # boosters' binning; it carries no information, so it is held at 0 in fit and predict.
+        self.empty_columns_ = np.flatnonzero(np.isnan(X).all(axis=0))
+        X = self._fill_empty(X)
+        # sample_weight=None keeps the boosters on their fast unweighted binning path.
+        fit_weights = None if sample_weight is None else weights
         folds = (np.arange(n_rows) // self.block_rows) % self.n_folds
         if len(np.unique(folds)) < 2:
             folds = np.arange(n_rows) % self.n_folds
@@ -120,6 +128,7 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
             )
             out_of_fold[held] = booster.predict(X[held])
         self.model_ = self._booster(n_rows).fit(X, y, sample_weight=fit_weights)
+        self.n_iter_ = self.model_.n_iter_
 
         tail = (1.0 - self.coverage) / 2.0
         edges = np.quantile(out_of_fold, np.linspace(0, 1, self.n_bins + 1)[1:-1])
@@ -152,7 +161,14 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
         """The mean prediction."""
         check_is_fitted(self)
         X = validate_data(self, X, ensure_all_finite="allow-nan", reset=False)
-        return self.model_.predict(X)
+        return self.model_.predict(self._fill_empty(X))
+
+    def _fill_empty(self, X: np.ndarray) -> np.ndarray:
+        if self.empty_columns_.size == 0:
+            return X
+        X = np.array(X, dtype=np.float64)
+        X[:, self.empty_columns_] = 0.0
+        return X
 
     def predict_interval(self, X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(lower, mean, upper)``; lower <= mean <= upper row by row."""
