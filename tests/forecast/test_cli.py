@@ -1,0 +1,85 @@
+"""``greenrec evaluate`` on the real meter files, as they are."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from recommender.forecast.cli import evaluate
+from recommender.forecast.evaluate import evaluate_meter
+
+
+def _run(*args: str):
+    return CliRunner().invoke(evaluate, list(args))
+
+
+def test_day_ahead_json_and_the_profile_baseline_by_hand(meter1_path, data_dir, meter1):
+    temperature = data_dir / "meters" / "uk-temperature-sample-1_2.csv.gz"
+    result = _run(
+        str(meter1_path),
+        "--temperature",
+        str(temperature),
+        "--train",
+        "2012-11-10",
+        "2013-01-04",
+        "--test",
+        "2013-01-05",
+        "2013-01-11",
+        "--horizon",
+        "day-ahead",
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert set(report["models"]) == {
+        "greenrec-global",
+        "same-hour-last-week",
+        "hour-of-week-profile",
+    }
+    for model in report["models"].values():
+        assert set(model["hourly"]) == {"cvrmse_pct", "nmbe_pct", "mae_kwh", "coverage_p10_p90_pct"}
+        assert 0 <= model["hourly"]["coverage_p10_p90_pct"] <= 100
+    # The hour-of-week baseline recomputed independently with pandas (London in winter = UTC).
+    train = meter1["2012-11-10":"2013-01-04"]
+    test = meter1["2013-01-05":"2013-01-11"]
+    profile = train.groupby([train.index.day_of_week, train.index.hour]).mean()
+    forecast = np.array([profile[(t.day_of_week, t.hour)] for t in test.index])
+    known = test.notna().to_numpy()
+    rmse = np.sqrt(np.mean((forecast[known] - test.to_numpy()[known]) ** 2))
+    expected = 100 * rmse / test.to_numpy()[known].mean()
+    got = report["models"]["hour-of-week-profile"]["hourly"]["cvrmse_pct"]
+    assert got == pytest.approx(expected, rel=1e-9)
+    assert report["test_hours"] == int(known.sum())
+
+
+def test_bad_periods_are_reported_not_raised(meter0_path):
+    result = _run(
+        str(meter0_path),
+        "--train",
+        "2021-01-01",
+        "2021-01-05",
+        "--test",
+        "2030-01-01",
+        "2030-01-02",
+    )
+    assert result.exit_code == 2
+    problems = json.loads(result.stderr)["problems"]
+    assert {p["where"] for p in problems} == {"train", "test"}
+
+
+@pytest.mark.slow
+def test_year_ahead_on_sample0_beats_the_hour_of_week_profile(meter0, temperature0):
+    report = evaluate_meter(
+        meter0,
+        temperature0,
+        ("2020-04-02", "2021-04-01"),
+        ("2021-04-02", "2022-04-01"),
+        "year-ahead",
+    )
+    ours = report["models"]["greenrec-global"]
+    profile = report["models"]["hour-of-week-profile"]
+    assert ours["hourly"]["cvrmse_pct"] < profile["hourly"]["cvrmse_pct"]
+    assert ours["daily"]["cvrmse_pct"] < profile["daily"]["cvrmse_pct"]
+    assert abs(ours["hourly"]["nmbe_pct"]) < abs(profile["hourly"]["nmbe_pct"])
