@@ -21,6 +21,7 @@ import time
 
 import numpy as np
 
+from recommender.ranking import rank_actions, simulate, train_likelihood_model
 from recommender.ranking.evaluate import (
     expected_calibration_error,
     reliability_table,
@@ -95,6 +96,19 @@ def main() -> None:
             f"{row['observed']:.3f}  {bar}"
         )
     print("  (# = observed rate, | = mean predicted, 40 characters = 1.0)")
+    household, actions = simulate.to_domain(
+        simulate.simulate_population(50, random_state=99), "sim-99-00000", 0
+    )
+    model = train_likelihood_model(None, random_state=0, prior_households=300)
+    timings = []
+    for _ in range(21):
+        t0 = time.perf_counter()
+        rank_actions(actions, household, model=model)
+        timings.append(time.perf_counter() - t0)
+    print(
+        f"\nrank_actions on {len(actions)} actions (with explanations): median "
+        f"{1000 * np.median(timings):.1f} ms over {len(timings)} calls"
+    )
     print(f"\ntotal {time.perf_counter() - started:.1f} s")
 
 

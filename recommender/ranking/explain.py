@@ -28,6 +28,7 @@ DRIVER_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "effort": (("extra_hours_per_year",), "it takes {extra_hours_per_year:.0f} extra hours a year"),
     "money": (("money_per_year",), "it saves {money_per_year:.0f} a year"),
+    "calculator": (("calculator_likelihood",), "the mode-choice estimate for this journey"),
     "kind": (("kind", "topic"), "how often people take up this kind of action"),  # sign-aware
     "tariff": (("tariff_type",), "your {tariff_type} tariff"),
     "season": (("month",), "the time of year"),
@@ -89,7 +90,13 @@ def likelihood_and_drivers(
         return np.zeros(0), []
     stacked, labels = occlusion_frame(model, X)
     p = _adoption(model, stacked)
-    return p[: len(X)], drivers_from(p, len(X), labels)
+    drivers = drivers_from(p, len(X), labels)
+    for label in labels:  # a feature the row does not have (NaN) explains nothing
+        columns = list(DRIVER_GROUPS[label][0])
+        unknown = X[columns].isna().any(axis=1).to_numpy()
+        for j in np.flatnonzero(unknown):
+            drivers[j].pop(label, None)
+    return p[: len(X)], drivers
 
 
 def _adoption(model: Any, X: pd.DataFrame) -> np.ndarray:
@@ -137,8 +144,12 @@ def why_ranked(
     up: list[str] = []
     down: list[str] = []
     for label, effect in named:
-        if label == "money":
+        if label == "money" and abs(float(features["money_per_year"])) < 0.5:
+            phrase = "it saves no money"
+        elif label == "money":
             phrase = f"it saves {money_text(float(features['money_per_year']), s.currency)} a year"
+        elif label == "effort" and float(features["extra_hours_per_year"]) < 0.5:
+            phrase = "it takes no extra time"
         elif label == "kind":
             phrase = f"how {'often' if effect > 0 else 'rarely'} people take up this kind of action"
         else:

@@ -29,6 +29,7 @@ NUMERIC_FEATURES: tuple[str, ...] = (
     "money_per_year",
     "kwh_per_year",
     "extra_hours_per_year",
+    "calculator_likelihood",  # the action calculator's own estimate (mode choice), else NaN
     # this household's history with this action and with its kind
     "action_shown",
     "action_accepted",
@@ -41,16 +42,52 @@ NUMERIC_FEATURES: tuple[str, ...] = (
 )
 FEATURE_COLUMNS: tuple[str, ...] = CATEGORICAL_FEATURES + NUMERIC_FEATURES
 _TOPIC_KEYS = ("topic", "appliance", "mode", "to_mode", "measure")
+# Ids of the home and travel calculators (recommender/actions) -> the topics the simulated prior
+# knows. Travel ids are "travel-<journey>-to-<mode>", "travel-fewer-flights-<flight mode>-<km>".
+_TOPIC_BY_ID = {
+    "standby-cut": "standby",
+    "wash-30c": "wash_30",
+    "line-dry": "line_dry",
+    "thermostat-down-1c": "thermostat",
+    "tou-tariff": "time_of_use",
+    "travel-electric-car": "electric_car",
+}
+_TOPIC_BY_MODE = {
+    "car_share": "carshare",
+    "flight_domestic": "short_haul",
+    "flight_short_haul": "short_haul",
+    "flight_long_haul": "long_haul",
+}
 IN_PROGRESS = ("accepted", "done")
 
 
 def action_topic(action: Action) -> str:
-    """What the action is about within its kind (appliance, mode, ...), from its details."""
+    """What the action is about within its kind (appliance, mode, ...): ``details["topic"]`` (or
+    ``appliance``/``mode``), else read from the calculators' action ids; "" if unknown."""
     for key in _TOPIC_KEYS:
         value = action.details.get(key)
         if isinstance(value, str) and value:
             return value
+    if action.id in _TOPIC_BY_ID:
+        return _TOPIC_BY_ID[action.id]
+    if action.kind == "shift_appliance" and action.id.startswith("shift-"):
+        return action.id.removeprefix("shift-").replace("-", "_")
+    if action.id.startswith("travel-fewer-flights-"):
+        mode = action.id.removeprefix("travel-fewer-flights-").rsplit("-", 1)[0]
+        return _TOPIC_BY_MODE.get(mode, mode)
+    if action.id.startswith("travel-") and "-to-" in action.id:
+        mode = action.id.rsplit("-to-", 1)[1]
+        return _TOPIC_BY_MODE.get(mode, mode)
     return ""
+
+
+def calculator_likelihood(action: Action) -> float:
+    """The likelihood the action's calculator set (e.g. the travel mode-choice model), when its
+    ``details["likelihood_source"]`` names one; NaN otherwise (the 0.5 default means none)."""
+    source = action.details.get("likelihood_source")
+    if isinstance(source, str) and source and not source.startswith("none"):
+        return float(action.likelihood)
+    return float("nan")
 
 
 def annual_kwh(household: Household) -> float:
@@ -155,6 +192,7 @@ def feature_frame(
             "money_per_year": [a.savings.money_per_year for a in actions],
             "kwh_per_year": [a.savings.kwh_per_year for a in actions],
             "extra_hours_per_year": [a.savings.extra_minutes_per_year / 60.0 for a in actions],
+            "calculator_likelihood": [calculator_likelihood(a) for a in actions],
             "action_shown": per_action["shown"].to_numpy(dtype=float),
             "action_accepted": (per_action["accepted"] + per_action["done"]).to_numpy(dtype=float),
             "action_dismissed": per_action["dismissed"].to_numpy(dtype=float),

@@ -47,6 +47,8 @@ At each impression a household accepts an action with probability sigmoid(logit)
 + 0.4 x log(annual_kwh / median) for home-efficiency actions
 - 1.3 x times this action was dismissed + 0.5 x min(accepted actions of this kind, 2)
 - 0.25 x dismissed actions of this kind + 0.2 x min(accepted actions overall, 3).
+Travel alternatives also carry a mode-choice estimate (what the travel calculator's model would
+say): the journey's part of this rule for an average person, with logit noise of sd 0.5.
 If it does not accept it dismisses with probability 0.5 (else ignores the advice); 60 % of
 acceptances are followed by a ``done`` event a week later. Accepted actions are not shown again.
 The logging policy shows 5 uniformly random eligible actions per round; rounds are 2 months apart.
@@ -308,7 +310,25 @@ def simulate_population(n_households: int, random_state: int = 0) -> Population:
                 0.0,
             )
     candidates = pd.DataFrame(rows)
+    candidates["calculator_likelihood"] = _mode_choice_estimate(candidates, hh, rng)
     return Population(households=hh, candidates=candidates, random_state=random_state)
+
+
+def _mode_choice_estimate(
+    cand: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator
+) -> np.ndarray:
+    """What a mode-choice model would say for each travel alternative (NaN for other actions):
+    the journey's part of the behaviour rule (base, money, effort for an average person) read
+    with logit noise of sd 0.5; it knows the journey, not the person's motivation or history."""
+    topic_key = cand["kind"] + "/" + cand["topic"]
+    logit = (
+        topic_key.map(BASE_LOGIT).fillna(-1.0).to_numpy(float)
+        + 0.45 * np.log1p(np.maximum(cand["money_per_year"].to_numpy(float), 0) / 20)
+        - 0.45 * np.log1p(cand["extra_minutes_per_year"].to_numpy(float) / 60)
+        + rng.normal(0, 0.5, len(cand))
+    )
+    travel = cand["kind"].eq("travel_mode").to_numpy()
+    return np.where(travel, 1 / (1 + np.exp(-logit)), np.nan)
 
 
 def _month(start_month: np.ndarray | pd.Series, round_no: int) -> np.ndarray:
@@ -382,6 +402,7 @@ def candidate_features(population: Population, state: pd.DataFrame, round_no: in
             "money_per_year": cand["money_per_year"],
             "kwh_per_year": cand["kwh_per_year"],
             "extra_hours_per_year": cand["extra_minutes_per_year"] / 60.0,
+            "calculator_likelihood": cand["calculator_likelihood"],
             "action_shown": state["shown"],
             "action_accepted": accepted,
             "action_dismissed": state["dismissed"],
@@ -533,14 +554,17 @@ def _action(row: object) -> Action:
         money_per_year_p90=1.3 * money,
         extra_minutes_per_year=get("extra_minutes_per_year"),
     )
+    p = get("calculator_likelihood")
+    source = {} if pd.isna(p) else {"likelihood_source": "simulated mode-choice estimate"}
     return Action(
         id=get("action_id"),
+        likelihood=0.5 if pd.isna(p) else float(p),
         kind=get("kind"),
         title=f"Simulated: {get('action_id')}",
         savings=savings,
         explanation="Simulated action.",
         conflicts_with=tuple(get("conflicts")),
-        details={"topic": get("topic")},
+        details={"topic": get("topic"), **source},
     )
 
 

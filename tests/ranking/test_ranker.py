@@ -227,3 +227,29 @@ def test_effort_can_be_ignored():
     weights = RankingWeights(carbon_weight=1.0, effort_hours_per_point=math.inf)
     value = weights.value_points(np.array([200.0]), np.array([0.0]), np.array([6000.0]), 0.5)
     assert value[0] == pytest.approx(2.0)
+
+
+def test_topics_of_the_calculators_action_ids(make_action):
+    from recommender.ranking.features import action_topic, calculator_likelihood
+
+    cases = {
+        ("shift-tumble-dryer", "shift_appliance"): "tumble_dryer",
+        ("standby-cut", "home_efficiency"): "standby",
+        ("tou-tariff", "tariff_switch"): "time_of_use",
+        ("travel-commute-1-to-rail", "travel_mode"): "rail",
+        ("travel-commute-1-to-car_share", "travel_mode"): "carshare",
+        ("travel-fewer-flights-flight_long_haul-6000km", "fewer_flights"): "long_haul",
+        ("something-new", "home_efficiency"): "",
+    }
+    for (action_id, kind), topic in cases.items():
+        assert action_topic(make_action(action_id, kind, 1.0)) == topic
+    plain = make_action("travel-commute-1-to-bus", "travel_mode", 100.0)
+    assert math.isnan(calculator_likelihood(plain))
+    modelled = replace(plain, likelihood=0.3, details={"likelihood_source": "mode-choice model"})
+    assert calculator_likelihood(modelled) == 0.3
+
+
+def test_unknown_features_are_not_named_as_drivers(mixed_actions, household, model):
+    ranked = rank_actions(mixed_actions, household, model=model)
+    assert all("calculator" not in a.details["likelihood_drivers"] for a in ranked)
+    assert all("mode-choice" not in a.details["why_ranked"] for a in ranked)
