@@ -31,7 +31,7 @@ def _weekday_trips(last: pd.Timestamp, weeks: int) -> list[dict[str, Any]]:
         end=last.tz_convert(TIMEZONE).normalize(), periods=weeks * 7, freq="D", tz=TIMEZONE
     )
     trips: list[dict[str, Any]] = []
-    for day in local_days[local_days.dayofweek < 5]:
+    for day in local_days[local_days.day_of_week < 5]:
         for hour, minute, km, purpose in (
             (8, 0, 12.0, "commute"),
             (17, 30, 12.0, "commute"),
