@@ -6,7 +6,11 @@ Each household is normalised by its own level (its mean hourly kWh), so one mode
 households of any size; its own shape enters as features (its hour-of-week and hour-of-day
 profiles), which is the per-household calibration that needs no per-household fit.
 
-Year-ahead rows: calendar, daylight, temperature and the household's profile.
+Year-ahead: the household's own (shrunk) hour-of-week profile is the *offset*, and the model learns
+what calendar, daylight and temperature add to it. Its rows hold only features that all households
+on one timeline and one weather series share, so the batch path evaluates the trees once per hour
+of the timeline, not once per household and hour (a 10,000-household year costs one household's
+tree evaluations plus numpy arithmetic).
 Short-horizon rows (day- and week-ahead): the same plus the recent level and lags, all taken from
 hours before the forecast origin only (``lag_day`` is the same hour on the last day before the
 origin, ``lag_week`` the same hour one week earlier, which is before the origin for leads up to
@@ -31,9 +35,10 @@ from recommender.forecast.features import (
 )
 
 PROFILE_NAMES = ("profile_hour_of_week", "profile_hour_of_day")
-YEAR_FEATURES = CALENDAR_NAMES + TEMPERATURE_NAMES + PROFILE_NAMES
+YEAR_FEATURES = CALENDAR_NAMES + TEMPERATURE_NAMES
 LAG_NAMES = ("lag_day", "lag_week", "mean_24h", "mean_168h", "same_hour_mean_7d")
-SHORT_FEATURES = YEAR_FEATURES + LAG_NAMES
+SHORT_FEATURES = YEAR_FEATURES + PROFILE_NAMES + LAG_NAMES
+PROFILE_SHRINK_HOURS = 4.0  # an hour-of-week slot seen k times weighs k / (k + 4) against its hour
 SHORT_HORIZON_HOURS = 168
 SCALE_WINDOW_HOURS = 28 * 24
 # Load falls as temperature and daylight rise (heating, lighting); the few UK households that cool
@@ -84,41 +89,42 @@ def nan_mean(values: np.ndarray, axis: int) -> np.ndarray:
 def household_profiles(
     kwh: np.ndarray, how: np.ndarray, scale: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(n, 168)`` hour-of-week and ``(n, 24)`` hour-of-day mean kWh divided by ``scale``."""
+    """``(n, 168)`` hour-of-week and ``(n, 24)`` hour-of-day mean kWh divided by ``scale``.
+
+    The hour-of-week mean is shrunk towards the hour-of-day mean by its number of readings
+    (:data:`PROFILE_SHRINK_HOURS`), so two weeks of history give a usable, not a noisy, profile.
+    Slots never read are NaN.
+    """
+    n = len(kwh)
     sums, counts = profile_sums(kwh, how, 168)
-    day_sums = sums.reshape(len(kwh), 7, 24).sum(axis=1)
-    day_counts = counts.reshape(len(kwh), 7, 24).sum(axis=1)
+    day_sums = sums.reshape(n, 7, 24).sum(axis=1)
+    day_counts = counts.reshape(n, 7, 24).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        week = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
         day = np.where(day_counts > 0, day_sums / np.maximum(day_counts, 1), np.nan)
+        prior = np.tile(day, 7)
+        week = (sums + PROFILE_SHRINK_HOURS * np.nan_to_num(prior)) / (
+            counts + PROFILE_SHRINK_HOURS * ~np.isnan(prior)
+        )
+    week = np.where((counts > 0) | ~np.isnan(prior), week, np.nan)
     return week / scale[:, None], day / scale[:, None]
 
 
-def year_rows(
-    timeline: Timeline,
-    positions: np.ndarray,
-    profile_week: np.ndarray,
-    profile_day: np.ndarray,
-    per_row: bool = False,
-) -> np.ndarray:
-    """``(n, len(positions), F)`` year-ahead features.
+def year_rows(timeline: Timeline, positions: np.ndarray) -> np.ndarray:
+    """``(m, len(positions), F)`` year-ahead features, ``m`` = rows of the timeline's weather."""
+    calendar = np.broadcast_to(
+        timeline.calendar[positions],
+        (len(timeline.temperature), len(positions), len(CALENDAR_NAMES)),
+    )
+    return np.concatenate([calendar, timeline.temperature[:, positions, :]], axis=2)
 
-    ``profile_week``/``profile_day`` are ``(n, 168)``/``(n, 24)`` profiles, or with ``per_row``
-    ``(n, T)`` values for every timeline position (the out-of-fold profiles of training).
-    """
-    n = len(profile_week)
-    out = np.empty((n, len(positions), len(YEAR_FEATURES)))
-    n_cal = len(CALENDAR_NAMES)
-    out[:, :, :n_cal] = timeline.calendar[positions]
-    temps = timeline.temperature[:, positions, :]
-    out[:, :, n_cal : n_cal + 3] = temps if len(temps) == n else temps[0]
+
+def profile_at(
+    timeline: Timeline, positions: np.ndarray, week: np.ndarray, day: np.ndarray, per_row: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(n, len(positions))`` profile values: picked by slot, or per timeline position."""
     if per_row:
-        out[:, :, n_cal + 3] = profile_week[:, positions]
-        out[:, :, n_cal + 4] = profile_day[:, positions]
-    else:
-        out[:, :, n_cal + 3] = profile_week[:, timeline.how[positions]]
-        out[:, :, n_cal + 4] = profile_day[:, timeline.hod[positions]]
-    return out
+        return week[:, positions], day[:, positions]
+    return week[:, timeline.how[positions]], day[:, timeline.hod[positions]]
 
 
 def recent_level(kwh: np.ndarray, origins: np.ndarray, hours: int) -> np.ndarray:
@@ -174,7 +180,10 @@ def short_rows(
         axis=-1,
     )
     lags /= scale[:, :, None, None]
-    flat_targets = targets.ravel()
-    base = year_rows(timeline, flat_targets, profile_week, profile_day, per_row)
-    base = base.reshape(n, k, horizon, len(YEAR_FEATURES))
+    flat = targets.ravel()
+    shared = year_rows(timeline, flat)
+    shared = np.broadcast_to(shared, (n, len(flat), len(YEAR_FEATURES)))
+    week, day = profile_at(timeline, flat, profile_week, profile_day, per_row)
+    base = np.concatenate([shared, week[:, :, None], day[:, :, None]], axis=2)
+    base = base.reshape(n, k, horizon, len(YEAR_FEATURES) + len(PROFILE_NAMES))
     return np.concatenate([base, lags], axis=-1), scale

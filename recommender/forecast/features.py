@@ -125,12 +125,14 @@ def profile_sums(kwh: np.ndarray, slots: np.ndarray, n_slots: int) -> tuple[np.n
     """Per household and slot (e.g. hour of week), the sum of known kWh and the count of hours.
 
     ``kwh`` is ``(n, T)`` with NaN for gaps, ``slots`` is ``(T,)`` ints in ``[0, n_slots)``.
-    One matrix product with a one-hot slot matrix, so it scales to thousands of households.
+    One :func:`numpy.bincount` over all households at once (O(n T)).
     """
-    one_hot = np.zeros((len(slots), n_slots))
-    one_hot[np.arange(len(slots)), slots] = 1.0
+    n = len(kwh)
     known = ~np.isnan(kwh)
-    return np.where(known, kwh, 0.0) @ one_hot, known.astype(np.float64) @ one_hot
+    keys = (np.arange(n)[:, None] * n_slots + slots[None, :]).ravel()
+    sums = np.bincount(keys, np.where(known, kwh, 0.0).ravel(), n * n_slots)
+    counts = np.bincount(keys, known.ravel().astype(np.float64), n * n_slots)
+    return sums.reshape(n, n_slots), counts.reshape(n, n_slots)
 
 
 class CalendarFeatures(TransformerMixin, BaseEstimator):

@@ -32,6 +32,7 @@ from recommender.forecast.design import (
     household_profiles,
     monotonic_constraints,
     nan_mean,
+    profile_at,
     short_rows,
     year_rows,
 )
@@ -97,6 +98,11 @@ class GlobalForecaster(BaseEstimator):
         Tree ensemble settings of both models.
     max_rows : int
         Cap on the rows of each model (households are sub-sampled evenly beyond it).
+    n_folds : int
+        Folds of the cross-fit behind the P10/P90 bands (each model is fitted n_folds + 1 times).
+    split_halves : bool
+        Cross-fit each household's first half of history against its second (two folds, the
+        honest analogue of forecasting ahead) instead of round-robin blocks of ``n_folds``.
     random_state : int
         Seed.
     """
@@ -113,7 +119,9 @@ class GlobalForecaster(BaseEstimator):
         learning_rate: float = 0.03,
         max_leaf_nodes: int = 7,
         min_samples_leaf: int = 200,
-        max_rows: int = 120_000,
+        max_rows: int = 40_000,
+        n_folds: int = 2,
+        split_halves: bool = True,
         random_state: int = 0,
     ) -> None:
         self.timezone = timezone
@@ -127,6 +135,8 @@ class GlobalForecaster(BaseEstimator):
         self.max_leaf_nodes = max_leaf_nodes
         self.min_samples_leaf = min_samples_leaf
         self.max_rows = max_rows
+        self.n_folds = n_folds
+        self.split_halves = split_halves
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fit
@@ -153,7 +163,9 @@ class GlobalForecaster(BaseEstimator):
         n = len(series_list)
         year_cap = max(MIN_HISTORY_HOURS, self.max_rows // n)
         origin_cap = max(1, self.max_rows // (n * TRAIN_LEAD_HOURS))
-        parts: dict[str, list[np.ndarray]] = {k: [] for k in ("yx", "yy", "yw", "sx", "sy")}
+        parts: dict[str, list[np.ndarray]] = {
+            k: [] for k in ("yx", "yy", "yo", "yw", "yf", "sx", "sy", "sf")
+        }
         pooled_temps = []
         for kwh_series, temp_series in zip(series_list, temps_list, strict=True):
             self._household_rows(kwh_series, temp_series, rng, year_cap, origin_cap, parts)
@@ -161,7 +173,7 @@ class GlobalForecaster(BaseEstimator):
                 pooled_temps.append(temp_series)
         common = dict(
             coverage=self.coverage,
-            n_folds=3,
+            n_folds=self.n_folds,
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes,
@@ -174,12 +186,18 @@ class GlobalForecaster(BaseEstimator):
             np.concatenate(parts["yx"]),
             np.concatenate(parts["yy"]),
             sample_weight=np.concatenate(parts["yw"]) if self.weight_recent else None,
+            offset=np.concatenate(parts["yo"]),
+            folds=np.concatenate(parts["yf"]) if self.split_halves else None,
         )
         self.short_model_ = IntervalRegressor(
             block_rows=7 * TRAIN_LEAD_HOURS,
             monotonic_cst=monotonic_constraints(SHORT_FEATURES),
             **common,
-        ).fit(np.concatenate(parts["sx"]), np.concatenate(parts["sy"]))
+        ).fit(
+            np.concatenate(parts["sx"]),
+            np.concatenate(parts["sy"]),
+            folds=np.concatenate(parts["sf"]) if self.split_halves else None,
+        )
         self.typical_temperature_c_ = _typical_year(pooled_temps)
         self.n_households_ = n
         self.feature_names_year_ = np.asarray(YEAR_FEATURES, dtype=object)
@@ -247,9 +265,11 @@ class GlobalForecaster(BaseEstimator):
         weights = recency_weights(n_hours, self.recency_half_life_days)
         if len(known) > year_cap:
             known = np.sort(rng.choice(known, year_cap, replace=False))
-        parts["yx"].append(year_rows(timeline, known, week_rows, day_rows, per_row=True)[0])
+        parts["yx"].append(year_rows(timeline, known)[0])
         parts["yy"].append(kwh[0, known] / scale[0])
+        parts["yo"].append(_offset(*profile_at(timeline, known, week_rows, day_rows, True))[0])
         parts["yw"].append(weights[known])
+        parts["yf"].append((known >= n_hours // 2).astype(np.intp))
 
         starts = local_day_starts(index[:n_hours], self.timezone)
         origins = starts[starts >= MIN_HISTORY_HOURS]
@@ -265,6 +285,8 @@ class GlobalForecaster(BaseEstimator):
         usable = ~np.isnan(target[0])
         parts["sx"].append(rows[0][usable])
         parts["sy"].append(target[0][usable])
+        half = np.broadcast_to((origins >= n_hours // 2)[:, None], usable.shape)
+        parts["sf"].append(half[usable].astype(np.intp))
 
     # ------------------------------------------------------------ predict
     def typical_temperature(self, index: pd.DatetimeIndex) -> np.ndarray:
@@ -280,23 +302,28 @@ class GlobalForecaster(BaseEstimator):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(mean, p_lo, p_hi)`` kWh ``(n, len(positions))`` from the year-ahead model.
 
-        ``kwh`` is ``(n, T)`` on ``timeline``; its first ``n_history`` hours are the history.
+        ``kwh`` is ``(n, T)`` on ``timeline``; its first ``n_history`` hours are the history. The
+        trees run once per timeline hour and weather row, whatever the number of households.
         """
         check_is_fitted(self)
         history = kwh[:, :n_history]
         scale = nan_mean(history, axis=1)
         week, day = household_profiles(history, timeline.how[:n_history], scale)
-        n = len(kwh)
-        rows = year_rows(timeline, positions, week, day).reshape(-1, len(YEAR_FEATURES))
         with threadpool_limits(limits=1, user_api="openmp"):
-            mean = self.year_model_.predict(rows)
-            level = scale * self._calibration(timeline, history, week, day, scale)
+            mean = _offset(*profile_at(timeline, positions, week, day, False))
+            mean += self._learned(timeline, positions)
+            level = scale * self._calibration(timeline, history, week, day)
+        mean = np.clip(mean, 0.0, None)
         lower, upper = self.year_model_.bands(mean)
-        return tuple(
-            np.clip(a.reshape(n, -1), 0.0, None) * level[:, None] for a in (mean, lower, upper)
-        )  # type: ignore[return-value]
+        return tuple(np.clip(a, 0.0, None) * level[:, None] for a in (mean, lower, upper))  # type: ignore[return-value]
 
-    def _calibration(self, timeline, history, week, day, scale) -> np.ndarray:
+    def _learned(self, timeline: Timeline, positions: np.ndarray) -> np.ndarray:
+        """``(m, k)``: what calendar and weather add to the profile, per weather row."""
+        rows = year_rows(timeline, positions)
+        learned = self.year_model_.predict(rows.reshape(-1, len(YEAR_FEATURES)))
+        return learned.reshape(rows.shape[:2])
+
+    def _calibration(self, timeline, history, week, day) -> np.ndarray:
         """Ratio of the recency-weighted history to the model's prediction of it, per household."""
         n_history = history.shape[1]
         if not self.calibrate:
@@ -305,8 +332,9 @@ class GlobalForecaster(BaseEstimator):
         while math.gcd(step, 168) != 1:  # a step coprime with the week samples every hour of it
             step += 1
         positions = np.arange(n_history - 1, -1, -step)[::-1]
-        rows = year_rows(timeline, positions, week, day).reshape(-1, len(YEAR_FEATURES))
-        predicted = self.year_model_.predict(rows).reshape(len(history), -1)
+        predicted = _offset(*profile_at(timeline, positions, week, day, False))
+        predicted = np.clip(predicted + self._learned(timeline, positions), 0.0, None)
+        scale = nan_mean(history, axis=1)
         actual = history[:, positions] / scale[:, None]
         weights = recency_weights(n_history, self.recency_half_life_days)[positions]
         known = ~np.isnan(actual)
@@ -344,6 +372,11 @@ class GlobalForecaster(BaseEstimator):
         return tuple(
             np.clip(a.reshape(shape), 0.0, None) * scale[:, :, None] for a in (mean, lower, upper)
         )  # type: ignore[return-value]
+
+
+def _offset(week: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The year-ahead offset: the hour-of-week profile, else the hour-of-day one, else 1."""
+    return np.where(np.isnan(week), np.where(np.isnan(day), 1.0, day), week)
 
 
 def _typical_year(temperatures: list[pd.Series]) -> np.ndarray | None:

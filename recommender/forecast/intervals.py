@@ -96,8 +96,14 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
             random_state=self.random_state,
         )
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit the mean model on all rows and the bands on cross-fitted residuals."""
+    def fit(self, X, y, sample_weight=None, offset=None, folds=None):
+        """Fit the mean model on all rows and the bands on cross-fitted residuals.
+
+        ``offset`` (optional, one value per row) is a known part of ``y``: the boosters learn
+        ``y - offset`` and :meth:`predict` adds the offset given to it back. The bands are binned
+        on the full prediction. ``folds`` (optional, an int label per row) replaces the
+        round-robin blocks, e.g. to cross-fit each household's first half against its second.
+        """
         X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", y_numeric=True)
         if not 0.0 < self.coverage < 1.0:
             raise ValueError(f"coverage={self.coverage} must lie strictly between 0 and 1")
@@ -105,6 +111,9 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
             raise ValueError("n_folds must be >= 2, block_rows and n_bins >= 1")
         y = np.asarray(y, dtype=np.float64)
         n_rows = len(y)
+        base = np.zeros(n_rows) if offset is None else np.asarray(offset, dtype=np.float64)
+        if base.shape != y.shape:
+            raise ValueError(f"offset has shape {base.shape}, expected {y.shape}")
         if n_rows < 2 * self.n_folds:
             raise ValueError(f"n_samples={n_rows} is too few for {self.n_folds} folds")
         weights = _check_sample_weight(sample_weight, X)
@@ -114,7 +123,10 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
         X = self._fill_empty(X)
         # sample_weight=None keeps the boosters on their fast unweighted binning path.
         fit_weights = None if sample_weight is None else weights
-        folds = (np.arange(n_rows) // self.block_rows) % self.n_folds
+        if folds is not None:
+            folds = np.asarray(folds)
+        else:
+            folds = (np.arange(n_rows) // self.block_rows) % self.n_folds
         if len(np.unique(folds)) < 2:
             folds = np.arange(n_rows) % self.n_folds
         out_of_fold = np.empty(n_rows)
@@ -123,11 +135,11 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
             booster = self._booster(int((~held).sum()))
             booster.fit(
                 X[~held],
-                y[~held],
+                y[~held] - base[~held],
                 sample_weight=None if fit_weights is None else fit_weights[~held],
             )
-            out_of_fold[held] = booster.predict(X[held])
-        self.model_ = self._booster(n_rows).fit(X, y, sample_weight=fit_weights)
+            out_of_fold[held] = base[held] + booster.predict(X[held])
+        self.model_ = self._booster(n_rows).fit(X, y - base, sample_weight=fit_weights)
         self.n_iter_ = self.model_.n_iter_
 
         tail = (1.0 - self.coverage) / 2.0
@@ -157,11 +169,12 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
         )
         return self
 
-    def predict(self, X):
-        """The mean prediction."""
+    def predict(self, X, offset=None):
+        """The mean prediction (plus ``offset`` when the model was fitted with one)."""
         check_is_fitted(self)
         X = validate_data(self, X, ensure_all_finite="allow-nan", reset=False)
-        return self.model_.predict(self._fill_empty(X))
+        learned = self.model_.predict(self._fill_empty(X))
+        return learned if offset is None else learned + np.asarray(offset, dtype=np.float64)
 
     def _fill_empty(self, X: np.ndarray) -> np.ndarray:
         if self.empty_columns_.size == 0:
