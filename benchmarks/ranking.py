@@ -47,7 +47,8 @@ def main() -> None:
     results = []
     for seed in range(args.seeds):
         t0 = time.perf_counter()
-        result = replay(seed, n_test=args.households, history_rounds=args.rounds)
+        model = train_likelihood_model(None, random_state=seed)
+        result = replay(seed, n_test=args.households, history_rounds=args.rounds, model=model)
         results.append(result)
         print(
             f"seed {seed}: {result.households} households ranked, {result.api_checked} also "
@@ -99,7 +100,6 @@ def main() -> None:
     household, actions = simulate.to_domain(
         simulate.simulate_population(50, random_state=99), "sim-99-00000", 0
     )
-    model = train_likelihood_model(None, random_state=0, prior_households=300)
     timings = []
     for _ in range(21):
         t0 = time.perf_counter()

@@ -17,17 +17,20 @@ from recommender.domain import Action
 
 # label: (features set together, phrase with {value} from the action's own row)
 DRIVER_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
-    "dismissed_before": (("action_dismissed",), "you dismissed it {action_dismissed:.0f}x before"),
+    "dismissed_before": (("action_dismissed",), "your {action_dismissed:.0f} dismissal(s) of it"),
     "similar_dismissed": (
         ("kind_dismissed", "household_dismissed"),
-        "you dismissed similar advice {kind_dismissed:.0f}x",
+        "your {kind_dismissed:.0f} dismissal(s) of similar advice",
     ),
     "took_up_before": (
         ("action_accepted", "kind_accepted", "household_accepted"),
-        "you took up {household_accepted:.0f} earlier suggestion(s)",
+        "the {household_accepted:.0f} earlier suggestion(s) you took up",
     ),
-    "effort": (("extra_hours_per_year",), "it takes {extra_hours_per_year:.0f} extra hours a year"),
-    "money": (("money_per_year",), "it saves {money_per_year:.0f} a year"),
+    "effort": (
+        ("extra_hours_per_year",),
+        "the {extra_hours_per_year:,.0f} extra hours a year it takes",
+    ),
+    "money": (("money_per_year",), "the money it saves"),  # worded in why_ranked
     "calculator": (("calculator_likelihood",), "the mode-choice estimate for this journey"),
     "kind": (("kind", "topic"), "how often people take up this kind of action"),  # sign-aware
     "tariff": (("tariff_type",), "your {tariff_type} tariff"),
@@ -144,12 +147,15 @@ def why_ranked(
     up: list[str] = []
     down: list[str] = []
     for label, effect in named:
+        money = money_text(float(features["money_per_year"]), s.currency)
         if label == "money" and abs(float(features["money_per_year"])) < 0.5:
-            phrase = "it saves no money"
+            phrase = "it saving no money"
         elif label == "money":
-            phrase = f"it saves {money_text(float(features['money_per_year']), s.currency)} a year"
+            phrase = (
+                f"the {money} a year it saves" if effect > 0 else f"it saving only {money} a year"
+            )
         elif label == "effort" and float(features["extra_hours_per_year"]) < 0.5:
-            phrase = "it takes no extra time"
+            phrase = "it needing no extra time"
         elif label == "kind":
             phrase = f"how {'often' if effect > 0 else 'rarely'} people take up this kind of action"
         else:

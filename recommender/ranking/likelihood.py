@@ -40,7 +40,8 @@ from recommender.ranking.features import FEATURE_COLUMNS, as_model_input, featur
 
 REAL_WEIGHT = 5.0  # one real impression counts as much as five simulated ones
 PRIOR_UNTIL_IMPRESSIONS = 20_000  # with this many real impressions the simulated prior is dropped
-PRIOR_HOUSEHOLDS = 1_200  # size of the simulated population behind the cold-start prior
+PRIOR_HOUSEHOLDS = 1_000  # size of the simulated population behind the cold-start prior
+PRIOR_ROUNDS = 4  # rounds of simulated advice (histories up to 3 earlier rounds)
 POSITIVE = ("accepted", "done")
 
 
@@ -269,7 +270,9 @@ def train_likelihood_model(
     }
     if n_real < PRIOR_UNTIL_IMPRESSIONS:
         population = simulate.simulate_population(prior_households, random_state=random_state)
-        events = simulate.simulate_feedback(population, random_state=random_state)
+        events = simulate.simulate_feedback(
+            population, rounds=PRIOR_ROUNDS, random_state=random_state
+        )
         X_sim, y_sim, _ = impressions_from_events(events)
         parts_X.append(X_sim)
         parts_y.append(y_sim)

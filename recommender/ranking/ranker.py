@@ -323,9 +323,13 @@ def rank_actions(
         driver = drivers[i]
         notes = []
         if i in replaces:
+            titles = [repr(t) for t in replaces[i]]
+            named = ", ".join(titles[:2]) + (
+                f" and {len(titles) - 2} more" if len(titles) > 2 else ""
+            )
             notes.append(
-                f"It is shown instead of {', '.join(repr(t) for t in replaces[i])}, "
-                "whose savings overlap with it, so they are counted once."
+                f"It is shown instead of {named}, whose savings overlap with it, so they are "
+                "counted once."
             )
         if demoted[i]:
             notes.append(f"You dismissed it {int(dismissed[i])} times, so it is listed last.")

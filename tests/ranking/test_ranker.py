@@ -190,11 +190,12 @@ def test_why_ranked_uses_the_households_own_figures(mixed_actions, household, mo
 
 
 def test_drivers_name_the_dismissals(mixed_actions, household, model):
-    history = {"commute-rail": {"shown": 2, "dismissed": 2}}
+    history = {"wash-30": {"shown": 2, "dismissed": 2}}
     ranked = rank_actions(mixed_actions, household, model=model, history=history)
-    rail = next(a for a in ranked if a.id == "commute-rail")
-    assert rail.details["likelihood_drivers"]["dismissed_before"] < 0
-    assert rail.details["ranking_features"]["action_dismissed"] == 2.0
+    wash = next(a for a in ranked if a.id == "wash-30")
+    assert wash.details["likelihood_drivers"]["dismissed_before"] < -0.05
+    assert "your 2 dismissal(s) of it" in wash.details["why_ranked"]
+    assert wash.details["ranking_features"]["action_dismissed"] == 2.0
 
 
 def test_top_k_and_empty_input(mixed_actions, household, model):
