@@ -242,7 +242,7 @@ def order_candidates(
     held_back: list[int] = []
     rest: list[int] = []
     per_kind: Counter[str] = Counter()
-    for i in kept:
+    for i in (k for k in kept if not demoted[k]):  # demoted ones stay last, whatever the kind
         if len(window) >= weights.diversity_window:
             rest.append(i)
         elif per_kind[kinds[i]] < weights.max_per_kind:
@@ -250,7 +250,10 @@ def order_candidates(
             per_kind[kinds[i]] += 1
         else:
             held_back.append(i)
-    return Ordering(order=window + held_back + rest, replaces=replaces, held_back=set(held_back))
+    last = [k for k in kept if demoted[k]]
+    return Ordering(
+        order=window + held_back + rest + last, replaces=replaces, held_back=set(held_back)
+    )
 
 
 def rank_actions(
