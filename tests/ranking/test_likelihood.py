@@ -132,3 +132,35 @@ def test_training_combines_real_feedback_with_the_prior(tmp_path, model, househo
     assert info["real_weight"] == REAL_WEIGHT
     assert info["rows"] == info["simulated_impressions"] + 6
     store.close()
+
+
+def test_enough_real_feedback_drops_the_prior(tmp_path, monkeypatch, held_out):
+    from recommender.ranking import likelihood
+
+    monkeypatch.setattr(likelihood, "PRIOR_UNTIL_IMPRESSIONS", 40)
+    X, y = held_out
+    store = FeedbackStore(f"sqlite:///{tmp_path / 'fb.sqlite3'}")
+    t0 = datetime(2024, 1, 1, tzinfo=UTC)
+    events = []
+    for i in range(60):
+        row = X.iloc[i]
+        context = {
+            c: (
+                str(row[c])
+                if c in ("kind", "topic", "region", "tariff_type")
+                else (None if pd.isna(row[c]) else float(row[c]))
+            )
+            for c in X.columns
+        }
+        base = {"household_id": f"h{i}", "action_id": "a", "timestamp": t0}
+        events.append({**base, "event_type": "shown", "context": context})
+        response = "accepted" if y[i] else "dismissed"
+        events.append({**base, "event_type": response, "timestamp": t0 + timedelta(hours=1)})
+    store.record_many(events)
+    trained = train_likelihood_model(store, random_state=0)
+    info = trained.training_info_
+    assert info["trained_on"] == "real"
+    assert info["rows"] == info["real_impressions"] == 60
+    assert info["real_positives"] == int(y[:60].sum())
+    assert "simulated_impressions" not in info
+    store.close()
