@@ -8,6 +8,8 @@ weather given, else a typical year learned from the training temperatures.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
@@ -38,7 +40,7 @@ def forecast_many(
     temperature_c: np.ndarray | None = None,
     timezone: str | None = None,
     chunk_size: int = 256,
-) -> dict[str, np.ndarray | pd.Timestamp]:
+) -> dict[str, Any]:
     """Forecast many households that share one hourly history index.
 
     Parameters
@@ -153,6 +155,8 @@ def forecast_household(
             "(or finer, summed to hours) readings"
         )
     readings = regular_hourly(household.readings_kwh, "readings_kwh")
+    if readings.notna().any():  # trailing gaps are not history: start after the last reading
+        readings = readings.loc[: readings.last_valid_index()]
     readings = (
         readings[readings.index > readings.index[-1] - pd.Timedelta(days=365)]
         if len(readings)

@@ -61,7 +61,9 @@ def evaluate(
     try:
         kwh = hourly_kwh(read_eemeter_meter(meter_file))
         temperature = read_eemeter_temperature(temperature_file) if temperature_file else None
-        result = evaluate_meter(kwh, temperature, tuple(train), tuple(test), horizon, timezone)
+        result = evaluate_meter(
+            kwh, temperature, (train[0], train[1]), (test[0], test[1]), horizon, timezone
+        )
     except InvalidInput as error:
         click.echo(json.dumps(error.to_dict(), indent=2), err=True)
         sys.exit(2)

@@ -58,7 +58,7 @@ def regular_hourly(series: pd.Series, where: str = "readings") -> pd.Series:
     if problems:
         raise InvalidInput(problems)
     series = series.astype(np.float64).sort_index()
-    series.index = series.index.tz_convert("UTC")
+    series.index = pd.DatetimeIndex(series.index).tz_convert("UTC")
     if series.empty:
         return series
     full = pd.date_range(series.index[0], series.index[-1], freq="h", tz="UTC")
@@ -170,7 +170,11 @@ class GlobalForecaster(BaseEstimator):
         for kwh_series, temp_series in zip(series_list, temps_list, strict=True):
             self._household_rows(kwh_series, temp_series, rng, year_cap, origin_cap, parts)
             if temp_series is not None:
-                pooled_temps.append(temp_series)
+                # only the weather of the hours trained on: no test-period weather leaks in
+                span = temp_series.index.to_series().between(
+                    kwh_series.index[0], kwh_series.index[-1]
+                )
+                pooled_temps.append(temp_series[span.to_numpy()])
         common = dict(
             coverage=self.coverage,
             n_folds=self.n_folds,

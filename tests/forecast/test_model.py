@@ -11,7 +11,12 @@ from sklearn.exceptions import NotFittedError
 
 from recommender.domain import Household, Tariff
 from recommender.errors import InsufficientData, InvalidInput
-from recommender.forecast import GlobalForecaster, forecast_household, forecast_many
+from recommender.forecast import (
+    GlobalForecaster,
+    forecast_household,
+    forecast_many,
+    train_global_forecaster,
+)
 
 HOUR = pd.Timedelta(hours=1)
 
@@ -149,3 +154,39 @@ def test_same_seed_same_model(meter0):
     b = GlobalForecaster(max_iter=5, max_rows=2000).fit(series)
     h = household(series[0])
     assert forecast_household(a, h) == forecast_household(b, h)
+
+
+def test_colder_weather_never_lowers_the_forecast(small_model, meter1):
+    # Heating load: the year-ahead model is constrained to be non-increasing in temperature.
+    h = household(meter1["2013-01-01":"2013-02-14"])
+    start = h.readings_kwh.index[-1] + HOUR
+    future = pd.date_range(start, periods=8760, freq="h")
+    cold = forecast_household(small_model, h, 400, pd.Series(-5.0, index=future))
+    warm = forecast_household(small_model, h, 400, pd.Series(20.0, index=future))
+    assert cold.annual_kwh >= warm.annual_kwh
+    assert (np.array(cold.kwh[168:]) >= np.array(warm.kwh[168:]) - 1e-12).all()
+    assert "given temperatures" in cold.method
+
+
+def test_typical_year_is_learned_from_the_training_weather(small_model, temperature0):
+    january = pd.date_range("2030-01-10", periods=24, freq="h", tz="UTC")
+    july = pd.date_range("2030-07-10", periods=24, freq="h", tz="UTC")
+    cold = small_model.typical_temperature(january).mean()
+    warm = small_model.typical_temperature(july).mean()
+    assert cold < warm
+    observed = temperature0.to_numpy()
+    assert observed.min() <= cold and warm <= observed.max()
+
+
+def test_train_global_forecaster_entry_point(meter0, temperature0):
+    series = [meter0["2021-01-01":"2021-01-28"], meter0["2021-06-01":"2021-06-28"]]
+    model = train_global_forecaster(series, [temperature0, None], random_state=3)
+    assert model.random_state == 3 and model.n_households_ == 2
+    assert np.isfinite(model.typical_temperature(series[0].index)).all()
+
+
+def test_forecast_starts_after_the_last_reading_not_a_trailing_gap(small_model, meter0):
+    readings = meter0["2021-01-01":"2021-02-14"].copy()
+    readings[-5:] = np.nan
+    forecast = forecast_household(small_model, household(readings))
+    assert forecast.start == readings.index[-6] + HOUR
