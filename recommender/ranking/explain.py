@@ -136,7 +136,8 @@ def why_ranked(
     effort = f" for {hours:,.0f} extra hours" if hours >= 1 else ""
     home = ""
     if not pd.isna(features.get("annual_kwh", np.nan)):
-        home = f" in your {features['annual_kwh']:,.0f} kWh/yr home"
+        # The mean use of the readings so far (a likelihood feature), not the year-ahead forecast.
+        home = f" (your meter has averaged {features['annual_kwh']:,.0f} kWh a year)"
     worth = "" if value > 0 else ", which at your weights is not worth the effort"
     first = (
         f"Ranked {rank} of {n_ranked}: we estimate a {likelihood:.0%} chance you will take it up, "

@@ -179,7 +179,7 @@ def test_why_ranked_uses_the_households_own_figures(mixed_actions, household, mo
         why = a.details["why_ranked"]
         assert a.explanation.endswith(why)
         assert a.explanation.startswith(f"{a.id} saves")
-        assert f"{annual_kwh:,.0f} kWh/yr" in why
+        assert f"averaged {annual_kwh:,.0f} kWh a year" in why
         assert f"{a.likelihood:.0%} chance" in why
         assert f"Ranked {a.rank} of {len(ranked)}" in why
         assert f"{a.savings.kg_co2e_per_year:,.0f} kg CO2e" in why
