@@ -84,14 +84,21 @@ def training_footprint(cards: Mapping[str, registry.ModelCard]) -> Footprint | N
 class Service:
     """Recommendations for one household at a time, from models loaded once."""
 
-    def __init__(self, models: LoadedModels, *, region: str | None = None) -> None:
+    def __init__(
+        self, models: LoadedModels, *, region: str | None = None, feedback: Any = None
+    ) -> None:
         self.models = models
         self.region = region  # where this service runs, for the inference footprint
+        # An optional recommender.feedback.FeedbackStore: when given, each answer uses the
+        # household's accept/dismiss history and records what was shown (what retraining learns).
+        self.feedback = feedback
         self._training_footprint = training_footprint(models.cards)
 
     @classmethod
-    def from_dir(cls, models_dir: Path | None = None, *, region: str | None = None) -> Service:
-        return cls(load_models(models_dir), region=region)
+    def from_dir(
+        cls, models_dir: Path | None = None, *, region: str | None = None, feedback: Any = None
+    ) -> Service:
+        return cls(load_models(models_dir), region=region, feedback=feedback)
 
     def recommend(
         self,
@@ -112,10 +119,12 @@ class Service:
         from recommender.actions.travel import travel_report
         from recommender.forecast import forecast_household
         from recommender.io import parse_household
-        from recommender.ranking import rank_actions
+        from recommender.ranking import rank_actions, shown_events
 
         if not isinstance(household, Household):
             household = parse_household(dict(household))
+        if history is None and self.feedback is not None:
+            history = self.feedback.history(household.household_id)
         with measure("recommend", region=self.region) as meter:
             forecast = forecast_household(self.models.forecaster, household)
             travel = travel_report(household, mode_choice=self.models.mode_choice)
@@ -128,6 +137,9 @@ class Service:
                 weights=weights,
                 top_k=top_k,
             )
+        generated_at = datetime.now(UTC)
+        if self.feedback is not None:
+            self.feedback.record_many(shown_events(household.household_id, ranked, generated_at))
         model = ModelInfo(
             version=self.models.version,
             training_footprint=self._training_footprint,
@@ -139,7 +151,7 @@ class Service:
             actions=tuple(ranked),
             model=model,
             warnings=(*household.warnings, *travel.warnings),
-            generated_at=datetime.now(UTC),
+            generated_at=generated_at,
         )
 
 

@@ -62,6 +62,7 @@ def _fit_and_save(
         estimator = fit()
     footprint = meter.footprint
     metrics = dict(getattr(estimator, "training_metrics_", {}) or {})
+    training_data = {**training_data, **(getattr(estimator, "training_info_", {}) or {})}
     card = registry.save_model(
         estimator,
         name,
