@@ -112,12 +112,12 @@ def recommend(
     """Recommend actions for the household in HOUSEHOLD_FILE (canonical JSON)."""
     from recommender.io import read_household_json
     from recommender.render import render_table
-    from recommender.service import Service, with_payback
+    from recommender.service import Service
 
     household = read_household_json(household_file)
     answer = Service.from_dir(models_dir, region=region).recommend(household, top_k=top_k)
     if fmt == "json":
-        click.echo(json.dumps(with_payback(answer), indent=2))
+        click.echo(json.dumps(answer.to_dict(), indent=2))
     else:
         click.echo(render_table(answer))
 

@@ -90,7 +90,7 @@ class Trip:
     mode: str
     purpose: str
     passengers: int = 1
-    # Optional (lat, lon) in WGS84 degrees; lets a real router (OSRM, OpenTripPlanner) route the trip.
+    # Optional (lat, lon) in WGS84 degrees, so a real router (OSRM, OpenTripPlanner) can route it.
     origin: tuple[float, float] | None = None
     destination: tuple[float, float] | None = None
 
@@ -108,9 +108,10 @@ class Household:
     """One household, validated and normalised.
 
     ``readings_kwh``: kWh per interval on a tz-aware UTC index at a regular step of
-    ``reading_interval_minutes`` (60 whenever the input allows hourly, 1440 for daily-only meters),
-    gaps left as NaN only where the reader could not fill them safely. ``temperature_c``: hourly °C on the same kind of index, or
-    None. ``warnings``: safe fixes the reader applied, to be shown with the answer.
+    ``reading_interval_minutes`` (60 whenever the input allows hourly, 1440 for daily-only
+    meters), gaps left as NaN only where the reader could not fill them safely.
+    ``temperature_c``: hourly °C on the same kind of index, or None. ``warnings``: safe fixes
+    the reader applied, to be shown with the answer.
     """
 
     household_id: str
@@ -197,6 +198,8 @@ class ModelInfo:
     version: str
     training_footprint: Footprint | None
     inference_footprint: Footprint | None = None
+    # kg CO2e a year that the advice shown saves / kg CO2e that training the models emitted
+    carbon_payback: float | None = None
     card: dict[str, Any] = field(default_factory=dict)
 
 

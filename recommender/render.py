@@ -51,6 +51,11 @@ def render_table(answer: Recommendation, width: int = 100) -> str:
     lines.append("")
     lines.append(_footprint_line("Model training footprint", answer.model.training_footprint))
     lines.append(_footprint_line("This answer's footprint", answer.model.inference_footprint))
+    if answer.model.carbon_payback is not None:
+        lines.append(
+            f"Carbon payback: the advice above saves {answer.model.carbon_payback:,.0f} times "
+            "what training the models emitted, every year it is followed."
+        )
     for warning in answer.warnings:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)

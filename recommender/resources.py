@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def data_path(relative: str) -> Path:
-    """Absolute path of a packaged data file, e.g. ``data_path("grid/country_carbon_intensity.csv")``.
+    """Absolute path of a packaged data file, e.g. ``data_path("grid/iso_country_codes.csv")``.
 
     Raises ``FileNotFoundError`` naming the file when the installation lacks it.
     """

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from recommender import registry
-from recommender.domain import Footprint, Household, ModelInfo, Recommendation
+from recommender.domain import Action, Footprint, Household, ModelInfo, Recommendation
 from recommender.footprint import measure
 from recommender.training import FORECASTER, LIKELIHOOD, MODE_CHOICE, MODEL_NAMES
 
@@ -144,6 +144,7 @@ class Service:
             version=self.models.version,
             training_footprint=self._training_footprint,
             inference_footprint=meter.footprint,
+            carbon_payback=self._payback(ranked),
         )
         return Recommendation(
             household_id=household.household_id,
@@ -153,6 +154,16 @@ class Service:
             warnings=(*household.warnings, *travel.warnings),
             generated_at=generated_at,
         )
+
+    def _payback(self, ranked: list[Action]) -> float | None:
+        """Yearly savings of the advice shown (overlaps already counted once by the ranker)
+        against the training footprint; None when training was not measured."""
+        if self._training_footprint is None:
+            return None
+        from recommender.footprint import carbon_payback
+
+        yearly_kg_co2e = sum(a.savings.kg_co2e_per_year for a in ranked)
+        return carbon_payback(yearly_kg_co2e, self._training_footprint)
 
 
 _default: Service | None = None
@@ -171,16 +182,4 @@ def recommend(household: Household | Mapping[str, Any], **kwargs: Any) -> Recomm
     return default_service().recommend(household, **kwargs)
 
 
-def with_payback(recommendation: Recommendation) -> dict[str, Any]:
-    """The answer as JSON with the carbon payback of the advice against the training footprint."""
-    from recommender.footprint import carbon_payback
-
-    answer = recommendation.to_dict()
-    training = recommendation.model.training_footprint
-    if training is not None:
-        yearly = sum(a.savings.kg_co2e_per_year for a in recommendation.actions)
-        answer["model"]["carbon_payback"] = carbon_payback(yearly, training)
-    return answer
-
-
-__all__ = ["LoadedModels", "Service", "default_service", "load_models", "recommend", "with_payback"]
+__all__ = ["LoadedModels", "Service", "default_service", "load_models", "recommend"]

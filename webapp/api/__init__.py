@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from recommender.errors import InvalidInput, ModelIntegrityError, ModelNotFound
-from recommender.service import Service, with_payback
+from recommender.service import Service
 
 bp = Blueprint("api_v1", __name__, url_prefix="/v1")
 PROBLEM = "application/problem+json"
@@ -41,7 +41,7 @@ def recommendations() -> Any:
     if not isinstance(payload, dict):
         return _problem(400, "Bad Request", "the body must be one household as a JSON object")
     answer = _service().recommend(payload)
-    return jsonify(with_payback(answer))
+    return jsonify(answer.to_dict())
 
 
 @bp.errorhandler(InvalidInput)
