@@ -50,6 +50,45 @@ def real_training_meters() -> tuple[list[pd.Series], list[pd.Series]]:
     return series, temperatures
 
 
+HOLDOUT_DAYS = 28
+
+
+def forecaster_holdout_metrics(
+    series: list[pd.Series], temperatures: list[pd.Series], random_state: int = 0
+) -> dict[str, Any]:
+    """Day-ahead accuracy on each real meter's last 28 days, from a model fitted without them.
+
+    Out of sample, so the card's figures are honest; ``benchmarks/forecast.py`` gives the full
+    year-long evaluation against the baselines.
+    """
+    from recommender.forecast import GlobalForecaster
+    from recommender.forecast.evaluate import OURS, evaluate_meter
+
+    metrics: dict[str, Any] = {"holdout": f"last {HOLDOUT_DAYS} days of each meter, day-ahead"}
+    for (meter, _), kwh, temperature in zip(TRAINING_METERS, series, temperatures, strict=True):
+        local_days = kwh.dropna().index.tz_convert("Europe/London").normalize()
+        last = local_days.max()
+        cut = last - pd.Timedelta(days=HOLDOUT_DAYS - 1)
+        result = evaluate_meter(
+            kwh,
+            temperature,
+            train=(str(local_days.min().date()), str((cut - pd.Timedelta(days=1)).date())),
+            test=(str(cut.date()), str(last.date())),
+            horizon="day-ahead",
+            forecaster=GlobalForecaster(random_state=random_state),
+        )
+        models = result["models"]
+        metrics[Path(meter).name] = {
+            "hourly_cvrmse_pct": round(models[OURS]["hourly"]["cvrmse_pct"], 2),
+            "daily_cvrmse_pct": round(models[OURS]["daily"]["cvrmse_pct"], 2),
+            "coverage_p10_p90_pct": round(models[OURS]["hourly"]["coverage_p10_p90_pct"], 2),
+            "baseline_same_hour_last_week_hourly_cvrmse_pct": round(
+                models["same-hour-last-week"]["hourly"]["cvrmse_pct"], 2
+            ),
+        }
+    return metrics
+
+
 def _fit_and_save(
     name: str,
     fit: Any,
@@ -57,11 +96,12 @@ def _fit_and_save(
     *,
     training_data: dict[str, Any],
     region: str | None,
+    metrics: dict[str, Any] | None = None,
 ) -> registry.ModelCard:
     with measure(f"train-{name}", region=region) as meter:
         estimator = fit()
     footprint = meter.footprint
-    metrics = dict(getattr(estimator, "training_metrics_", {}) or {})
+    metrics = {**(metrics or {}), **(getattr(estimator, "training_metrics_", {}) or {})}
     training_data = {**training_data, **(getattr(estimator, "training_info_", {}) or {})}
     card = registry.save_model(
         estimator,
@@ -107,6 +147,7 @@ def train_all(
                 "sha256": registry.hash_arrays(*series, *temperatures),
             },
             region=region,
+            metrics=forecaster_holdout_metrics(series, temperatures, random_state),
         )
     }
     store = None
