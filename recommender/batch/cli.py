@@ -1,0 +1,93 @@
+"""``greenrec score``: score the batch tables (wired into greenrec by the lead)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from recommender.errors import GreenrecError, InvalidInput
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.command("score")
+@click.option(
+    "--households", required=True, type=_FILE, help="Households table (CSV/Parquet/JSONL)."
+)
+@click.option("--readings", required=True, type=_FILE, help="Readings, grouped by household_id.")
+@click.option("--trips", type=_FILE, default=None, help="Trips table (optional).")
+@click.option("--temperature", type=_FILE, default=None, help="Temperature table (optional).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for scores.parquet, actions.parquet and failures.csv.",
+)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", default=None, help="dask.distributed scheduler address (dask only).")
+@click.option(
+    "--models-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Trained models (default: the registry's directory).",
+)
+@click.option("--top-k", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--chunk-households", type=click.IntRange(min=1), default=2000, show_default=True)
+def score(
+    households: Path,
+    readings: Path,
+    trips: Path | None,
+    temperature: Path | None,
+    out_dir: Path,
+    workers: int,
+    engine: str,
+    scheduler: str | None,
+    models_dir: Path | None,
+    top_k: int,
+    chunk_households: int,
+) -> None:
+    """Score every household; households that cannot be scored are explained in failures.csv.
+
+    Exit code 0 when the run finished (even with failed households), 2 when a file itself is
+    unusable (missing columns, unreadable), 1 for other errors (no trained models, dask missing).
+    """
+    from recommender.batch.score import score_tables
+
+    try:
+        summary = score_tables(
+            households,
+            readings,
+            trips,
+            temperature,
+            out_dir=out_dir,
+            models_dir=models_dir,
+            workers=workers,
+            chunk_households=chunk_households,
+            engine=engine,
+            top_k=top_k,
+            scheduler=scheduler,
+        )
+    except InvalidInput as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from exc
+    except (GreenrecError, ImportError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"scored {summary.n_scored} of {summary.n_households} households, "
+        f"{summary.n_failed} failed ({summary.n_input_failed} bad input, "
+        f"{summary.n_engine_failed} not scorable; {summary.n_failure_rows} problems listed)"
+    )
+    if summary.n_internal_errors:
+        click.echo(
+            f"warning: {summary.n_internal_errors} internal error(s), see failures.csv", err=True
+        )
+    click.echo(
+        f"{summary.households_per_s:.1f} households/s ({summary.seconds:.1f} s, "
+        f"{summary.seconds_read:.1f} s reading; engine {summary.engine}, "
+        f"{summary.workers} worker(s))"
+    )
+    for name, path in summary.paths.items():
+        click.echo(f"wrote {name}: {path}")
