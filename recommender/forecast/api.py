@@ -2,8 +2,9 @@
 
 Both go through :func:`forecast_many`, so the single-household answer and the batch answer are the
 same computation. The first ``min(horizon, 168)`` hours come from the short-horizon model (lags of
-the household's last days); later hours and the annual total from the year-ahead model, with the
-weather given, else a typical year learned from the training temperatures.
+the household's last days) blended with the year-ahead model (``short_weight``); later hours
+and the annual total from the year-ahead model, with the weather given, else a typical year
+learned from the training temperatures.
 """
 
 from __future__ import annotations
@@ -112,13 +113,14 @@ def forecast_many(
         padded = np.full((len(chunk), len(full_index)), np.nan)
         padded[:, :n_history] = kwh[chunk]
         origin = np.array([n_history])
+        year = model.predict_year(part, padded, n_history, year_positions)
+        year_short = year[0][:, None, :short]
         for key, values in zip(
             ("kwh", "p10", "p90"),
-            model.predict_short(part, padded, n_history, origin, short),
+            model.predict_short(part, padded, n_history, origin, short, year_short),
             strict=True,
         ):
             out[key][chunk, :short] = values[:, 0, :]
-        year = model.predict_year(part, padded, n_history, year_positions)
         if horizon_hours > short:
             for key, values in zip(("kwh", "p10", "p90"), year, strict=True):
                 out[key][chunk, short:] = values[:, short:horizon_hours]
@@ -190,7 +192,8 @@ def forecast_household(
     method = (
         f"greenrec global gradient-boosted model trained on {model.n_households_} household(s); "
         f"first {min(horizon_hours, SHORT_HORIZON_HOURS)} h from the short-horizon model (recent "
-        f"level and lags), later hours and the annual total from the year-ahead model with "
+        f"level and lags, weight {model.short_weight:g}) blended with the year-ahead one, "
+        f"later hours and the annual total from the year-ahead model with "
         f"{weather}, calibrated to this household's last {known // 24} days; P10/P90 from "
         "cross-fitted residual quantiles"
     )

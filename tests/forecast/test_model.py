@@ -190,3 +190,23 @@ def test_forecast_starts_after_the_last_reading_not_a_trailing_gap(small_model, 
     readings[-5:] = np.nan
     forecast = forecast_household(small_model, household(readings))
     assert forecast.start == readings.index[-6] + HOUR
+
+
+def test_short_forecast_is_the_weighted_blend_of_its_two_models(small_model, meter1):
+    # The week ahead is short_weight x the short model + the rest x the year model: with the
+    # same fitted trees, weight 1 and weight 0 give the two ends, and 0.75 lies 3/4 of the way.
+    history = meter1["2013-02-01":"2013-03-01"]
+    kwh = history.to_numpy()[None, :]
+    index = pd.DatetimeIndex(history.index)
+    ends = {}
+    for weight in (1.0, 0.0, 0.75):
+        model = clone(small_model).set_params(short_weight=weight)
+        model.__dict__.update({k: v for k, v in vars(small_model).items() if k.endswith("_")})
+        ends[weight] = forecast_many(model, kwh, index, horizon_hours=168)["kwh"][0]
+    assert not np.allclose(ends[1.0], ends[0.0])
+    np.testing.assert_allclose(ends[0.75], 0.75 * ends[1.0] + 0.25 * ends[0.0], rtol=1e-9)
+
+
+def test_short_weight_outside_zero_one_is_refused(meter0):
+    with pytest.raises(InvalidInput, match="short_weight"):
+        GlobalForecaster(short_weight=1.5).fit([meter0["2021-01-01":"2021-02-14"]])
