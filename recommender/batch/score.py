@@ -329,6 +329,7 @@ def score_tables(
     workers: int = 1,
     chunk_households: int = 2000,
     engine: str = "local",
+    rows_per_chunk: int = 500_000,
     top_k: int = 5,
     scheduler: str | None = None,
     now: pd.Timestamp | str | None = None,
@@ -345,6 +346,7 @@ def score_tables(
     models_dir : trained models (default: the registry's default directory).
     workers : processes scoring in parallel (1 = in this process).
     chunk_households : households read and parsed per chunk (bounds memory).
+    rows_per_chunk : readings rows read at a time (CSV, Parquet).
     engine : ``"local"`` or ``"dask"``.
     top_k : actions kept per household.
     scheduler : address of a ``dask.distributed`` scheduler (``engine="dask"`` only).
@@ -393,7 +395,12 @@ def score_tables(
     def batches() -> Iterator[list[Household]]:
         nonlocal read_seconds
         stream = iter_tables(
-            households, readings, trips, temperature, chunk_households=chunk_households
+            households,
+            readings,
+            trips,
+            temperature,
+            chunk_households=chunk_households,
+            rows_per_chunk=rows_per_chunk,
         )
         while True:
             t0 = time.perf_counter()

@@ -1,0 +1,310 @@
+"""score_tables: every household scored or explained, the same answer as the service, any engine.
+
+The population is synthetic (``recommender.synth``: the real meters' daily shapes; no real batch of
+households with trips exists in data/) plus hand-made bad rows: readings of a household with no
+households row, a household with a negative and an unreadable reading, and a daily-only meter (which
+the reader accepts and the hourly forecast cannot use).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+from click.testing import CliRunner
+
+from recommender.batch import score_tables
+from recommender.batch.cli import score
+from recommender.io import read_tables
+from recommender.synth import write_population
+
+NOW = pd.Timestamp("2024-02-05T12:00:00Z")  # every run scores at the same instant
+GOOD = [f"syn-{i:08d}" for i in range(6)]
+
+
+def _csv(frame: pd.DataFrame, path) -> str:
+    frame.to_csv(path, index=False)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
+    """Six synthetic households plus three bad ones (see the module docstring)."""
+    folder = tmp_path_factory.mktemp("pop")
+    paths = write_population(folder, n_households=6, days=28, seed=3)
+    homes = pd.read_parquet(paths["households"])
+    readings = pd.read_parquet(paths["readings"])
+    trips = pd.read_parquet(paths["trips"])
+    readings["timestamp"] = readings["timestamp"].map(lambda t: t.isoformat()).astype(object)
+    trips["start"] = trips["start"].map(lambda t: t.isoformat()).astype(object)
+    first = readings[readings["household_id"] == GOOD[0]]
+
+    bad = first.iloc[:48].copy()
+    bad["household_id"] = "bad-readings"
+    bad["kwh"] = bad["kwh"].astype(object)
+    bad.iloc[5, bad.columns.get_loc("kwh")] = -1.5
+    bad.iloc[9, bad.columns.get_loc("timestamp")] = "not a time"
+    days = pd.date_range("2024-01-01", periods=28, freq="D", tz="UTC")
+    daily = pd.DataFrame(
+        {"household_id": "daily-meter", "timestamp": [t.isoformat() for t in days], "kwh": 9.5}
+    )
+    ghost = first.iloc[:24].copy()
+    ghost["household_id"] = "ghost-1"
+    extra_homes = homes.iloc[[0, 0]].copy()
+    extra_homes["household_id"] = ["bad-readings", "daily-meter"]
+    return {
+        "households": pd.concat([homes, extra_homes], ignore_index=True),
+        "readings": pd.concat([readings, bad, daily, ghost], ignore_index=True),
+        "trips": trips,
+    }
+
+
+@pytest.fixture(scope="module")
+def files(tables, tmp_path_factory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("in")
+    return {name: _csv(frame, folder / f"{name}.csv") for name, frame in tables.items()}
+
+
+@pytest.fixture(scope="module")
+def four_files(tables, tmp_path_factory) -> dict[str, str]:
+    """Only the first four good households."""
+    folder = tmp_path_factory.mktemp("four")
+    return {
+        name: _csv(frame[frame["household_id"].isin(GOOD[:4])], folder / f"{name}.csv")
+        for name, frame in tables.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def run(files, trained_models_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    summary = score_tables(
+        files["households"],
+        files["readings"],
+        files["trips"],
+        out_dir=out,
+        models_dir=trained_models_dir,
+        now=NOW,
+    )
+    return (
+        summary,
+        pd.read_parquet(out / "scores.parquet"),
+        pd.read_parquet(out / "actions.parquet"),
+        pd.read_csv(out / "failures.csv", keep_default_na=False),
+    )
+
+
+def test_every_household_is_scored_or_explained_and_the_counts_add_up(run, tables) -> None:
+    summary, scores, actions, failures = run
+    input_ids = set().union(*(set(t["household_id"]) for t in tables.values()))
+    scored, failed = set(scores["household_id"]), set(failures["household_id"])
+    assert scored | failed == input_ids
+    assert not scored & failed
+    assert scored == set(GOOD)
+    assert failed == {"ghost-1", "bad-readings", "daily-meter"}
+    assert summary.n_households == len(input_ids) == summary.n_scored + summary.n_failed
+    assert summary.n_scored == len(scores) == scores["household_id"].nunique()
+    assert summary.n_failed == len(failed)
+    assert summary.n_input_failed + summary.n_engine_failed == summary.n_failed
+    assert summary.n_failure_rows == len(failures)
+    assert summary.n_action_rows == len(actions)
+    assert summary.n_internal_errors == 0
+
+
+def test_each_problem_is_a_row_saying_where_what_and_expected(run) -> None:
+    failures = run[3]
+    by_id = {hid: rows for hid, rows in failures.groupby("household_id")}
+    ghost = by_id["ghost-1"]
+    assert (ghost["stage"] == "input").all()
+    assert ghost["problem"].str.contains("no row in the households table").any()
+    bad = by_id["bad-readings"]
+    assert (bad["stage"] == "input").all()
+    assert len(bad) >= 2  # the negative kWh and the unreadable timestamp, each its own row
+    assert bad["where"].str.contains("kwh").any()
+    assert bad["where"].str.contains("timestamp").any()
+    assert (bad["expected"] != "").all()
+    daily = by_id["daily-meter"]
+    assert list(daily["stage"]) == ["engine"]
+    assert list(daily["error"]) == ["InsufficientData"]
+    assert "hourly" in daily["problem"].iloc[0]
+
+
+def test_a_households_rows_are_the_services_answer(run, files, service) -> None:
+    _, scores, actions, _ = run
+    hid = GOOD[2]
+    home = next(h for h in read_tables(**files).households if h.household_id == hid)
+    rec = service.recommend(home, now=NOW, top_k=5)
+    row = scores.set_index("household_id").loc[hid]
+    assert row["annual_kwh"] == pytest.approx(rec.forecast.annual_kwh, rel=1e-12)
+    assert row["annual_kwh_p10"] == pytest.approx(rec.forecast.annual_kwh_p10, rel=1e-12)
+    assert row["annual_kwh_p90"] == pytest.approx(rec.forecast.annual_kwh_p90, rel=1e-12)
+    assert row["top_action_ids"].split(",") == [a.id for a in rec.actions]
+    assert row["model_version"] == rec.model.version
+    mine = actions[actions["household_id"] == hid].sort_values("rank")
+    expected = rec.to_dict()["actions"]
+    assert list(mine["rank"]) == [a["rank"] for a in expected]
+    assert list(mine["title"]) == [a["title"] for a in expected]
+    assert list(mine["likelihood"]) == pytest.approx([a["likelihood"] for a in expected], abs=1e-6)
+    for field in ("kg_co2e_per_year", "money_per_year_p90", "kwh_per_year_p10"):
+        assert list(mine[field]) == pytest.approx([a["savings"][field] for a in expected], abs=1e-6)
+
+
+def test_scores_totals_are_the_sums_of_the_actions_shown(run) -> None:
+    _, scores, actions, _ = run
+    grouped = actions.groupby("household_id")
+    per_home = scores.set_index("household_id")
+    assert (grouped.size() == per_home["n_actions"]).all()
+    assert np.allclose(grouped["kg_co2e_per_year"].sum(), per_home["top_kg_co2e_per_year"])
+    for hid, rows in grouped:
+        assert list(rows["rank"]) == list(range(1, len(rows) + 1))
+        if rows["currency"].nunique() == 1:
+            assert rows["money_per_year"].sum() == pytest.approx(
+                per_home.loc[hid, "top_money_per_year"]
+            )
+            assert per_home.loc[hid, "currency"] == rows["currency"].iloc[0]
+        else:  # money in different currencies is not summed
+            assert np.isnan(per_home.loc[hid, "top_money_per_year"])
+    for name in ("kwh", "kg_co2e", "money"):
+        col = f"{name}_per_year"
+        assert (actions[f"{col}_p10"] <= actions[col] + 1e-9).all()
+        assert (actions[col] <= actions[f"{col}_p90"] + 1e-9).all()
+    assert actions["likelihood"].between(0, 1).all()
+
+
+def _score_four(four_files, models_dir, out, **kwargs):
+    summary = score_tables(
+        four_files["households"],
+        four_files["readings"],
+        four_files["trips"],
+        out_dir=out,
+        models_dir=models_dir,
+        now=NOW,
+        **kwargs,
+    )
+    return (
+        summary,
+        pd.read_parquet(out / "scores.parquet"),
+        pd.read_parquet(out / "actions.parquet"),
+    )
+
+
+def _same_as_main_run(run, scores, actions) -> None:
+    """A household's answer does not depend on the batch around it or the engine."""
+    ref_scores = run[1][run[1]["household_id"].isin(GOOD[:4])].reset_index(drop=True)
+    ref_actions = run[2][run[2]["household_id"].isin(GOOD[:4])].reset_index(drop=True)
+    pdt.assert_frame_equal(scores, ref_scores)
+    pdt.assert_frame_equal(actions, ref_actions)
+
+
+def test_two_worker_processes_give_the_same_rows(run, four_files, trained_models_dir, tmp_path):
+    summary, scores, actions = _score_four(four_files, trained_models_dir, tmp_path, workers=2)
+    assert (summary.n_scored, summary.n_failed, summary.workers) == (4, 0, 2)
+    _same_as_main_run(run, scores, actions)
+
+
+def test_dask_engine_gives_the_same_rows(run, four_files, trained_models_dir, tmp_path) -> None:
+    summary, scores, actions = _score_four(four_files, trained_models_dir, tmp_path, engine="dask")
+    assert (summary.n_scored, summary.engine) == (4, "dask")
+    _same_as_main_run(run, scores, actions)
+
+
+@pytest.mark.slow
+def test_dask_on_two_processes_gives_the_same_rows(run, four_files, trained_models_dir, tmp_path):
+    summary, scores, actions = _score_four(
+        four_files, trained_models_dir, tmp_path, engine="dask", workers=2
+    )
+    assert summary.n_scored == 4
+    _same_as_main_run(run, scores, actions)
+
+
+def test_a_household_whose_readings_come_back_out_of_order_is_moved_to_failures(
+    tables, trained_models_dir, tmp_path
+) -> None:
+    """Scored from its first 14 days, then its later rows turn up after another household's:
+    the partial score is withdrawn and the household explained instead."""
+    readings = tables["readings"]
+    a = readings[readings["household_id"] == GOOD[0]]
+    b = readings[readings["household_id"] == GOOD[1]]
+    half = len(a) // 2
+    mixed = pd.concat([a.iloc[:half], b, a.iloc[half:]], ignore_index=True)
+    homes = tables["households"]
+    summary = score_tables(
+        homes[homes["household_id"].isin(GOOD[:2])],
+        mixed,
+        out_dir=tmp_path,
+        models_dir=trained_models_dir,
+        now=NOW,
+        chunk_households=1,
+        rows_per_chunk=half,
+    )
+    scores = pd.read_parquet(tmp_path / "scores.parquet")
+    actions = pd.read_parquet(tmp_path / "actions.parquet")
+    failures = pd.read_csv(tmp_path / "failures.csv")
+    assert list(scores["household_id"]) == [GOOD[1]]
+    assert set(actions["household_id"]) == {GOOD[1]}
+    assert set(failures["household_id"]) == {GOOD[0]}
+    assert failures["problem"].str.contains("appear again").all()
+    assert (summary.n_households, summary.n_scored, summary.n_failed) == (2, 1, 1)
+    assert summary.n_action_rows == len(actions)
+
+
+def test_cli_reports_counts_and_exits_0_with_failed_households(
+    files, trained_models_dir, tmp_path
+) -> None:
+    """Runs on a slice: two good households, the ghost and the bad readings."""
+    frames = {name: pd.read_csv(path) for name, path in files.items()}
+    keep = [*GOOD[:2], "ghost-1", "bad-readings"]
+    small = {
+        name: _csv(f[f["household_id"].isin(keep)], tmp_path / f"{name}.csv")
+        for name, f in frames.items()
+    }
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        score,
+        [
+            "--households", small["households"],
+            "--readings", small["readings"],
+            "--trips", small["trips"],
+            "--out", str(out),
+            "--models-dir", str(trained_models_dir),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "scored 2 of 4 households, 2 failed" in result.output
+    assert "households/s" in result.output
+    assert str(out / "failures.csv") in result.output
+    assert len(pd.read_parquet(out / "scores.parquet")) == 2
+
+
+def test_cli_exits_2_on_a_file_level_problem(files, trained_models_dir, tmp_path) -> None:
+    homes = pd.read_csv(files["households"]).drop(columns=["region"])
+    result = CliRunner().invoke(
+        score,
+        [
+            "--households", _csv(homes, tmp_path / "households.csv"),
+            "--readings", files["readings"],
+            "--out", str(tmp_path / "out"),
+            "--models-dir", str(trained_models_dir),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "region" in result.output
+
+
+def test_unusable_arguments_are_listed_together(files, tmp_path) -> None:
+    from recommender.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as err:
+        score_tables(
+            files["households"], files["readings"], out_dir=tmp_path, engine="spark", workers=0
+        )
+    assert {p.where for p in err.value.problems} == {"engine", "workers"}
+
+
+def test_dask_missing_names_the_extra_to_install(files, tmp_path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "dask", None)  # import dask now raises ImportError
+    with pytest.raises(ImportError, match=r"pip install greenrec\[dask\]"):
+        score_tables(files["households"], files["readings"], out_dir=tmp_path, engine="dask")
