@@ -253,10 +253,13 @@ def _local(
     now: pd.Timestamp,
 ) -> Iterator[ChunkResult]:
     if workers == 1:
-        svc = service if service is not None else _service_for(models_dir)
+        if service is None:
+            from recommender.service import Service
+
+            service = Service.from_dir(Path(models_dir) if models_dir else None)
         for households in batches:
             for piece in _pieces(households, 1):
-                yield score_households(svc, piece, top_k=top_k, now=now)
+                yield score_households(service, piece, top_k=top_k, now=now)
         return
     # spawn, not fork: the parent may hold OpenMP/BLAS threads, which fork does not survive
     with ProcessPoolExecutor(
@@ -420,6 +423,7 @@ def score_tables(
             writer.add(result)
     finally:
         writer.close()
+        _SERVICES.clear()  # models loaded in this process (dask's synchronous scheduler)
     seconds = time.perf_counter() - started
     failed = writer.input_failed | writer.engine_failed
     return ScoreSummary(
