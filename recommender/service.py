@@ -18,8 +18,14 @@ from typing import Any
 import pandas as pd
 
 from recommender import registry
+from recommender.actions.home import home_actions
+from recommender.actions.travel import travel_report
 from recommender.domain import Action, Footprint, Household, ModelInfo, Recommendation
-from recommender.footprint import measure
+from recommender.feedback import FeedbackStore
+from recommender.footprint import carbon_payback, measure
+from recommender.forecast import forecast_household
+from recommender.io import parse_household
+from recommender.ranking import RankingWeights, rank_actions, shown_events
 from recommender.training import FORECASTER, LIKELIHOOD, MODE_CHOICE, MODEL_NAMES
 
 log = logging.getLogger(__name__)
@@ -85,7 +91,11 @@ class Service:
     """Recommendations for one household at a time, from models loaded once."""
 
     def __init__(
-        self, models: LoadedModels, *, region: str | None = None, feedback: Any = None
+        self,
+        models: LoadedModels,
+        *,
+        region: str | None = None,
+        feedback: FeedbackStore | None = None,
     ) -> None:
         self.models = models
         self.region = region  # where this service runs, for the inference footprint
@@ -96,7 +106,11 @@ class Service:
 
     @classmethod
     def from_dir(
-        cls, models_dir: Path | None = None, *, region: str | None = None, feedback: Any = None
+        cls,
+        models_dir: Path | None = None,
+        *,
+        region: str | None = None,
+        feedback: FeedbackStore | None = None,
     ) -> Service:
         return cls(load_models(models_dir), region=region, feedback=feedback)
 
@@ -107,20 +121,16 @@ class Service:
         now: pd.Timestamp | None = None,
         top_k: int | None = None,
         history: Any = None,
-        weights: Any = None,
+        weights: RankingWeights | None = None,
     ) -> Recommendation:
         """Forecast, build the home and travel actions, rank them, and attach footprints.
 
         ``household`` is a validated :class:`Household` or a canonical JSON payload (parsed by
         the same parser the form, the API and the batch reader use; bad input raises
-        :class:`recommender.errors.InvalidInput` listing every problem).
+        :class:`recommender.errors.InvalidInput` listing every problem). ``history`` is the
+        household's feedback history (``FeedbackStore.history``), read from the service's store
+        when it has one; ``weights`` set how carbon, money and effort combine in the ranking.
         """
-        from recommender.actions.home import home_actions
-        from recommender.actions.travel import travel_report
-        from recommender.forecast import forecast_household
-        from recommender.io import parse_household
-        from recommender.ranking import rank_actions, shown_events
-
         if not isinstance(household, Household):
             household = parse_household(dict(household))
         if history is None and self.feedback is not None:
@@ -160,8 +170,6 @@ class Service:
         against the training footprint; None when training was not measured."""
         if self._training_footprint is None:
             return None
-        from recommender.footprint import carbon_payback
-
         yearly_kg_co2e = sum(a.savings.kg_co2e_per_year for a in ranked)
         return carbon_payback(yearly_kg_co2e, self._training_footprint)
 
