@@ -57,6 +57,7 @@ def sample_household_payload(weeks_of_trips: int = 8) -> dict[str, Any]:
     last = readings.index.max()
     flight_day = (last - pd.Timedelta(days=20)).normalize() + pd.Timedelta(hours=7)
     trips = _weekday_trips(last, weeks_of_trips)
+    window = temperature.loc[readings.index[0] : last]
     for leg in (flight_day, flight_day + pd.Timedelta(days=4)):
         trips.append(
             {
@@ -83,8 +84,8 @@ def sample_household_payload(weeks_of_trips: int = 8) -> dict[str, Any]:
             "kwh": [round(float(v), 4) for v in readings.to_numpy()],
         },
         "temperature": [
-            {"timestamp": t.isoformat(), "celsius": round(float(c), 2)}
-            for t, c in temperature.loc[readings.index[0] : last].items()
+            {"timestamp": stamp.isoformat(), "celsius": round(float(c), 2)}
+            for stamp, c in zip(window.index, window.to_numpy(), strict=True)
         ],
         "trips": trips,
         "preferences": {"quiet_hours": ["22:00", "07:00"], "max_extra_minutes_per_trip": 15},

@@ -39,11 +39,12 @@ class TrainingResult:
     cards: dict[str, registry.ModelCard]
 
 
-def real_training_meters() -> tuple[list[pd.Series], list[pd.Series]]:
+def real_training_meters() -> tuple[list[pd.Series], list[pd.Series | None]]:
     """The bundled real meters as hourly kWh series with their hourly temperatures."""
     from recommender.forecast.data import hourly_kwh
 
-    series, temperatures = [], []
+    series: list[pd.Series] = []
+    temperatures: list[pd.Series | None] = []
     for meter, temperature in TRAINING_METERS:
         series.append(hourly_kwh(read_eemeter_meter(data_path(meter))))
         temperatures.append(read_eemeter_temperature(data_path(temperature)))
@@ -54,7 +55,7 @@ HOLDOUT_DAYS = 28
 
 
 def forecaster_holdout_metrics(
-    series: list[pd.Series], temperatures: list[pd.Series], random_state: int = 0
+    series: list[pd.Series], temperatures: list[pd.Series | None], random_state: int = 0
 ) -> dict[str, Any]:
     """Day-ahead accuracy on each real meter's last 28 days, from a model fitted without them.
 
@@ -66,7 +67,7 @@ def forecaster_holdout_metrics(
 
     metrics: dict[str, Any] = {"holdout": f"last {HOLDOUT_DAYS} days of each meter, day-ahead"}
     for (meter, _), kwh, temperature in zip(TRAINING_METERS, series, temperatures, strict=True):
-        local_days = kwh.dropna().index.tz_convert("Europe/London").normalize()
+        local_days = pd.DatetimeIndex(kwh.dropna().index).tz_convert("Europe/London").normalize()
         last = local_days.max()
         cut = last - pd.Timedelta(days=HOLDOUT_DAYS - 1)
         result = evaluate_meter(
