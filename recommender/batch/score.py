@@ -290,7 +290,7 @@ def _dask(
         import dask
     except ImportError as exc:  # pragma: no cover - dask is installed in the dev venv
         raise ImportError(DASK_MISSING) from exc
-    task = dask.delayed(_score_task, pure=True)
+    task = dask.delayed(_score_task)  # not pure: hashing every Household would cost more
     if scheduler is not None:
         try:
             from dask.distributed import Client
