@@ -188,11 +188,12 @@ def feedback(household_id: str, action_id: str, event_type: str, store_url: str)
 
 def _register_capability_commands() -> None:
     """Commands that live next to their capability (forecast, footprint, synth, batch)."""
+    from recommender.batch.cli import score
     from recommender.footprint.cli import footprint
     from recommender.forecast.cli import evaluate
     from recommender.synth.cli import synth
 
-    for command in (evaluate, footprint, synth):
+    for command in (evaluate, footprint, score, synth):
         main.add_command(command)
 
 

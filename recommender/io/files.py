@@ -118,15 +118,15 @@ def iter_table(
         return
     offset = 2
     try:
-        reader = pd.read_csv(
+        with pd.read_csv(
             path, dtype=str, keep_default_na=False, chunksize=rows_per_chunk, encoding="utf-8"
-        )
-        for n, frame in enumerate(reader):
-            if n == 0:
-                _check_delimiter(list(frame.columns), path.name)
-                check_columns(list(frame.columns), path.name, required, optional)
-            yield Table(frame, path.name, offset)
-            offset += len(frame)
+        ) as reader:  # closed also when a check below raises
+            for n, frame in enumerate(reader):
+                if n == 0:
+                    _check_delimiter(list(frame.columns), path.name)
+                    check_columns(list(frame.columns), path.name, required, optional)
+                yield Table(frame, path.name, offset)
+                offset += len(frame)
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             Problem(

@@ -192,3 +192,18 @@ def test_temperature_table_reads_like_the_json(meter0, temperature0_path):
     assert wrong and "99 °C is not a plausible air temperature" in wrong[0].problem
     duplicate = [p for p in err.problems if "repeats with a different °C" in p.problem]
     assert duplicate
+
+
+def test_iter_tables_closes_the_file_when_a_column_is_missing(household1, tmp_path):
+    """The streamed CSV is closed when its header check fails (an unclosed file would surface
+    as an unraisable ResourceWarning, an error under filterwarnings=error)."""
+    import gc
+
+    from recommender.errors import InvalidInput
+
+    tables = household_to_tables(household1)
+    paths = write(tables, tmp_path, "csv")
+    tables["readings"].drop(columns="kwh").to_csv(paths["readings"], index=False)
+    with pytest.raises(InvalidInput, match="kwh"):
+        list(iter_tables(paths["households"], paths["readings"]))
+    gc.collect()
