@@ -142,8 +142,8 @@ def demo(models_dir: Path | None, region: str | None, out: Path | None) -> None:
     from recommender.training import MODEL_NAMES, train_all
 
     models_dir = models_dir or registry.default_models_dir()
-    if not registry.has_models(MODEL_NAMES, models_dir):
-        click.echo(f"No models in {models_dir}: training on the bundled real data ...")
+    if not registry.has_usable_models(MODEL_NAMES, models_dir):
+        click.echo(f"No usable models in {models_dir}: training on the bundled real data ...")
         started = time.perf_counter()
         train_all(models_dir, region=region)
         click.echo(f"Trained in {time.perf_counter() - started:.1f} s.\n")

@@ -53,6 +53,11 @@ class ModelNotFound(GreenrecError, FileNotFoundError):
     """No trained model in the model directory; ``greenrec train`` makes one."""
 
 
+class ModelOutdated(ModelNotFound):
+    """A model was trained by another version of greenrec or scikit-learn (pickles are not
+    portable across versions); ``greenrec train`` rebuilds it."""
+
+
 class ModelIntegrityError(GreenrecError):
     """A model file does not match the checksum in its model card."""
 

@@ -21,11 +21,13 @@ from typing import Any
 
 import joblib
 
-from recommender.errors import ModelIntegrityError, ModelNotFound
+from recommender.errors import ModelIntegrityError, ModelNotFound, ModelOutdated
 
 MODELS_ENV = "GREENREC_MODELS_DIR"
 CARD_SCHEMA = 1
 _LIBRARIES = ("greenrec", "scikit-learn", "numpy", "pandas", "joblib")
+# A pickled model is only loaded by the versions that wrote it.
+_MUST_MATCH = ("greenrec", "scikit-learn")
 
 
 def default_models_dir() -> Path:
@@ -136,9 +138,25 @@ def read_card(name: str, models_dir: Path) -> ModelCard:
     return ModelCard(**json.loads(card_path.read_text()))
 
 
+def check_compatible(card: ModelCard, models_dir: Path) -> None:
+    """Raise :class:`ModelOutdated` when the card's greenrec or scikit-learn version differs."""
+    current = library_versions()
+    stale = [
+        f"{lib} {card.libraries.get(lib, '?')} (now {current[lib]})"
+        for lib in _MUST_MATCH
+        if card.libraries.get(lib) != current[lib]
+    ]
+    if stale:
+        raise ModelOutdated(
+            f"model {card.name!r} in {models_dir} was trained with {', '.join(stale)}; "
+            "run `greenrec train` to rebuild it"
+        )
+
+
 def load_model(name: str, models_dir: Path) -> tuple[Any, ModelCard]:
-    """Load a model after checking its file against the checksum in its card."""
+    """Load a model after checking its versions and its file against the checksum in its card."""
     card = read_card(name, models_dir)
+    check_compatible(card, models_dir)
     model_path = models_dir / f"{name}.joblib"
     if not model_path.is_file():
         raise ModelNotFound(f"model file {model_path} is missing; run `greenrec train`")
@@ -151,5 +169,11 @@ def load_model(name: str, models_dir: Path) -> tuple[Any, ModelCard]:
     return joblib.load(model_path), card
 
 
-def has_models(names: tuple[str, ...], models_dir: Path) -> bool:
-    return all((models_dir / f"{n}.card.json").is_file() for n in names)
+def has_usable_models(names: tuple[str, ...], models_dir: Path) -> bool:
+    """True when every named model has a card written by this greenrec and scikit-learn."""
+    try:
+        for name in names:
+            check_compatible(read_card(name, models_dir), models_dir)
+    except ModelNotFound:
+        return False
+    return True

@@ -39,7 +39,7 @@ def test_demo_uses_existing_models(trained_models_dir, tmp_path):
         main, ["demo", "--models-dir", str(trained_models_dir), "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert "No models" not in result.output
+    assert "No usable models" not in result.output
     assert json.loads(out.read_text())["household_id"] == "h-sample-0"
 
 

@@ -64,3 +64,26 @@ def test_missing_model_names_the_fix(tmp_path) -> None:
 def test_models_dir_follows_the_environment(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv(registry.MODELS_ENV, str(tmp_path))
     assert registry.default_models_dir() == tmp_path
+
+
+def test_model_from_another_scikit_learn_is_refused(tmp_path) -> None:
+    """Pickles are not portable across versions: an old card means retrain, not a crash."""
+    from recommender.errors import ModelOutdated
+
+    registry.save_model(
+        _fitted(),
+        "m",
+        tmp_path,
+        training_data={},
+        metrics={},
+        wall_seconds=0,
+        cpu_seconds=0,
+        training_footprint=None,
+    )
+    card_path = tmp_path / "m.card.json"
+    card = json.loads(card_path.read_text())
+    card["libraries"]["scikit-learn"] = "0.0.1"
+    card_path.write_text(json.dumps(card))
+    assert not registry.has_usable_models(("m",), tmp_path)
+    with pytest.raises(ModelOutdated, match=r"scikit-learn 0\.0\.1 .*greenrec train"):
+        registry.load_model("m", tmp_path)
