@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Shared, noisy machines: a property test must fail on a wrong answer, never on a slow example.
+settings.register_profile("greenrec", deadline=None)
+settings.load_profile("greenrec")
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
