@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from recommender.actions.home.detected_shift import detected_shift_actions
 from recommender.actions.home.heating import thermostat_down
 from recommender.actions.home.laundry import line_dry, wash_cooler
 from recommender.actions.home.load_shift import shift_actions
@@ -52,6 +53,7 @@ def home_actions(
     kinds = {a.kind: a for a in household.appliances if a.cycles_per_week > 0}
     candidates: list[Action | None] = [
         *shift_actions(household, profile, first_day, n_days, provider),
+        *detected_shift_actions(household, profile, first_day, n_days, provider),
         wash_cooler(household, kinds["washing_machine"], price)
         if "washing_machine" in kinds
         else None,

@@ -1,0 +1,135 @@
+"""Shift actions for recurring cycles seen in the meter that no declared appliance explains.
+
+Detection is :mod:`recommender.actions.home.detect`; scheduling and savings are the declared
+appliances' own (:func:`window_table`, :func:`plan_shift`, :func:`shift_savings`), fed a cycle
+spec measured from the readings instead of a published one: its energy range is the P10-P90 of
+the occurrences seen, so the saving's range is wider where the meter's cycles vary.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import time
+
+import pandas as pd
+
+from recommender.actions.home.detect import (
+    WINDOW_DAYS,
+    DetectedCycle,
+    recurring_cycles,
+    undeclared_cycles,
+)
+from recommender.actions.home.factors import CycleSpec, cycle_specs
+from recommender.actions.home.load_shift import shift_savings, usual_start
+from recommender.actions.home.profile import LoadProfile
+from recommender.actions.home.savings import money
+from recommender.actions.home.shift import cycle_slots, plan_shift, slot_time, window_table
+from recommender.domain import Action, Appliance, Household
+from recommender.grid.providers import IntensityProvider, OfflineProvider
+
+SEEN = "seen in your meter's readings"
+
+
+def household_cycles(household: Household, profile: LoadProfile) -> list[DetectedCycle]:
+    """Recurring cycles in ``household``'s last readings not explained by a declared appliance
+    (its usual start, given or inferred, within +-1 h; EV-like ones when it has an EV charger)."""
+    specs = cycle_specs()
+    declared = [a for a in household.appliances if a.cycles_per_week > 0 and a.kind in specs]
+    hours = [usual_start(a, profile)[0] // 2 for a in declared]
+    has_ev = any(a.kind == "ev_charger" for a in declared)
+    cycles = recurring_cycles(household.readings_kwh, household.timezone, WINDOW_DAYS)
+    return undeclared_cycles(cycles, hours, has_ev)
+
+
+def detected_shift_actions(
+    household: Household,
+    profile: LoadProfile,
+    first_day: pd.Timestamp,
+    n_days: int = 7,
+    provider: IntensityProvider | None = None,
+) -> list[Action]:
+    """One ``shift-detected-<HH>`` action per undeclared recurring cycle with a better start."""
+    provider = provider or OfflineProvider()
+    actions = []
+    for cycle in household_cycles(household, profile):
+        spec = _spec(household, cycle)
+        appliance = Appliance("detected", cycle.days_per_week, time(cycle.start_hour))
+        n_slots = cycle_slots(spec.cycle_hours)
+        table = window_table(household, n_slots, first_day, n_days, provider)
+        plan = plan_shift(household, appliance, table, n_slots, cycle.start_hour * 2, SEEN)
+        if plan is None or plan.best_slot == plan.usual_slot:
+            continue
+        cycles_per_year = cycle.days_per_week * 52.0
+        savings, per_cycle = shift_savings(plan, spec, cycles_per_year, household.tariff.currency)
+        if savings.kg_co2e_per_year <= 0 and savings.money_per_year <= 0:
+            continue
+        start, usual = slot_time(plan.best_slot), slot_time(plan.usual_slot)
+        gains = [f"{per_cycle['kg_co2e_per_cycle']:.2f} kg CO2e"]
+        if per_cycle["money_per_cycle"] > 0.005:
+            gains.append(money(per_cycle["money_per_cycle"], household.tariff.currency))
+        explanation = (
+            f"Your meter shows a load of about {cycle.kwh:.1f} kWh "
+            f"({cycle.kwh_p10:.1f}-{cycle.kwh_p90:.1f}) starting around {usual} on "
+            f"{cycle.days_per_week:.0f} days a week over the last {cycle.weeks:.0f} weeks; we do "
+            f"not know which appliance it is. If it can wait, starting it at {start} runs it on "
+            f"electricity forecast at {plan.best_g_per_kwh:.0f} instead of "
+            f"{plan.usual_g_per_kwh:.0f} g CO2/kWh, saving about {' and '.join(gains)} each "
+            f"time, {savings.kg_co2e_per_year:.0f} kg a year."
+        )
+        actions.append(
+            Action(
+                id=f"shift-detected-{cycle.start_hour:02d}",
+                kind="shift_appliance",
+                title=f"Move the {usual} load your meter shows to {start}",
+                savings=savings,
+                explanation=explanation,
+                schedule=plan.schedule,
+                sources=(
+                    spec.cite(),
+                    f"grid intensity: {provider.method(household.region)}; "
+                    f"{provider.source(household.region)}",
+                    f"tariff: {household.tariff.type}, {household.tariff.currency} "
+                    "(the household's own)",
+                ),
+                details={
+                    "topic": "detected_cycle",
+                    "confidence": "low: the appliance is inferred from the meter, not declared",
+                    "usual_start": usual,
+                    "usual_start_source": SEEN,
+                    "cycle_hours": spec.cycle_hours,
+                    "days_per_week": cycle.days_per_week,
+                    "occurrences": cycle.n_occurrences,
+                    "weeks_of_readings": cycle.weeks,
+                    "kwh_per_cycle_p10": cycle.kwh_p10,
+                    "kwh_per_cycle_p90": cycle.kwh_p90,
+                    "ev_like": cycle.ev_like,
+                    "usual_g_per_kwh": plan.usual_g_per_kwh,
+                    "best_g_per_kwh": plan.best_g_per_kwh,
+                    "usual_price_per_kwh": plan.usual_price_per_kwh,
+                    "best_price_per_kwh": plan.best_price_per_kwh,
+                    "carbon_weight": household.preferences.carbon_weight,
+                    "cycles_per_year": cycles_per_year,
+                    "next_days": list(plan.next_days),
+                    **per_cycle,
+                },
+            )
+        )
+    return actions
+
+
+def _spec(household: Household, cycle: DetectedCycle) -> CycleSpec:
+    last = household.readings_kwh.dropna().index.max()
+    return CycleSpec(
+        kind=f"load seen at {cycle.start_hour:02d}:00",
+        kwh_low=math.floor(cycle.kwh_p10 * 100) / 100,  # 2 decimals, range kept
+        kwh_typical=cycle.kwh,
+        kwh_high=math.ceil(cycle.kwh_p90 * 100) / 100,
+        cycle_hours=float(cycle.cycle_hours),
+        flexible=True,
+        source=(
+            f"your meter: {cycle.n_occurrences} occurrences in the last {cycle.weeks:.0f} "
+            "weeks of readings, P10-P90"
+        ),
+        year=int(last.year),
+        status="measured",
+    )
