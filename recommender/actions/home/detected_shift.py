@@ -20,9 +20,14 @@ from recommender.actions.home.detect import (
     undeclared_cycles,
 )
 from recommender.actions.home.factors import CycleSpec, cycle_specs
-from recommender.actions.home.load_shift import shift_savings, usual_start
+from recommender.actions.home.load_shift import (
+    per_cycle_gains,
+    plan_details,
+    shift_savings,
+    shift_sources,
+    usual_start,
+)
 from recommender.actions.home.profile import LoadProfile
-from recommender.actions.home.savings import money
 from recommender.actions.home.shift import cycle_slots, plan_shift, slot_time, window_table
 from recommender.domain import Action, Appliance, Household
 from recommender.grid.providers import IntensityProvider, OfflineProvider
@@ -64,17 +69,15 @@ def detected_shift_actions(
         if savings.kg_co2e_per_year <= 0 and savings.money_per_year <= 0:
             continue
         start, usual = slot_time(plan.best_slot), slot_time(plan.usual_slot)
-        gains = [f"{per_cycle['kg_co2e_per_cycle']:.2f} kg CO2e"]
-        if per_cycle["money_per_cycle"] > 0.005:
-            gains.append(money(per_cycle["money_per_cycle"], household.tariff.currency))
         explanation = (
             f"Your meter shows a load of about {cycle.kwh:.1f} kWh "
             f"({cycle.kwh_p10:.1f}-{cycle.kwh_p90:.1f}) starting around {usual} on "
             f"{cycle.days_per_week:.0f} days a week over the last {cycle.weeks:.0f} weeks; we do "
             f"not know which appliance it is. If it can wait, starting it at {start} runs it on "
             f"electricity forecast at {plan.best_g_per_kwh:.0f} instead of "
-            f"{plan.usual_g_per_kwh:.0f} g CO2/kWh, saving about {' and '.join(gains)} each "
-            f"time, {savings.kg_co2e_per_year:.0f} kg a year."
+            f"{plan.usual_g_per_kwh:.0f} g CO2/kWh, saving about "
+            f"{per_cycle_gains(per_cycle, household.tariff.currency)} each time, "
+            f"{savings.kg_co2e_per_year:.0f} kg a year."
         )
         actions.append(
             Action(
@@ -84,33 +87,17 @@ def detected_shift_actions(
                 savings=savings,
                 explanation=explanation,
                 schedule=plan.schedule,
-                sources=(
-                    spec.cite(),
-                    f"grid intensity: {provider.method(household.region)}; "
-                    f"{provider.source(household.region)}",
-                    f"tariff: {household.tariff.type}, {household.tariff.currency} "
-                    "(the household's own)",
-                ),
+                sources=shift_sources(household, spec, provider),
                 details={
+                    **plan_details(household, plan, spec, per_cycle, cycles_per_year),
                     "topic": "detected_cycle",
                     "confidence": "low: the appliance is inferred from the meter, not declared",
-                    "usual_start": usual,
-                    "usual_start_source": SEEN,
-                    "cycle_hours": spec.cycle_hours,
                     "days_per_week": cycle.days_per_week,
                     "occurrences": cycle.n_occurrences,
                     "weeks_of_readings": cycle.weeks,
                     "kwh_per_cycle_p10": cycle.kwh_p10,
                     "kwh_per_cycle_p90": cycle.kwh_p90,
                     "ev_like": cycle.ev_like,
-                    "usual_g_per_kwh": plan.usual_g_per_kwh,
-                    "best_g_per_kwh": plan.best_g_per_kwh,
-                    "usual_price_per_kwh": plan.usual_price_per_kwh,
-                    "best_price_per_kwh": plan.best_price_per_kwh,
-                    "carbon_weight": household.preferences.carbon_weight,
-                    "cycles_per_year": cycles_per_year,
-                    "next_days": list(plan.next_days),
-                    **per_cycle,
                 },
             )
         )

@@ -112,6 +112,48 @@ def shift_actions(
     return actions
 
 
+def per_cycle_gains(per_cycle: dict[str, float], currency: str) -> str:
+    """ "0.02 kg CO2e and £0.03": what one shifted cycle saves (money only when it is a saving)."""
+    gains = [f"{per_cycle['kg_co2e_per_cycle']:.2f} kg CO2e"]
+    if per_cycle["money_per_cycle"] > 0.005:
+        gains.append(money(per_cycle["money_per_cycle"], currency))
+    return " and ".join(gains)
+
+
+def shift_sources(
+    household: Household, spec: CycleSpec, provider: IntensityProvider
+) -> tuple[str, ...]:
+    """The factors a shift's figures rest on: cycle energy, grid intensity, the tariff."""
+    return (
+        spec.cite(),
+        f"grid intensity: {provider.method(household.region)}; {provider.source(household.region)}",
+        f"tariff: {household.tariff.type}, {household.tariff.currency} (the household's own)",
+    )
+
+
+def plan_details(
+    household: Household,
+    plan: ShiftPlan,
+    spec: CycleSpec,
+    per_cycle: dict[str, float],
+    cycles_per_year: float,
+) -> dict[str, object]:
+    """The details every shift action carries: the plan's times, intensities, prices, savings."""
+    return {
+        "usual_start": slot_time(plan.usual_slot),
+        "usual_start_source": plan.usual_source,
+        "cycle_hours": spec.cycle_hours,
+        "usual_g_per_kwh": plan.usual_g_per_kwh,
+        "best_g_per_kwh": plan.best_g_per_kwh,
+        "usual_price_per_kwh": plan.usual_price_per_kwh,
+        "best_price_per_kwh": plan.best_price_per_kwh,
+        "carbon_weight": household.preferences.carbon_weight,
+        "cycles_per_year": cycles_per_year,
+        "next_days": list(plan.next_days),
+        **per_cycle,
+    }
+
+
 def _action(
     household: Household,
     appliance: Appliance,
@@ -123,17 +165,12 @@ def _action(
 ) -> Action:
     label = LABELS.get(appliance.kind, appliance.kind.replace("_", " "))
     start, usual = slot_time(plan.best_slot), slot_time(plan.usual_slot)
-    gains = [f"{per_cycle['kg_co2e_per_cycle']:.2f} kg CO2e"]
-    if per_cycle["money_per_cycle"] > 0.005:
-        gains.append(money(per_cycle["money_per_cycle"], household.tariff.currency))
     explanation = (
         f"Starting your {label} at {start} instead of {usual} ({plan.usual_source}) runs it on "
         f"electricity forecast at {plan.best_g_per_kwh:.0f} instead of "
-        f"{plan.usual_g_per_kwh:.0f} g CO2/kWh, saving about {' and '.join(gains)} per cycle, "
+        f"{plan.usual_g_per_kwh:.0f} g CO2/kWh, saving about "
+        f"{per_cycle_gains(per_cycle, household.tariff.currency)} per cycle, "
         f"{savings.kg_co2e_per_year:.0f} kg a year at {appliance.cycles_per_week:g} cycles a week."
-    )
-    tariff_note = (
-        f"tariff: {household.tariff.type}, {household.tariff.currency} (the household's own)"
     )
     return Action(
         id=f"shift-{appliance.kind.replace('_', '-')}",
@@ -142,23 +179,6 @@ def _action(
         savings=savings,
         explanation=explanation,
         schedule=plan.schedule,
-        sources=(
-            spec.cite(),
-            f"grid intensity: {provider.method(household.region)}; "
-            f"{provider.source(household.region)}",
-            tariff_note,
-        ),
-        details={
-            "usual_start": usual,
-            "usual_start_source": plan.usual_source,
-            "cycle_hours": spec.cycle_hours,
-            "usual_g_per_kwh": plan.usual_g_per_kwh,
-            "best_g_per_kwh": plan.best_g_per_kwh,
-            "usual_price_per_kwh": plan.usual_price_per_kwh,
-            "best_price_per_kwh": plan.best_price_per_kwh,
-            "carbon_weight": household.preferences.carbon_weight,
-            "cycles_per_year": appliance.cycles_per_week * 52.0,
-            "next_days": list(plan.next_days),
-            **per_cycle,
-        },
+        sources=shift_sources(household, spec, provider),
+        details=plan_details(household, plan, spec, per_cycle, appliance.cycles_per_week * 52.0),
     )
