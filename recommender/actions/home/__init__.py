@@ -16,10 +16,11 @@ from recommender.actions.home.laundry import line_dry, wash_cooler
 from recommender.actions.home.load_shift import shift_actions
 from recommender.actions.home.profile import load_profile
 from recommender.actions.home.savings import mean_price_per_kwh
+from recommender.actions.home.shift import WindowTable
 from recommender.actions.home.standby import standby_cut
 from recommender.actions.home.tariff_switch import tou_switch
 from recommender.domain import Action, Forecast, Household
-from recommender.grid.providers import IntensityProvider
+from recommender.grid.providers import IntensityProvider, OfflineProvider
 
 HORIZON_DAYS = 7
 # pairs of actions whose savings overlap (taking both does not add them up)
@@ -49,11 +50,13 @@ def home_actions(
         now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
         first_day = now.tz_convert(household.timezone).normalize() + pd.Timedelta(days=1)
         n_days = HORIZON_DAYS
+    provider = provider or OfflineProvider()
+    tables: dict[int, WindowTable] = {}  # candidate windows by cycle length, shared by the shifts
     price = mean_price_per_kwh(household, profile.hourly_kwh)
     kinds = {a.kind: a for a in household.appliances if a.cycles_per_week > 0}
     candidates: list[Action | None] = [
-        *shift_actions(household, profile, first_day, n_days, provider),
-        *detected_shift_actions(household, profile, first_day, n_days, provider),
+        *shift_actions(household, profile, first_day, n_days, provider, tables),
+        *detected_shift_actions(household, profile, first_day, n_days, provider, tables),
         wash_cooler(household, kinds["washing_machine"], price)
         if "washing_machine" in kinds
         else None,

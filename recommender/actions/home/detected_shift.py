@@ -23,12 +23,13 @@ from recommender.actions.home.factors import CycleSpec, cycle_specs
 from recommender.actions.home.load_shift import (
     per_cycle_gains,
     plan_details,
-    shift_savings,
+    planned_shift,
     shift_sources,
     usual_start,
+    window_tables,
 )
 from recommender.actions.home.profile import LoadProfile
-from recommender.actions.home.shift import cycle_slots, plan_shift, slot_time, window_table
+from recommender.actions.home.shift import WindowTable, slot_time
 from recommender.domain import Action, Appliance, Household
 from recommender.grid.providers import IntensityProvider, OfflineProvider
 
@@ -52,22 +53,22 @@ def detected_shift_actions(
     first_day: pd.Timestamp,
     n_days: int = 7,
     provider: IntensityProvider | None = None,
+    tables: dict[int, WindowTable] | None = None,
 ) -> list[Action]:
     """One ``shift-detected-<HH>`` action per undeclared recurring cycle with a better start."""
     provider = provider or OfflineProvider()
+    table = window_tables(household, first_day, n_days, provider, tables)
     actions = []
     for cycle in household_cycles(household, profile):
         spec = _spec(household, cycle)
         appliance = Appliance("detected", cycle.days_per_week, time(cycle.start_hour))
-        n_slots = cycle_slots(spec.cycle_hours)
-        table = window_table(household, n_slots, first_day, n_days, provider)
-        plan = plan_shift(household, appliance, table, n_slots, cycle.start_hour * 2, SEEN)
-        if plan is None or plan.best_slot == plan.usual_slot:
-            continue
         cycles_per_year = cycle.days_per_week * 52.0
-        savings, per_cycle = shift_savings(plan, spec, cycles_per_year, household.tariff.currency)
-        if savings.kg_co2e_per_year <= 0 and savings.money_per_year <= 0:
+        found = planned_shift(
+            household, appliance, spec, table, (cycle.start_hour * 2, SEEN), cycles_per_year
+        )
+        if found is None:
             continue
+        plan, savings, per_cycle = found
         start, usual = slot_time(plan.best_slot), slot_time(plan.usual_slot)
         explanation = (
             f"Your meter shows a load of about {cycle.kwh:.1f} kWh "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -81,34 +83,73 @@ def shift_savings(
     return savings, per_cycle
 
 
+def window_tables(
+    household: Household,
+    first_day: pd.Timestamp,
+    n_days: int,
+    provider: IntensityProvider,
+    tables: dict[int, WindowTable] | None = None,
+) -> Callable[[int], WindowTable]:
+    """``table(n_slots)``: the candidate windows for a cycle of ``n_slots`` half-hours, built once
+    per cycle length (the intensity forecast is the costly part) and shared through ``tables``."""
+    cache = {} if tables is None else tables
+
+    def table(n_slots: int) -> WindowTable:
+        if n_slots not in cache:
+            cache[n_slots] = window_table(household, n_slots, first_day, n_days, provider)
+        return cache[n_slots]
+
+    return table
+
+
+def planned_shift(
+    household: Household,
+    appliance: Appliance,
+    spec: CycleSpec,
+    table: Callable[[int], WindowTable],
+    usual: tuple[int, str],
+    cycles_per_year: float,
+) -> tuple[ShiftPlan, Savings, dict[str, float]] | None:
+    """The best start for one cycle and what it saves, or None when nothing beats the usual start
+    (the same start, or no saving in carbon nor money)."""
+    n_slots = cycle_slots(spec.cycle_hours)
+    plan = plan_shift(household, appliance, table(n_slots), n_slots, *usual)
+    if plan is None or plan.best_slot == plan.usual_slot:
+        return None
+    savings, per_cycle = shift_savings(plan, spec, cycles_per_year, household.tariff.currency)
+    if savings.kg_co2e_per_year <= 0 and savings.money_per_year <= 0:
+        return None
+    return plan, savings, per_cycle
+
+
 def shift_actions(
     household: Household,
     profile: LoadProfile,
     first_day: pd.Timestamp,
     n_days: int = 7,
     provider: IntensityProvider | None = None,
+    tables: dict[int, WindowTable] | None = None,
 ) -> list[Action]:
     """One shift action per flexible appliance with a better start than its usual one."""
     provider = provider or OfflineProvider()
+    table = window_tables(household, first_day, n_days, provider, tables)
     specs = cycle_specs()
-    tables: dict[int, WindowTable] = {}
     actions = []
     for appliance in household.appliances:
         spec = specs.get(appliance.kind)
         if spec is None or not spec.flexible or appliance.cycles_per_week <= 0:
             continue
-        n_slots = cycle_slots(spec.cycle_hours)
-        if n_slots not in tables:
-            tables[n_slots] = window_table(household, n_slots, first_day, n_days, provider)
-        slot, source = usual_start(appliance, profile)
-        plan = plan_shift(household, appliance, tables[n_slots], n_slots, slot, source)
-        if plan is None or plan.best_slot == plan.usual_slot:
-            continue
-        cycles_per_year = appliance.cycles_per_week * 52.0
-        savings, per_cycle = shift_savings(plan, spec, cycles_per_year, household.tariff.currency)
-        if savings.kg_co2e_per_year <= 0 and savings.money_per_year <= 0:
-            continue
-        actions.append(_action(household, appliance, plan, spec, savings, per_cycle, provider))
+        found = planned_shift(
+            household,
+            appliance,
+            spec,
+            table,
+            usual_start(appliance, profile),
+            appliance.cycles_per_week * 52.0,
+        )
+        if found is not None:
+            plan, savings, per_cycle = found
+            actions.append(_action(household, appliance, plan, spec, savings, per_cycle, provider))
     return actions
 
 
