@@ -9,13 +9,26 @@ import pytest
 from sklearn.linear_model import Ridge
 
 from recommender import registry
-from recommender.errors import ModelIntegrityError, ModelNotFound
+from recommender.errors import ModelIntegrityError, ModelNotFound, ModelOutdated
 
 
 def _fitted() -> Ridge:
     rng = np.random.default_rng(0)
     x = rng.normal(size=(50, 3))
     return Ridge().fit(x, x @ [1.0, 2.0, 3.0])
+
+
+def _save_minimal(models_dir) -> None:
+    registry.save_model(
+        _fitted(),
+        "m",
+        models_dir,
+        training_data={},
+        metrics={},
+        wall_seconds=0,
+        cpu_seconds=0,
+        training_footprint=None,
+    )
 
 
 def test_save_load_round_trip_gives_identical_predictions(tmp_path) -> None:
@@ -40,16 +53,7 @@ def test_save_load_round_trip_gives_identical_predictions(tmp_path) -> None:
 
 
 def test_tampered_model_file_is_refused(tmp_path) -> None:
-    registry.save_model(
-        _fitted(),
-        "m",
-        tmp_path,
-        training_data={},
-        metrics={},
-        wall_seconds=0,
-        cpu_seconds=0,
-        training_footprint=None,
-    )
+    _save_minimal(tmp_path)
     with (tmp_path / "m.joblib").open("ab") as handle:
         handle.write(b"tampered")
     with pytest.raises(ModelIntegrityError, match="does not match its card"):
@@ -68,18 +72,7 @@ def test_models_dir_follows_the_environment(tmp_path, monkeypatch) -> None:
 
 def test_model_from_another_scikit_learn_is_refused(tmp_path) -> None:
     """Pickles are not portable across versions: an old card means retrain, not a crash."""
-    from recommender.errors import ModelOutdated
-
-    registry.save_model(
-        _fitted(),
-        "m",
-        tmp_path,
-        training_data={},
-        metrics={},
-        wall_seconds=0,
-        cpu_seconds=0,
-        training_footprint=None,
-    )
+    _save_minimal(tmp_path)
     card_path = tmp_path / "m.card.json"
     card = json.loads(card_path.read_text())
     card["libraries"]["scikit-learn"] = "0.0.1"
