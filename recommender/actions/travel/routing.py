@@ -131,8 +131,7 @@ class OSRMRouter:
         profile = self.profiles.get(request.mode)
         if profile is None or request.origin is None or request.destination is None:
             why = "no coordinates" if profile else f"OSRM profile for {request.mode}"
-            est = OfflineRouter().route(request)
-            return Route(est.distance_km, est.minutes, f"{est.source}; no {why}", estimated=True)
+            return _offline_fallback(request, f"no {why}")
         (lat1, lon1), (lat2, lon2) = request.origin, request.destination
         url = (
             f"{self.base_url}/route/v1/{urllib.parse.quote(profile)}/"
@@ -193,8 +192,7 @@ class OTPRouter:
         otp_mode = self.modes.get(request.mode)
         if otp_mode is None or request.origin is None or request.destination is None:
             why = "no coordinates" if otp_mode else f"OTP mode for {request.mode}"
-            est = OfflineRouter().route(request)
-            return Route(est.distance_km, est.minutes, f"{est.source}; no {why}", estimated=True)
+            return _offline_fallback(request, f"no {why}")
         query = {
             "fromPlace": f"{request.origin[0]:.6f},{request.origin[1]:.6f}",
             "toPlace": f"{request.destination[0]:.6f},{request.destination[1]:.6f}",
@@ -219,3 +217,9 @@ class OTPRouter:
                 f"{url}: OpenTripPlanner gave no itinerary ({error or exc!r})"
             ) from exc
         return Route(km, minutes, f"OpenTripPlanner {self.base_url} ({otp_mode})", estimated=False)
+
+
+def _offline_fallback(request: RouteRequest, why: str) -> Route:
+    """The offline estimate, saying why the HTTP router was not asked."""
+    est = OfflineRouter().route(request)
+    return Route(est.distance_km, est.minutes, f"{est.source}; {why}", estimated=True)
