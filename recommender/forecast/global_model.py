@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
 
 from recommender.errors import InvalidInput, Problem
 from recommender.forecast.data import align_temperature
@@ -39,6 +38,7 @@ from recommender.forecast.design import (
 )
 from recommender.forecast.features import local_day_starts
 from recommender.forecast.intervals import IntervalRegressor
+from recommender.threads import one_openmp_thread
 
 MIN_HISTORY_HOURS = 14 * 24
 HOURS_PER_YEAR = 8760
@@ -170,9 +170,8 @@ class GlobalForecaster(BaseEstimator):
             raise InvalidInput(
                 Problem("short_weight", f"{self.short_weight}", "a weight between 0 and 1")
             )
-        # One OpenMP thread: on a shared machine extra threads spin and multiply CPU-seconds
-        # (measured 12x on the 2-core build box) for little wall-clock gain.
-        with threadpool_limits(limits=1, user_api="openmp"):
+        # one OpenMP thread (see recommender.threads)
+        with one_openmp_thread():
             return self._fit(series_list, temps_list)
 
     def _fit(self, series_list, temps_list):
@@ -330,7 +329,7 @@ class GlobalForecaster(BaseEstimator):
         history = kwh[:, :n_history]
         scale = nan_mean(history, axis=1)
         week, day = household_profiles(history, timeline.how[:n_history], scale)
-        with threadpool_limits(limits=1, user_api="openmp"):
+        with one_openmp_thread():
             mean = _offset(*profile_at(timeline, positions, week, day, False))
             mean += self._learned(timeline, positions)
             level = scale * self._calibration(timeline, history, week, day)
@@ -392,7 +391,7 @@ class GlobalForecaster(BaseEstimator):
         rows, scale = short_rows(timeline, kwh, origins, horizon, week, day)
         scale = np.where(np.isnan(scale), long_scale[:, None], scale)
         shape = rows.shape[:3]
-        with threadpool_limits(limits=1, user_api="openmp"):
+        with one_openmp_thread():
             mean = self.short_model_.predict(rows.reshape(-1, len(SHORT_FEATURES))).reshape(shape)
         if self.short_weight < 1.0:
             if year_kwh is None:

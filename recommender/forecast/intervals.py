@@ -16,7 +16,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
+
+from recommender.threads import one_openmp_thread
 
 
 def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -105,9 +106,8 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
         on the full prediction. ``folds`` (optional, an int label per row) replaces the
         round-robin blocks, e.g. to cross-fit each household's first half against its second.
         """
-        # One OpenMP thread: on a shared machine extra threads spin and multiply CPU-seconds
-        # (measured 12x on the 2-core build box) for little wall-clock gain.
-        with threadpool_limits(limits=1, user_api="openmp"):
+        # one OpenMP thread (see recommender.threads)
+        with one_openmp_thread():
             return self._fit(X, y, sample_weight, offset, folds)
 
     def _fit(self, X, y, sample_weight, offset, folds):
@@ -180,7 +180,7 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
         """The mean prediction (plus ``offset`` when the model was fitted with one)."""
         check_is_fitted(self)
         X = validate_data(self, X, ensure_all_finite="allow-nan", reset=False)
-        with threadpool_limits(limits=1, user_api="openmp"):
+        with one_openmp_thread():
             learned = self.model_.predict(self._fill_empty(X))
         return learned if offset is None else learned + np.asarray(offset, dtype=np.float64)
 

@@ -15,7 +15,6 @@ says what it was trained on.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -33,21 +32,16 @@ from sklearn.utils.validation import (
     column_or_1d,
     validate_data,
 )
-from threadpoolctl import ThreadpoolController
 
 from recommender.feedback import FeedbackStore
 from recommender.ranking.features import FEATURE_COLUMNS, as_model_input, features_from_contexts
+from recommender.threads import one_openmp_thread
 
 REAL_WEIGHT = 5.0  # one real impression counts as much as five simulated ones
 PRIOR_UNTIL_IMPRESSIONS = 20_000  # with this many real impressions the simulated prior is dropped
 PRIOR_HOUSEHOLDS = 1_000  # size of the simulated population behind the cold-start prior
 PRIOR_ROUNDS = 4  # rounds of simulated advice (histories up to 3 earlier rounds)
 POSITIVE = ("accepted", "done")
-
-
-@cache
-def _thread_controller() -> ThreadpoolController:
-    return ThreadpoolController()
 
 
 class LikelihoodModel(ClassifierMixin, BaseEstimator):
@@ -137,7 +131,7 @@ class LikelihoodModel(ClassifierMixin, BaseEstimator):
         )
         # One OpenMP thread: on a busy shared machine more threads spin and stall; the model
         # is small enough that this costs a few seconds at most.
-        with _thread_controller().limit(limits=1, user_api="openmp"):
+        with one_openmp_thread():
             self.calibrated_.fit(X, y, sample_weight=sample_weight)
         self.classes_ = self.calibrated_.classes_
         self.n_iter_ = self.calibrated_.calibrated_classifiers_[0].estimator.n_iter_
@@ -162,7 +156,7 @@ class LikelihoodModel(ClassifierMixin, BaseEstimator):
             validate_data(self, X, reset=False, skip_check_array=True)
         # Ranking asks about a handful of rows at a time: OpenMP threads only add overhead there
         # (and stall on a busy machine), so prediction runs on one thread.
-        with _thread_controller().limit(limits=1, user_api="openmp"):
+        with one_openmp_thread():
             return self.calibrated_.predict_proba(X)
 
     def __sklearn_tags__(self) -> Any:
