@@ -7,7 +7,17 @@ import pandas as pd
 import pytest
 
 from recommender.forecast.baselines import hour_of_week_profile, same_hour_last_week
-from recommender.forecast.evaluate import coverage, cvrmse, daily_totals, mae, nmbe
+from recommender.forecast.data import align_temperature
+from recommender.forecast.design import Timeline
+from recommender.forecast.evaluate import (
+    coverage,
+    cvrmse,
+    daily_totals,
+    mae,
+    nmbe,
+    rolling_day_ahead,
+)
+from recommender.forecast.features import local_day_starts
 
 
 def test_metrics_by_hand():
@@ -50,3 +60,30 @@ def test_hour_of_week_profile_is_the_mean_by_hand(meter0):
     mondays_midnight = train[(local.day_of_week == 0) & (local.hour == 0)]
     assert mean[0] == pytest.approx(mondays_midnight.mean())
     assert lower[0] <= mean[0] <= upper[0]
+
+
+def test_rolling_day_ahead_rereads_the_history_before_each_week(small_model, meter1, temperature1):
+    """A household whose use jumps 60 % after the training weeks: the weekly re-read catches up."""
+    index = pd.date_range("2012-11-10", "2013-02-28 23:00", freq="h", tz="UTC")
+    values = np.array(meter1.reindex(index), dtype=np.float64)
+    n_history = int(index.get_loc(pd.Timestamp("2013-01-05", tz="UTC")))
+    values[n_history:] *= 1.6
+    values = np.r_[values, np.full(25, np.nan)]
+    index = pd.date_range(index[0], periods=len(values), freq="h", tz="UTC")
+    temps = align_temperature(temperature1, index)
+    timeline = Timeline(index, "Europe/London", small_model.latitude_deg, temps[None, :])
+    origins = local_day_starts(index, "Europe/London")
+    origins = origins[(origins >= n_history) & (origins < len(values) - 25)]
+
+    rolling = rolling_day_ahead(small_model, timeline, values, origins)
+    frozen = small_model.predict_short(timeline, values[None, :], n_history, origins, 25)[0][0]
+
+    assert rolling[0].shape == (len(origins), 25)
+    # the first week shares the frozen forecast's history, so the two agree there
+    np.testing.assert_allclose(rolling[0][:7], frozen[:7])
+    late = slice(len(origins) // 2, None)
+    actual = values[origins[late][:, None] + np.arange(24)]
+    bias_rolling = nmbe(actual.ravel(), rolling[0][late, :24].ravel())
+    bias_frozen = nmbe(actual.ravel(), frozen[late, :24].ravel())
+    assert abs(bias_rolling) < abs(bias_frozen)
+    assert np.all(rolling[1] <= rolling[0]) and np.all(rolling[0] <= rolling[2])
