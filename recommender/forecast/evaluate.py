@@ -138,6 +138,7 @@ def evaluate_meter(
     timezone: str = "Europe/London",
     forecaster: GlobalForecaster | None = None,
     extra_training: list[tuple[pd.Series, pd.Series | None]] | None = None,
+    keep_series: bool = False,
 ) -> dict[str, Any]:
     """Fit on the training dates, forecast the test dates, score ours and the two baselines.
 
@@ -146,7 +147,9 @@ def evaluate_meter(
     household's history re-read weekly (:func:`rolling_day_ahead`), weather as observed.
     Year-ahead: one origin at the start of the test period, history = everything before it, the
     actual test temperatures. ``extra_training`` adds other households' training
-    series to the global model (the meter under test is always the first).
+    series to the global model (the meter under test is always the first). ``keep_series`` adds
+    ``"series"``: a frame of the test hours' actual kWh and our mean, P10 and P90 (for diagnostics;
+    not JSON).
     """
     if horizon not in HORIZONS:
         raise InvalidInput(Problem("horizon", f"{horizon!r}", f"one of {HORIZONS}"))
@@ -230,4 +233,9 @@ def evaluate_meter(
             "hour-of-week-profile": score(test_index, timezone, actual, *profile),
         },
     }
+    if keep_series:
+        result["series"] = pd.DataFrame(
+            {"actual_kwh": actual, "mean_kwh": ours[0], "p10_kwh": ours[1], "p90_kwh": ours[2]},
+            index=test_index,
+        )
     return result
