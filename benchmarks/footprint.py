@@ -6,7 +6,10 @@
 Prints medians and spreads; it asserts nothing. The workload is a real fit: a scikit-learn
 HistGradientBoostingRegressor on features of the OpenEEmeter UK household meter (hourly kWh with
 lags, calendar and temperature), sized to take about 5 s on one thread. While it runs 5 times, a
-busy-loop child process loads another core, as a neighbour would.
+busy-loop child process loads another core, as a neighbour would. Then 5 more runs of the fit
+with a probe of the core's speed beside them (diagnostic only, not part of the meter): every 50 ms
+a thread pinned to the core the fit is on times a fixed sorting probe, so the benchmark can say
+how much of the CPU-seconds spread is the host running the same instructions slower.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core for the fit; the neigh
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -86,6 +90,72 @@ def neighbour() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", "while True: pass"])
 
 
+def _cpu_of_thread(tid: int) -> int:
+    """The CPU a thread last ran on (field 39 of /proc/self/task/TID/stat)."""
+    with open(f"/proc/self/task/{tid}/stat") as handle:
+        return int(handle.read().rsplit(")", 1)[1].split()[36])
+
+
+class CoreSpeed:
+    """Median thread-CPU ns of a fixed probe on the core the calling thread runs on, every 50 ms.
+
+    A diagnostic of the host, not part of the meter: a longer probe means the same instructions
+    run slower on that core (a busy hyperthread sibling, a lower clock, shared caches).
+    """
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._array = np.random.default_rng(0).random(2048)
+        self._main = threading.get_native_id()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._done.wait(0.05):
+            os.sched_setaffinity(0, {_cpu_of_thread(self._main)})
+            start = time.thread_time_ns()
+            for _ in range(20):
+                np.sort(self._array)
+            self.samples.append((time.thread_time_ns() - start) / 20)
+
+    def __enter__(self) -> CoreSpeed:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+def speed_runs(fit, runs: int) -> list[tuple[float, float]]:
+    """``(CPU-seconds, median probe ns)`` of ``runs`` fits, each with a :class:`CoreSpeed`."""
+    rows = []
+    for _ in range(runs):
+        with CoreSpeed() as probe:
+            start = time.process_time()
+            fit()
+            cpu = time.process_time() - start
+        rows.append((cpu, statistics.median(probe.samples) if probe.samples else float("nan")))
+    return rows
+
+
+def print_speed(rows: list[tuple[float, float]]) -> None:
+    print("\n== why: the same fit 5 more times, the speed of its core probed beside it ==")
+    print(f"{'run':>3} {'CPU s':>7} {'probe us':>9} {'CPU s / probe, run 1 = 1':>25}")
+    base = rows[0][0] / rows[0][1]
+    for i, (cpu, probe_ns) in enumerate(rows, 1):
+        print(f"{i:>3} {cpu:7.2f} {probe_ns / 1e3:9.2f} {cpu / probe_ns / base:25.3f}")
+    cpus = [r[0] for r in rows]
+    normalised = [r[0] / r[1] for r in rows]
+    print(
+        f"CPU-seconds spread {max(cpus) / min(cpus):.3f}; divided by the probed core speed "
+        f"{max(normalised) / min(normalised):.3f}. What the probe explains is the host running "
+        "the same instructions slower (the probe's CPU time includes this thread's own sorting); "
+        "a process sees it only through a counter of work done (RAPL, or retired instructions "
+        "from a PMU), which this machine does not expose."
+    )
+
+
 def codecarbon_runs(fit, runs: int) -> list[dict[str, float]] | None:
     try:
         import logging
@@ -142,6 +212,7 @@ def main() -> None:
                 fit()
             runs.append(m.footprint)
         cc = codecarbon_runs(fit, 5)
+        probed = speed_runs(fit, 5) if sys.platform == "linux" else None
     finally:
         hog.kill()
         hog.wait()
@@ -170,6 +241,8 @@ def main() -> None:
         f"{os.cpu_count()} CPUs"
     )
     print(f"power source: {runs[0].details['power_source']}; {runs[0].details['cpu']['method']}")
+    if probed:
+        print_speed(probed)
     if cc is None:
         print("\ncodecarbon is not importable: no side-by-side comparison (see module docstring)")
         return
