@@ -102,4 +102,4 @@ def embodied_for_job(
             else ""
         )
     )
-    return EmbodiedResult(total, method, {k: c.cite() for k, c in table.items()})
+    return EmbodiedResult(total, method, {k: c.record() for k, c in table.items()})

@@ -333,7 +333,7 @@ class Meter:
                 "constants": embodied.constants,
             },
             "constants": {
-                name: constant(name).cite()
+                name: constant(name).record()
                 for name in ("memory_watts_per_gb", "cpu_power_model_relative", "rapl_relative")
             },
         }

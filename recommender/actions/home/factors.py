@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from recommender.resources import data_path
+from recommender.sourced import SourcedValue
 
 APPLIANCES = "factors/appliances.csv"
 HOME_SAVINGS = "factors/home_savings.csv"
@@ -39,23 +40,6 @@ class CycleSpec:
         )
 
 
-@dataclass(frozen=True)
-class Factor:
-    name: str
-    value: float
-    low: float
-    high: float
-    unit: str
-    source: str
-    year: int
-    status: str
-
-    def cite(self) -> str:
-        return (
-            f"{self.name} = {self.value:g} {self.unit}: {self.source} ({self.year}, {self.status})"
-        )
-
-
 @cache
 def cycle_specs() -> dict[str, CycleSpec]:
     """Appliance cycles by kind, from ``data/factors/appliances.csv``."""
@@ -78,20 +62,8 @@ def cycle_specs() -> dict[str, CycleSpec]:
 
 
 @cache
-def home_factors() -> dict[str, Factor]:
+def home_factors() -> dict[str, SourcedValue]:
     """Savings fractions and conventions, from ``data/factors/home_savings.csv``."""
     table = pd.read_csv(data_path(HOME_SAVINGS))
     records: list[dict[str, Any]] = table.to_dict("records")  # type: ignore[assignment]
-    return {
-        str(row["factor"]): Factor(
-            str(row["factor"]),
-            float(row["value"]),
-            float(row["low"]),
-            float(row["high"]),
-            str(row["unit"]),
-            str(row["source"]),
-            int(row["year"]),
-            str(row["status"]),
-        )
-        for row in records
-    }
+    return {str(row["factor"]): SourcedValue.from_row(row, "factor") for row in records}
