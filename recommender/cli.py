@@ -139,10 +139,11 @@ def demo(models_dir: Path | None, region: str | None, out: Path | None) -> None:
     from recommender.render import render_table
     from recommender.samples import sample_household_payload
     from recommender.service import Service
-    from recommender.training import MODEL_NAMES, train_all
+    from recommender.training import MODEL_NAMES, model_inputs, train_all
 
     models_dir = models_dir or registry.default_models_dir()
-    if not registry.has_usable_models(MODEL_NAMES, models_dir):
+    inputs = {name: model_inputs(name) for name in MODEL_NAMES}
+    if not registry.has_usable_models(MODEL_NAMES, models_dir, inputs):
         click.echo(f"No usable models in {models_dir}: training on the bundled real data ...")
         started = time.perf_counter()
         train_all(models_dir, region=region)

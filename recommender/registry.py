@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -24,7 +25,7 @@ import joblib
 from recommender.errors import ModelIntegrityError, ModelNotFound, ModelOutdated
 
 MODELS_ENV = "GREENREC_MODELS_DIR"
-CARD_SCHEMA = 1
+CARD_SCHEMA = 2  # 2: cards name the model's inputs
 _LIBRARIES = ("greenrec", "scikit-learn", "numpy", "pandas", "joblib")
 # A pickled model is only loaded by the versions that wrote it.
 _MUST_MATCH = ("greenrec", "scikit-learn")
@@ -88,6 +89,7 @@ class ModelCard:
     training_footprint: dict[str, Any] | None
     sha256: str = ""
     schema: int = CARD_SCHEMA
+    inputs: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -103,8 +105,13 @@ def save_model(
     wall_seconds: float,
     cpu_seconds: float,
     training_footprint: dict[str, Any] | None,
+    inputs: Sequence[str] | None = None,
 ) -> ModelCard:
-    """Write ``estimator`` and its card atomically (temp file + rename) and return the card."""
+    """Write ``estimator`` and its card atomically (temp file + rename) and return the card.
+
+    ``inputs`` names the features the model was fitted on, in order; :func:`load_model` refuses
+    the model when the code that will feed it names other ones.
+    """
     models_dir.mkdir(parents=True, exist_ok=True)
     model_path = models_dir / f"{name}.joblib"
     with tempfile.NamedTemporaryFile(dir=models_dir, suffix=".tmp", delete=False) as handle:
@@ -123,6 +130,7 @@ def save_model(
         cpu_seconds=round(cpu_seconds, 4),
         training_footprint=training_footprint,
         sha256=sha,
+        inputs=None if inputs is None else list(inputs),
     )
     card_path = models_dir / f"{name}.card.json"
     card_path.write_text(json.dumps(card.to_dict(), indent=2, default=str) + "\n")
@@ -138,8 +146,26 @@ def read_card(name: str, models_dir: Path) -> ModelCard:
     return ModelCard(**json.loads(card_path.read_text()))
 
 
-def check_compatible(card: ModelCard, models_dir: Path) -> None:
-    """Raise :class:`ModelOutdated` when the card's greenrec or scikit-learn version differs."""
+def check_compatible(
+    card: ModelCard, models_dir: Path, inputs: Sequence[str] | None = None
+) -> None:
+    """Raise :class:`ModelOutdated` when the card's greenrec or scikit-learn version differs,
+    or, given ``inputs`` (what this code feeds the model), when the model was fitted on others.
+    """
+    if inputs is not None and card.inputs != list(inputs):
+        fitted = card.inputs or []
+        new = [name for name in inputs if name not in fitted]
+        gone = [name for name in fitted if name not in inputs]
+        what = (
+            "a card without them (written before cards named inputs)"
+            if card.inputs is None
+            else f"new {new or 'none'}, gone {gone or 'none'}"
+            + ("" if new or gone else ", order changed")
+        )
+        raise ModelOutdated(
+            f"model {card.name!r} in {models_dir} was fitted on other inputs than this greenrec "
+            f"gives it ({what}); run `greenrec train` to rebuild it"
+        )
     current = library_versions()
     stale = [
         f"{lib} {card.libraries.get(lib, '?')} (now {current[lib]})"
@@ -153,10 +179,13 @@ def check_compatible(card: ModelCard, models_dir: Path) -> None:
         )
 
 
-def load_model(name: str, models_dir: Path) -> tuple[Any, ModelCard]:
-    """Load a model after checking its versions and its file against the checksum in its card."""
+def load_model(
+    name: str, models_dir: Path, inputs: Sequence[str] | None = None
+) -> tuple[Any, ModelCard]:
+    """Load a model after checking its versions, its ``inputs`` when given (see
+    :func:`check_compatible`) and its file against the checksum in its card."""
     card = read_card(name, models_dir)
-    check_compatible(card, models_dir)
+    check_compatible(card, models_dir, inputs)
     model_path = models_dir / f"{name}.joblib"
     if not model_path.is_file():
         raise ModelNotFound(f"model file {model_path} is missing; run `greenrec train`")
@@ -169,11 +198,15 @@ def load_model(name: str, models_dir: Path) -> tuple[Any, ModelCard]:
     return joblib.load(model_path), card
 
 
-def has_usable_models(names: tuple[str, ...], models_dir: Path) -> bool:
-    """True when every named model has a card written by this greenrec and scikit-learn."""
+def has_usable_models(
+    names: tuple[str, ...], models_dir: Path, inputs: Mapping[str, Sequence[str]] | None = None
+) -> bool:
+    """True when every named model has a card written by this greenrec and scikit-learn (and
+    naming the ``inputs`` given for it, if any)."""
     try:
         for name in names:
-            check_compatible(read_card(name, models_dir), models_dir)
+            wanted = None if inputs is None else inputs.get(name)
+            check_compatible(read_card(name, models_dir), models_dir, wanted)
     except ModelNotFound:
         return False
     return True

@@ -26,7 +26,7 @@ from recommender.footprint import carbon_payback, measure
 from recommender.forecast import forecast_household
 from recommender.io import parse_household
 from recommender.ranking import RankingWeights, rank_actions, shown_events
-from recommender.training import FORECASTER, LIKELIHOOD, MODE_CHOICE, MODEL_NAMES
+from recommender.training import FORECASTER, LIKELIHOOD, MODE_CHOICE, MODEL_NAMES, model_inputs
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,10 @@ class LoadedModels:
 def load_models(models_dir: Path | None = None) -> LoadedModels:
     """Load every model the service needs; raises ModelNotFound naming what is missing."""
     models_dir = models_dir or registry.default_models_dir()
-    loaded = {name: registry.load_model(name, models_dir) for name in MODEL_NAMES}
+    loaded = {
+        name: registry.load_model(name, models_dir, inputs=model_inputs(name))
+        for name in MODEL_NAMES
+    }
     return LoadedModels(
         forecaster=loaded[FORECASTER][0],
         likelihood=loaded[LIKELIHOOD][0],

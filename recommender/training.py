@@ -27,6 +27,23 @@ LIKELIHOOD = "likelihood"
 MODE_CHOICE = "mode_choice"
 MODEL_NAMES = (FORECASTER, LIKELIHOOD, MODE_CHOICE)
 
+
+def model_inputs(name: str) -> tuple[str, ...]:
+    """The features this code feeds model ``name``, in order; recorded in its card at training and
+    checked at loading, so a model fitted on other features is rebuilt, not fed the wrong ones."""
+    from recommender.actions.travel.mode_choice import CHOICE_COLUMNS
+    from recommender.forecast.design import SHORT_FEATURES, YEAR_FEATURES
+    from recommender.ranking.features import FEATURE_COLUMNS
+
+    inputs = {
+        FORECASTER: tuple(f"year:{n}" for n in YEAR_FEATURES)
+        + tuple(f"short:{n}" for n in SHORT_FEATURES),
+        LIKELIHOOD: tuple(FEATURE_COLUMNS),
+        MODE_CHOICE: tuple(CHOICE_COLUMNS),
+    }
+    return inputs[name]
+
+
 # The real meters the forecaster trains on (data/README.md): (meter, temperature).
 TRAINING_METERS = (
     ("meters/uk-electricity-sample-0.csv.gz", "meters/uk-temperature-sample-0.csv.gz"),
@@ -113,6 +130,7 @@ def _fit_and_save(
         wall_seconds=footprint.details.get("wall_seconds", 0.0),
         cpu_seconds=footprint.details.get("cpu_seconds", 0.0),
         training_footprint=to_jsonable(footprint),
+        inputs=model_inputs(name),
     )
     log.info("trained %s in %.1f s (%s)", name, card.wall_seconds, card.version)
     return card

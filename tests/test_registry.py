@@ -80,3 +80,31 @@ def test_model_from_another_scikit_learn_is_refused(tmp_path) -> None:
     assert not registry.has_usable_models(("m",), tmp_path)
     with pytest.raises(ModelOutdated, match=r"scikit-learn 0\.0\.1 .*greenrec train"):
         registry.load_model("m", tmp_path)
+
+
+def test_model_fitted_on_other_inputs_is_refused_naming_them(tmp_path) -> None:
+    """Same greenrec version, new code: a feature added since the fit means retrain."""
+    registry.save_model(
+        _fitted(),
+        "m",
+        tmp_path,
+        training_data={},
+        metrics={},
+        wall_seconds=0,
+        cpu_seconds=0,
+        training_footprint=None,
+        inputs=["a", "b", "c"],
+    )
+    registry.load_model("m", tmp_path, inputs=("a", "b", "c"))
+    assert registry.has_usable_models(("m",), tmp_path, {"m": ("a", "b", "c")})
+    assert not registry.has_usable_models(("m",), tmp_path, {"m": ("a", "b", "c", "d")})
+    with pytest.raises(ModelOutdated, match=r"new \['d'\], gone \['c'\].*greenrec train"):
+        registry.load_model("m", tmp_path, inputs=("a", "b", "d"))
+    with pytest.raises(ModelOutdated, match="order changed"):
+        registry.load_model("m", tmp_path, inputs=("c", "b", "a"))
+
+
+def test_card_from_before_inputs_were_recorded_is_refused(tmp_path) -> None:
+    _save_minimal(tmp_path)
+    with pytest.raises(ModelOutdated, match="written before cards named inputs"):
+        registry.load_model("m", tmp_path, inputs=("a",))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+import joblib
 import pytest
 
 from recommender.errors import InvalidInput
 from recommender.io import household_to_tables, parse_household, read_tables
+from recommender.training import FORECASTER, LIKELIHOOD, MODE_CHOICE, model_inputs
 
 ANSWER_KEYS = {"household_id", "forecast", "actions", "model"}
 ACTION_KEYS = {"rank", "id", "kind", "title", "savings", "likelihood", "explanation", "schedule"}
@@ -87,3 +89,21 @@ def test_bad_payload_lists_every_problem(service, sample_payload) -> None:
         service.recommend(bad)
     where = {p.where for p in caught.value.problems}
     assert {"region", "timezone"} <= where
+
+
+def test_cards_name_the_inputs_each_trained_model_really_takes(trained_models_dir) -> None:
+    """The inputs checked at load are what the fitted estimators were fitted on."""
+
+    def fitted_inputs(name: str) -> list[str]:
+        model = joblib.load(trained_models_dir / f"{name}.joblib")
+        if name == FORECASTER:
+            return [f"year:{n}" for n in model.feature_names_year_] + [
+                f"short:{n}" for n in model.feature_names_short_
+            ]
+        if name == LIKELIHOOD:
+            return list(model.calibrated_.feature_names_in_)
+        return list(model.feature_names_in_)
+
+    for name in (FORECASTER, LIKELIHOOD, MODE_CHOICE):
+        card = json.loads((trained_models_dir / f"{name}.card.json").read_text())
+        assert card["inputs"] == list(model_inputs(name)) == fitted_inputs(name), name
