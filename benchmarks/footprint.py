@@ -6,10 +6,11 @@
 Prints medians and spreads; it asserts nothing. The workload is a real fit: a scikit-learn
 HistGradientBoostingRegressor on features of the OpenEEmeter UK household meter (hourly kWh with
 lags, calendar and temperature), sized to take about 5 s on one thread. While it runs 5 times, a
-busy-loop child process loads another core, as a neighbour would. Then 5 more runs of the fit
-with a probe of the core's speed beside them (diagnostic only, not part of the meter): every 50 ms
-a thread pinned to the core the fit is on times a fixed sorting probe, so the benchmark can say
-how much of the CPU-seconds spread is the host running the same instructions slower.
+busy-loop child process loads another core, as a neighbour would; 5 more runs without it are the
+control. Then 5 more runs of the fit with a probe of the core's speed beside them (diagnostic only,
+not part of the meter): every 50 ms a thread pinned to the core the fit is on times a fixed sorting
+probe, so the benchmark can say how much of the CPU-seconds spread is the host running the same
+instructions slower.
 """
 
 from __future__ import annotations
@@ -216,6 +217,11 @@ def main() -> None:
     finally:
         hog.kill()
         hog.wait()
+    alone = []
+    for _ in range(5):  # the control: no neighbour at all
+        with measure("fit-alone", region=REGION) as m:
+            fit()
+        alone.append(m.footprint.energy_kwh)
     fit_s = statistics.median(r.details["wall_seconds"] for r in runs)
     print("\n== meter start+stop cost (empty block, region GB) ==")
     print(
@@ -239,6 +245,10 @@ def main() -> None:
         f"CPU-seconds spread {max(cpus) / min(cpus):.3f}; wall-time spread "
         f"{max(walls) / min(walls):.3f}; load average {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} CPUs"
+    )
+    print(
+        f"control, the same fit 5 times with no neighbour: energy spread "
+        f"{max(alone) / min(alone):.3f}"
     )
     print(f"power source: {runs[0].details['power_source']}; {runs[0].details['cpu']['method']}")
     if probed:
