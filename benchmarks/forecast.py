@@ -79,10 +79,13 @@ def training_year(name: str) -> tuple[pd.Series, pd.Series]:
 
 
 def accuracy() -> None:
-    print("\n== Accuracy on the bundled real meters (CVRMSE %, NMBE %, P10-P90 coverage %) ==")
+    print(
+        "\n== Accuracy on the bundled real meters (CVRMSE %, NMBE %, P10-P90 coverage %, "
+        "hours below P50 %) =="
+    )
     header = (
         f"{'horizon':<11}{'model':<34}{'meter':<10}{'hourly':>8}{'daily':>8}{'NMBE':>7}"
-        f"{'cover':>7}{'fit CPU-s':>11}{'fc CPU-s':>10}{'energy J':>10}"
+        f"{'cover':>7}{'<P50':>6}{'fit CPU-s':>11}{'fc CPU-s':>10}{'energy J':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -145,7 +148,7 @@ def _row(horizon: str, label: str, name: str, scores: dict, joules: float | None
     )
     if joules is not None:
         text += (
-            f"{scores['cpu_seconds_fit']:>11.2f}{scores['cpu_seconds_forecast']:>10.2f}"
+            f"{hourly['below_p50_pct']:>6.1f}{scores['cpu_seconds_fit']:>11.2f}{scores['cpu_seconds_forecast']:>10.2f}"
             f"{joules:>10.0f}"
         )
     print(text)

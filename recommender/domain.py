@@ -169,8 +169,9 @@ class Forecast:
     horizon: str  # ISO 8601 duration, e.g. "P7D"
     interval: str  # "PT1H"
     start: pd.Timestamp  # first hour forecast, tz-aware UTC
-    kwh: tuple[float, ...]
+    kwh: tuple[float, ...]  # the mean hour by hour (CVRMSE-optimal); p50 is the median
     p10: tuple[float, ...]
+    p50: tuple[float, ...]
     p90: tuple[float, ...]
     annual_kwh: float
     annual_kwh_p10: float

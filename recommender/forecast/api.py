@@ -27,6 +27,7 @@ from recommender.forecast.global_model import (
 )
 
 MAX_HORIZON_HOURS = HOURS_PER_YEAR
+BAND_KEYS = ("kwh", "p10", "p50", "p90")  # the order of global_model.Bands
 
 
 def _iso_duration(hours: int) -> str:
@@ -65,7 +66,8 @@ def forecast_many(
     Returns
     -------
     dict
-        ``start`` (first forecast hour, UTC), ``kwh``, ``p10``, ``p90`` (n x horizon),
+        ``start`` (first forecast hour, UTC), ``kwh`` (the mean), ``p10``, ``p50``, ``p90``
+        (n x horizon),
         ``annual_kwh``, ``annual_kwh_p10``, ``annual_kwh_p90`` (n,), ``sufficient`` (n, bool:
         at least 14 days of readings; the other rows are NaN).
     """
@@ -101,7 +103,7 @@ def forecast_many(
     timeline = Timeline(full_index, zone, model.latitude_deg, temps)
 
     short = min(horizon_hours, SHORT_HORIZON_HOURS)
-    out = {k: np.full((n, horizon_hours), np.nan) for k in ("kwh", "p10", "p90")}
+    out = {k: np.full((n, horizon_hours), np.nan) for k in BAND_KEYS}
     annual = {k: np.full(n, np.nan) for k in ("annual_kwh", "annual_kwh_p10", "annual_kwh_p90")}
     sufficient = (~np.isnan(kwh)).sum(axis=1) >= MIN_HISTORY_HOURS
     year_positions = np.arange(n_history, n_history + HOURS_PER_YEAR)
@@ -114,17 +116,14 @@ def forecast_many(
         padded[:, :n_history] = kwh[chunk]
         origin = np.array([n_history])
         year = model.predict_year(part, padded, n_history, year_positions)
-        year_short = year[0][:, None, :short]
-        for key, values in zip(
-            ("kwh", "p10", "p90"),
-            model.predict_short(part, padded, n_history, origin, short, year_short),
-            strict=True,
-        ):
+        year_short = year.mean[:, None, :short]
+        near = model.predict_short(part, padded, n_history, origin, short, year_short)
+        for key, values in zip(BAND_KEYS, near, strict=True):
             out[key][chunk, :short] = values[:, 0, :]
         if horizon_hours > short:
-            for key, values in zip(("kwh", "p10", "p90"), year, strict=True):
+            for key, values in zip(BAND_KEYS, year, strict=True):
                 out[key][chunk, short:] = values[:, short:horizon_hours]
-        total = year[0].sum(axis=1)
+        total = year.mean.sum(axis=1)
         annual["annual_kwh"][chunk] = total
         annual["annual_kwh_p10"][chunk] = total * (1.0 + low_q)
         annual["annual_kwh_p90"][chunk] = total * (1.0 + high_q)
@@ -138,7 +137,7 @@ def forecast_household(
     horizon_hours: int = 168,
     temperature_c: pd.Series | None = None,
 ) -> Forecast:
-    """Hourly forecast with P10/P90 and the annual total for one household.
+    """Hourly forecast (mean, P10, P50, P90) and the annual total for one household.
 
     Uses the household's last 365 days of readings (at least 14 days are needed) and its
     temperature history; ``temperature_c`` gives the future weather where known, the model's
@@ -195,7 +194,7 @@ def forecast_household(
         f"level and lags, weight {model.short_weight:g}) blended with the year-ahead one, "
         f"later hours and the annual total from the year-ahead model with "
         f"{weather}, calibrated to this household's last {known // 24} days; P10/P90 from "
-        "cross-fitted residual quantiles"
+        "cross-fitted residual quantiles; P50 likewise"
     )
     return Forecast(
         horizon=_iso_duration(horizon_hours),
@@ -203,6 +202,7 @@ def forecast_household(
         start=result["start"],
         kwh=tuple(float(v) for v in result["kwh"][0]),
         p10=tuple(float(v) for v in result["p10"][0]),
+        p50=tuple(float(v) for v in result["p50"][0]),
         p90=tuple(float(v) for v in result["p90"][0]),
         annual_kwh=float(result["annual_kwh"][0]),
         annual_kwh_p10=float(result["annual_kwh_p10"][0]),

@@ -7,7 +7,7 @@ Metrics (over hours, or local calendar days, where the actual reading is known):
 * NMBE % = 100 * sum(forecast - actual) / sum(actual)  (positive = over-forecast)
 * MAE kWh = mean(|forecast - actual|)
 * coverage % = share of hourly actuals inside [P10, P90] (hourly only: summed hourly quantiles
-  are not daily quantiles)
+  are not daily quantiles); below P50 % = share of hourly actuals below the median (ours only)
 
 Daily figures use only local days whose every hour was read.
 """
@@ -25,7 +25,7 @@ from recommender.forecast.baselines import hour_of_week_profile, same_hour_last_
 from recommender.forecast.data import align_temperature, local_date_mask
 from recommender.forecast.design import Timeline
 from recommender.forecast.features import hour_of_week, local_day_starts
-from recommender.forecast.global_model import GlobalForecaster
+from recommender.forecast.global_model import Bands, GlobalForecaster
 
 HORIZONS = ("day-ahead", "year-ahead")
 OURS = "greenrec-global"
@@ -55,6 +55,12 @@ def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
     known = ~(np.isnan(actual) | np.isnan(lower) | np.isnan(upper))
     inside = (actual[known] >= lower[known]) & (actual[known] <= upper[known])
     return float(100.0 * inside.mean())
+
+
+def share_below(actual: np.ndarray, quantile: np.ndarray) -> float:
+    """Share (%) of known actuals below ``quantile`` (50 for a calibrated median)."""
+    known = ~(np.isnan(actual) | np.isnan(quantile))
+    return float(100.0 * (actual[known] < quantile[known]).mean())
 
 
 def _known(actual: np.ndarray, forecast: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -90,8 +96,10 @@ def score(
     mean: np.ndarray,
     lower: np.ndarray,
     upper: np.ndarray,
+    median: np.ndarray | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Hourly and daily CVRMSE, NMBE, MAE and hourly P10-P90 coverage of one forecast."""
+    """Hourly and daily CVRMSE, NMBE, MAE and hourly P10-P90 coverage of one forecast (and the
+    share of hours below its P50, given one)."""
     day_a, day_f = daily_totals(index, timezone, actual, mean)
     hourly = {
         "cvrmse_pct": cvrmse(actual, mean),
@@ -99,6 +107,8 @@ def score(
         "mae_kwh": mae(actual, mean),
         "coverage_p10_p90_pct": coverage(actual, lower, upper),
     }
+    if median is not None:
+        hourly["below_p50_pct"] = share_below(actual, median)
     daily = {
         "cvrmse_pct": cvrmse(day_a, day_f),
         "nmbe_pct": nmbe(day_a, day_f),
@@ -110,8 +120,8 @@ def score(
 
 def rolling_day_ahead(
     model: GlobalForecaster, timeline: Timeline, values: np.ndarray, origins: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(mean, p_lo, p_hi)`` ``(len(origins), 25)``: each day-ahead with the history known then.
+) -> Bands:
+    """:class:`Bands` ``(len(origins), 25)``: each day-ahead with the history known then.
 
     As the service does for a household whose meter keeps reporting, the household's profiles,
     level and calibration are re-read from everything before the origin, in weekly steps
@@ -126,7 +136,7 @@ def rolling_day_ahead(
             for i in range(0, len(origins), HISTORY_REFRESH_ORIGINS)
         )
     ]
-    return tuple(np.concatenate([part[k][0] for part in parts]) for k in range(3))  # type: ignore[return-value]
+    return Bands(*(np.concatenate([part[k][0] for part in parts]) for k in range(len(parts[0]))))
 
 
 def evaluate_meter(
@@ -148,8 +158,8 @@ def evaluate_meter(
     Year-ahead: one origin at the start of the test period, history = everything before it, the
     actual test temperatures. ``extra_training`` adds other households' training
     series to the global model (the meter under test is always the first). ``keep_series`` adds
-    ``"series"``: a frame of the test hours' actual kWh and our mean, P10 and P90 (for diagnostics;
-    not JSON).
+    ``"series"``: a frame of the test hours' actual kWh and our mean, P10, P50 and P90 (for
+    diagnostics; not JSON).
     """
     if horizon not in HORIZONS:
         raise InvalidInput(Problem("horizon", f"{horizon!r}", f"one of {HORIZONS}"))
@@ -197,7 +207,7 @@ def evaluate_meter(
     how = hour_of_week(index, timezone)
     cpu = time.process_time()
     if horizon == "year-ahead":
-        ours = [a[0] for a in model.predict_year(timeline, history, n_history, test_pos)]
+        ours = Bands(*(a[0] for a in model.predict_year(timeline, history, n_history, test_pos)))
         naive = [
             a[0]
             for a in same_hour_last_week(values, np.array([n_history]), len(test_pos), train_pos)
@@ -207,8 +217,7 @@ def evaluate_meter(
         origins = origins[(origins >= n_history) & (origins <= test_pos[-1])]
         owner = np.searchsorted(origins, test_pos, side="right") - 1
         lead = test_pos - origins[owner]
-        forecast = rolling_day_ahead(model, timeline, values, origins)
-        ours = [a[owner, lead] for a in forecast]
+        ours = Bands(*(a[owner, lead] for a in rolling_day_ahead(model, timeline, values, origins)))
         forecast = same_hour_last_week(values, origins, 25, train_pos)
         naive = [a[owner, lead] for a in forecast]
     forecast_seconds = time.process_time() - cpu
@@ -225,7 +234,9 @@ def evaluate_meter(
         "test_hours": int((~np.isnan(actual)).sum()),
         "models": {
             OURS: {
-                **score(test_index, timezone, actual, *ours),
+                **score(
+                    test_index, timezone, actual, ours.mean, ours.lower, ours.upper, ours.median
+                ),
                 "cpu_seconds_fit": fit_seconds,
                 "cpu_seconds_forecast": forecast_seconds,
             },
@@ -235,7 +246,13 @@ def evaluate_meter(
     }
     if keep_series:
         result["series"] = pd.DataFrame(
-            {"actual_kwh": actual, "mean_kwh": ours[0], "p10_kwh": ours[1], "p90_kwh": ours[2]},
+            {
+                "actual_kwh": actual,
+                "mean_kwh": ours.mean,
+                "p10_kwh": ours.lower,
+                "p50_kwh": ours.median,
+                "p90_kwh": ours.upper,
+            },
             index=test_index,
         )
     return result

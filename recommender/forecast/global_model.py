@@ -16,6 +16,7 @@ halving every ``recency_half_life_days``), because a household's habits drift.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,16 @@ MIN_HISTORY_HOURS = 14 * 24
 HOURS_PER_YEAR = 8760
 CALIBRATION_SAMPLE_HOURS = 1500
 TRAIN_LEAD_HOURS = 24  # the short model learns day-ahead (see recommender.forecast.design)
+
+
+class Bands(NamedTuple):
+    """A forecast's mean with its lower band, median and upper band (P10, P50, P90 at the
+    default ``coverage`` of 0.8), each an array of kWh of the same shape."""
+
+    mean: np.ndarray
+    lower: np.ndarray
+    median: np.ndarray
+    upper: np.ndarray
 
 
 def regular_hourly(series: pd.Series, where: str = "readings") -> pd.Series:
@@ -319,8 +330,8 @@ class GlobalForecaster(BaseEstimator):
 
     def predict_year(
         self, timeline: Timeline, kwh: np.ndarray, n_history: int, positions: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(mean, p_lo, p_hi)`` kWh ``(n, len(positions))`` from the year-ahead model.
+    ) -> Bands:
+        """:class:`Bands` of kWh ``(n, len(positions))`` from the year-ahead model.
 
         ``kwh`` is ``(n, T)`` on ``timeline``; its first ``n_history`` hours are the history. The
         trees run once per timeline hour and weather row, whatever the number of households.
@@ -334,8 +345,8 @@ class GlobalForecaster(BaseEstimator):
             mean += self._learned(timeline, positions)
             level = scale * self._calibration(timeline, history, week, day)
         mean = np.clip(mean, 0.0, None)
-        lower, upper = self.year_model_.bands(mean)
-        return tuple(np.clip(a, 0.0, None) * level[:, None] for a in (mean, lower, upper))  # type: ignore[return-value]
+        arrays = (mean, *self.year_model_.bands(mean))
+        return Bands(*(np.clip(a, 0.0, None) * level[:, None] for a in arrays))
 
     def _learned(self, timeline: Timeline, positions: np.ndarray) -> np.ndarray:
         """``(m, k)``: what calendar and weather add to the profile, per weather row."""
@@ -372,15 +383,15 @@ class GlobalForecaster(BaseEstimator):
         origins: np.ndarray,
         horizon: int,
         year_kwh: np.ndarray | None = None,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(mean, p_lo, p_hi)`` kWh ``(n, len(origins), horizon)``, horizon <= 168 hours.
+    ) -> Bands:
+        """:class:`Bands` of kWh ``(n, len(origins), horizon)``, horizon <= 168 hours.
 
         Lags read ``kwh`` before each origin (which may lie past ``n_history``, as in a rolling
         day-ahead evaluation); level and profiles come from the first ``n_history`` hours. The
         mean is ``short_weight`` times the short model's plus the rest times the year-ahead
         model's mean of the same hours: ``year_kwh`` ``(n, len(origins), horizon)`` when the
         caller already has it, else computed here from the first ``n_history`` hours. The band
-        is the short model's residual band around the blended mean.
+        and median are the short model's residual quantiles around the blended mean.
         """
         check_is_fitted(self)
         if not 1 <= horizon <= SHORT_HORIZON_HOURS:
@@ -396,13 +407,11 @@ class GlobalForecaster(BaseEstimator):
         if self.short_weight < 1.0:
             if year_kwh is None:
                 positions = (origins[:, None] + np.arange(horizon)[None, :]).ravel()
-                year_kwh = self.predict_year(timeline, kwh, n_history, positions)[0]
+                year_kwh = self.predict_year(timeline, kwh, n_history, positions).mean
             year = np.reshape(year_kwh, shape) / scale[:, :, None]
             mean = self.short_weight * mean + (1.0 - self.short_weight) * year
-        lower, upper = self.short_model_.bands(mean.ravel())
-        return tuple(
-            np.clip(a.reshape(shape), 0.0, None) * scale[:, :, None] for a in (mean, lower, upper)
-        )  # type: ignore[return-value]
+        arrays = (mean, *self.short_model_.bands(mean.ravel()))
+        return Bands(*(np.clip(a.reshape(shape), 0.0, None) * scale[:, :, None] for a in arrays))
 
 
 def _offset(week: np.ndarray, day: np.ndarray) -> np.ndarray:

@@ -86,4 +86,5 @@ def test_rolling_day_ahead_rereads_the_history_before_each_week(small_model, met
     bias_rolling = nmbe(actual.ravel(), rolling[0][late, :24].ravel())
     bias_frozen = nmbe(actual.ravel(), frozen[late, :24].ravel())
     assert abs(bias_rolling) < abs(bias_frozen)
-    assert np.all(rolling[1] <= rolling[0]) and np.all(rolling[0] <= rolling[2])
+    assert np.all(rolling.lower <= rolling.mean) and np.all(rolling.mean <= rolling.upper)
+    assert np.all(rolling.lower <= rolling.median) and np.all(rolling.median <= rolling.upper)

@@ -37,9 +37,14 @@ def test_forecast_shape_start_and_band_order(small_model, meter0, temperature0):
     history = meter0["2021-01-01":"2021-02-14"]
     forecast = forecast_household(small_model, household(history, temperature0))
     assert forecast.start == history.index[-1] + HOUR
-    assert len(forecast.kwh) == len(forecast.p10) == len(forecast.p90) == 168
-    kwh, p10, p90 = (np.array(a) for a in (forecast.kwh, forecast.p10, forecast.p90))
+    assert len(forecast.kwh) == len(forecast.p10) == len(forecast.p50) == len(forecast.p90) == 168
+    kwh, p10, p50, p90 = (
+        np.array(a) for a in (forecast.kwh, forecast.p10, forecast.p50, forecast.p90)
+    )
     assert (p10 >= 0).all() and (p10 <= kwh).all() and (kwh <= p90).all()
+    assert (p10 <= p50).all() and (p50 <= p90).all()
+    # household load is right-skewed: the median hour lies below the mean more often than not
+    assert (p50 < kwh).mean() > 0.5
     assert forecast.annual_kwh_p10 <= forecast.annual_kwh <= forecast.annual_kwh_p90
     assert forecast.horizon == "P7D" and forecast.interval == "PT1H"
 
