@@ -18,7 +18,7 @@ def _fitted() -> Ridge:
     return Ridge().fit(x, x @ [1.0, 2.0, 3.0])
 
 
-def _save_minimal(models_dir) -> None:
+def _save_minimal(models_dir, inputs=None) -> None:
     registry.save_model(
         _fitted(),
         "m",
@@ -28,6 +28,7 @@ def _save_minimal(models_dir) -> None:
         wall_seconds=0,
         cpu_seconds=0,
         training_footprint=None,
+        inputs=inputs,
     )
 
 
@@ -84,17 +85,7 @@ def test_model_from_another_scikit_learn_is_refused(tmp_path) -> None:
 
 def test_model_fitted_on_other_inputs_is_refused_naming_them(tmp_path) -> None:
     """Same greenrec version, new code: a feature added since the fit means retrain."""
-    registry.save_model(
-        _fitted(),
-        "m",
-        tmp_path,
-        training_data={},
-        metrics={},
-        wall_seconds=0,
-        cpu_seconds=0,
-        training_footprint=None,
-        inputs=["a", "b", "c"],
-    )
+    _save_minimal(tmp_path, inputs=["a", "b", "c"])
     registry.load_model("m", tmp_path, inputs=("a", "b", "c"))
     assert registry.has_usable_models(("m",), tmp_path, {"m": ("a", "b", "c")})
     assert not registry.has_usable_models(("m",), tmp_path, {"m": ("a", "b", "c", "d")})
