@@ -136,6 +136,8 @@ def rolling_day_ahead(
             for i in range(0, len(origins), HISTORY_REFRESH_ORIGINS)
         )
     ]
+    if not parts:
+        return Bands(*(np.empty((0, 25)) for _ in Bands._fields))
     return Bands(*(np.concatenate([part[k][0] for part in parts]) for k in range(len(parts[0]))))
 
 

@@ -88,3 +88,10 @@ def test_rolling_day_ahead_rereads_the_history_before_each_week(small_model, met
     assert abs(bias_rolling) < abs(bias_frozen)
     assert np.all(rolling.lower <= rolling.mean) and np.all(rolling.mean <= rolling.upper)
     assert np.all(rolling.lower <= rolling.median) and np.all(rolling.median <= rolling.upper)
+
+
+def test_rolling_day_ahead_without_origins_is_empty(small_model):
+    index = pd.date_range("2013-01-01", periods=48, freq="h", tz="UTC")
+    timeline = Timeline(index, "Europe/London", small_model.latitude_deg, None)
+    bands = rolling_day_ahead(small_model, timeline, np.ones(48), np.array([], dtype=int))
+    assert all(part.shape == (0, 25) for part in bands)
