@@ -151,7 +151,7 @@ def print_speed(rows: list[tuple[float, float]]) -> None:
     print(
         f"CPU-seconds spread {max(cpus) / min(cpus):.3f}; divided by the probed core speed "
         f"{max(normalised) / min(normalised):.3f}. What the probe explains is the host running "
-        "the same instructions slower (the probe's CPU time includes this thread's own sorting); "
+        "the same instructions slower (these runs' CPU-seconds include the probe's own, ~1 %); "
         "a process sees it only through a counter of work done (RAPL, or retired instructions "
         "from a PMU), which this machine does not expose."
     )
