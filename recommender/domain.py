@@ -7,11 +7,15 @@ rely on one shape. Names carry units (``kwh``, ``kg_co2e``, ``price_per_kwh``).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import math
+from dataclasses import dataclass, field, fields
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # annotations only: the CLI's start-up imports this module without pandas
+    import pandas as pd
+
+SIGNIFICANT_DIGITS = 6
 
 # Vocabularies shared by the readers, the actions and the docs. Extending one is a one-line change.
 APPLIANCE_KINDS: tuple[str, ...] = (
@@ -219,19 +223,27 @@ class Recommendation:
 
 
 def to_jsonable(obj: Any) -> Any:
-    """Turn dataclasses, timestamps and times into plain JSON-ready values."""
+    """Turn dataclasses, timestamps and times into plain JSON-ready values.
+
+    Floats keep :data:`SIGNIFICANT_DIGITS` significant figures, never a fixed number of decimals,
+    so a footprint of 5e-7 kWh stays 5e-7 and not 0.0; NaN and infinities become None (JSON has
+    no such numbers).
+
+    >>> to_jsonable({"kwh": 4.9e-07, "kg": 1234.56789, "gap": float("nan")})
+    {'kwh': 4.9e-07, 'kg': 1234.57, 'gap': None}
+    """
     if hasattr(obj, "__dataclass_fields__"):
-        return {k: to_jsonable(v) for k, v in asdict(obj).items() if k != "card"}
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in fields(obj) if f.name != "card"}
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [to_jsonable(v) for v in obj]
-    if isinstance(obj, pd.Timestamp | datetime):
+    if isinstance(obj, datetime):  # pandas Timestamps included
         return obj.isoformat()
     if isinstance(obj, time):
         return obj.strftime("%H:%M")
     if isinstance(obj, float):
-        return round(obj, 6)
+        return float(f"{obj:.{SIGNIFICANT_DIGITS}g}") if math.isfinite(obj) else None
     if hasattr(obj, "item"):  # numpy scalar
         return to_jsonable(obj.item())
     return obj

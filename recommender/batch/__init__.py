@@ -1,6 +1,6 @@
 """Batch scoring for data teams: whole datasets of households through the one Service.
 
-:func:`score_tables` is the Python API; :data:`recommender.batch.cli.score` the ``greenrec score``
+:func:`score_tables` is the Python API; :data:`recommender.cli.score.score` the ``greenrec score``
 command. See :mod:`recommender.batch.score` for the output files and engines.
 """
 

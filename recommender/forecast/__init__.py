@@ -1,7 +1,7 @@
 """Household usage forecasting: one global model, year-ahead and day/week-ahead, with P10/P90.
 
 The service calls :func:`train_global_forecaster`, :func:`forecast_household` and, for batches,
-:func:`forecast_many`; ``greenrec evaluate`` (:mod:`recommender.forecast.cli`) and
+:func:`forecast_many`; ``greenrec evaluate`` (:mod:`recommender.cli.evaluate`) and
 ``benchmarks/forecast.py`` measure it against the baselines on the bundled real meters.
 """
 

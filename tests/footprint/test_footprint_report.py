@@ -9,6 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from recommender.cli.footprint import footprint as footprint_command
 from recommender.domain import Footprint, to_jsonable
 from recommender.errors import InvalidInput
 from recommender.footprint import (
@@ -19,7 +20,6 @@ from recommender.footprint import (
     measure,
     write_emissions_csv,
 )
-from recommender.footprint.cli import footprint as footprint_command
 
 # CodeCarbon 3.3.2, codecarbon/output_methods/emissions_data.py, EmissionsData field order
 CODECARBON_3_3_2 = [

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from recommender.forecast.cli import evaluate
+from recommender.cli.evaluate import evaluate
 from recommender.forecast.evaluate import evaluate_meter
 
 

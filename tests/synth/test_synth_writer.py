@@ -10,10 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
+from recommender.cli.synth import synth
 from recommender.errors import InvalidInput
 from recommender.synth import synthetic_hourly_kwh, write_population, writer
 from recommender.synth._blocks import BLOCK
-from recommender.synth.cli import synth
 
 N, DAYS = 700, 3  # two seeding blocks, the second one partial
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from recommender.cli.errors import friendly_errors
 from recommender.domain import Footprint
 from recommender.errors import InvalidInput, Problem
 from recommender.footprint.meter import measure
@@ -79,6 +80,7 @@ def _run(command: str, region: str | None, pue: float | None) -> tuple[str, Foot
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also append CodeCarbon-compatible rows to this emissions.csv.",
 )
+@friendly_errors
 def footprint(
     path: Path | None,
     command: str | None,
@@ -91,15 +93,12 @@ def footprint(
     if (path is None) == (command is None):
         raise click.UsageError("give either a model directory / card file, or --run COMMAND")
     exit_code = 0
-    try:
-        if command is not None:
-            name, print_, exit_code = _run(command, region, pue)
-            items: list[tuple[str, Footprint | None]] = [(name, print_)]
-        else:
-            assert path is not None  # for mypy: checked above
-            items = _cards(path)
-    except InvalidInput as exc:
-        raise click.ClickException(str(exc)) from exc
+    if command is not None:
+        name, print_, exit_code = _run(command, region, pue)
+        items: list[tuple[str, Footprint | None]] = [(name, print_)]
+    else:
+        assert path is not None  # for mypy: checked above
+        items = _cards(path)
     measured = [(n, f) for n, f in items if f is not None]
     if emissions_csv is not None:
         write_emissions_csv(

@@ -1,4 +1,4 @@
-"""``greenrec score``: score the batch tables (wired into greenrec by the lead)."""
+"""``greenrec score``: score the batch tables."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from recommender.errors import GreenrecError, InvalidInput
+from recommender.cli.errors import friendly_errors
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -36,6 +36,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--top-k", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option("--chunk-households", type=click.IntRange(min=1), default=2000, show_default=True)
+@friendly_errors
 def score(
     households: Path,
     readings: Path,
@@ -56,25 +57,19 @@ def score(
     """
     from recommender.batch.score import score_tables
 
-    try:
-        summary = score_tables(
-            households,
-            readings,
-            trips,
-            temperature,
-            out_dir=out_dir,
-            models_dir=models_dir,
-            workers=workers,
-            chunk_households=chunk_households,
-            engine=engine,
-            top_k=top_k,
-            scheduler=scheduler,
-        )
-    except InvalidInput as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from exc
-    except (GreenrecError, ImportError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    summary = score_tables(
+        households,
+        readings,
+        trips,
+        temperature,
+        out_dir=out_dir,
+        models_dir=models_dir,
+        workers=workers,
+        chunk_households=chunk_households,
+        engine=engine,
+        top_k=top_k,
+        scheduler=scheduler,
+    )
     click.echo(
         f"scored {summary.n_scored} of {summary.n_households} households, "
         f"{summary.n_failed} failed ({summary.n_input_failed} bad input, "

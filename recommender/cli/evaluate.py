@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from recommender.cli.errors import EXIT_INVALID_INPUT
 from recommender.errors import InvalidInput
 from recommender.forecast.data import hourly_kwh
 from recommender.forecast.evaluate import HORIZONS, evaluate_meter
@@ -66,7 +67,7 @@ def evaluate(
         )
     except InvalidInput as error:
         click.echo(json.dumps(error.to_dict(), indent=2), err=True)
-        sys.exit(2)
+        sys.exit(EXIT_INVALID_INPUT)  # the problems as JSON, like the command's output
     result = {
         "meter": meter_file.name,
         "temperature": temperature_file.name if temperature_file else None,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from recommender.errors import InvalidInput
+from recommender.cli.errors import friendly_errors
 from recommender.synth.writer import DEFAULT_DAYS, DEFAULT_START, FORMATS, write_population_counted
 
 
@@ -47,13 +47,11 @@ from recommender.synth.writer import DEFAULT_DAYS, DEFAULT_START, FORMATS, write
     show_default=True,
     help="First hour of the readings, UTC (ISO 8601).",
 )
+@friendly_errors
 def synth(n_households: int, out_dir: Path, days: int, seed: int, fmt: str, start: str) -> None:
     """Write a synthetic population built from the real meters' daily shapes."""
     began = time.perf_counter()
-    try:
-        paths, rows = write_population_counted(out_dir, n_households, days, seed, fmt, start)
-    except InvalidInput as error:
-        raise click.UsageError(str(error)) from error
+    paths, rows = write_population_counted(out_dir, n_households, days, seed, fmt, start)
     seconds = time.perf_counter() - began
     click.echo(
         f"wrote {n_households:,} synthetic households ({days} days, seed {seed}) "
