@@ -9,7 +9,7 @@ footprint of that answer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from recommender import registry
 from recommender.actions.home import home_actions
 from recommender.actions.travel import travel_report
 from recommender.domain import Action, Footprint, Household, ModelInfo, Recommendation
+from recommender.errors import InvalidInput
 from recommender.feedback import FeedbackStore
 from recommender.footprint import carbon_payback, measure
 from recommender.forecast import forecast_household
@@ -167,6 +168,24 @@ class Service:
             warnings=(*household.warnings, *travel.warnings),
             generated_at=generated_at,
         )
+
+    def recommend_many(
+        self,
+        households: Sequence[Household | Mapping[str, Any]],
+        *,
+        now: pd.Timestamp | None = None,
+        top_k: int | None = None,
+    ) -> list[Recommendation | InvalidInput]:
+        """Answers for several households, in order: each one a :class:`Recommendation`, or the
+        :class:`InvalidInput` that lists what is wrong with that household (one bad household
+        never costs the others their answer)."""
+        answers: list[Recommendation | InvalidInput] = []
+        for household in households:
+            try:
+                answers.append(self.recommend(household, now=now, top_k=top_k))
+            except InvalidInput as error:
+                answers.append(error)
+        return answers
 
     def _payback(self, ranked: list[Action]) -> float | None:
         """Yearly savings of the advice shown (overlaps already counted once by the ranker)
