@@ -21,7 +21,8 @@ from recommender.errors import InvalidInput, Problem
 from recommender.resources import data_path
 
 # --- limits (configurable) -------------------------------------------------------------------
-MAX_FILE_BYTES: int = 50 * 1024 * 1024  # one uploaded or batch file
+MAX_FILE_BYTES: int = 50 * 1024 * 1024  # one file read whole, decompressed
+MAX_STREAM_BYTES: int = 64 * 1024**3  # one streamed CSV, decompressed (read in bounded chunks)
 MAX_PAYLOAD_BYTES: int = 10 * 1024 * 1024  # one JSON household (API body, household.json)
 MAX_READINGS_PER_HOUSEHOLD: int = 400_000  # > 10 years of 15-minute readings
 MAX_PROBLEMS_PER_KIND: int = 10  # rows listed one by one per kind; the rest are summarised
