@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.limited import open_limited, read_limited
+from recommender.io.normalise import JsonConstant
 
 Source = str | Path | pd.DataFrame
 
@@ -128,7 +129,11 @@ def iter_table(
         ):  # closed also when a check below raises
             for n, frame in enumerate(reader):
                 if n == 0:
-                    _check_delimiter(list(frame.columns), path.name)
+                    _check_delimiter(
+                        list(frame.columns),
+                        path.name,
+                        str(frame.iloc[0, 0]) if len(frame) else "",
+                    )
                     check_columns(list(frame.columns), path.name, required, optional)
                 yield Table(frame, path.name, offset)
                 offset += len(frame)
@@ -208,20 +213,23 @@ def _read_csv_text(data: bytes, name: str) -> pd.DataFrame:
             ),
             source=name,
         ) from None
-    _check_delimiter(list(frame.columns), name)
+    _check_delimiter(list(frame.columns), name, str(frame.iloc[0, 0]) if len(frame) else "")
     return frame
 
 
-def _check_delimiter(columns: list[str], name: str) -> None:
+def _check_delimiter(columns: list[str], name: str, first_row: str = "") -> None:
     if len(columns) == 1:
         header = str(columns[0])
         for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
             if sep in header:
+                commas = "," in first_row
                 raise InvalidInput(
                     Problem(
                         f"{name} row 1",
-                        f"the columns are separated by {label} ({header[:60]!r})",
-                        "comma-separated columns",
+                        f"the columns are separated by {label} ({header[:60]!r})"
+                        + (" and numbers use decimal commas" if commas else ""),
+                        "comma-separated columns"
+                        + (" and decimal points (0.31, not 0,31)" if commas else ""),
                     ),
                     source=name,
                 )
@@ -232,7 +240,7 @@ def _read_json(path: Path, text: bytes) -> pd.DataFrame:
     records = []
     if _kind(path) == "json" and ".jsonl" not in path.suffixes and text.lstrip()[:1] == b"[":
         try:
-            records = json.loads(text)
+            records = json.loads(text, parse_constant=JsonConstant)
         except json.JSONDecodeError as exc:
             raise InvalidInput(
                 Problem(
@@ -247,7 +255,7 @@ def _read_json(path: Path, text: bytes) -> pd.DataFrame:
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                records.append(json.loads(line, parse_constant=JsonConstant))
             except json.JSONDecodeError as exc:
                 raise InvalidInput(
                     Problem(

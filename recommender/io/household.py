@@ -20,6 +20,7 @@ from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.limited import read_limited
 from recommender.io.normalise import (
+    JsonConstant,
     Where,
     normalise_readings,
     normalise_temperature,
@@ -296,7 +297,7 @@ def parse_household_json(text: str | bytes, *, source: str = "household") -> Hou
     size = len(text.encode() if isinstance(text, str) else text)
     schema.check_size(size, schema.MAX_PAYLOAD_BYTES, source)
     try:
-        payload = json.loads(text)
+        payload = json.loads(text, parse_constant=JsonConstant)
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             Problem(
