@@ -129,11 +129,7 @@ def iter_table(
         ):  # closed also when a check below raises
             for n, frame in enumerate(reader):
                 if n == 0:
-                    _check_delimiter(
-                        list(frame.columns),
-                        path.name,
-                        str(frame.iloc[0, 0]) if len(frame) else "",
-                    )
+                    _check_delimiter(list(frame.columns), path.name, _first_row_text(frame))
                     check_columns(list(frame.columns), path.name, required, optional)
                 yield Table(frame, path.name, offset)
                 offset += len(frame)
@@ -213,8 +209,19 @@ def _read_csv_text(data: bytes, name: str) -> pd.DataFrame:
             ),
             source=name,
         ) from None
-    _check_delimiter(list(frame.columns), name, str(frame.iloc[0, 0]) if len(frame) else "")
+    _check_delimiter(list(frame.columns), name, _first_row_text(frame))
     return frame
+
+
+def _first_row_text(frame: pd.DataFrame) -> str:
+    """The first data row as read: pandas puts the fields beyond the header's count into the
+    index, so a decimal comma in a semicolon file shows up there."""
+    if frame.empty:
+        return ""
+    fields = [str(v) for v in frame.iloc[0]]
+    if not isinstance(frame.index, pd.RangeIndex):
+        fields.insert(0, str(frame.index[0]))
+    return ",".join(fields)
 
 
 def _check_delimiter(columns: list[str], name: str, first_row: str = "") -> None:
