@@ -226,7 +226,7 @@ class Recommendation:
     generated_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The answer in the JSON shape of PRODUCT.md, shared by every surface."""
+        """The answer in the JSON shape of docs/product.md, shared by every surface."""
         return to_jsonable(self)
 
 

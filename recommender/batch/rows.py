@@ -1,6 +1,6 @@
 """Flat rows of the batch output: one per scored household, per ranked action, per problem.
 
-The three output tables of :func:`recommender.batch.score_tables` carry the names of PRODUCT.md's
+The three output tables of :func:`recommender.batch.score_tables` carry the names of docs/product.md's
 answer, flattened (``savings.kg_co2e_per_year`` becomes the column ``kg_co2e_per_year``).
 """
 

@@ -1,4 +1,4 @@
-"""The canonical household JSON (PRODUCT.md): one parser for the web form, the API and batch.
+"""The canonical household JSON (docs/product.md): one parser for the web form, the API and batch.
 
 >>> from recommender.io import parse_household
 >>> h = parse_household(payload)  # dict -> Household, or InvalidInput listing every problem
