@@ -65,8 +65,8 @@ import pandas as pd
 
 from recommender.domain import Action, Household, Savings, Tariff
 from recommender.feedback import EVENT_COLUMNS
-from recommender.io.reference import country_intensity
 from recommender.ranking.features import FEATURE_COLUMNS, as_model_input
+from recommender.reference import country_intensity
 from recommender.resources import data_path
 
 RULES_VERSION = "sim-2024.1"

@@ -275,7 +275,7 @@ def _hhmm(minutes: np.ndarray) -> np.ndarray:
 
 
 def tariff_rates_json(product: str, base_price_per_kwh: float) -> str:
-    """The docs/tables.md ``tariff_rates`` text of a synthetic ToU product at a region's base price."""
+    """The ``tariff_rates`` text (docs/tables.md) of a synthetic ToU product at a base price."""
     return json.dumps(
         [
             {"start": s, "end": e, "price_per_kwh": round(base_price_per_kwh * mult, 4)}

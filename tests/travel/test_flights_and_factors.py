@@ -1,4 +1,4 @@
-"""Flights (hand-calculated) and the transport factor table (sourced rows, data/reference.md values)."""
+"""Flights (hand-calculated) and the transport factor table (sourced rows, data/reference.md)."""
 
 from __future__ import annotations
 
