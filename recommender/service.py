@@ -26,8 +26,8 @@ from recommender.feedback import FeedbackStore
 from recommender.footprint import carbon_payback_range, measure
 from recommender.forecast import forecast_household
 from recommender.io import parse_household
+from recommender.manifest import FORECASTER, LIKELIHOOD, MODE_CHOICE, MODEL_NAMES, model_inputs
 from recommender.ranking import RankingWeights, rank_actions, shown_events
-from recommender.training import FORECASTER, LIKELIHOOD, MODE_CHOICE, MODEL_NAMES, model_inputs
 
 log = logging.getLogger(__name__)
 

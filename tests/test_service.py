@@ -10,7 +10,7 @@ import pytest
 
 from recommender.errors import InvalidInput
 from recommender.io import household_to_tables, parse_household, read_tables
-from recommender.training import FORECASTER, LIKELIHOOD, MODE_CHOICE, model_inputs
+from recommender.manifest import FORECASTER, LIKELIHOOD, MODE_CHOICE, model_inputs
 
 ANSWER_KEYS = {"household_id", "forecast", "actions", "model"}
 ACTION_KEYS = {"rank", "id", "kind", "title", "savings", "likelihood", "explanation", "schedule"}

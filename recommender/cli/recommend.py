@@ -62,10 +62,11 @@ def demo(models_dir: Path | None, region: str | None, out: Path | None) -> None:
     """Train if no model exists, then recommend for a sample household built from a real meter."""
     from recommender import registry
     from recommender.io import parse_household
+    from recommender.manifest import MODEL_NAMES, model_inputs
     from recommender.render import render_table
     from recommender.samples import sample_household_payload
     from recommender.service import Service
-    from recommender.training import MODEL_NAMES, model_inputs, train_all
+    from recommender.training import train_all
 
     payload = sample_household_payload()
     if region is None:  # the demo runs where its sample household lives unless told otherwise
