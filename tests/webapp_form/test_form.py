@@ -92,7 +92,8 @@ def test_a_bad_number_is_shown_by_its_field_in_the_api_words(client, sample_payl
 @pytest.mark.parametrize(
     ("field", "value"),
     [("region", "XX"), ("trips-0-departure", "25:00"), ("price_per_kwh", "-1"),
-     ("flights-0-returns_per_year", "many"), ("timezone", "Mars/Base")],
+     ("flights-0-returns_per_year", "many"), ("timezone", "Mars/Base"),
+     ("quiet_start", "99:00"), ("appliances-1-usual_start", "7pm")],
 )
 def test_each_bad_value_is_named_by_its_field(client, field: str, value: str) -> None:
     response = client.post("/results", data={**_fields(client), field: value})

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 36
+LEFT, RIGHT, TOP, BOTTOM = 52, 24, 28, 36
 
 
 @dataclass

@@ -92,7 +92,7 @@ class FlightRow(Form):
 
 class HouseholdForm(FlaskForm):
     source = RadioField(
-        "Your electricity use",
+        "Where your readings come from",
         choices=options([("sample", "Use a sample household"), ("upload", "Upload my meter export")]),
         default="sample",
     )
@@ -116,6 +116,8 @@ class HouseholdForm(FlaskForm):
     cheap_price_per_kwh = StringField("Cheaper band price per kWh", default="0.09")
     cheap_start = StringField("Cheaper band starts (HH:MM)", default="00:30")
     cheap_end = StringField("Cheaper band ends (HH:MM)", default="07:30")
+    quiet_start = StringField("No appliances from (HH:MM)", default="22:00")
+    quiet_end = StringField("Until (HH:MM)", default="07:00")
     appliances = FieldList(FormField(ApplianceRow), min_entries=3, max_entries=6)
     trips = FieldList(FormField(TripRow), min_entries=3, max_entries=6)
     flights = FieldList(FormField(FlightRow), min_entries=2, max_entries=4)

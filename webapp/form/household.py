@@ -169,6 +169,8 @@ def build_payload(
     }
     if temperature:
         payload["temperature"] = temperature
+    if not _blank(data.get("quiet_start")) or not _blank(data.get("quiet_end")):
+        payload["preferences"] = {"quiet_hours": [data.get("quiet_start"), data.get("quiet_end")]}
     built.payload = payload
     return built
 
@@ -186,6 +188,8 @@ def field_of(problem: Problem, built: Built) -> str | None:
         if "rates[1]" in where or where.endswith("price_per_kwh"):
             return "price_per_kwh"
         return "currency" if where.endswith("currency") else "tariff_type"
+    if where.startswith("preferences"):
+        return "quiet_end" if "[1]" in where else "quiet_start"
     if where.startswith(("readings", "temperature")):
         return "meter_file"
     match = _WHERE.match(where)

@@ -26,17 +26,19 @@ from webapp.form.household import Built, build_payload, field_of, series_rows
 from webapp.form.uploads import FIELD as FILE_FIELD
 from webapp.form.uploads import DEFAULT_MAX_BYTES, read_upload
 
-bp = Blueprint("form", __name__, template_folder="templates", static_folder="static")
+bp = Blueprint(
+    "form", __name__, template_folder="templates", static_folder="static", static_url_path="/form-static"
+)
 COOKIE = "greenrec_anon"
 VISITOR = "web-visitor"  # the id of a household whose person did not opt in (nothing is kept)
 SAMPLES = {
     "uk-0": (
-        "A UK home, 2020-2022 (real readings: OpenEEmeter sample meter 0, with temperatures)",
+        "UK home A, 2020-2022",
         "meters/uk-electricity-sample-0.csv.gz",
         "meters/uk-temperature-sample-0.csv.gz",
     ),
     "uk-1": (
-        "Another UK home (real readings: OpenEEmeter sample meter 1)",
+        "UK home B",
         "meters/uk-electricity-sample-1.csv.gz",
         None,
     ),
