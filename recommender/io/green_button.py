@@ -70,11 +70,18 @@ def read_green_button(
                     )
                 )
     if problems:
-        raise InvalidInput(problems[: schema.MAX_PROBLEMS_PER_KIND], source=path.name)
+        limit = schema.MAX_PROBLEMS_PER_KIND
+        if len(problems) > limit:
+            problems[limit:] = [
+                Problem(path.name, f"{len(problems) - limit} more reading(s) like these", "")
+            ]
+        raise InvalidInput(problems, source=path.name)
     if not rows:
         held = sorted({f"uom {_text(t, 'uom')}" for t in types.values()}) or ["no ReadingType"]
         raise InvalidInput(
-            Problem(path.name, f"has no delivered electricity readings ({', '.join(held)})", EXPECTED),
+            Problem(
+                path.name, f"has no delivered electricity readings ({', '.join(held)})", EXPECTED
+            ),
             source=path.name,
         )
     seconds, kwh = zip(*rows, strict=True)

@@ -37,10 +37,18 @@ def write_green_button(readings: pd.Series, path: Path) -> Path:
         "<uom>72</uom></ReadingType>"
     )
     entries = [
-        _entry(RESOURCE, f"<UsagePoint {espi}><ServiceCategory><kind>0</kind>"
-               "</ServiceCategory></UsagePoint>"),
-        _entry(f"{RESOURCE}/MeterReading/01", f"<MeterReading {espi}/>",
-               related=(f"{RESOURCE}/MeterReading/01/IntervalBlock", "/espi/1_1/resource/ReadingType/01")),
+        _entry(
+            RESOURCE,
+            f"<UsagePoint {espi}><ServiceCategory><kind>0</kind></ServiceCategory></UsagePoint>",
+        ),
+        _entry(
+            f"{RESOURCE}/MeterReading/01",
+            f"<MeterReading {espi}/>",
+            related=(
+                f"{RESOURCE}/MeterReading/01/IntervalBlock",
+                "/espi/1_1/resource/ReadingType/01",
+            ),
+        ),
         _entry("/espi/1_1/resource/ReadingType/01", reading_type),
     ]
     clean = readings.dropna()
@@ -54,11 +62,17 @@ def write_green_button(readings: pd.Series, path: Path) -> Path:
             f"<IntervalBlock {espi}><interval><duration>86400</duration>"
             f"<start>{day.value // 10**9}</start></interval>{rows}</IntervalBlock>"
         )
-        entries.append(_entry(f"{RESOURCE}/MeterReading/01/IntervalBlock/{day:%Y%m%d}", block,
-                              up=f"{RESOURCE}/MeterReading/01/IntervalBlock"))
+        entries.append(
+            _entry(
+                f"{RESOURCE}/MeterReading/01/IntervalBlock/{day:%Y%m%d}",
+                block,
+                up=f"{RESOURCE}/MeterReading/01/IntervalBlock",
+            )
+        )
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-        + "".join(entries) + "</feed>"
+        + "".join(entries)
+        + "</feed>"
     )
     return path
 

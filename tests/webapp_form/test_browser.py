@@ -122,7 +122,9 @@ def test_upload_each_kind_of_meter_file(page, base_url, meter_files, kind: str) 
 
 def test_a_malformed_file_shows_its_error_by_the_file_field(page, base_url, tmp_path) -> None:
     bad = tmp_path / "consumption.csv"
-    bad.write_text(" Consumption (kWh), Start, End\nlots, 2024-01-01T00:00:00Z, 2024-01-01T01:00Z\n")
+    bad.write_text(
+        " Consumption (kWh), Start, End\nlots, 2024-01-01T00:00:00Z, 2024-01-01T01:00Z\n"
+    )
     page.goto(base_url + "/")
     page.get_by_label("Upload my meter export").check()
     page.get_by_label("Meter export", exact=True).set_input_files(str(bad))

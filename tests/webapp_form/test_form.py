@@ -13,6 +13,7 @@ import pytest
 from formdata import form_fields
 
 from recommender.io import parse_household
+from webapp import create_app
 from webapp.form.views import COOKIE
 
 UCI = Path(__file__).parents[2] / "data" / "household_power"
@@ -91,9 +92,15 @@ def test_a_bad_number_is_shown_by_its_field_in_the_api_words(client, sample_payl
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("region", "XX"), ("trips-0-departure", "25:00"), ("price_per_kwh", "-1"),
-     ("flights-0-returns_per_year", "many"), ("timezone", "Mars/Base"),
-     ("quiet_start", "99:00"), ("appliances-1-usual_start", "7pm")],
+    [
+        ("region", "XX"),
+        ("trips-0-departure", "25:00"),
+        ("price_per_kwh", "-1"),
+        ("flights-0-returns_per_year", "many"),
+        ("timezone", "Mars/Base"),
+        ("quiet_start", "99:00"),
+        ("appliances-1-usual_start", "7pm"),
+    ],
 )
 def test_each_bad_value_is_named_by_its_field(client, field: str, value: str) -> None:
     response = client.post("/results", data={**_fields(client), field: value})
@@ -179,3 +186,21 @@ def test_forget_deletes_the_cookie(client) -> None:
     response = client.post("/forget", data={"csrf_token": _fields(client)["csrf_token"]})
     assert response.status_code == 200
     assert client.get_cookie(COOKIE) is None
+
+
+def test_upload_chosen_without_a_file_is_named_by_the_file_field(client) -> None:
+    response = client.post("/results", data={**_fields(client), "source": "upload"})
+    assert response.status_code == 422
+    assert _errors(response.get_data(as_text=True))["meter_file"] == [
+        "no file was chosen, or the file is empty (expected "
+        + "a Green Button XML file, a CSV with ' Consumption (kWh), Start, End', an eemeter "
+        + "'start,value' CSV or the UCI 'Date;Time;Global_active_power' file (optionally .gz))"
+    ]
+
+
+def test_no_trained_model_is_a_page_saying_how_to_fix_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("GREENREC_MODELS_DIR", str(tmp_path))
+    client = create_app({"TESTING": True}).test_client()
+    response = client.post("/results", data=_fields(client))
+    assert response.status_code == 503
+    assert "greenrec train" in response.get_data(as_text=True)

@@ -1,9 +1,9 @@
 """The web form's fields (Flask-WTF: every POST carries a CSRF token).
 
 Numbers and times are text fields on purpose: the canonical household parser
-(:func:`recommender.io.parse_household`) checks them, so a person sees the same words for a bad value
-as a partner app gets from the API. WTForms only checks what the parser never sees: the choice of
-sample, the upload's file type and the opt-in box.
+(:func:`recommender.io.parse_household`) checks them, so a person sees the same words for a bad
+value as a partner app gets from the API. WTForms only checks what the parser never sees: the
+choice of sample, the upload's file type and the opt-in box.
 """
 
 from __future__ import annotations
@@ -68,9 +68,7 @@ class CheckboxList(SelectMultipleField):
 
 
 class ApplianceRow(Form):
-    kind = SelectField(
-        "Appliance", choices=options([("", "(none)")]) + _codes(APPLIANCE_KINDS)
-    )
+    kind = SelectField("Appliance", choices=options([("", "(none)")]) + _codes(APPLIANCE_KINDS))
     cycles_per_week = StringField("Times a week")
     usual_start = StringField("Usual start (HH:MM, optional)")
 
@@ -93,7 +91,9 @@ class FlightRow(Form):
 class HouseholdForm(FlaskForm):
     source = RadioField(
         "Where your readings come from",
-        choices=options([("sample", "Use a sample household"), ("upload", "Upload my meter export")]),
+        choices=options(
+            [("sample", "Use a sample household"), ("upload", "Upload my meter export")]
+        ),
         default="sample",
     )
     sample = SelectField("Sample household")
@@ -108,7 +108,9 @@ class HouseholdForm(FlaskForm):
     timezone = StringField("Time zone", default="Europe/London")
     tariff_type = RadioField(
         "Tariff",
-        choices=options([("flat", "One price all day"), ("tou", "A cheaper band (e.g. Economy 7)")]),
+        choices=options(
+            [("flat", "One price all day"), ("tou", "A cheaper band (e.g. Economy 7)")]
+        ),
         default="flat",
     )
     price_per_kwh = StringField("Price per kWh", default="0.245")
@@ -121,7 +123,9 @@ class HouseholdForm(FlaskForm):
     appliances = FieldList(FormField(ApplianceRow), min_entries=3, max_entries=6)
     trips = FieldList(FormField(TripRow), min_entries=3, max_entries=6)
     flights = FieldList(FormField(FlightRow), min_entries=2, max_entries=4)
-    feedback_opt_in = BooleanField("Remember my answers to improve advice (sets an anonymous cookie)")
+    feedback_opt_in = BooleanField(
+        "Remember my answers to improve advice (sets an anonymous cookie)"
+    )
 
 
 class FeedbackForm(FlaskForm):

@@ -10,7 +10,7 @@ return flights spread evenly over those weeks: the habits as stated, nothing inf
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,9 +82,17 @@ def _local_days(last: pd.Timestamp, timezone: str) -> pd.DatetimeIndex:
     return pd.date_range(end=end, periods=DIARY_WEEKS * 7, freq="D", tz=timezone)
 
 
-def _trip(start: pd.Timestamp, row: Mapping[str, Any], purpose: str) -> dict[str, Any]:
+def _filled(rows: Sequence[Mapping[str, Any]], name: str) -> Iterator[tuple[str, Mapping]]:
+    """Rows with a distance, each with its field id prefix ("trips-0"); blank rows are skipped."""
+    for i, row in enumerate(rows):
+        if not _blank(row.get("distance_km")):
+            yield f"{name}-{i}", row
+
+
+def _add(built: Built, prefix: str, when: pd.Timestamp, row: Mapping, purpose: str) -> dict:
+    built.trip_rows.append(prefix)
     return {
-        "start": start.tz_convert("UTC").isoformat(),
+        "start": when.tz_convert("UTC").isoformat(),
         "distance_km": row.get("distance_km"),
         "mode": row.get("mode"),
         "purpose": purpose,
@@ -96,10 +104,7 @@ def _regular_trips(
     rows: Sequence[Mapping[str, Any]], days: pd.DatetimeIndex | None, built: Built
 ) -> list[dict[str, Any]]:
     trips: list[dict[str, Any]] = []
-    for i, row in enumerate(rows):
-        if _blank(row.get("distance_km")):
-            continue
-        prefix = f"trips-{i}"
+    for prefix, row in _filled(rows, "trips"):
         chosen = {int(d) for d in row.get("days") or []}
         if not chosen:
             built.problems.append(
@@ -111,12 +116,12 @@ def _regular_trips(
             back = schema.check_hhmm(row.get("return_at"), f"{prefix}-return_at", built.problems)
         if days is None or out is None:
             continue
+        purpose = str(row.get("purpose") or "other")
         for day in days[days.day_of_week.isin(sorted(chosen))]:
             for moment in (out, back):
                 if moment is not None:
                     when = day + pd.Timedelta(hours=moment.hour, minutes=moment.minute)
-                    trips.append(_trip(when, row, str(row.get("purpose") or "other")))
-                    built.trip_rows.append(prefix)
+                    trips.append(_add(built, prefix, when, row, purpose))
     return trips
 
 
@@ -124,12 +129,10 @@ def _flights(
     rows: Sequence[Mapping[str, Any]], days: pd.DatetimeIndex | None, built: Built
 ) -> list[dict[str, Any]]:
     trips: list[dict[str, Any]] = []
-    for i, row in enumerate(rows):
-        if _blank(row.get("distance_km")):
-            continue
-        prefix = f"flights-{i}"
+    for prefix, row in _filled(rows, "flights"):
+        where = f"{prefix}-returns_per_year"
         count = schema.check_number(
-            row.get("returns_per_year"), f"{prefix}-returns_per_year", built.problems, low=0, high=52
+            row.get("returns_per_year"), where, built.problems, low=0, high=52
         )
         if days is None or not count:
             continue
@@ -137,8 +140,7 @@ def _flights(
         for k in range(n):  # out on day k*364/n, back four days later, at 07:00 local
             out = days[int(k * len(days) / n)] + pd.Timedelta(hours=7)
             for leg in (out, out + pd.Timedelta(days=4)):
-                trips.append(_trip(leg, row, "holiday"))
-                built.trip_rows.append(prefix)
+                trips.append(_add(built, prefix, leg, row, "holiday"))
     return trips
 
 

@@ -72,14 +72,14 @@ def sniff(data: bytes) -> str | None:
 
 
 def read_upload(
-    storage: FileStorage, meter_format: str, household_id: str, max_bytes: int
+    storage: FileStorage | None, meter_format: str, household_id: str, max_bytes: int
 ) -> pd.DataFrame:
     """The upload as a readings table; :class:`InvalidInput` (where = the file field, or the
     importer's own row and column) when it cannot be used."""
-    raw = storage.stream.read(max_bytes + 1)
+    raw = storage.stream.read(max_bytes + 1) if storage else b""
     if not raw:
         raise _problem("no file was chosen, or the file is empty")
-    name = Path(secure_filename(storage.filename or "")).name or "upload"
+    name = Path(secure_filename(getattr(storage, "filename", "") or "")).name or "upload"
     if raw[:2] == b"\x1f\x8b":
         raw = _gunzip(raw, max_bytes)
         name = name.removesuffix(".gz")

@@ -3,9 +3,7 @@ forgetting the anonymous id (POST /forget). Thin: form -> payload -> service -> 
 
 from __future__ import annotations
 
-import math
 import secrets
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -13,62 +11,34 @@ import pandas as pd
 from flask import Blueprint, current_app, make_response, render_template, request
 from werkzeug.wrappers import Response
 
-from recommender.errors import GreenrecError, InvalidInput, ModelNotFound, Problem
+from recommender.errors import (
+    GreenrecError,
+    InvalidInput,
+    ModelIntegrityError,
+    ModelNotFound,
+    Problem,
+)
 from recommender.feedback import FeedbackStore
-from recommender.grid.providers import intensity_forecast
 from recommender.io import parse_household
-from recommender.io.importers import read_eemeter_meter, read_eemeter_temperature
-from recommender.resources import data_path
 from recommender.service import Service
-from webapp.form import charts
 from webapp.form.forms import FeedbackForm, ForgetForm, HouseholdForm, options
 from webapp.form.household import Built, build_payload, field_of, series_rows
-from webapp.form.uploads import FIELD as FILE_FIELD
+from webapp.form.results import number, results_context, significant
+from webapp.form.samples import DEFAULTS, SAMPLES, sample_readings
 from webapp.form.uploads import DEFAULT_MAX_BYTES, read_upload
+from webapp.form.uploads import FIELD as FILE_FIELD
 
 bp = Blueprint(
-    "form", __name__, template_folder="templates", static_folder="static", static_url_path="/form-static"
+    "form",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/form-static",
 )
+bp.add_app_template_filter(number, "gr_num")
+bp.add_app_template_filter(significant, "gr_sig")
 COOKIE = "greenrec_anon"
 VISITOR = "web-visitor"  # the id of a household whose person did not opt in (nothing is kept)
-SAMPLES = {
-    "uk-0": (
-        "UK home A, 2020-2022",
-        "meters/uk-electricity-sample-0.csv.gz",
-        "meters/uk-temperature-sample-0.csv.gz",
-    ),
-    "uk-1": (
-        "UK home B",
-        "meters/uk-electricity-sample-1.csv.gz",
-        None,
-    ),
-}
-DEFAULTS: dict[str, Any] = {
-    "sample": "uk-0",
-    "appliances": [
-        {"kind": "dishwasher", "cycles_per_week": "5", "usual_start": "19:00"},
-        {"kind": "washing_machine", "cycles_per_week": "4", "usual_start": ""},
-        {"kind": "tumble_dryer", "cycles_per_week": "2", "usual_start": ""},
-    ],
-    "trips": [
-        {
-            "distance_km": "12",
-            "mode": "car_petrol",
-            "days": ["0", "1", "2", "3", "4"],
-            "departure": "08:00",
-            "return_at": "17:30",
-            "purpose": "commute",
-        },
-        {
-            "distance_km": "3",
-            "mode": "car_petrol",
-            "days": ["0", "1", "2", "3", "4"],
-            "departure": "08:30",
-            "purpose": "school",
-        },
-    ],
-    "flights": [{"distance_km": "700", "mode": "flight_short_haul", "returns_per_year": "1"}],
-}
 
 
 def _service() -> Service:
@@ -101,17 +71,6 @@ def _service_for(opted_in: bool) -> Service:
     return Service(base.models, region=base.region) if base.feedback is not None else base
 
 
-@cache
-def _sample(sample_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None, Any]:
-    _, meter, temperature = SAMPLES[sample_id]
-    readings = read_eemeter_meter(data_path(meter))
-    temps = read_eemeter_temperature(data_path(temperature)) if temperature else None
-    if temps is not None:
-        temps = temps.loc[readings.index[0] : readings.index[-1]]
-    rows = series_rows(readings, "kwh")
-    return rows, series_rows(temps, "celsius") if temps is not None else None, readings.index[-1]
-
-
 def _new_form(**kwargs: Any) -> HouseholdForm:
     form = HouseholdForm(**kwargs)
     form.sample.choices = options([(key, label) for key, (label, _, _) in SAMPLES.items()])
@@ -136,7 +95,7 @@ def _start_page(form: HouseholdForm, errors: dict, summary: list) -> str:
 
 def _readings(form: HouseholdForm, household_id: str) -> tuple[list, list | None, Any]:
     if form.source.data != "upload":
-        return _sample(form.sample.data or "uk-0")
+        return sample_readings(form.sample.data or "uk-0")
     table = read_upload(form.meter_file.data, form.meter_format.data, household_id, _upload_limit())
     stamps = pd.DatetimeIndex(table["timestamp"])
     series = pd.Series(table["kwh"].to_numpy(), index=stamps)
@@ -212,15 +171,19 @@ def results() -> Response:
         answer = _service_for(opted_in).recommend(household)
     except InvalidInput as error:
         return _invalid(form, [*built.problems, *error.problems], built)
-    except ModelNotFound:
-        raise
+    except (ModelNotFound, ModelIntegrityError):
+        raise  # the blueprint's error page
     except GreenrecError as error:  # e.g. too little history to forecast
         return _invalid(form, [Problem(FILE_FIELD, str(error))], built)
-    html = render_template("results.html", **_results_context(household, answer, opted_in))
+    html = render_template("results.html", **results_context(household, answer, opted_in))
     response = make_response(html)
     if opted_in and COOKIE not in request.cookies:
         response.set_cookie(
-            COOKIE, anon_id, max_age=365 * 86400, httponly=True, samesite="Lax",
+            COOKIE,
+            anon_id,
+            max_age=365 * 86400,
+            httponly=True,
+            samesite="Lax",
             secure=request.is_secure,
         )
     return response
@@ -233,63 +196,27 @@ def _on_file(problem: Problem) -> Problem:
     return Problem(FILE_FIELD, f"{problem.where}: {problem.problem}", problem.expected)
 
 
-def _schedule(household: Any, answer: dict[str, Any]) -> dict[str, Any] | None:
-    shifts = [a for a in answer["actions"] if a["kind"] == "shift_appliance" and a["schedule"]]
-    if not shifts:
-        return None
-    days = shifts[0]["details"].get("next_days") or []
-    day = pd.Timestamp(days[0]["date"] if days else answer["forecast"]["start"][:10])
-    index = pd.date_range(day.tz_localize(household.timezone), periods=48, freq="30min")
-    try:
-        frame = intensity_forecast(household.region, index.tz_convert("UTC"),
-                                   timezone=household.timezone)
-    except GreenrecError:
-        return None
-    windows = [
-        {
-            "title": a["title"],
-            "usual_start": a["details"]["usual_start"],
-            "best_start": a["schedule"]["start"],
-            "slots": int(round(float(a["details"]["cycle_hours"]) * 2)),
-        }
-        for a in shifts
-    ]
-    values = frame["g_per_kwh"].astype(float).tolist()
-    return {
-        "date": f"{day:%A %d %B %Y}",
-        "chart": charts.schedule_chart(values, windows),
-        "windows": windows,
-        "low": min(values),
-        "high": max(values),
-    }
-
-
-def _results_context(household: Any, answer: Any, opted_in: bool) -> dict[str, Any]:
-    data = answer.to_dict()
-    journeys = [a for a in data["actions"] if a["kind"] == "travel_mode"]
-    return {
-        "answer": data,
-        "household": household,
-        "usage": charts.usage_chart(household.readings_kwh, data["forecast"], household.timezone),
-        "schedule": _schedule(household, data),
-        "journeys": journeys,
-        "opted_in": opted_in,
-        "feedback_form": FeedbackForm(),
-        "forget_form": ForgetForm(),
-    }
-
-
 @bp.post("/feedback")
 def feedback() -> Response:
     form = FeedbackForm()
     anon_id = request.cookies.get(COOKIE)
     problems: list[Problem] = []
     if not form.validate():
-        problems.append(Problem("form", "the form expired or was not sent by this site",
-                                "submit it again from the results page"))
+        problems.append(
+            Problem(
+                "form",
+                "the form expired or was not sent by this site",
+                "submit it again from the results page",
+            )
+        )
     elif anon_id is None:
-        problems.append(Problem("feedback", "you have not opted in to feedback",
-                                "tick 'Remember my answers' on the start page"))
+        problems.append(
+            Problem(
+                "feedback",
+                "you have not opted in to feedback",
+                "tick 'Remember my answers' on the start page",
+            )
+        )
     else:
         event = {
             "household_id": anon_id,
@@ -303,8 +230,9 @@ def feedback() -> Response:
         except InvalidInput as error:
             problems.extend(error.problems)
     recorded = _recorded(anon_id) if anon_id else []
-    html = render_template("feedback.html", problems=problems, recorded=recorded,
-                           forget_form=ForgetForm())
+    html = render_template(
+        "feedback.html", problems=problems, recorded=recorded, forget_form=ForgetForm()
+    )
     return make_response(html, 422 if problems else 200)
 
 
@@ -328,18 +256,8 @@ def forget() -> Response:
     return response
 
 
-@bp.app_template_filter("gr_num")
-def _number(value: float | None, digits: int = 0) -> str:
-    """Thousands separators and ``digits`` decimals; a dash for a figure that is missing."""
-    return "-" if value is None else f"{value:,.{digits}f}"
-
-
-@bp.app_template_filter("gr_sig")
-def _significant(value: float | None) -> str:
-    """Two significant figures in plain decimals (0.000026, not 2.6e-05)."""
-    if value is None:
-        return "-"
-    if value == 0:
-        return "0"
-    digits = max(0, 1 - math.floor(math.log10(abs(value))))
-    return f"{value:,.{digits}f}"
+@bp.errorhandler(ModelNotFound)
+@bp.errorhandler(ModelIntegrityError)
+def no_model(error: GreenrecError) -> Response:
+    """The page says what is wrong and how to fix it (a 503, never a traceback)."""
+    return make_response(render_template("no_model.html", error=str(error)), 503)
