@@ -73,10 +73,13 @@ def page(browser) -> Iterator[Any]:
 
 
 def _shoot(page, name: str) -> None:
+    """Screenshots at desktop and phone width; at phone width nothing may stick out sideways
+    (wide charts and tables scroll inside their own box)."""
     ARTIFACTS.mkdir(exist_ok=True)
     for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(size)
         page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
     page.set_viewport_size(DESKTOP)
 
 
@@ -92,8 +95,8 @@ def _serious(page) -> list[str]:
 
 
 def _submit(page) -> None:
-    page.get_by_role("button", name="Show my advice").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show my advice").click()
 
 
 def test_pick_a_sample_and_see_the_advice(page, base_url) -> None:
@@ -145,8 +148,8 @@ def test_accept_an_action_and_see_it_recorded(page, base_url, feedback_store) ->
     _submit(page)
     first = page.locator("li.card").first
     action_id = first.get_attribute("id").removeprefix("action-")
-    first.get_by_role("button", name="I'll do this").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        first.get_by_role("button", name="I'll do this").click()
     assert page.get_by_role("status").inner_text().startswith("Thank you")
     assert action_id in page.locator("ul.recorded").inner_text()
     events = feedback_store.events()
@@ -164,3 +167,16 @@ def test_the_form_works_with_javascript_off(browser, base_url) -> None:
         assert page.get_by_role("heading", name="Your advice", level=1).is_visible()
     finally:
         context.close()
+
+
+def test_keyboard_alone_reaches_main_and_sends_the_form(page, base_url) -> None:
+    page.goto(base_url + "/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.get_by_role("button", name="Show my advice").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", name="Your advice", level=1).is_visible()
