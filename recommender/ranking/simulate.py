@@ -9,7 +9,7 @@ an assumption written as code; nothing here is observed behaviour. Real feedback
 Households (assumptions)
 ------------------------
 - Region GB 70 %, FR 15 %, DE 15 %; grid intensity from ``data/grid/country_carbon_intensity.csv``
-  (real). Electricity price assumed 0.245 GBP/kWh (GB, the PRODUCT.md example), 0.25 EUR (FR),
+  (real). Electricity price assumed 0.245 GBP/kWh (GB, the docs/product.md example), 0.25 EUR (FR),
   0.40 EUR (DE), typical 2024 retail prices; money is in the region's currency.
 - Annual electricity: log-normal, median the geometric mean of the two bundled real UK meters'
   yearly use (``data/meters``, ~1,400 and ~4,300 kWh/yr), log-sd half their log-distance.
@@ -22,11 +22,11 @@ Households (assumptions)
 
 Candidate actions and their savings
 -----------------------------------
-Per-use energy and emission factors are from ../shared/REFERENCE.md (dishwasher 1.1 kWh, wash 1.0,
+Per-use energy and emission factors are from data/reference.md (dishwasher 1.1 kWh, wash 1.0,
 tumble dryer 4.5, EV session 20 kWh; 30 °C wash 38 % less; cars 0.16984, rail 0.03546, bus 0.10312
 kg CO2e/km, e-bike 0.003; short-haul flight 0.18287 kg CO2e/passenger-km over a 2 x 1,500 km
 return). Load shifting saves 28.5 % of the shifted energy's emissions (GB 2023: best 3 h window of
-the day vs its mean, REFERENCE.md, applied to every region as an approximation) and, on a
+the day vs its mean, data/reference.md, applied to every region as an approximation) and, on a
 time-of-use tariff, an assumed 0.12 per kWh. Standby: a third of an always-on load of 12.5 % of
 annual use. Thermostat -1 °C: 10 % of a heating share of 45 %. Line-drying 70 % of dryer cycles at
 10 minutes each. Car running cost 0.20/km; rail 0.15/km, bus 0.10/km, e-bike 0.02/km, car-share
@@ -65,8 +65,8 @@ import pandas as pd
 
 from recommender.domain import Action, Household, Savings, Tariff
 from recommender.feedback import EVENT_COLUMNS
-from recommender.io.reference import country_intensity
 from recommender.ranking.features import FEATURE_COLUMNS, as_model_input
+from recommender.reference import country_intensity
 from recommender.resources import data_path
 
 RULES_VERSION = "sim-2024.1"
@@ -100,7 +100,7 @@ BASE_LOGIT = {
     "fewer_flights/long_haul": -3.5,
 }
 KWH_PER_CYCLE = {"dishwasher": 1.1, "washing_machine": 1.0, "tumble_dryer": 4.5, "ev_charger": 20.0}
-SHIFT_CARBON_SHARE = 0.285  # GB 2023 best 3 h window vs daily mean (REFERENCE.md, checked)
+SHIFT_CARBON_SHARE = 0.285  # GB 2023 best 3 h window vs daily mean (data/reference.md, checked)
 TOU_SPREAD_PER_KWH = 0.12
 CAR_KG_PER_KM = 0.16984
 MODES = {  # mode: (kg CO2e per km, cost per km, extra minutes per one-way trip, or per km)
@@ -112,7 +112,7 @@ MODES = {  # mode: (kg CO2e per km, cost per km, extra minutes per one-way trip,
 SHORT_MODES = {"walk": (0.0, 0.0, 0.0, 9.0), "cycle": (0.0, 0.0, 0.0, 1.0)}
 SHORT_TRIPS_PER_YEAR = 2 * 160
 CAR_KM_PER_YEAR = 10_000  # all driving of a car-commuting household
-EV_KG_PER_KM = 0.05  # battery-electric car on the UK grid (REFERENCE.md, secondary)
+EV_KG_PER_KM = 0.05  # battery-electric car on the UK grid (data/reference.md, secondary)
 EV_COST_PER_KM = 0.06
 LONG_HAUL_KG = 2 * 6000 * 0.20011
 CAR_COST_PER_KM = 0.20
