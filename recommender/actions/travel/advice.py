@@ -1,6 +1,6 @@
 """Travel actions for one household: the service's entry point.
 
-:func:`travel_report` reads the household's trips (:mod:`recommender.features.trips`), evaluates the
+:func:`travel_report` reads the household's trips (:mod:`.profile`), evaluates the
 greener alternatives of each regular journey (:mod:`.alternatives`) and of its flights
 (:mod:`.flights`), scores each with the mode-choice model (:mod:`.mode_choice`) and returns
 ``domain.Action`` objects with their savings, ranges, explanation and sources, plus the data-quality
@@ -35,9 +35,9 @@ from recommender.actions.travel.mode_choice import (
     is_peak,
     likelihood,
 )
+from recommender.actions.travel.profile import RegularJourney, TripProfile, household_trip_profile
 from recommender.actions.travel.routing import Router
 from recommender.domain import Action, Household, Savings
-from recommender.features.trips import RegularJourney, TripProfile, household_trip_profile
 from recommender.quantities import money_text
 
 ASSUMPTIONS_SOURCE = (
