@@ -1,4 +1,4 @@
-"""From the form's fields to the canonical household payload (PRODUCT.md), and the parser's
+"""From the form's fields to the canonical household JSON (the one the API takes), and the parser's
 problems back to the fields they concern.
 
 The form asks for habits ("a 12 km commute by car, weekdays at 08:00, back at 17:30"); the engine
