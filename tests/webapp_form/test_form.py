@@ -204,3 +204,9 @@ def test_no_trained_model_is_a_page_saying_how_to_fix_it(tmp_path, monkeypatch) 
     response = client.post("/results", data=_fields(client))
     assert response.status_code == 503
     assert "greenrec train" in response.get_data(as_text=True)
+
+
+def test_getting_the_results_address_goes_back_to_the_start(client) -> None:
+    response = client.get("/results")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/")

@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from recommender.errors import (
@@ -142,6 +150,12 @@ def _errors(
 def _invalid(form: HouseholdForm, problems: list[Problem], built: Built | None) -> Response:
     errors, summary = _errors(form, problems, built)
     return make_response(_start_page(form, errors, summary), 422)
+
+
+@bp.get("/results")
+def results_again() -> Response:
+    """A reload or a bookmark of the results: nothing was kept, so back to the start page."""
+    return redirect(url_for("form.start"), 303)
 
 
 @bp.post("/results")
