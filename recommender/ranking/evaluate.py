@@ -22,7 +22,8 @@ import pandas as pd
 from recommender.feedback import history_from_events
 from recommender.ranking import simulate
 from recommender.ranking.likelihood import LikelihoodModel, train_likelihood_model
-from recommender.ranking.ranker import RankingWeights, order_candidates, rank_actions
+from recommender.ranking.ordering import RankingWeights, order_candidates
+from recommender.ranking.ranker import rank_actions
 
 # A fixed "expert" order: easy home wins first, then bigger changes (typical energy-advice
 # leaflet order; an assumption, not a source).
@@ -186,7 +187,7 @@ def replay(
     """One seed of the offline benchmark (module docstring).
 
     The learned ranker scores all test candidates in one model call and orders each household's
-    list with :func:`recommender.ranking.ranker.order_candidates`, the same rules
+    list with :func:`recommender.ranking.ordering.order_candidates`, the same rules
     :func:`rank_actions` applies; the first ``api_check`` households are also ranked through
     ``rank_actions`` and must come out in the same order (AssertionError otherwise).
     """
@@ -231,9 +232,7 @@ def replay(
             if checked < api_check:
                 household, actions = simulate.to_domain(test, str(hid), history_rounds)
                 hist = history_from_events(events_by_household.get(hid, events.iloc[:0]))
-                shown = rank_actions(
-                    actions, household, model=model, history=hist, weights=weights
-                )
+                shown = rank_actions(actions, household, model=model, history=hist, weights=weights)
                 api = [a.id for a in shown]
                 assert api == rankings[name], f"{hid}: rank_actions {api} != {rankings[name]}"
         checked += 1
