@@ -129,6 +129,7 @@ class Household:
     preferences: Preferences = field(default_factory=Preferences)
     warnings: tuple[str, ...] = ()
     reading_interval_minutes: int = 60
+    fuel: str = "electricity"  # what the readings meter: "electricity" or "gas"
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ class Forecast:
     annual_kwh_p10: float
     annual_kwh_p90: float
     method: str = ""
+    warnings: tuple[str, ...] = ()  # what the forecast found in the history and how it handled it
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,16 @@ Metrics (over hours, or local calendar days, where the actual reading is known):
 
 * CVRMSE % = 100 * sqrt(mean((forecast - actual)^2)) / mean(actual)  (n in the denominator;
   ASHRAE Guideline 14 uses n - p, which differs by under 0.1 % at these sample sizes)
-* NMBE % = 100 * sum(forecast - actual) / sum(actual)  (positive = over-forecast)
+* NMBE (ASHRAE Guideline 14) % = 100 * sum(actual - forecast) / (n * mean(actual)), with p = 0,
+  as eemeter reports it: positive = **under**-forecast. Key ``nmbe_ashrae14_pct``.
+* bias % = 100 * sum(forecast - actual) / sum(actual), the same number with the opposite sign:
+  positive = over-forecast. Key ``bias_over_pct``. (Until 0.2 this was called ``nmbe_pct``.)
 * MAE kWh = mean(|forecast - actual|)
 * coverage % = share of hourly actuals inside [P10, P90] (hourly only: summed hourly quantiles
   are not daily quantiles); below P50 % = share of hourly actuals below the median (ours only)
 
-Daily figures use only local days whose every hour was read.
+Daily figures use only whole local days (23, 24 or 25 hours across DST) whose every hour was read
+and forecast: a day cut short by either end of the period does not count.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 
 from recommender.errors import InvalidInput, Problem
 from recommender.forecast.baselines import hour_of_week_profile, same_hour_last_week
@@ -26,6 +31,8 @@ from recommender.forecast.data import align_temperature, local_date_mask
 from recommender.forecast.design import Timeline
 from recommender.forecast.features import hour_of_week, local_day_starts
 from recommender.forecast.global_model import Bands, GlobalForecaster
+from recommender.forecast.screening import level_notes, local_day_lengths, screen_history
+from recommender.forecast.weather import check_coverage, zone_latitude
 
 HORIZONS = ("day-ahead", "year-ahead")
 OURS = "greenrec-global"
@@ -39,9 +46,9 @@ def cvrmse(actual: np.ndarray, forecast: np.ndarray) -> float:
 
 
 def nmbe(actual: np.ndarray, forecast: np.ndarray) -> float:
-    """Normalised mean bias error in % (positive = over-forecast)."""
+    """Normalised mean bias error in %, ASHRAE Guideline 14's sign (positive = under-forecast)."""
     a, f = _known(actual, forecast)
-    return float(100.0 * (f.sum() - a.sum()) / a.sum())
+    return float(100.0 * (a.sum() - f.sum()) / a.sum())
 
 
 def mae(actual: np.ndarray, forecast: np.ndarray) -> float:
@@ -79,11 +86,10 @@ def _known(actual: np.ndarray, forecast: np.ndarray) -> tuple[np.ndarray, np.nda
 def daily_totals(
     index: pd.DatetimeIndex, timezone: str, actual: np.ndarray, forecast: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per local day with every hour read and forecast: the actual and forecast totals."""
-    starts = local_day_starts(index, timezone)
-    counts = np.diff(np.r_[starts, len(index)])
+    """Per whole local day with every hour read and forecast: the actual and forecast totals."""
+    starts, lengths = local_day_lengths(index, timezone)
     complete = np.add.reduceat((~np.isnan(actual) & ~np.isnan(forecast)).astype(int), starts)
-    full = complete == counts
+    full = complete == lengths
     a = np.add.reduceat(np.nan_to_num(actual), starts)[full]
     f = np.add.reduceat(np.nan_to_num(forecast), starts)[full]
     return a, f
@@ -103,7 +109,8 @@ def score(
     day_a, day_f = daily_totals(index, timezone, actual, mean)
     hourly = {
         "cvrmse_pct": cvrmse(actual, mean),
-        "nmbe_pct": nmbe(actual, mean),
+        "nmbe_ashrae14_pct": nmbe(actual, mean),
+        "bias_over_pct": -nmbe(actual, mean),
         "mae_kwh": mae(actual, mean),
         "coverage_p10_p90_pct": coverage(actual, lower, upper),
     }
@@ -111,7 +118,8 @@ def score(
         hourly["below_p50_pct"] = share_below(actual, median)
     daily = {
         "cvrmse_pct": cvrmse(day_a, day_f),
-        "nmbe_pct": nmbe(day_a, day_f),
+        "nmbe_ashrae14_pct": nmbe(day_a, day_f),
+        "bias_over_pct": -nmbe(day_a, day_f),
         "mae_kwh": mae(day_a, day_f),
         "days": float(len(day_a)),
     }
@@ -151,6 +159,7 @@ def evaluate_meter(
     forecaster: GlobalForecaster | None = None,
     extra_training: list[tuple[pd.Series, pd.Series | None]] | None = None,
     keep_series: bool = False,
+    fuel: str = "electricity",
 ) -> dict[str, Any]:
     """Fit on the training dates, forecast the test dates, score ours and the two baselines.
 
@@ -161,7 +170,16 @@ def evaluate_meter(
     actual test temperatures. ``extra_training`` adds other households' training
     series to the global model (the meter under test is always the first). ``keep_series`` adds
     ``"series"``: a frame of the test hours' actual kWh and our mean, P10, P50 and P90 (for
-    diagnostics; not JSON).
+    diagnostics; not JSON). ``fuel`` picks the screening of the meter's history (vacancies and
+    outages excluded, level shifts read; :mod:`recommender.forecast.screening`); what it found, and
+    how much of each period the temperatures cover, is in ``"warnings"``. ``forecaster``'s
+    settings are used on a copy set to ``timezone`` and the zone's latitude.
+
+    Raises
+    ------
+    InvalidInput
+        Periods outside the file or out of order, or a temperature series that does not overlap
+        the training period (field ``temperature``).
     """
     if horizon not in HORIZONS:
         raise InvalidInput(Problem("horizon", f"{horizon!r}", f"one of {HORIZONS}"))
@@ -193,23 +211,32 @@ def evaluate_meter(
     index = pd.date_range(index[first], periods=len(values), freq="h", tz="UTC")
     train_pos, test_pos = train_pos - first, test_pos - first
     temps = align_temperature(temperature_c, index)
-
-    model = forecaster if forecaster is not None else GlobalForecaster(timezone=timezone)
+    notes = check_coverage(
+        None if temperature_c is None else temps,
+        {"training": train_pos, "test": test_pos},
+    )
+    latitude, daylight = zone_latitude(timezone, GlobalForecaster().latitude_deg)
+    model = clone(forecaster) if forecaster is not None else GlobalForecaster()
+    model.set_params(timezone=timezone, latitude_deg=latitude)
     train_series = pd.Series(values[train_pos], index=index[train_pos])
     train_temps = None if temperature_c is None else pd.Series(temps[train_pos], index[train_pos])
     series = [train_series] + [s for s, _ in extra_training or []]
     temperatures = [train_temps] + [t for _, t in extra_training or []]
     cpu = time.process_time()
-    model.fit(series, temperatures=temperatures)
+    model.fit(series, temperatures=temperatures, fuels=[fuel] + ["electricity"] * (len(series) - 1))
     fit_seconds = time.process_time() - cpu
 
     timeline = Timeline(index, timezone, model.latitude_deg, temps[None, :])
     n_history = int(test_pos[0])
     history = np.where(np.arange(len(index)) < n_history, values, np.nan)[None, :]
+    screened = screen_history(history[:, :n_history], index, timezone, fuel)
+    history[:, :n_history] = screened.kwh
     how = hour_of_week(index, timezone)
     cpu = time.process_time()
     if horizon == "year-ahead":
-        ours = Bands(*(a[0] for a in model.predict_year(timeline, history, n_history, test_pos)))
+        bands, level = model.predict_year_level(timeline, history, n_history, test_pos)
+        level_notes(level.shift_position, level.shift_change, index, timezone, screened.warnings)
+        ours = Bands(*(a[0] for a in bands))
         naive = [
             a[0]
             for a in same_hour_last_week(values, np.array([n_history]), len(test_pos), train_pos)
@@ -219,7 +246,8 @@ def evaluate_meter(
         origins = origins[(origins >= n_history) & (origins <= test_pos[-1])]
         owner = np.searchsorted(origins, test_pos, side="right") - 1
         lead = test_pos - origins[owner]
-        ours = Bands(*(a[owner, lead] for a in rolling_day_ahead(model, timeline, values, origins)))
+        rolled = np.where(np.arange(len(index)) < n_history, history[0], values)
+        ours = Bands(*(a[owner, lead] for a in rolling_day_ahead(model, timeline, rolled, origins)))
         forecast = same_hour_last_week(values, origins, 25, train_pos)
         naive = [a[owner, lead] for a in forecast]
     forecast_seconds = time.process_time() - cpu
@@ -232,6 +260,11 @@ def evaluate_meter(
         "timezone": timezone,
         "train": list(train),
         "test": list(test),
+        "fuel": fuel,
+        "weather": "temperatures given" if temperature_c is not None else "calendar alone",
+        "daylight": daylight,
+        # the history is screened when fitted and when read: each finding once
+        "warnings": list(dict.fromkeys(notes + model.training_warnings_[0] + screened.warnings[0])),
         "train_hours": int((~np.isnan(values[train_pos])).sum()),
         "test_hours": int((~np.isnan(actual)).sum()),
         "models": {

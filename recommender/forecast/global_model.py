@@ -37,14 +37,43 @@ from recommender.forecast.design import (
     short_rows,
     year_rows,
 )
-from recommender.forecast.features import local_day_starts
+from recommender.forecast.features import CALENDAR_NAMES, local_day_starts
 from recommender.forecast.intervals import IntervalRegressor
+from recommender.forecast.screening import (
+    FUELS,
+    SHIFT_WINDOW_DAYS,
+    level_shift,
+    screen_history,
+)
 from recommender.threads import one_openmp_thread
 
 MIN_HISTORY_HOURS = 14 * 24
 HOURS_PER_YEAR = 8760
 CALIBRATION_SAMPLE_HOURS = 1500
+CALENDAR_ONLY_SHARE = 0.2
+ZERO_BINS = 5
+ZERO_KWH_FRACTION = 0.01  # an hour under 1 % of the household's mean hour reads as zero use
 TRAIN_LEAD_HOURS = 24  # the short model learns day-ahead (see recommender.forecast.design)
+
+
+class Level(NamedTuple):
+    """How a household's year-ahead level was read, per household (arrays of length n).
+
+    ``ratio``: recency-weighted history over the model's prediction of it (1 = as modelled);
+    after a level shift, the hours since the shift only. ``profile_ratio``: the same against the
+    plain hour-of-week profile, over the hours since the shift (all hours when none; 1 then, up
+    to gaps). ``zero_edges`` ``(n, ZERO_BINS - 1)`` and ``zero_share`` ``(n, ZERO_BINS)``: the
+    share of history hours read as zero in bins of the modelled level (see :func:`_zero_floor`).
+    ``shift_position``: first history hour of the new level, -1 for none.
+    ``shift_change``: the new level over the old.
+    """
+
+    ratio: np.ndarray
+    profile_ratio: np.ndarray
+    shift_position: np.ndarray
+    shift_change: np.ndarray
+    zero_edges: np.ndarray
+    zero_share: np.ndarray
 
 
 class Bands(NamedTuple):
@@ -111,6 +140,10 @@ class GlobalForecaster(BaseEstimator):
         was chosen on a validation split carved from the *training* years of the two bundled
         meters (their last 8 weeks; blends 0.5-0.9 all beat the short model alone there), not
         on their test periods.
+    profile_weight : float
+        Weight of the household's own hour-of-week profile (at its current level) in the
+        year-ahead mean; the rest goes to the model. Chosen by ``benchmarks/forecast_defaults.py``
+        on validation splits of the training years.
     weight_recent : bool
         Also weight the year-ahead training rows by recency (slower: weighted binning).
     max_iter, learning_rate, max_leaf_nodes, min_samples_leaf
@@ -137,6 +170,7 @@ class GlobalForecaster(BaseEstimator):
         recency_half_life_days: float = 90.0,
         calibrate: bool = True,
         short_weight: float = 0.75,
+        profile_weight: float = 0.0,
         weight_recent: bool = False,
         max_iter: int = 100,
         learning_rate: float = 0.03,
@@ -153,6 +187,7 @@ class GlobalForecaster(BaseEstimator):
         self.recency_half_life_days = recency_half_life_days
         self.calibrate = calibrate
         self.short_weight = short_weight
+        self.profile_weight = profile_weight
         self.weight_recent = weight_recent
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -164,7 +199,7 @@ class GlobalForecaster(BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: list[pd.Series], y=None, temperatures=None):
+    def fit(self, X: list[pd.Series], y=None, temperatures=None, fuels=None):
         """Fit both models on a list of households' hourly kWh series.
 
         Parameters
@@ -175,8 +210,13 @@ class GlobalForecaster(BaseEstimator):
             Ignored (the targets are the series themselves).
         temperatures : list of (pandas.Series or None), optional
             Hourly °C for each household.
+        fuels : list of str, optional
+            ``"electricity"`` (the default) or ``"gas"`` per household: which screening applies
+            (see :mod:`recommender.forecast.screening`). What the screening found and excluded
+            is kept in ``training_warnings_``.
         """
         series_list, temps_list = self._validate(X, temperatures)
+        series_list = self._screen(series_list, fuels)
         if not 0.0 <= self.short_weight <= 1.0:
             raise InvalidInput(
                 Problem("short_weight", f"{self.short_weight}", "a weight between 0 and 1")
@@ -268,6 +308,26 @@ class GlobalForecaster(BaseEstimator):
             raise InvalidInput(problems, source="training series")
         return series_list, temps
 
+    def _screen(self, series_list: list[pd.Series], fuels) -> list[pd.Series]:
+        fuels = list(fuels) if fuels is not None else ["electricity"] * len(series_list)
+        problems = [
+            Problem(f"fuels[{i}]", f"{fuel!r}", f"one of {FUELS}")
+            for i, fuel in enumerate(fuels)
+            if fuel not in FUELS
+        ]
+        if len(fuels) != len(series_list):
+            problems.append(Problem("fuels", f"{len(fuels)} entries", "one per series"))
+        if problems:
+            raise InvalidInput(problems, source="training series")
+        screened = []
+        self.training_warnings_ = []
+        for series, fuel in zip(series_list, fuels, strict=True):
+            index = pd.DatetimeIndex(series.index)
+            result = screen_history(series.to_numpy()[None, :], index, self.timezone, fuel)
+            screened.append(pd.Series(result.kwh[0], index=index))
+            self.training_warnings_.append(result.warnings[0])
+        return screened
+
     def _household_rows(self, kwh_series, temp_series, rng, year_cap, origin_cap, parts) -> None:
         n_hours = len(kwh_series)
         index = pd.date_range(
@@ -296,7 +356,12 @@ class GlobalForecaster(BaseEstimator):
         weights = recency_weights(n_hours, self.recency_half_life_days)
         if len(known) > year_cap:
             known = np.sort(rng.choice(known, year_cap, replace=False))
-        parts["yx"].append(year_rows(timeline, known)[0])
+        rows = year_rows(timeline, known)[0]
+        # a share of rows without weather teaches the trees the calendar-alone answer for the
+        # households (and hours) that come without temperatures
+        blank = rng.random(len(rows)) < CALENDAR_ONLY_SHARE
+        rows[np.ix_(blank, np.arange(len(CALENDAR_NAMES), len(YEAR_FEATURES)))] = np.nan
+        parts["yx"].append(rows)
         parts["yy"].append(kwh[0, known] / scale[0])
         parts["yo"].append(_offset(*profile_at(timeline, known, week_rows, day_rows, True))[0])
         parts["yw"].append(weights[known])
@@ -336,17 +401,36 @@ class GlobalForecaster(BaseEstimator):
         ``kwh`` is ``(n, T)`` on ``timeline``; its first ``n_history`` hours are the history. The
         trees run once per timeline hour and weather row, whatever the number of households.
         """
+        return self.predict_year_level(timeline, kwh, n_history, positions)[0]
+
+    def predict_year_level(
+        self, timeline: Timeline, kwh: np.ndarray, n_history: int, positions: np.ndarray
+    ) -> tuple[Bands, Level]:
+        """:meth:`predict_year` and the :class:`Level` it was read at (with any level shift).
+
+        The mean is ``1 - profile_weight`` times the model (profile + calendar and weather,
+        calibrated) plus ``profile_weight`` times the household's own hour-of-week profile at its
+        current level: the fallback that keeps a forecast near the plain profile where the
+        model's seasonal shape has nothing to add.
+        """
         check_is_fitted(self)
         history = kwh[:, :n_history]
         scale = nan_mean(history, axis=1)
         week, day = household_profiles(history, timeline.how[:n_history], scale)
         with one_openmp_thread():
-            mean = _offset(*profile_at(timeline, positions, week, day, False))
-            mean += self._learned(timeline, positions)
-            level = scale * self._calibration(timeline, history, week, day)
-        mean = np.clip(mean, 0.0, None)
-        arrays = (mean, *self.year_model_.bands(mean))
-        return Bands(*(np.clip(a, 0.0, None) * level[:, None] for a in arrays))
+            profile = _offset(*profile_at(timeline, positions, week, day, False))
+            mean = np.clip(profile + self._learned(timeline, positions), 0.0, None)
+            level = self._level(timeline, history, week, day)
+        if self.profile_weight > 0:
+            profile_level = level.profile_ratio / level.ratio
+            mean = (1 - self.profile_weight) * mean + self.profile_weight * profile * profile_level[
+                :, None
+            ]
+        lower, median, upper = self.year_model_.bands(mean)
+        lower, median = _zero_floor(level, mean, lower, median, self.coverage)
+        arrays = (mean, lower, median, upper)
+        factor = (scale * level.ratio)[:, None]
+        return Bands(*(np.clip(a, 0.0, None) * factor for a in arrays)), level
 
     def _learned(self, timeline: Timeline, positions: np.ndarray) -> np.ndarray:
         """``(m, k)``: what calendar and weather add to the profile, per weather row."""
@@ -354,26 +438,38 @@ class GlobalForecaster(BaseEstimator):
         learned = self.year_model_.predict(rows.reshape(-1, len(YEAR_FEATURES)))
         return learned.reshape(rows.shape[:2])
 
-    def _calibration(self, timeline, history, week, day) -> np.ndarray:
-        """Ratio of the recency-weighted history to the model's prediction of it, per household."""
-        n_history = history.shape[1]
+    def _level(self, timeline, history, week, day) -> Level:
+        """The household's level against the model's shape of its history (see :class:`Level`)."""
+        n, n_history = history.shape
+        ones = np.ones(n)
+        no_zeros = (np.zeros((n, ZERO_BINS - 1)), np.zeros((n, ZERO_BINS)))
         if not self.calibrate:
-            return np.ones(len(history))
+            return Level(ones, ones, np.full(n, -1), ones, *no_zeros)
         step = max(1, n_history // CALIBRATION_SAMPLE_HOURS)
         while math.gcd(step, 168) != 1:  # a step coprime with the week samples every hour of it
             step += 1
         positions = np.arange(n_history - 1, -1, -step)[::-1]
-        predicted = _offset(*profile_at(timeline, positions, week, day, False))
-        predicted = np.clip(predicted + self._learned(timeline, positions), 0.0, None)
+        profile = _offset(*profile_at(timeline, positions, week, day, False))
+        predicted = np.clip(profile + self._learned(timeline, positions), 0.0, None)
+        predicted = np.broadcast_to(predicted, (n, len(positions)))
         scale = nan_mean(history, axis=1)
         actual = history[:, positions] / scale[:, None]
-        weights = recency_weights(n_history, self.recency_half_life_days)[positions]
         known = ~np.isnan(actual)
-        num = np.where(known, actual, 0.0) @ weights
-        den = np.where(known, predicted, 0.0) @ weights
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(den > 0, num / den, 1.0)
-        return np.clip(ratio, 0.5, 2.0)
+        shift, change = level_shift(actual, predicted, SHIFT_WINDOW_DAYS * 24 // step)
+        weights = recency_weights(n_history, self.recency_half_life_days)[positions]
+        after = np.arange(len(positions))[None, :] >= shift[:, None]
+        # after a level shift only the new level counts; otherwise recent hours count more
+        weights = np.where(after, weights[None, :], 0.0)
+        weights = np.where((shift >= 0)[:, None], after.astype(float), weights)
+        ratio = _weighted_ratio(actual, predicted, known, weights)
+        profile_ratio = _weighted_ratio(
+            actual, np.broadcast_to(profile, actual.shape), known, after.astype(float)
+        )
+        first = np.where(shift >= 0, positions[np.maximum(shift, 0)], -1)
+        ratio = np.clip(ratio, 0.5, 2.0)
+        profile_ratio = np.clip(profile_ratio, 0.5, 2.0)
+        zeros = _zero_table(actual, predicted, known)
+        return Level(ratio, profile_ratio, first, change, *zeros)
 
     def predict_short(
         self,
@@ -412,6 +508,51 @@ class GlobalForecaster(BaseEstimator):
             mean = self.short_weight * mean + (1.0 - self.short_weight) * year
         arrays = (mean, *self.short_model_.bands(mean.ravel()))
         return Bands(*(np.clip(a.reshape(shape), 0.0, None) * scale[:, :, None] for a in arrays))
+
+
+def _zero_table(
+    actual: np.ndarray, predicted: np.ndarray, known: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per household, ``ZERO_BINS`` quantile bins of the modelled level over its history and the
+    share of the hours in each that read zero (at most :data:`ZERO_KWH_FRACTION` of the mean)."""
+    n = len(actual)
+    level = np.where(known, predicted, np.nan)
+    edges = np.zeros((n, ZERO_BINS - 1))
+    share = np.zeros((n, ZERO_BINS))
+    is_zero = known & (actual <= ZERO_KWH_FRACTION)
+    rows = np.flatnonzero(is_zero.any(axis=1))  # households that never read zero skip the rest
+    if rows.size == 0:
+        return edges, share
+    quantiles = np.linspace(0, 1, ZERO_BINS + 1)[1:-1]
+    edges[rows] = np.nanquantile(level[rows], quantiles, axis=1).T
+    bins = (level[rows, :, None] > edges[rows, None, :]).sum(axis=2)
+    for i, row in enumerate(rows):
+        counts = np.bincount(bins[i][known[row]], minlength=ZERO_BINS)
+        zeros = np.bincount(bins[i][is_zero[row]], minlength=ZERO_BINS)
+        share[row] = zeros / np.maximum(counts, 1)
+    return edges, share
+
+
+def _zero_floor(
+    level: Level, mean: np.ndarray, lower: np.ndarray, median: np.ndarray, coverage: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bands that reach zero where use does: where the household read zero in at least the lower
+    tail's share of its history hours at a similar modelled level (a gas meter's summer), the lower
+    band is 0; where in at least half of them, the median is 0 too."""
+    if not level.zero_share.any():
+        return lower, median
+    tail = (1.0 - coverage) / 2.0
+    bins = (mean[:, :, None] > level.zero_edges[:, None, :]).sum(axis=2)
+    share = np.take_along_axis(level.zero_share, bins, axis=1)
+    return np.where(share >= tail, 0.0, lower), np.where(share >= 0.5, 0.0, median)
+
+
+def _weighted_ratio(actual, predicted, known, weights) -> np.ndarray:
+    """Per row, the weighted sum of ``actual`` over that of ``predicted`` (1 where undefined)."""
+    num = (np.where(known, actual, 0.0) * weights).sum(axis=1)
+    den = (np.where(known, predicted, 0.0) * weights).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den, 1.0)
 
 
 def _offset(week: np.ndarray, day: np.ndarray) -> np.ndarray:

@@ -42,7 +42,8 @@ def test_day_ahead_json_and_the_profile_baseline_by_hand(meter1_path, data_dir, 
         median = {"below_p50_pct"} if name == "greenrec-global" else set()
         assert set(model["hourly"]) == {
             "cvrmse_pct",
-            "nmbe_pct",
+            "nmbe_ashrae14_pct",
+            "bias_over_pct",
             "mae_kwh",
             "coverage_p10_p90_pct",
             *median,
@@ -89,4 +90,4 @@ def test_year_ahead_on_sample0_beats_the_hour_of_week_profile(meter0, temperatur
     profile = report["models"]["hour-of-week-profile"]
     assert ours["hourly"]["cvrmse_pct"] < profile["hourly"]["cvrmse_pct"]
     assert ours["daily"]["cvrmse_pct"] < profile["daily"]["cvrmse_pct"]
-    assert abs(ours["hourly"]["nmbe_pct"]) < abs(profile["hourly"]["nmbe_pct"])
+    assert abs(ours["hourly"]["nmbe_ashrae14_pct"]) < abs(profile["hourly"]["nmbe_ashrae14_pct"])
