@@ -162,6 +162,7 @@ class Action:
     savings: Savings
     explanation: str
     likelihood: float = 0.5
+    likelihood_source: str = ""  # what the likelihood was learned from (simulated or real)
     rank: int = 0
     schedule: dict[str, str] | None = None
     sources: tuple[str, ...] = ()  # the factors the figures rest on, each with source and year

@@ -23,9 +23,10 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +36,7 @@ import sqlalchemy as sa
 from recommender.errors import InvalidInput, Problem
 
 EVENT_TYPES: tuple[str, ...] = ("shown", "accepted", "dismissed", "done")
+RESPONSE_TYPES: tuple[str, ...] = ("accepted", "dismissed", "done")
 HISTORY_COLUMNS: tuple[str, ...] = (
     "action_kind",
     "shown",
@@ -287,6 +289,77 @@ class FeedbackStore:
                 conn.execute(_events.insert().values(**row))
                 new += 1
         return new
+
+    def record_response(
+        self,
+        household_id: str,
+        action_id: str,
+        event_type: str,
+        *,
+        shown_at: datetime | str | None = None,
+        now: datetime | None = None,
+    ) -> bool:
+        """Record what a household did with an action it was shown; True if new.
+
+        The action must have been shown to the household (a ``shown`` event, written by a
+        service that keeps this store): at ``shown_at`` when given (the answer's
+        ``generated_at``), else its latest showing. Recording is idempotent per (household,
+        action, response, showing): the same click twice is stored once. InvalidInput names
+        the field that is wrong (an unknown action, a showing that never happened).
+        """
+        if event_type not in RESPONSE_TYPES:
+            raise InvalidInput(
+                Problem(
+                    "event_type",
+                    f"{event_type!r} is not a response",
+                    f"one of {list(RESPONSE_TYPES)}",
+                ),
+                source="feedback",
+            )
+        showings = self._showings(household_id, action_id)
+        if showings.empty:
+            raise InvalidInput(
+                Problem(
+                    "action_id",
+                    f"{action_id!r} was never shown to household {household_id!r}",
+                    "the id of an action in an answer given to this household by a service "
+                    "that keeps this feedback store (e.g. `greenrec recommend --feedback URL`)",
+                ),
+                source="feedback",
+            )
+        showing = showings.iloc[-1]
+        if shown_at is not None:
+            problems: list[Problem] = []
+            wanted = _timestamp({"timestamp": shown_at}, "", problems)
+            match = showings[showings["timestamp"] == wanted] if wanted else showings.iloc[:0]
+            if problems or match.empty:
+                raise InvalidInput(
+                    [replace(p, where="shown_at") for p in problems]
+                    or Problem(
+                        "shown_at",
+                        f"{action_id!r} was not shown to {household_id!r} at {shown_at}",
+                        "the generated_at of an answer that listed it",
+                    ),
+                    source="feedback",
+                )
+            showing = match.iloc[-1]
+        shown_iso = showing["timestamp"].isoformat()
+        key = f"{household_id}\x1f{action_id}\x1f{event_type}\x1f{shown_iso}"
+        return self.record(
+            {
+                "event_id": "response-" + hashlib.sha256(key.encode()).hexdigest()[:40],
+                "household_id": household_id,
+                "action_id": action_id,
+                "action_kind": showing["action_kind"],
+                "event_type": event_type,
+                "timestamp": now or datetime.now(UTC),
+            }
+        )
+
+    def _showings(self, household_id: str, action_id: str) -> pd.DataFrame:
+        """The ``shown`` events of one action for one household, oldest first."""
+        events = self.events(household_id)
+        return events[(events["action_id"] == action_id) & (events["event_type"] == "shown")]
 
     def events(self, household_id: str | None = None) -> pd.DataFrame:
         """Stored events in time order, columns :data:`EVENT_COLUMNS` (``timestamp`` tz-aware UTC,

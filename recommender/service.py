@@ -21,7 +21,7 @@ from recommender import registry
 from recommender.actions.home import home_actions
 from recommender.actions.travel import travel_report
 from recommender.domain import Action, Footprint, Household, ModelInfo, Recommendation
-from recommender.errors import InvalidInput
+from recommender.errors import GreenrecError, InvalidInput, Problem
 from recommender.feedback import FeedbackStore
 from recommender.footprint import carbon_payback, measure
 from recommender.forecast import forecast_household
@@ -186,6 +186,36 @@ class Service:
             except InvalidInput as error:
                 answers.append(error)
         return answers
+
+    def record_feedback(self, event: Mapping[str, Any]) -> bool:
+        """Record what a household did with an action this service showed it; True if new.
+
+        ``event``: ``household_id``, ``action_id``, ``event_type`` (accepted, dismissed or done)
+        and optionally ``shown_at`` (the answer's ``generated_at``). The action must have been
+        shown (InvalidInput otherwise) and the same response to the same showing is stored once
+        (:meth:`recommender.feedback.FeedbackStore.record_response`).
+        """
+        if self.feedback is None:
+            raise GreenrecError("this service keeps no feedback store; give it one to learn")
+        fields = ("household_id", "action_id", "event_type", "shown_at")
+        problems = [
+            Problem(name, "is not a field of a response", f"one of {list(fields)}")
+            for name in event
+            if name not in fields
+        ]
+        problems += [
+            Problem(name, "is missing or not a string", "a non-empty string")
+            for name in fields[:3]
+            if not isinstance(event.get(name), str) or not event[name]
+        ]
+        if problems:
+            raise InvalidInput(problems, source="feedback")
+        return self.feedback.record_response(
+            event["household_id"],
+            event["action_id"],
+            event["event_type"],
+            shown_at=event.get("shown_at"),
+        )
 
     def _payback(self, ranked: list[Action]) -> float | None:
         """Yearly savings of the advice shown (overlaps already counted once by the ranker)

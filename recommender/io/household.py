@@ -18,7 +18,9 @@ import pandas as pd
 from recommender.domain import Household, Preferences
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
+from recommender.io.limited import read_limited
 from recommender.io.normalise import (
+    JsonConstant,
     Where,
     normalise_readings,
     normalise_temperature,
@@ -295,7 +297,7 @@ def parse_household_json(text: str | bytes, *, source: str = "household") -> Hou
     size = len(text.encode() if isinstance(text, str) else text)
     schema.check_size(size, schema.MAX_PAYLOAD_BYTES, source)
     try:
-        payload = json.loads(text)
+        payload = json.loads(text, parse_constant=JsonConstant)
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             Problem(
@@ -324,8 +326,7 @@ def read_household_json(path: str | Path) -> Household:
         raise InvalidInput(
             Problem(str(path), "file not found", "an existing file"), source=str(path)
         )
-    schema.check_size(path.stat().st_size, schema.MAX_PAYLOAD_BYTES, path.name)
-    return parse_household_json(path.read_bytes(), source=path.name)
+    return parse_household_json(read_limited(path, schema.MAX_PAYLOAD_BYTES), source=path.name)
 
 
 def household_to_payload(h: Household) -> dict[str, Any]:

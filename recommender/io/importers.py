@@ -7,6 +7,7 @@ Each reads one published format as it is and returns tz-aware UTC series or a ca
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.files import read_table
+from recommender.io.limited import read_limited
 from recommender.io.normalise import parse_numbers, parse_timestamps, row_problems
 
 
@@ -56,7 +58,7 @@ def _read_csv(path: str | Path, expected: tuple[str, ...]) -> pd.DataFrame:
         raise InvalidInput(
             Problem(str(path), "file not found", "an existing file"), source=str(path)
         )
-    frame = pd.read_csv(path)
+    frame = pd.read_csv(io.BytesIO(read_limited(path, schema.MAX_FILE_BYTES)))
     missing = [c for c in expected if c not in frame.columns]
     if missing:
         raise InvalidInput(
@@ -147,10 +149,9 @@ def read_uci_household_power(
         raise InvalidInput(
             Problem(str(path), "file not found", "an existing file"), source=str(path)
         )
-    schema.check_size(path.stat().st_size, schema.MAX_FILE_BYTES, path.name)
     try:
         frame = pd.read_csv(
-            path,
+            io.BytesIO(read_limited(path, schema.MAX_FILE_BYTES)),
             sep=";",
             dtype=str,
             keep_default_na=False,

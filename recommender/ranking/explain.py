@@ -8,6 +8,7 @@ Model-agnostic, one batched ``predict_proba`` call per ranking.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -115,6 +116,35 @@ def money_text(amount: float, currency: str) -> str:
     return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
 
 
+@dataclass(frozen=True)
+class LikelihoodSource:
+    """What a likelihood model learned from, in the words an answer uses."""
+
+    label: str  # "learned from <label>"; also Action.likelihood_source
+    population: str  # who "takes up this kind of action", e.g. "a simulated population"
+
+
+def likelihood_source(model: Any) -> LikelihoodSource:
+    """Name what ``model`` learned from, from its ``training_info_`` (see
+    :func:`recommender.ranking.likelihood.train_likelihood_model`): the simulated prior, real
+    feedback, or both. A model that does not say is named as such, never guessed."""
+    info = getattr(model, "training_info_", None) or {}
+    real = int(info.get("real_impressions", 0) or 0)
+    trained_on = info.get("trained_on")
+    if trained_on == "simulated":
+        return LikelihoodSource(
+            "a simulated population (no real feedback yet)", "people in a simulated population"
+        )
+    if trained_on == "simulated+real":
+        return LikelihoodSource(
+            f"a simulated population and {real:,} real impressions",
+            "people in a simulated population and in real feedback",
+        )
+    if trained_on == "real":
+        return LikelihoodSource(f"real feedback ({real:,} impressions)", "people who used greenrec")
+    return LikelihoodSource("a model that does not say what it learned from", "people")
+
+
 def why_ranked(
     action: Action,
     *,
@@ -125,6 +155,7 @@ def why_ranked(
     features: pd.Series,
     drivers: dict[str, float],
     notes: tuple[str, ...] = (),
+    source: LikelihoodSource | None = None,
 ) -> str:
     """One or two sentences: the rank with the household's own figures, then the main drivers
     of the likelihood (and any note: a replaced conflicting action, a demotion)."""
@@ -139,8 +170,10 @@ def why_ranked(
         # The mean use of the readings so far (a likelihood feature), not the year-ahead forecast.
         home = f" (your meter has averaged {features['annual_kwh']:,.0f} kWh a year)"
     worth = "" if value > 0 else ", which at your weights is not worth the effort"
+    source = source or likelihood_source(None)
     first = (
-        f"Ranked {rank} of {n_ranked}: we estimate a {likelihood:.0%} chance you will take it up, "
+        f"Ranked {rank} of {n_ranked}: we estimate a {likelihood:.0%} chance you will take it up "
+        f"(learned from {source.label}), "
         f"and it saves about {' and '.join(figures)} a year{effort}{home}{worth}."
     )
     named = [(k, v) for k, v in drivers.items() if abs(v) >= MIN_EFFECT][:2]
@@ -158,7 +191,8 @@ def why_ranked(
         elif label == "effort" and float(features["extra_hours_per_year"]) < 0.5:
             phrase = "it needing no extra time"
         elif label == "kind":
-            phrase = f"how {'often' if effect > 0 else 'rarely'} people take up this kind of action"
+            often = "often" if effect > 0 else "rarely"
+            phrase = f"how {often} {source.population} take up this kind of action"
         else:
             phrase = DRIVER_GROUPS[label][1].format(**values)
         (up if effect > 0 else down).append(phrase)

@@ -217,8 +217,8 @@ def impressions_from_events(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndar
     key = [ordered["household_id"], ordered["action_id"], impression]
     adopted = positive.groupby(key).transform("any")
     shown = ordered[is_shown]
-    has_context = shown["context"].map(lambda c: isinstance(c, dict))
-    usable = shown[has_context]
+    has_context = shown["context"].map(lambda c: isinstance(c, dict)).to_numpy(dtype=bool)
+    usable = shown.loc[has_context]  # a mask, not a column list, even when nothing was shown
     X = features_from_contexts(list(usable["context"]))
     y = adopted[usable.index].to_numpy(dtype=int)
     return X, y, int((~has_context).sum())

@@ -35,7 +35,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -45,7 +44,7 @@ from numpy.typing import ArrayLike
 from recommender.domain import Action, Household
 from recommender.errors import InvalidInput, Problem
 from recommender.feedback import FeedbackEvent, validate_event
-from recommender.ranking.explain import likelihood_and_drivers, why_ranked
+from recommender.ranking.explain import likelihood_and_drivers, likelihood_source, why_ranked
 from recommender.ranking.features import (
     IN_PROGRESS,
     feature_frame,
@@ -150,17 +149,6 @@ class RankingWeights:
         )
 
 
-@cache
-def default_model() -> Any:
-    """The cold-start likelihood model (simulated prior, seed 0), trained once per process.
-
-    The service passes the model it loaded from ``models/`` instead; this is for direct use.
-    """
-    from recommender.ranking.likelihood import train_likelihood_model
-
-    return train_likelihood_model(None, random_state=0)
-
-
 def _validate(actions: Sequence[Action], household: Household, top_k: int | None) -> None:
     problems = []
     if not isinstance(household, Household):
@@ -260,7 +248,7 @@ def rank_actions(
     actions: Sequence[Action],
     household: Household,
     *,
-    model: Any = None,
+    model: Any,
     history: pd.DataFrame | Mapping[str, Mapping[str, Any]] | None = None,
     weights: RankingWeights | None = None,
     top_k: int | None = None,
@@ -272,9 +260,10 @@ def rank_actions(
     actions : sequence of Action
         Candidates from the home and travel calculators (unique ids).
     household : Household
-    model : fitted likelihood model or None
-        Anything with ``adoption_probability`` or ``predict_proba`` over the ranking features;
-        None uses :func:`default_model` (the simulated cold-start prior).
+    model : fitted likelihood model
+        Anything with ``adoption_probability`` or ``predict_proba`` over the ranking features
+        (the service loads it from ``models/``; nothing is trained on the spot). Its
+        ``training_info_`` says what it learned from, and each action names that source.
     history : DataFrame, mapping or None
         ``FeedbackStore.history(household_id)``, or ``{action_id: {"dismissed": 2, ...}}``.
     weights : RankingWeights or None
@@ -306,7 +295,7 @@ def rank_actions(
     candidates = [new_advice[j] for j in keep]
     if not candidates:
         return []
-    model = default_model() if model is None else model
+    source = likelihood_source(model)
     X = feature_frame(new_advice, household, hist).iloc[keep]
     likelihood, drivers = likelihood_and_drivers(model, X)
     value = weights.values(candidates, household.preferences.carbon_weight)
@@ -349,6 +338,7 @@ def rank_actions(
             features=X.iloc[i],
             drivers=driver,
             notes=tuple(notes),
+            source=source,
         )
         action = candidates[i]
         details = {
@@ -367,11 +357,21 @@ def rank_actions(
                 action,
                 rank=rank,
                 likelihood=float(likelihood[i]),
+                likelihood_source=source.label
+                + ("; adjusted by your own feedback" if _has_responses(hist, action.id) else ""),
                 explanation=explanation,
                 details=details,
             )
         )
     return out
+
+
+def _has_responses(hist: pd.DataFrame, action_id: str) -> bool:
+    """Whether this household has answered this action before (its history moved the rank)."""
+    if action_id not in hist.index:
+        return False
+    row = hist.loc[action_id]
+    return bool(row["accepted"] + row["dismissed"] + row["done"] > 0)
 
 
 def in_progress_actions(
