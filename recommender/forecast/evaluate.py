@@ -60,6 +60,8 @@ def mae(actual: np.ndarray, forecast: np.ndarray) -> float:
 def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
     """Share (%) of known actuals within ``[lower, upper]``."""
     known = ~(np.isnan(actual) | np.isnan(lower) | np.isnan(upper))
+    if not known.any():  # a forecast without bands (e.g. eemeter's)
+        return float("nan")
     inside = (actual[known] >= lower[known]) & (actual[known] <= upper[known])
     return float(100.0 * inside.mean())
 
