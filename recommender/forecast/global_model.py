@@ -41,7 +41,9 @@ from recommender.forecast.features import CALENDAR_NAMES, local_day_starts
 from recommender.forecast.intervals import IntervalRegressor
 from recommender.forecast.screening import (
     FUELS,
+    SHIFT_MIN_RATIO,
     SHIFT_WINDOW_DAYS,
+    level_notes,
     level_shift,
     screen_history,
 )
@@ -51,6 +53,11 @@ MIN_HISTORY_HOURS = 14 * 24
 HOURS_PER_YEAR = 8760
 CALIBRATION_SAMPLE_HOURS = 1500
 CALENDAR_ONLY_SHARE = 0.2
+# A model fitted on a history absorbs part of a shift in it as season, so the shift shows smaller
+# against its first fit than against any other model: the fit's own check is more sensitive.
+FIT_SHIFT_MIN_RATIO = 1.25
+RELEVEL_PASSES = 3
+RELEVEL_DONE = 0.02  # a change left under 2 % needs no further refit
 ZERO_BINS = 5
 ZERO_KWH_FRACTION = 0.01  # an hour under 1 % of the household's mean hour reads as zero use
 TRAIN_LEAD_HOURS = 24  # the short model learns day-ahead (see recommender.forecast.design)
@@ -223,7 +230,59 @@ class GlobalForecaster(BaseEstimator):
             )
         # one OpenMP thread (see recommender.threads)
         with one_openmp_thread():
-            return self._fit(series_list, temps_list)
+            self._fit(series_list, temps_list)
+            shifts: dict[int, int] = {}
+            for _ in range(RELEVEL_PASSES):  # each refit absorbs less of the shift as season
+                relevelled = self._relevel(series_list, temps_list, shifts)
+                if relevelled is None:
+                    break
+                series_list = relevelled
+                self._fit(series_list, temps_list)
+        return self
+
+    def _relevel(self, series_list, temps_list, shifts: dict[int, int]) -> list[pd.Series] | None:
+        """Each training history with a level shift rescaled before the shift to its new level,
+        so the trees learn season, not the shift; None when no history shifted.
+
+        The shift is found against this fit's seasonal shape (at :data:`FIT_SHIFT_MIN_RATIO`) on
+        the first pass and kept in ``shifts`` (history -> hour); later passes re-measure the
+        change at the same hour against the refitted shape and rescale by what is left. The
+        shifts found join ``training_warnings_``.
+        """
+        out, changed = [], False
+        for i, (series, temps) in enumerate(zip(series_list, temps_list, strict=True)):
+            index = pd.DatetimeIndex(series.index)
+            temperature = align_temperature(temps, index)[None, :]
+            timeline = Timeline(index, self.timezone, self.latitude_deg, temperature)
+            kwh = series.to_numpy()[None, :]
+            scale = nan_mean(kwh, axis=1)
+            week, day = household_profiles(kwh, timeline.how, scale)
+            values = series.to_numpy().copy()
+            if i not in shifts:
+                level = self._level(timeline, kwh, week, day, FIT_SHIFT_MIN_RATIO)
+                if level.shift_position[0] < 0:
+                    out.append(series)
+                    continue
+                shifts[i] = int(level.shift_position[0])
+                notes: list[list[str]] = [[]]
+                level_notes(level.shift_position, level.shift_change, index, self.timezone, notes)
+                self.training_warnings_[i].append(
+                    f"{notes[0][0]} (in training: the hours before it rescaled to the new level)"
+                )
+            positions = np.arange(len(index))
+            predicted = _offset(*profile_at(timeline, positions, week, day, False))
+            predicted = np.clip(predicted + self._learned(timeline, positions), 0.0, None)[0]
+            known = ~np.isnan(values)
+            after = known & (positions >= shifts[i])
+            before = known & (positions < shifts[i])
+            change = (values[after].sum() / predicted[after].sum()) / (
+                values[before].sum() / predicted[before].sum()
+            )
+            if abs(math.log(change)) > RELEVEL_DONE:
+                values[: shifts[i]] *= change
+                changed = True
+            out.append(pd.Series(values, index=index))
+        return out if changed else None
 
     def _fit(self, series_list, temps_list):
         rng = np.random.default_rng(self.random_state)
@@ -438,7 +497,7 @@ class GlobalForecaster(BaseEstimator):
         learned = self.year_model_.predict(rows.reshape(-1, len(YEAR_FEATURES)))
         return learned.reshape(rows.shape[:2])
 
-    def _level(self, timeline, history, week, day) -> Level:
+    def _level(self, timeline, history, week, day, min_shift: float = SHIFT_MIN_RATIO) -> Level:
         """The household's level against the model's shape of its history (see :class:`Level`)."""
         n, n_history = history.shape
         ones = np.ones(n)
@@ -455,7 +514,7 @@ class GlobalForecaster(BaseEstimator):
         scale = nan_mean(history, axis=1)
         actual = history[:, positions] / scale[:, None]
         known = ~np.isnan(actual)
-        shift, change = level_shift(actual, predicted, SHIFT_WINDOW_DAYS * 24 // step)
+        shift, change = level_shift(actual, predicted, SHIFT_WINDOW_DAYS * 24 // step, min_shift)
         weights = recency_weights(n_history, self.recency_half_life_days)[positions]
         after = np.arange(len(positions))[None, :] >= shift[:, None]
         # after a level shift only the new level counts; otherwise recent hours count more

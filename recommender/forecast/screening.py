@@ -106,6 +106,8 @@ def screen_history(
         for start, stop in _runs(zeros):
             if stop - start >= OUTAGE_MIN_HOURS:
                 exclude[row, start:stop] = True
+            # a week or more of zeros is told as the vacancy it also is (below), not twice
+            if OUTAGE_MIN_HOURS <= stop - start < VACANT_MIN_DAYS * 24:
                 warnings[row].append(
                     f"outage: {stop - start} hours of zero readings, "
                     f"{_describe(index, timezone, start, stop)}; excluded"
@@ -149,14 +151,17 @@ def _gap_warnings(known: np.ndarray, index, timezone: str, out: list[str]) -> No
 
 
 def level_shift(
-    actual: np.ndarray, predicted: np.ndarray, samples_per_window: int
+    actual: np.ndarray,
+    predicted: np.ndarray,
+    samples_per_window: int,
+    min_ratio: float = SHIFT_MIN_RATIO,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Where each household's level shifted for good, on time-ordered samples of its history.
 
     ``actual`` and ``predicted`` are ``(n, k)`` (NaN where unread): the readings and what the
     model's seasonal shape says at the same hours, so a winter is not a shift. At each candidate
     sample the ratio actual/predicted of the window after it is compared with the window before;
-    the largest change counts as a shift when it is at least :data:`SHIFT_MIN_RATIO` either way
+    the largest change counts as a shift when it is at least ``min_ratio`` either way
     *and* everything after it differs from everything before it by as much (a holiday week or a
     cold snap is not a new level). Returns the first sample of the new level (``-1`` for none)
     and the ratio after/before.
@@ -178,10 +183,10 @@ def level_shift(
         step = np.abs(np.log(after / before))
         all_before = a[:, cuts] / p[:, cuts]
         all_after = (a[:, -1:] - a[:, cuts]) / (p[:, -1:] - p[:, cuts])
-        lasting = np.abs(np.log(all_after / all_before)) >= np.log(SHIFT_MIN_RATIO)
+        lasting = np.abs(np.log(all_after / all_before)) >= np.log(min_ratio)
     step = np.where(np.isfinite(step) & lasting, step, 0.0)
     best = np.argmax(step, axis=1)
-    found = step[np.arange(n), best] >= np.log(SHIFT_MIN_RATIO)
+    found = step[np.arange(n), best] >= np.log(min_ratio)
     position[found] = cuts[best[found]]
     change[found] = (all_after / all_before)[np.arange(n), best][found]
     return position, change
