@@ -30,7 +30,8 @@ from recommender.forecast.evaluate import OURS, evaluate_meter
 
 GRID = {
     "profile_weight": (0.0, 0.25, 0.5),
-    "recency_half_life_days": (90.0, 180.0, 365.0),
+    "season_bins": (0, 5, 10),
+    "recency_half_life_days": (90.0, 365.0),
 }
 YEAR_HOLDOUT_DAYS = 13 * 7
 DAY_HOLDOUT_DAYS = 8 * 7
@@ -60,7 +61,7 @@ def main() -> None:
             f"day-ahead {split(train, DAY_HOLDOUT_DAYS)}"
         )
     header = (
-        f"{'settings':<48}{'year vs profile':>16}{'worst meter':>12}{'day vs best':>13}{'score':>8}"
+        f"{'settings':<66}{'year vs profile':>16}{'worst meter':>12}{'day vs best':>13}{'score':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -80,7 +81,7 @@ def main() -> None:
         results.append((score, settings))
         label = ", ".join(f"{k}={v:g}" for k, v in settings.items())
         print(
-            f"{label:<48}{statistics.fmean(year):>+15.1%} {max(year):>+11.1%}"
+            f"{label:<66}{statistics.fmean(year):>+15.1%} {max(year):>+11.1%}"
             f"{statistics.fmean(day):>+13.1%}{score:>+8.1%}",
             flush=True,
         )

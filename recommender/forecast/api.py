@@ -17,13 +17,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from recommender.domain import Forecast, Household
 from recommender.errors import InsufficientData, InvalidInput, Problem
-from recommender.forecast.data import align_temperature
+from recommender.forecast.data import align_temperature, regular_hourly
 from recommender.forecast.design import SHORT_HORIZON_HOURS, Timeline
 from recommender.forecast.global_model import (
     HOURS_PER_YEAR,
     MIN_HISTORY_HOURS,
     GlobalForecaster,
-    regular_hourly,
 )
 from recommender.forecast.screening import FUELS, level_notes, screen_history
 from recommender.forecast.weather import check_coverage, zone_latitude

@@ -30,6 +30,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from recommender.errors import InvalidInput, Problem
+
 FUELS = ("electricity", "gas")
 VACANT_FRACTION = 0.2
 VACANT_MIN_DAYS = 7
@@ -207,3 +209,26 @@ def level_notes(
                 f"level shift: use changed by {shift_change[row] - 1:+.0%} from about {when}, "
                 "beyond what season explains; the year-ahead level is read from the hours since"
             )
+
+
+def screen_series(
+    series_list: list[pd.Series], fuels: list[str] | None, timezone: str
+) -> tuple[list[pd.Series], list[list[str]]]:
+    """:func:`screen_history` of each training series (``fuels`` default to electricity)."""
+    fuels = list(fuels) if fuels is not None else ["electricity"] * len(series_list)
+    problems = [
+        Problem(f"fuels[{i}]", f"{fuel!r}", f"one of {FUELS}")
+        for i, fuel in enumerate(fuels)
+        if fuel not in FUELS
+    ]
+    if len(fuels) != len(series_list):
+        problems.append(Problem("fuels", f"{len(fuels)} entries", "one per series"))
+    if problems:
+        raise InvalidInput(problems, source="training series")
+    screened, found = [], []
+    for series, fuel in zip(series_list, fuels, strict=True):
+        index = pd.DatetimeIndex(series.index)
+        result = screen_history(series.to_numpy()[None, :], index, timezone, fuel)
+        screened.append(pd.Series(result.kwh[0], index=index))
+        found.append(result.warnings[0])
+    return screened, found

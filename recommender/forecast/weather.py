@@ -19,6 +19,7 @@ import zoneinfo
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from recommender.errors import InvalidInput, Problem
 
@@ -96,3 +97,19 @@ def check_coverage(
                 "calendar and daylight alone"
             )
     return notes
+
+
+def typical_year(temperatures: list[pd.Series]) -> np.ndarray | None:
+    """``(366, 24)`` °C by UTC day of year and hour: pooled means smoothed over +-7 days."""
+    if not temperatures:
+        return None
+    pooled = pd.concat([t.tz_convert("UTC") for t in temperatures]).dropna()
+    if pooled.empty:
+        return None
+    table = pooled.groupby([pooled.index.day_of_year, pooled.index.hour]).mean().unstack()
+    table = table.reindex(index=range(1, 367), columns=range(24))
+    values = table.to_numpy(dtype=np.float64)
+    tripled = pd.DataFrame(np.vstack([values, values, values]))
+    tripled = tripled.interpolate(limit_direction="both")
+    smoothed = tripled.rolling(15, center=True, min_periods=1).mean().to_numpy()[366:732]
+    return smoothed

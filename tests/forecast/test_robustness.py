@@ -40,6 +40,8 @@ import pytest
 from recommender.forecast import GlobalForecaster, forecast_many, screening
 from recommender.forecast.data import align_temperature
 
+pytestmark = pytest.mark.slow  # ~25 s: 36 fits of a year
+
 ANNUAL_TOLERANCE = 0.10
 FITTED_LEVEL_TOLERANCE = 0.25
 HOURLY_TOLERANCE = 0.10
