@@ -260,13 +260,7 @@ def _reference_checks(horizon: str, versus: list[tuple[float, float]]) -> list:
     daily = [v[1] for v in versus]
     if horizon == "year-ahead":
         return [
-            (
-                f"year-ahead hourly vs own hour-of-week profile, mean <= {YEAR_MEAN_TARGET:+.0%}",
-                statistics.fmean(hourly) <= YEAR_MEAN_TARGET,
-                f"{statistics.fmean(hourly):+.1%} (per meter "
-                + ", ".join(f"{v:+.1%}" for v in hourly)
-                + ")",
-            ),
+            _mean_check("year-ahead hourly vs own hour-of-week profile", hourly, YEAR_MEAN_TARGET),
             (
                 f"year-ahead hourly vs own profile, no meter above {YEAR_WORST_TARGET:+.0%}",
                 max(hourly) <= YEAR_WORST_TARGET,
@@ -274,15 +268,15 @@ def _reference_checks(horizon: str, versus: list[tuple[float, float]]) -> list:
             ),
         ]
     return [
-        (
-            f"day-ahead {scale} vs best baseline, mean <= {DAY_MEAN_TARGET:+.0%}",
-            statistics.fmean(values) <= DAY_MEAN_TARGET,
-            f"{statistics.fmean(values):+.1%} (per meter "
-            + ", ".join(f"{v:+.1%}" for v in values)
-            + ")",
-        )
+        _mean_check(f"day-ahead {scale} vs best baseline", values, DAY_MEAN_TARGET)
         for scale, values in (("hourly", hourly), ("daily", daily))
     ]
+
+
+def _mean_check(label: str, values: list[float], target: float) -> tuple[str, bool, str]:
+    mean = statistics.fmean(values)
+    per_meter = ", ".join(f"{v:+.1%}" for v in values)
+    return (f"{label}, mean <= {target:+.0%}", mean <= target, f"{mean:+.1%} ({per_meter})")
 
 
 def speed(n_households: int, n_fit: int, chunk: int) -> None:

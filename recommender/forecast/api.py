@@ -3,8 +3,10 @@
 Both go through :func:`forecast_many`, so the single-household answer and the batch answer are the
 same computation. The first ``min(horizon, 168)`` hours come from the short-horizon model (lags of
 the household's last days) blended with the year-ahead model (``short_weight``); later hours
-and the annual total from the year-ahead model, with the weather given, else a typical year
-learned from the training temperatures.
+and the annual total from the year-ahead model, with the weather given, else the household's own
+temperatures a year earlier, else calendar and daylight alone (never another climate's typical
+year). Histories are screened first (:mod:`recommender.forecast.screening`) and what was found is
+returned per household.
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ class GlobalForecaster(BaseEstimator):
         calibrate: bool = True,
         short_weight: float = 0.75,
         profile_weight: float = 0.0,
-        season_bins: int = 10,
+        season_bins: int = 5,
         weight_recent: bool = False,
         max_iter: int = 100,
         learning_rate: float = 0.03,
@@ -284,7 +284,9 @@ class GlobalForecaster(BaseEstimator):
 
     # ------------------------------------------------------------ predict
     def typical_temperature(self, index: pd.DatetimeIndex) -> np.ndarray:
-        """Typical-year °C at each hour of ``index`` (NaN when trained without temperatures)."""
+        """Typical-year °C of the training households' climate at each hour of ``index`` (NaN when
+        trained without temperatures). Kept for callers that want it; forecasts no longer fill a
+        household's missing weather with it (another climate's year would be a silent guess)."""
         check_is_fitted(self)
         if self.typical_temperature_c_ is None:
             return np.full(len(index), np.nan)

@@ -50,7 +50,7 @@ CALIBRATION_SAMPLE_HOURS = 1500
 # against its first fit than against any other model: the fit's own check is more sensitive.
 FIT_SHIFT_MIN_RATIO = 1.25
 RELEVEL_DONE = 0.02  # a change left under 2 % needs no further refit
-CALIBRATION_PRIOR_HOURS = 168  # a week of hours: the shrinkage of each seasonal bin towards 1
+CALIBRATION_PRIOR_HOURS = 336  # two weeks of hours: the shrinkage of each seasonal bin towards 1
 ZERO_BINS = 5
 ZERO_KWH_FRACTION = 0.01  # an hour under 1 % of the household's mean hour reads as zero use
 
@@ -127,9 +127,9 @@ def read_level(
     profile_ratio = np.clip(profile_ratio, 0.5, 2.0)
     zeros = _zero_table(actual, predicted, known)
     key, on_temperature = season_key(timeline, positions, n, None)
-    season = _season_table(
-        actual, predicted, known & after, key, bins, CALIBRATION_PRIOR_HOURS // step
-    )
+    # the season is read from the whole history, the hours before a shift at the new level
+    relevelled = np.where(after, actual, actual * change[:, None])
+    season = _season_table(relevelled, predicted, known, key, bins, CALIBRATION_PRIOR_HOURS // step)
     return Level(ratio, profile_ratio, first, change, *zeros, *season, on_temperature)
 
 

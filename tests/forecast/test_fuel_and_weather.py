@@ -44,16 +44,22 @@ def gas(temperature0) -> pd.Series:
     return simulated_gas(temperature0, "2020-04-02", "2022-04-01 23:00")
 
 
-def test_gas_bands_reach_zero_where_use_does(gas, temperature0):
-    report = evaluate_meter(
+def gas_year_ahead(gas: pd.Series, temperature: pd.Series, **settings) -> dict:
+    """``greenrec evaluate``'s year-ahead on the simulated gas meter, with its series."""
+    return evaluate_meter(
         gas,
-        temperature0,
+        temperature,
         ("2020-04-02", "2021-04-01"),
         ("2021-04-02", "2022-04-01"),
         "year-ahead",
+        forecaster=GlobalForecaster(**settings),
         fuel="gas",
         keep_series=True,
     )
+
+
+def test_gas_bands_reach_zero_where_use_does(gas, temperature0):
+    report = gas_year_ahead(gas, temperature0)
     frame = report["series"]
     zero_hours = frame["actual_kwh"] == 0.0
     assert zero_hours.mean() > 0.4  # the simulated household is zero-heavy, as gas is
@@ -71,17 +77,7 @@ def test_gas_bands_reach_zero_where_use_does(gas, temperature0):
 
 def test_the_household_own_season_corrects_a_gas_summer(gas, temperature0):
     def august(season_bins: int) -> float:
-        report = evaluate_meter(
-            gas,
-            temperature0,
-            ("2020-04-02", "2021-04-01"),
-            ("2021-04-02", "2022-04-01"),
-            "year-ahead",
-            forecaster=GlobalForecaster(season_bins=season_bins),
-            fuel="gas",
-            keep_series=True,
-        )
-        frame = report["series"]
+        frame = gas_year_ahead(gas, temperature0, season_bins=season_bins)["series"]
         return float(frame.loc[frame.index.month == 8, "mean_kwh"].sum())
 
     # without its own seasonal correction the model carries heating into summer (the additive
