@@ -26,6 +26,7 @@ from recommender.forecast.global_model import (
     MIN_HISTORY_HOURS,
     GlobalForecaster,
 )
+from recommender.forecast.level import Level
 from recommender.forecast.screening import FUELS, level_notes, screen_history
 from recommender.forecast.weather import check_coverage, zone_latitude
 
@@ -83,6 +84,34 @@ def forecast_many(
     """
     check_is_fitted(model)
     kwh = np.atleast_2d(np.asarray(kwh, dtype=np.float64))
+    _check_many(kwh, index, horizon_hours, fuel)
+    n, n_history = kwh.shape
+    zone = timezone or model.timezone
+    latitude, _ = zone_latitude(zone, model.latitude_deg)
+    future = max(horizon_hours, HOURS_PER_YEAR)
+    full_index = pd.date_range(index[0].tz_convert("UTC"), periods=n_history + future, freq="h")
+    temps = _own_typical_year(temperature_c, len(full_index))
+    timeline = Timeline(full_index, zone, latitude, temps)
+    screened = screen_history(kwh, index, zone, fuel)
+    kwh = screened.kwh
+
+    out: dict[str, np.ndarray] = {k: np.full((n, horizon_hours), np.nan) for k in BAND_KEYS}
+    out |= {k: np.full(n, np.nan) for k in ("annual_kwh", "annual_kwh_p10", "annual_kwh_p90")}
+    sufficient = (~np.isnan(kwh)).sum(axis=1) >= MIN_HISTORY_HOURS
+    rows = np.flatnonzero(sufficient)
+    for begin in range(0, len(rows), chunk_size):
+        chunk = rows[begin : begin + chunk_size]
+        part = timeline.subset(chunk) if len(temps) > 1 else timeline
+        padded = np.full((len(chunk), len(full_index)), np.nan)
+        padded[:, :n_history] = kwh[chunk]
+        level = _forecast_chunk(model, part, padded, n_history, horizon_hours, chunk, out)
+        notes: list[list[str]] = [screened.warnings[row] for row in chunk]
+        level_notes(level.shift_position, level.shift_change, index, zone, notes)
+    start = full_index[n_history]
+    return {"start": start, **out, "sufficient": sufficient, "warnings": screened.warnings}
+
+
+def _check_many(kwh: np.ndarray, index: pd.DatetimeIndex, horizon_hours: int, fuel: str) -> None:
     problems = []
     if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
         problems.append(Problem("index", "not a tz-aware DatetimeIndex", "UTC hourly timestamps"))
@@ -102,51 +131,36 @@ def forecast_many(
         problems.append(Problem("horizon_hours", f"{horizon_hours}", f"1 to {MAX_HORIZON_HOURS}"))
     if problems:
         raise InvalidInput(problems, source="forecast_many")
-    n, n_history = kwh.shape
-    zone = timezone or model.timezone
-    latitude, _ = zone_latitude(zone, model.latitude_deg)
-    future = max(horizon_hours, HOURS_PER_YEAR)
-    full_index = pd.date_range(index[0].tz_convert("UTC"), periods=n_history + future, freq="h")
-    temps = _own_typical_year(temperature_c, len(full_index))
-    timeline = Timeline(full_index, zone, latitude, temps)
-    screened = screen_history(kwh, index, zone, fuel)
-    kwh = screened.kwh
 
+
+def _forecast_chunk(
+    model: GlobalForecaster,
+    timeline: Timeline,
+    padded: np.ndarray,
+    n_history: int,
+    horizon_hours: int,
+    chunk: np.ndarray,
+    out: dict[str, np.ndarray],
+) -> Level:
+    """Fill ``out``'s rows ``chunk``: the short model's first week, the year model's rest and
+    the annual totals; returns the :class:`Level` the year was read at."""
     short = min(horizon_hours, SHORT_HORIZON_HOURS)
-    out = {k: np.full((n, horizon_hours), np.nan) for k in BAND_KEYS}
-    annual = {k: np.full(n, np.nan) for k in ("annual_kwh", "annual_kwh_p10", "annual_kwh_p90")}
-    sufficient = (~np.isnan(kwh)).sum(axis=1) >= MIN_HISTORY_HOURS
     year_positions = np.arange(n_history, n_history + HOURS_PER_YEAR)
+    year, level = model.predict_year_level(timeline, padded, n_history, year_positions)
+    year_short = year.mean[:, None, :short]
+    origin = np.array([n_history])
+    near = model.predict_short(timeline, padded, n_history, origin, short, year_short)
+    for key, values in zip(BAND_KEYS, near, strict=True):
+        out[key][chunk, :short] = values[:, 0, :]
+    if horizon_hours > short:
+        for key, values in zip(BAND_KEYS, year, strict=True):
+            out[key][chunk, short:] = values[:, short:horizon_hours]
     low_q, high_q = model.year_model_.block_error_quantiles_
-    rows = np.flatnonzero(sufficient)
-    for begin in range(0, len(rows), chunk_size):
-        chunk = rows[begin : begin + chunk_size]
-        part = timeline.subset(chunk) if len(temps) > 1 else timeline
-        padded = np.full((len(chunk), len(full_index)), np.nan)
-        padded[:, :n_history] = kwh[chunk]
-        origin = np.array([n_history])
-        year, level = model.predict_year_level(part, padded, n_history, year_positions)
-        notes: list[list[str]] = [screened.warnings[row] for row in chunk]
-        level_notes(level.shift_position, level.shift_change, index, zone, notes)
-        year_short = year.mean[:, None, :short]
-        near = model.predict_short(part, padded, n_history, origin, short, year_short)
-        for key, values in zip(BAND_KEYS, near, strict=True):
-            out[key][chunk, :short] = values[:, 0, :]
-        if horizon_hours > short:
-            for key, values in zip(BAND_KEYS, year, strict=True):
-                out[key][chunk, short:] = values[:, short:horizon_hours]
-        total = year.mean.sum(axis=1)
-        annual["annual_kwh"][chunk] = total
-        annual["annual_kwh_p10"][chunk] = total * (1.0 + low_q)
-        annual["annual_kwh_p90"][chunk] = total * (1.0 + high_q)
-    start = full_index[n_history]
-    return {
-        "start": start,
-        **out,
-        **annual,
-        "sufficient": sufficient,
-        "warnings": screened.warnings,
-    }
+    total = year.mean.sum(axis=1)
+    out["annual_kwh"][chunk] = total
+    out["annual_kwh_p10"][chunk] = total * (1.0 + low_q)
+    out["annual_kwh_p90"][chunk] = total * (1.0 + high_q)
+    return level
 
 
 def _own_typical_year(temperature_c: np.ndarray | None, length: int) -> np.ndarray:
@@ -195,21 +209,8 @@ def forecast_household(
             f"{household.reading_interval_minutes} minutes; the hourly forecast needs hourly "
             "(or finer, summed to hours) readings"
         )
-    readings = regular_hourly(household.readings_kwh, "readings_kwh")
-    if readings.notna().any():  # trailing gaps are not history: start after the last reading
-        readings = readings.loc[: readings.last_valid_index()]
-    readings = (
-        readings[readings.index > readings.index[-1] - pd.Timedelta(days=365)]
-        if len(readings)
-        else readings
-    )
+    readings = _last_year(household)
     known = int(readings.notna().sum())
-    if known < MIN_HISTORY_HOURS:
-        raise InsufficientData(
-            f"household {household.household_id} has {known} hourly readings "
-            f"({known / 24:.1f} days); forecasting needs at least 14 days "
-            f"({MIN_HISTORY_HOURS} hourly readings)"
-        )
     index = pd.DatetimeIndex(readings.index)
     future_index = pd.date_range(index[0], periods=len(index) + max(horizon_hours, 8760), freq="h")
     temps = _household_temperatures(household, temperature_c, future_index, len(index))
@@ -236,18 +237,7 @@ def forecast_household(
             f"household {household.household_id} has under 14 days of readings left once "
             f"vacancies and outages are set aside: {'; '.join(result['warnings'][0])}"
         )
-    _, daylight = zone_latitude(household.timezone, model.latitude_deg)
-    weather = "calendar and daylight alone" if temps is None else "the given temperatures"
-    method = (
-        f"greenrec global gradient-boosted model trained on {model.n_households_} household(s), "
-        f"{household.fuel}; first {min(horizon_hours, SHORT_HORIZON_HOURS)} h from the "
-        f"short-horizon model (recent level and lags, weight {model.short_weight:g}) blended "
-        "with the year-ahead one, later hours and the annual total from the year-ahead model "
-        f"(weight {1 - model.profile_weight:g}; the rest the household's own hour-of-week "
-        f"profile) with {weather} ({daylight}), its level read from this household's last "
-        f"{known // 24} days; P10/P50/P90 from cross-fitted residual quantiles, at zero where "
-        "the history reads zero at a similar level"
-    )
+    method = _method(model, household, horizon_hours, temps is not None, known // 24)
     return Forecast(
         horizon=_iso_duration(horizon_hours),
         interval="PT1H",
@@ -261,6 +251,42 @@ def forecast_household(
         annual_kwh_p90=float(result["annual_kwh_p90"][0]),
         method=method,
         warnings=tuple(notes) + tuple(result["warnings"][0]),
+    )
+
+
+def _last_year(household: Household) -> pd.Series:
+    """The household's hourly readings up to its last reading, at most 365 days of them;
+    :class:`InsufficientData` for fewer than 14 days."""
+    readings = regular_hourly(household.readings_kwh, "readings_kwh")
+    if readings.notna().any():  # trailing gaps are not history: start after the last reading
+        readings = readings.loc[: readings.last_valid_index()]
+    if len(readings):
+        readings = readings[readings.index > readings.index[-1] - pd.Timedelta(days=365)]
+    known = int(readings.notna().sum())
+    if known < MIN_HISTORY_HOURS:
+        raise InsufficientData(
+            f"household {household.household_id} has {known} hourly readings "
+            f"({known / 24:.1f} days); forecasting needs at least 14 days "
+            f"({MIN_HISTORY_HOURS} hourly readings)"
+        )
+    return readings
+
+
+def _method(
+    model: GlobalForecaster, household: Household, horizon_hours: int, weather: bool, days: int
+) -> str:
+    """The answer's ``method``: what ran, on which weather and daylight, with what level."""
+    _, daylight = zone_latitude(household.timezone, model.latitude_deg)
+    given = "the given temperatures" if weather else "calendar and daylight alone"
+    return (
+        f"greenrec global gradient-boosted model trained on {model.n_households_} household(s), "
+        f"{household.fuel}; first {min(horizon_hours, SHORT_HORIZON_HOURS)} h from the "
+        f"short-horizon model (recent level and lags, weight {model.short_weight:g}) blended "
+        "with the year-ahead one, later hours and the annual total from the year-ahead model "
+        f"(weight {1 - model.profile_weight:g}; the rest the household's own hour-of-week "
+        f"profile) with {given} ({daylight}), its level read from this household's last "
+        f"{days} days; P10/P50/P90 from cross-fitted residual quantiles, at zero where the "
+        "history reads zero at a similar level"
     )
 
 

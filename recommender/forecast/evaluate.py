@@ -31,6 +31,7 @@ from recommender.forecast.data import align_temperature, local_date_mask
 from recommender.forecast.design import Timeline
 from recommender.forecast.features import hour_of_week, local_day_starts
 from recommender.forecast.global_model import Bands, GlobalForecaster
+from recommender.forecast.level import Level
 from recommender.forecast.screening import level_notes, local_day_lengths, screen_history
 from recommender.forecast.weather import check_coverage, zone_latitude
 
@@ -185,74 +186,29 @@ def evaluate_meter(
     """
     if horizon not in HORIZONS:
         raise InvalidInput(Problem("horizon", f"{horizon!r}", f"one of {HORIZONS}"))
-    index = pd.date_range(kwh.index.min(), kwh.index.max(), freq="h", tz="UTC")
-    values = kwh.reindex(index).to_numpy(dtype=np.float64)
-    in_train = local_date_mask(index, timezone, *train)
-    in_test = local_date_mask(index, timezone, *test)
-    problems = []
-    if in_train.sum() < 14 * 24:
-        problems.append(Problem("train", f"{in_train.sum()} hours in {train}", ">= 14 days"))
-    if not in_test.any():
-        problems.append(Problem("test", f"no readings in {test}", "a period inside the meter file"))
-    elif in_train.any() and np.flatnonzero(in_test)[0] <= np.flatnonzero(in_train)[-1]:
-        problems.append(
-            Problem(
-                "test",
-                "starts before the training period ends",
-                "a test period after the training period",
-            )
-        )
-    if problems:
-        raise InvalidInput(problems, source="evaluation periods")
-    train_pos = np.flatnonzero(in_train)
-    test_pos = np.flatnonzero(in_test)
-    # The timeline starts at the first training hour and ends at the last test hour.
-    first, last = train_pos[0], test_pos[-1]
-    # 25 spare hours after it let a day-ahead origin on the last day forecast a 25-hour day.
-    values = np.r_[values[first : last + 1], np.full(25, np.nan)]
-    index = pd.date_range(index[first], periods=len(values), freq="h", tz="UTC")
-    train_pos, test_pos = train_pos - first, test_pos - first
+    index, values, train_pos, test_pos = _timeline(kwh, train, test, timezone)
     temps = align_temperature(temperature_c, index)
     notes = check_coverage(
         None if temperature_c is None else temps,
         {"training": train_pos, "test": test_pos},
     )
-    latitude, daylight = zone_latitude(timezone, GlobalForecaster().latitude_deg)
-    model = clone(forecaster) if forecaster is not None else GlobalForecaster()
-    model.set_params(timezone=timezone, latitude_deg=latitude)
-    train_series = pd.Series(values[train_pos], index=index[train_pos])
     train_temps = None if temperature_c is None else pd.Series(temps[train_pos], index[train_pos])
-    series = [train_series] + [s for s, _ in extra_training or []]
-    temperatures = [train_temps] + [t for _, t in extra_training or []]
-    cpu = time.process_time()
-    model.fit(series, temperatures=temperatures, fuels=[fuel] + ["electricity"] * (len(series) - 1))
-    fit_seconds = time.process_time() - cpu
+    training = [(pd.Series(values[train_pos], index=index[train_pos]), train_temps)]
+    model, fit_seconds, daylight = _fitted(
+        forecaster, timezone, training + list(extra_training or []), fuel
+    )
 
     timeline = Timeline(index, timezone, model.latitude_deg, temps[None, :])
     n_history = int(test_pos[0])
-    history = np.where(np.arange(len(index)) < n_history, values, np.nan)[None, :]
-    screened = screen_history(history[:, :n_history], index, timezone, fuel)
-    history[:, :n_history] = screened.kwh
-    how = hour_of_week(index, timezone)
+    history = np.where(np.arange(len(index)) < n_history, values, np.nan)
+    screened = screen_history(history[None, :n_history], index, timezone, fuel)
+    history[:n_history] = screened.kwh[0]
     cpu = time.process_time()
-    if horizon == "year-ahead":
-        bands, level = model.predict_year_level(timeline, history, n_history, test_pos)
+    ours, level, naive = _forecasts(model, timeline, values, history, train_pos, test_pos, horizon)
+    if level is not None:
         level_notes(level.shift_position, level.shift_change, index, timezone, screened.warnings)
-        ours = Bands(*(a[0] for a in bands))
-        naive = [
-            a[0]
-            for a in same_hour_last_week(values, np.array([n_history]), len(test_pos), train_pos)
-        ]
-    else:
-        origins = local_day_starts(index, timezone)
-        origins = origins[(origins >= n_history) & (origins <= test_pos[-1])]
-        owner = np.searchsorted(origins, test_pos, side="right") - 1
-        lead = test_pos - origins[owner]
-        rolled = np.where(np.arange(len(index)) < n_history, history[0], values)
-        ours = Bands(*(a[owner, lead] for a in rolling_day_ahead(model, timeline, rolled, origins)))
-        forecast = same_hour_last_week(values, origins, 25, train_pos)
-        naive = [a[owner, lead] for a in forecast]
     forecast_seconds = time.process_time() - cpu
+    how = hour_of_week(index, timezone)
     profile = hour_of_week_profile(values[train_pos], how[train_pos], how[test_pos])
 
     actual = values[test_pos]
@@ -282,14 +238,86 @@ def evaluate_meter(
         },
     }
     if keep_series:
-        result["series"] = pd.DataFrame(
-            {
-                "actual_kwh": actual,
-                "mean_kwh": ours.mean,
-                "p10_kwh": ours.lower,
-                "p50_kwh": ours.median,
-                "p90_kwh": ours.upper,
-            },
-            index=test_index,
-        )
+        columns = ("mean_kwh", "p10_kwh", "p50_kwh", "p90_kwh")
+        arrays = (ours.mean, ours.lower, ours.median, ours.upper)
+        frame = {"actual_kwh": actual, **dict(zip(columns, arrays, strict=True))}
+        result["series"] = pd.DataFrame(frame, index=test_index)
     return result
+
+
+def _fitted(
+    forecaster: GlobalForecaster | None,
+    timezone: str,
+    training: list[tuple[pd.Series, pd.Series | None]],
+    fuel: str,
+) -> tuple[GlobalForecaster, float, str]:
+    """A copy of ``forecaster`` (or the default) set to ``timezone`` and its latitude, fitted on
+    ``training`` (the meter under test first, with ``fuel``); its CPU-seconds; the daylight note."""
+    latitude, daylight = zone_latitude(timezone, GlobalForecaster().latitude_deg)
+    model = clone(forecaster) if forecaster is not None else GlobalForecaster()
+    model.set_params(timezone=timezone, latitude_deg=latitude)
+    fuels = [fuel] + ["electricity"] * (len(training) - 1)
+    cpu = time.process_time()
+    model.fit([s for s, _ in training], temperatures=[t for _, t in training], fuels=fuels)
+    return model, time.process_time() - cpu, daylight
+
+
+def _timeline(
+    kwh: pd.Series, train: tuple[str, str], test: tuple[str, str], timezone: str
+) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray, np.ndarray]:
+    """The evaluation's hourly timeline (first training hour to last test hour, then 25 spare
+    hours so a day-ahead origin on the last day can forecast a 25-hour day), its kWh, and the
+    positions of the training and test hours; :class:`InvalidInput` for unusable periods."""
+    index = pd.date_range(kwh.index.min(), kwh.index.max(), freq="h", tz="UTC")
+    values = kwh.reindex(index).to_numpy(dtype=np.float64)
+    in_train = local_date_mask(index, timezone, *train)
+    in_test = local_date_mask(index, timezone, *test)
+    problems = []
+    if in_train.sum() < 14 * 24:
+        problems.append(Problem("train", f"{in_train.sum()} hours in {train}", ">= 14 days"))
+    if not in_test.any():
+        problems.append(Problem("test", f"no readings in {test}", "a period inside the meter file"))
+    elif in_train.any() and np.flatnonzero(in_test)[0] <= np.flatnonzero(in_train)[-1]:
+        problems.append(
+            Problem(
+                "test",
+                "starts before the training period ends",
+                "a test period after the training period",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems, source="evaluation periods")
+    train_pos = np.flatnonzero(in_train)
+    test_pos = np.flatnonzero(in_test)
+    first, last = train_pos[0], test_pos[-1]
+    values = np.r_[values[first : last + 1], np.full(25, np.nan)]
+    index = pd.date_range(index[first], periods=len(values), freq="h", tz="UTC")
+    return index, values, train_pos - first, test_pos - first
+
+
+def _forecasts(
+    model: GlobalForecaster,
+    timeline: Timeline,
+    values: np.ndarray,
+    history: np.ndarray,
+    train_pos: np.ndarray,
+    test_pos: np.ndarray,
+    horizon: str,
+) -> tuple[Bands, Level | None, list[np.ndarray]]:
+    """Ours, the :class:`~recommender.forecast.level.Level` it read (year-ahead; None for the
+    rolling day-ahead) and the naive forecast on the test hours. ``history`` is the screened
+    history (NaN from the test on); ``values`` the readings."""
+    n_history = int(test_pos[0])
+    if horizon == "year-ahead":
+        bands, level = model.predict_year_level(timeline, history[None, :], n_history, test_pos)
+        origin = np.array([n_history])
+        naive = [a[0] for a in same_hour_last_week(values, origin, len(test_pos), train_pos)]
+        return Bands(*(a[0] for a in bands)), level, naive
+    origins = local_day_starts(timeline.index, model.timezone)
+    origins = origins[(origins >= n_history) & (origins <= test_pos[-1])]
+    owner = np.searchsorted(origins, test_pos, side="right") - 1
+    lead = test_pos - origins[owner]
+    rolled = np.where(np.arange(len(values)) < n_history, history, values)
+    ours = Bands(*(a[owner, lead] for a in rolling_day_ahead(model, timeline, rolled, origins)))
+    naive = [a[owner, lead] for a in same_hour_last_week(values, origins, 25, train_pos)]
+    return ours, None, naive

@@ -12,12 +12,9 @@ forecast time, and the year-ahead level is calibrated to its recency-weighted hi
 what it used to what the model says it would have used, over the same hours and weather, weights
 halving every ``recency_half_life_days``), because a household's habits drift.
 
-Robust by design (see :mod:`recommender.forecast.screening`): vacancies and zero-run outages are
-excluded from the history before anything is read from it; a level shift (against the model's
-seasonal shape) makes the level read from the hours since it, and in training the hours before it
-are rescaled to the new level and the model refitted; the household's own seasonal correction
-(``season_bins``) fits the shape to it (a gas summer), and bands reach zero where its history
-reads zero at a similar level.
+Robust by design: vacancies and outages are excluded before anything is read from a history
+(:mod:`recommender.forecast.screening`); level shifts, the household's own season and its zero
+hours are read as :mod:`recommender.forecast.level` says.
 """
 
 from __future__ import annotations
@@ -164,7 +161,12 @@ class GlobalForecaster(BaseEstimator):
         self.split_halves = split_halves
         self.random_state = random_state
 
-    # ------------------------------------------------------------------ fit
+    def __setstate__(self, state: dict) -> None:
+        # a model pickled before these settings existed (same greenrec version, so the registry
+        # loads it) forecasts as it did then: no own-season correction, no profile blend
+        state = {"profile_weight": 0.0, "season_bins": 0, **state}
+        super().__setstate__(state)
+
     def fit(self, X: list[pd.Series], y=None, temperatures=None, fuels=None):
         """Fit both models on a list of households' hourly kWh series.
 
@@ -282,7 +284,6 @@ class GlobalForecaster(BaseEstimator):
             raise InvalidInput(problems, source="training series")
         return series_list, temps
 
-    # ------------------------------------------------------------ predict
     def typical_temperature(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Typical-year °C of the training households' climate at each hour of ``index`` (NaN when
         trained without temperatures). Kept for callers that want it; forecasts no longer fill a
