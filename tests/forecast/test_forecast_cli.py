@@ -62,6 +62,21 @@ def test_day_ahead_json_and_the_profile_baseline_by_hand(meter1_path, data_dir, 
     assert report["test_hours"] == int(known.sum())
 
 
+def test_warnings_and_weather_in_the_output_and_a_temperature_that_misses_is_refused(
+    meter1_path, temperature0_path
+):
+    args = ["--train", "2012-11-10", "2013-01-04", "--test", "2013-01-05", "2013-01-11"]
+    result = _run(str(meter1_path), *args, "--horizon", "day-ahead", "--fuel", "electricity")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["weather"] == "calendar alone" and report["fuel"] == "electricity"
+    assert "no temperatures given" in report["warnings"][0]
+    # sample-0's temperatures (2020 on) do not overlap sample-1's 2012 training period
+    result = _run(str(meter1_path), "--temperature", str(temperature0_path), *args)
+    assert result.exit_code == 2
+    assert [p["where"] for p in json.loads(result.stderr)["problems"]] == ["temperature"]
+
+
 def test_bad_periods_are_reported_not_raised(meter0_path):
     result = _run(
         str(meter0_path),
