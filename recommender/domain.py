@@ -107,6 +107,9 @@ class Preferences:
     ready_by: time | None = None  # shifted cycles must finish by this local time
 
 
+FUELS = ("electricity", "gas")  # what a household's readings meter; electricity unless declared
+
+
 @dataclass(frozen=True, eq=False)
 class Household:
     """One household, validated and normalised.
@@ -129,7 +132,7 @@ class Household:
     preferences: Preferences = field(default_factory=Preferences)
     warnings: tuple[str, ...] = ()
     reading_interval_minutes: int = 60
-    fuel: str = "electricity"  # what the readings meter: "electricity" or "gas"
+    fuel: str = "electricity"  # what the readings meter: one of FUELS
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from pathlib import Path
 import click
 
 from recommender.cli.errors import EXIT_INVALID_INPUT
+from recommender.domain import FUELS
 from recommender.errors import InvalidInput
 from recommender.forecast.data import hourly_kwh
 from recommender.forecast.evaluate import HORIZONS, evaluate_meter
-from recommender.forecast.screening import FUELS
 from recommender.io.importers import read_eemeter_meter, read_eemeter_temperature
 
 

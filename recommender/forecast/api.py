@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from recommender.domain import Forecast, Household
+from recommender.domain import FUELS, Forecast, Household
 from recommender.errors import InsufficientData, InvalidInput, Problem
 from recommender.forecast.data import align_temperature, regular_hourly
 from recommender.forecast.design import SHORT_HORIZON_HOURS, Timeline
@@ -27,7 +27,7 @@ from recommender.forecast.global_model import (
     GlobalForecaster,
 )
 from recommender.forecast.level import Level
-from recommender.forecast.screening import FUELS, level_notes, screen_history
+from recommender.forecast.screening import level_notes, screen_history
 from recommender.forecast.weather import check_coverage, zone_latitude
 
 MAX_HORIZON_HOURS = HOURS_PER_YEAR

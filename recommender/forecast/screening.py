@@ -30,9 +30,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from recommender.domain import FUELS
 from recommender.errors import InvalidInput, Problem
 
-FUELS = ("electricity", "gas")
 VACANT_FRACTION = 0.2
 VACANT_MIN_DAYS = 7
 OUTAGE_MIN_HOURS = 24

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recommender.domain import Household, Preferences
+from recommender.domain import FUELS, Household, Preferences
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.limited import read_limited
@@ -50,7 +50,6 @@ TOP_LEVEL = (
     "preferences",
     "fuel",
 )
-FUELS = ("electricity", "gas")  # what the readings meter; electricity unless declared
 REQUIRED = ("household_id", "region", "timezone", "tariff", "readings")
 
 
