@@ -86,6 +86,7 @@ def parse_timestamps(
         text = raw.astype("string")
     else:
         text = raw.map(_as_text, na_action="ignore").astype("string")
+    text = text.str.replace(r"z$", "Z", regex=True)  # RFC 3339 allows a lower-case z
     missing = text.isna() | (text.str.strip() == "")
     stamps = pd.to_datetime(text.where(~missing), utc=True, errors="coerce", format="ISO8601")
     aware = schema.has_offset(text.fillna(""))

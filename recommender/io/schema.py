@@ -18,7 +18,7 @@ import pandas as pd
 
 from recommender.domain import APPLIANCE_KINDS, TRIP_MODES, TRIP_PURPOSES
 from recommender.errors import InvalidInput, Problem
-from recommender.resources import data_path
+from recommender.reference import alpha2_to_alpha3
 
 # --- limits (configurable) -------------------------------------------------------------------
 MAX_FILE_BYTES: int = 50 * 1024 * 1024  # one file read whole, decompressed
@@ -70,19 +70,9 @@ _OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
 REGION_ALIASES: dict[str, str] = {"UK": "GB", "EN": "GB", "EL": "GR"}
 
 
-@cache
 def iso_alpha2_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes (``data/grid/iso_country_codes.csv``)."""
-    return frozenset(
-        pd.read_csv(data_path("grid/iso_country_codes.csv"), keep_default_na=False)["alpha2"]
-    )
-
-
-@cache
-def alpha2_to_alpha3() -> dict[str, str]:
-    """Map ISO alpha-2 to alpha-3 (the key of ``data/grid/country_carbon_intensity.csv``)."""
-    table = pd.read_csv(data_path("grid/iso_country_codes.csv"), keep_default_na=False)
-    return dict(zip(table["alpha2"], table["alpha3"], strict=True))
+    return frozenset(alpha2_to_alpha3())
 
 
 @cache

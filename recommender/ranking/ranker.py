@@ -44,7 +44,12 @@ from numpy.typing import ArrayLike
 from recommender.domain import Action, Household
 from recommender.errors import InvalidInput, Problem
 from recommender.feedback import FeedbackEvent, validate_event
-from recommender.ranking.explain import likelihood_and_drivers, likelihood_source, why_ranked
+from recommender.ranking.explain import (
+    LikelihoodSource,
+    likelihood_and_drivers,
+    likelihood_source,
+    why_ranked,
+)
 from recommender.ranking.features import (
     IN_PROGRESS,
     feature_frame,
@@ -292,78 +297,119 @@ def rank_actions(
     blocked = {other for p in pairs for i in in_progress if i in p for other in p - {i}}
     new_advice = [a for a in actions if a.id not in in_progress]
     keep = [j for j, a in enumerate(new_advice) if a.id not in blocked]
-    candidates = [new_advice[j] for j in keep]
-    if not candidates:
+    if not keep:
         return []
-    source = likelihood_source(model)
     X = feature_frame(new_advice, household, hist).iloc[keep]
+    scored = _score([new_advice[j] for j in keep], X, household, model, hist, weights)
+    ordering = order_candidates(
+        [a.id for a in scored.candidates],
+        [a.kind for a in scored.candidates],
+        scored.score,
+        scored.demoted,
+        pairs,
+        weights,
+    )
+    final = ordering.order if top_k is None else ordering.order[:top_k]
+    return [
+        _presented(scored, i, rank, len(final), ordering, hist)
+        for rank, i in enumerate(final, start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """The candidates of one household with what the ranking rules need of each."""
+
+    candidates: list[Action]
+    X: pd.DataFrame
+    likelihood: np.ndarray
+    drivers: list[dict[str, float]]
+    value: np.ndarray
+    score: np.ndarray
+    dismissed: np.ndarray
+    demoted: np.ndarray
+    source: LikelihoodSource
+
+
+def _score(
+    candidates: list[Action],
+    X: pd.DataFrame,
+    household: Household,
+    model: Any,
+    hist: pd.DataFrame,
+    weights: RankingWeights,
+) -> _Scored:
     likelihood, drivers = likelihood_and_drivers(model, X)
     value = weights.values(candidates, household.preferences.carbon_weight)
-    score = likelihood * value
     dismissed = hist["dismissed"].reindex([a.id for a in candidates]).fillna(0).to_numpy()
-    demoted = dismissed >= weights.demote_after_dismissals
-    ordering = order_candidates(
-        [a.id for a in candidates], [a.kind for a in candidates], score, demoted, pairs, weights
+    return _Scored(
+        candidates=candidates,
+        X=X,
+        likelihood=likelihood,
+        drivers=drivers,
+        value=value,
+        score=likelihood * value,
+        dismissed=dismissed,
+        demoted=dismissed >= weights.demote_after_dismissals,
+        source=likelihood_source(model),
     )
-    final = ordering.order
-    replaces = {i: [candidates[j].title for j in js] for i, js in ordering.replaces.items()}
-    held_back = ordering.held_back
-    if top_k is not None:
-        final = final[:top_k]
-    out = []
-    for rank, i in enumerate(final, start=1):
-        driver = drivers[i]
-        notes = []
-        if i in replaces:
-            titles = [repr(t) for t in replaces[i]]
-            named = ", ".join(titles[:2]) + (
-                f" and {len(titles) - 2} more" if len(titles) > 2 else ""
-            )
-            notes.append(
-                f"It is shown instead of {named}, whose savings overlap with it, so they are "
-                "counted once."
-            )
-        if demoted[i]:
-            notes.append(f"You dismissed it {int(dismissed[i])} times, so it is listed last.")
-        if i in held_back:
-            notes.append(
-                "It is placed lower so that the top of the list is not all one kind of action."
-            )
-        text = why_ranked(
-            candidates[i],
-            rank=rank,
-            n_ranked=len(final),
-            likelihood=float(likelihood[i]),
-            value=float(value[i]),
-            features=X.iloc[i],
-            drivers=driver,
-            notes=tuple(notes),
-            source=source,
+
+
+def _notes(scored: _Scored, i: int, ordering: Ordering) -> tuple[str, ...]:
+    """Why an action sits where it does, beyond its score: overlaps, dismissals, diversity."""
+    notes = []
+    if i in ordering.replaces:
+        titles = [repr(scored.candidates[j].title) for j in ordering.replaces[i]]
+        named = ", ".join(titles[:2]) + (f" and {len(titles) - 2} more" if len(titles) > 2 else "")
+        notes.append(
+            f"It is shown instead of {named}, whose savings overlap with it, so they are "
+            "counted once."
         )
-        action = candidates[i]
-        details = {
-            **action.details,
-            "status": "dismissed" if dismissed[i] else "new",
-            "why_ranked": text,
-            "score": float(score[i]),
-            "value_points": float(value[i]),
-            "likelihood_drivers": {k: round(v, 4) for k, v in driver.items()},
-            "ranking_features": snapshot(X.iloc[i]),
-            **({"replaces": replaces[i]} if i in replaces else {}),
-        }
-        explanation = f"{action.explanation} {text}".strip()
-        out.append(
-            replace(
-                action,
-                rank=rank,
-                likelihood=float(likelihood[i]),
-                likelihood_source=source.label
-                + ("; adjusted by your own feedback" if _has_responses(hist, action.id) else ""),
-                explanation=explanation,
-                details=details,
-            )
+    if scored.demoted[i]:
+        notes.append(f"You dismissed it {int(scored.dismissed[i])} times, so it is listed last.")
+    if i in ordering.held_back:
+        notes.append(
+            "It is placed lower so that the top of the list is not all one kind of action."
         )
-    return out
+    return tuple(notes)
+
+
+def _presented(
+    scored: _Scored, i: int, rank: int, n_ranked: int, ordering: Ordering, hist: pd.DataFrame
+) -> Action:
+    """Candidate ``i`` at ``rank``: its likelihood, source, explanation and ranking details."""
+    action = scored.candidates[i]
+    text = why_ranked(
+        action,
+        rank=rank,
+        n_ranked=n_ranked,
+        likelihood=float(scored.likelihood[i]),
+        value=float(scored.value[i]),
+        features=scored.X.iloc[i],
+        drivers=scored.drivers[i],
+        notes=_notes(scored, i, ordering),
+        source=scored.source,
+    )
+    replaced = ordering.replaces.get(i)
+    details = {
+        **action.details,
+        "status": "dismissed" if scored.dismissed[i] else "new",
+        "why_ranked": text,
+        "score": float(scored.score[i]),
+        "value_points": float(scored.value[i]),
+        "likelihood_drivers": {k: round(v, 4) for k, v in scored.drivers[i].items()},
+        "ranking_features": snapshot(scored.X.iloc[i]),
+        **({"replaces": [scored.candidates[j].title for j in replaced]} if replaced else {}),
+    }
+    own = "; adjusted by your own feedback" if _has_responses(hist, action.id) else ""
+    return replace(
+        action,
+        rank=rank,
+        likelihood=float(scored.likelihood[i]),
+        likelihood_source=scored.source.label + own,
+        explanation=f"{action.explanation} {text}".strip(),
+        details=details,
+    )
 
 
 def _has_responses(hist: pd.DataFrame, action_id: str) -> bool:
