@@ -16,10 +16,11 @@ Prints tables with each target beside its figure; asserts nothing.
    temperatures where the meter has them. Day-ahead: an origin each local midnight, history
    re-read weekly.
 2. eemeter 4.1's hourly model on the same year-ahead splits, run in the same benchmark from its
-   own virtual environment (``benchmarks/.eemeter-venv``, created here on first use: eemeter
-   needs pandas<3 and scikit-learn<1.6) through benchmarks/forecast_eemeter.py, and scored by
-   the same functions as ours. It needs temperatures, so it has no figure on hue-1. If it cannot
-   be installed or run, the reason is printed instead of a figure.
+   own virtual environment (``~/.cache/greenrec/eemeter-venv``, created here on first use with
+   pip from PyPI: eemeter needs pandas<3 and scikit-learn<1.6) through
+   benchmarks/forecast_eemeter.py, and scored by the same functions as ours. It needs
+   temperatures, so it has no figure on hue-1. If it cannot be installed or run, the reason is
+   printed instead of a figure.
 3. Speed: fit on a sample of a synthetic population (``recommender.synth.meters``, built from the
    real meters' shapes) and forecast every household of it from one year of hourly history (the
    week ahead hourly from the short model, and the year ahead hourly for the annual total with
@@ -29,6 +30,7 @@ Prints tables with each target beside its figure; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import tempfile
@@ -48,7 +50,11 @@ from recommender.synth.meters import synthetic_hourly_kwh
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "data" / "meters"
-EEMETER_VENV = HERE / ".eemeter-venv"
+# Outside the checkout (a venv inside it would be scanned by the repository's own checks), in the
+# user's cache: $XDG_CACHE_HOME/greenrec/eemeter-venv, else ~/.cache/greenrec/eemeter-venv.
+EEMETER_VENV = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "greenrec" / "eemeter-venv"
+)
 EEMETER_REQUIREMENTS = ("eemeter", "pandas<3", "scikit-learn<1.6")
 LONDON = "Europe/London"
 METERS = {

@@ -1,6 +1,6 @@
 """Run eemeter's hourly model on one split; called by benchmarks/forecast.py from its own venv.
 
-    benchmarks/.eemeter-venv/bin/python benchmarks/forecast_eemeter.py IN.csv OUT.csv ZONE
+    ~/.cache/greenrec/eemeter-venv/bin/python benchmarks/forecast_eemeter.py IN.csv OUT.csv ZONE
 
 This file imports only eemeter, pandas and numpy (eemeter needs pandas<3 and scikit-learn<1.6,
 which greenrec's environment does not have), so benchmarks/forecast.py creates a separate virtual
