@@ -220,8 +220,10 @@ def forecast_household(
     }
     if household.temperature_c is None:  # only future weather given: it must meet the forecast
         periods.pop("history")
+    # the forecast hours' weather as forecast_many will use it: given, else a year earlier
+    filled = None if temps is None else _own_typical_year(temps, len(future_index))[0]
     notes = check_coverage(
-        temps, periods, "temperature" if household.temperature_c is not None else "temperature_c"
+        filled, periods, "temperature" if household.temperature_c is not None else "temperature_c"
     )
     result = forecast_many(
         model,
@@ -277,7 +279,11 @@ def _method(
 ) -> str:
     """The answer's ``method``: what ran, on which weather and daylight, with what level."""
     _, daylight = zone_latitude(household.timezone, model.latitude_deg)
-    given = "the given temperatures" if weather else "calendar and daylight alone"
+    given = (
+        "the given temperatures (ahead: as given, else its own a year earlier)"
+        if weather
+        else "calendar and daylight alone"
+    )
     return (
         f"greenrec global gradient-boosted model trained on {model.n_households_} household(s), "
         f"{household.fuel}; first {min(horizon_hours, SHORT_HORIZON_HOURS)} h from the "
