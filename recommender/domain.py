@@ -107,6 +107,9 @@ class Preferences:
     ready_by: time | None = None  # shifted cycles must finish by this local time
 
 
+FUELS = ("electricity", "gas")  # what a household's readings meter; electricity unless declared
+
+
 @dataclass(frozen=True, eq=False)
 class Household:
     """One household, validated and normalised.
@@ -129,6 +132,7 @@ class Household:
     preferences: Preferences = field(default_factory=Preferences)
     warnings: tuple[str, ...] = ()
     reading_interval_minutes: int = 60
+    fuel: str = "electricity"  # what the readings meter: one of FUELS
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,7 @@ class Forecast:
     annual_kwh_p10: float
     annual_kwh_p90: float
     method: str = ""
+    warnings: tuple[str, ...] = ()  # what the forecast found in the history and how it handled it
 
 
 @dataclass(frozen=True)

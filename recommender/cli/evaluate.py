@@ -1,8 +1,11 @@
 """``greenrec evaluate``: fit on a training period of one meter file, score a test period.
 
 Reads the eemeter-style files as they are (``start,value`` meter CSV at any sub-hourly or hourly
-step, summed to hours; ``,dt,tempC`` temperature CSV) and prints JSON with hourly and daily CVRMSE,
-NMBE, MAE and P10-P90 coverage for the global model and the two baselines.
+step, summed to hours; ``,dt,tempC`` temperature CSV) and prints JSON with hourly and daily
+CVRMSE, NMBE (ASHRAE Guideline 14's sign, ``nmbe_ashrae14_pct``, and the over-forecast sign,
+``bias_over_pct``), MAE and P10-P90 coverage for the global model and the two baselines, the
+share of hours below our P50, and ``warnings``: what the screening found in the training history
+(vacancies, outages, gaps, level shifts) and how much of each period the temperatures cover.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 import click
 
 from recommender.cli.errors import EXIT_INVALID_INPUT
+from recommender.domain import FUELS
 from recommender.errors import InvalidInput
 from recommender.forecast.data import hourly_kwh
 from recommender.forecast.evaluate import HORIZONS, evaluate_meter
@@ -50,6 +54,13 @@ from recommender.io.importers import read_eemeter_meter, read_eemeter_temperatur
     show_default=True,
     help="The household's IANA zone (local dates and hours).",
 )
+@click.option(
+    "--fuel",
+    type=click.Choice(FUELS),
+    default="electricity",
+    show_default=True,
+    help="What the meter reads: picks the screening of its history (vacancies, outages).",
+)
 def evaluate(
     meter_file: Path,
     temperature_file: Path | None,
@@ -57,13 +68,20 @@ def evaluate(
     test: tuple[str, str],
     horizon: str,
     timezone: str,
+    fuel: str,
 ) -> None:
     """Fit the global forecaster on TRAIN of METER_FILE and print its accuracy on TEST as JSON."""
     try:
         kwh = hourly_kwh(read_eemeter_meter(meter_file))
         temperature = read_eemeter_temperature(temperature_file) if temperature_file else None
         result = evaluate_meter(
-            kwh, temperature, (train[0], train[1]), (test[0], test[1]), horizon, timezone
+            kwh,
+            temperature,
+            (train[0], train[1]),
+            (test[0], test[1]),
+            horizon,
+            timezone,
+            fuel=fuel,
         )
     except InvalidInput as error:
         click.echo(json.dumps(error.to_dict(), indent=2), err=True)

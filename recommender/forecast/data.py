@@ -82,3 +82,23 @@ def local_date_mask(
     """Rows whose local date (in ``timezone``) lies in ``[first, last]``, both inclusive."""
     dates = index.tz_convert(timezone).tz_localize(None).normalize()
     return np.asarray((dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last)))
+
+
+def regular_hourly(series: pd.Series, where: str = "readings") -> pd.Series:
+    """``series`` on a regular hourly UTC index (missing hours NaN); refuses other shapes."""
+    index = series.index
+    problems = []
+    if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
+        problems.append(Problem(where, "index is not a tz-aware DatetimeIndex", "UTC timestamps"))
+    elif len(index) and (index.tz_convert("UTC") != index.tz_convert("UTC").floor("h")).any():
+        problems.append(Problem(where, "timestamps not on the hour", "hourly readings"))
+    elif index.has_duplicates:
+        problems.append(Problem(where, "duplicate timestamps", "one reading per hour"))
+    if problems:
+        raise InvalidInput(problems)
+    series = series.astype(np.float64).sort_index()
+    series.index = pd.DatetimeIndex(series.index).tz_convert("UTC")
+    if series.empty:
+        return series
+    full = pd.date_range(series.index[0], series.index[-1], freq="h", tz="UTC")
+    return series.reindex(full)

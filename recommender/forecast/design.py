@@ -195,3 +195,8 @@ def short_rows(
     base = np.concatenate([shared, week[:, :, None], day[:, :, None]], axis=2)
     base = base.reshape(n, k, horizon, len(YEAR_FEATURES) + len(PROFILE_NAMES))
     return np.concatenate([base, lags], axis=-1), scale
+
+
+def offset_of(week: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The year-ahead offset: the hour-of-week profile, else the hour-of-day one, else 1."""
+    return np.where(np.isnan(week), np.where(np.isnan(day), 1.0, day), week)

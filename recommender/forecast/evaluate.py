@@ -4,12 +4,16 @@ Metrics (over hours, or local calendar days, where the actual reading is known):
 
 * CVRMSE % = 100 * sqrt(mean((forecast - actual)^2)) / mean(actual)  (n in the denominator;
   ASHRAE Guideline 14 uses n - p, which differs by under 0.1 % at these sample sizes)
-* NMBE % = 100 * sum(forecast - actual) / sum(actual)  (positive = over-forecast)
+* NMBE (ASHRAE Guideline 14) % = 100 * sum(actual - forecast) / (n * mean(actual)), with p = 0,
+  as eemeter reports it: positive = **under**-forecast. Key ``nmbe_ashrae14_pct``.
+* bias % = 100 * sum(forecast - actual) / sum(actual), the same number with the opposite sign:
+  positive = over-forecast. Key ``bias_over_pct``. (Until 0.2 this was called ``nmbe_pct``.)
 * MAE kWh = mean(|forecast - actual|)
 * coverage % = share of hourly actuals inside [P10, P90] (hourly only: summed hourly quantiles
   are not daily quantiles); below P50 % = share of hourly actuals below the median (ours only)
 
-Daily figures use only local days whose every hour was read.
+Daily figures use only whole local days (23, 24 or 25 hours across DST) whose every hour was read
+and forecast: a day cut short by either end of the period does not count.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 
 from recommender.errors import InvalidInput, Problem
 from recommender.forecast.baselines import hour_of_week_profile, same_hour_last_week
@@ -26,6 +31,9 @@ from recommender.forecast.data import align_temperature, local_date_mask
 from recommender.forecast.design import Timeline
 from recommender.forecast.features import hour_of_week, local_day_starts
 from recommender.forecast.global_model import Bands, GlobalForecaster
+from recommender.forecast.level import Level
+from recommender.forecast.screening import level_notes, local_day_lengths, screen_history
+from recommender.forecast.weather import check_coverage, zone_latitude
 
 HORIZONS = ("day-ahead", "year-ahead")
 OURS = "greenrec-global"
@@ -39,9 +47,9 @@ def cvrmse(actual: np.ndarray, forecast: np.ndarray) -> float:
 
 
 def nmbe(actual: np.ndarray, forecast: np.ndarray) -> float:
-    """Normalised mean bias error in % (positive = over-forecast)."""
+    """Normalised mean bias error in %, ASHRAE Guideline 14's sign (positive = under-forecast)."""
     a, f = _known(actual, forecast)
-    return float(100.0 * (f.sum() - a.sum()) / a.sum())
+    return float(100.0 * (a.sum() - f.sum()) / a.sum())
 
 
 def mae(actual: np.ndarray, forecast: np.ndarray) -> float:
@@ -53,6 +61,8 @@ def mae(actual: np.ndarray, forecast: np.ndarray) -> float:
 def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
     """Share (%) of known actuals within ``[lower, upper]``."""
     known = ~(np.isnan(actual) | np.isnan(lower) | np.isnan(upper))
+    if not known.any():  # a forecast without bands (e.g. eemeter's)
+        return float("nan")
     inside = (actual[known] >= lower[known]) & (actual[known] <= upper[known])
     return float(100.0 * inside.mean())
 
@@ -79,11 +89,10 @@ def _known(actual: np.ndarray, forecast: np.ndarray) -> tuple[np.ndarray, np.nda
 def daily_totals(
     index: pd.DatetimeIndex, timezone: str, actual: np.ndarray, forecast: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per local day with every hour read and forecast: the actual and forecast totals."""
-    starts = local_day_starts(index, timezone)
-    counts = np.diff(np.r_[starts, len(index)])
+    """Per whole local day with every hour read and forecast: the actual and forecast totals."""
+    starts, lengths = local_day_lengths(index, timezone)
     complete = np.add.reduceat((~np.isnan(actual) & ~np.isnan(forecast)).astype(int), starts)
-    full = complete == counts
+    full = complete == lengths
     a = np.add.reduceat(np.nan_to_num(actual), starts)[full]
     f = np.add.reduceat(np.nan_to_num(forecast), starts)[full]
     return a, f
@@ -103,7 +112,8 @@ def score(
     day_a, day_f = daily_totals(index, timezone, actual, mean)
     hourly = {
         "cvrmse_pct": cvrmse(actual, mean),
-        "nmbe_pct": nmbe(actual, mean),
+        "nmbe_ashrae14_pct": nmbe(actual, mean),
+        "bias_over_pct": -nmbe(actual, mean),
         "mae_kwh": mae(actual, mean),
         "coverage_p10_p90_pct": coverage(actual, lower, upper),
     }
@@ -111,7 +121,8 @@ def score(
         hourly["below_p50_pct"] = share_below(actual, median)
     daily = {
         "cvrmse_pct": cvrmse(day_a, day_f),
-        "nmbe_pct": nmbe(day_a, day_f),
+        "nmbe_ashrae14_pct": nmbe(day_a, day_f),
+        "bias_over_pct": -nmbe(day_a, day_f),
         "mae_kwh": mae(day_a, day_f),
         "days": float(len(day_a)),
     }
@@ -151,6 +162,7 @@ def evaluate_meter(
     forecaster: GlobalForecaster | None = None,
     extra_training: list[tuple[pd.Series, pd.Series | None]] | None = None,
     keep_series: bool = False,
+    fuel: str = "electricity",
 ) -> dict[str, Any]:
     """Fit on the training dates, forecast the test dates, score ours and the two baselines.
 
@@ -161,10 +173,101 @@ def evaluate_meter(
     actual test temperatures. ``extra_training`` adds other households' training
     series to the global model (the meter under test is always the first). ``keep_series`` adds
     ``"series"``: a frame of the test hours' actual kWh and our mean, P10, P50 and P90 (for
-    diagnostics; not JSON).
+    diagnostics; not JSON). ``fuel`` picks the screening of the meter's history (vacancies and
+    outages excluded, level shifts read; :mod:`recommender.forecast.screening`); what it found, and
+    how much of each period the temperatures cover, is in ``"warnings"``. ``forecaster``'s
+    settings are used on a copy set to ``timezone`` and the zone's latitude.
+
+    Raises
+    ------
+    InvalidInput
+        Periods outside the file or out of order, or a temperature series that does not overlap
+        the training period (field ``temperature``).
     """
     if horizon not in HORIZONS:
         raise InvalidInput(Problem("horizon", f"{horizon!r}", f"one of {HORIZONS}"))
+    index, values, train_pos, test_pos = _timeline(kwh, train, test, timezone)
+    temps = align_temperature(temperature_c, index)
+    notes = check_coverage(
+        None if temperature_c is None else temps,
+        {"training": train_pos, "test": test_pos},
+    )
+    train_temps = None if temperature_c is None else pd.Series(temps[train_pos], index[train_pos])
+    training = [(pd.Series(values[train_pos], index=index[train_pos]), train_temps)]
+    model, fit_seconds, daylight = _fitted(
+        forecaster, timezone, training + list(extra_training or []), fuel
+    )
+
+    timeline = Timeline(index, timezone, model.latitude_deg, temps[None, :])
+    n_history = int(test_pos[0])
+    history = np.where(np.arange(len(index)) < n_history, values, np.nan)
+    screened = screen_history(history[None, :n_history], index, timezone, fuel)
+    history[:n_history] = screened.kwh[0]
+    cpu = time.process_time()
+    ours, level, naive = _forecasts(model, timeline, values, history, train_pos, test_pos, horizon)
+    if level is not None:
+        level_notes(level.shift_position, level.shift_change, index, timezone, screened.warnings)
+    forecast_seconds = time.process_time() - cpu
+    how = hour_of_week(index, timezone)
+    profile = hour_of_week_profile(values[train_pos], how[train_pos], how[test_pos])
+
+    actual = values[test_pos]
+    test_index = index[test_pos]
+    result: dict[str, Any] = {
+        "horizon": horizon,
+        "timezone": timezone,
+        "train": list(train),
+        "test": list(test),
+        "fuel": fuel,
+        "weather": "temperatures given" if temperature_c is not None else "calendar alone",
+        "daylight": daylight,
+        # the history is screened when fitted and when read: each finding once
+        "warnings": list(dict.fromkeys(notes + model.training_warnings_[0] + screened.warnings[0])),
+        "train_hours": int((~np.isnan(values[train_pos])).sum()),
+        "test_hours": int((~np.isnan(actual)).sum()),
+        "models": {
+            OURS: {
+                **score(
+                    test_index, timezone, actual, ours.mean, ours.lower, ours.upper, ours.median
+                ),
+                "cpu_seconds_fit": fit_seconds,
+                "cpu_seconds_forecast": forecast_seconds,
+            },
+            "same-hour-last-week": score(test_index, timezone, actual, *naive),
+            "hour-of-week-profile": score(test_index, timezone, actual, *profile),
+        },
+    }
+    if keep_series:
+        columns = ("mean_kwh", "p10_kwh", "p50_kwh", "p90_kwh")
+        arrays = (ours.mean, ours.lower, ours.median, ours.upper)
+        frame = {"actual_kwh": actual, **dict(zip(columns, arrays, strict=True))}
+        result["series"] = pd.DataFrame(frame, index=test_index)
+    return result
+
+
+def _fitted(
+    forecaster: GlobalForecaster | None,
+    timezone: str,
+    training: list[tuple[pd.Series, pd.Series | None]],
+    fuel: str,
+) -> tuple[GlobalForecaster, float, str]:
+    """A copy of ``forecaster`` (or the default) set to ``timezone`` and its latitude, fitted on
+    ``training`` (the meter under test first, with ``fuel``); its CPU-seconds; the daylight note."""
+    latitude, daylight = zone_latitude(timezone, GlobalForecaster().latitude_deg)
+    model = clone(forecaster) if forecaster is not None else GlobalForecaster()
+    model.set_params(timezone=timezone, latitude_deg=latitude)
+    fuels = [fuel] + ["electricity"] * (len(training) - 1)
+    cpu = time.process_time()
+    model.fit([s for s, _ in training], temperatures=[t for _, t in training], fuels=fuels)
+    return model, time.process_time() - cpu, daylight
+
+
+def _timeline(
+    kwh: pd.Series, train: tuple[str, str], test: tuple[str, str], timezone: str
+) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray, np.ndarray]:
+    """The evaluation's hourly timeline (first training hour to last test hour, then 25 spare
+    hours so a day-ahead origin on the last day can forecast a 25-hour day), its kWh, and the
+    positions of the training and test hours; :class:`InvalidInput` for unusable periods."""
     index = pd.date_range(kwh.index.min(), kwh.index.max(), freq="h", tz="UTC")
     values = kwh.reindex(index).to_numpy(dtype=np.float64)
     in_train = local_date_mask(index, timezone, *train)
@@ -186,75 +289,35 @@ def evaluate_meter(
         raise InvalidInput(problems, source="evaluation periods")
     train_pos = np.flatnonzero(in_train)
     test_pos = np.flatnonzero(in_test)
-    # The timeline starts at the first training hour and ends at the last test hour.
     first, last = train_pos[0], test_pos[-1]
-    # 25 spare hours after it let a day-ahead origin on the last day forecast a 25-hour day.
     values = np.r_[values[first : last + 1], np.full(25, np.nan)]
     index = pd.date_range(index[first], periods=len(values), freq="h", tz="UTC")
-    train_pos, test_pos = train_pos - first, test_pos - first
-    temps = align_temperature(temperature_c, index)
+    return index, values, train_pos - first, test_pos - first
 
-    model = forecaster if forecaster is not None else GlobalForecaster(timezone=timezone)
-    train_series = pd.Series(values[train_pos], index=index[train_pos])
-    train_temps = None if temperature_c is None else pd.Series(temps[train_pos], index[train_pos])
-    series = [train_series] + [s for s, _ in extra_training or []]
-    temperatures = [train_temps] + [t for _, t in extra_training or []]
-    cpu = time.process_time()
-    model.fit(series, temperatures=temperatures)
-    fit_seconds = time.process_time() - cpu
 
-    timeline = Timeline(index, timezone, model.latitude_deg, temps[None, :])
+def _forecasts(
+    model: GlobalForecaster,
+    timeline: Timeline,
+    values: np.ndarray,
+    history: np.ndarray,
+    train_pos: np.ndarray,
+    test_pos: np.ndarray,
+    horizon: str,
+) -> tuple[Bands, Level | None, list[np.ndarray]]:
+    """Ours, the :class:`~recommender.forecast.level.Level` it read (year-ahead; None for the
+    rolling day-ahead) and the naive forecast on the test hours. ``history`` is the screened
+    history (NaN from the test on); ``values`` the readings."""
     n_history = int(test_pos[0])
-    history = np.where(np.arange(len(index)) < n_history, values, np.nan)[None, :]
-    how = hour_of_week(index, timezone)
-    cpu = time.process_time()
     if horizon == "year-ahead":
-        ours = Bands(*(a[0] for a in model.predict_year(timeline, history, n_history, test_pos)))
-        naive = [
-            a[0]
-            for a in same_hour_last_week(values, np.array([n_history]), len(test_pos), train_pos)
-        ]
-    else:
-        origins = local_day_starts(index, timezone)
-        origins = origins[(origins >= n_history) & (origins <= test_pos[-1])]
-        owner = np.searchsorted(origins, test_pos, side="right") - 1
-        lead = test_pos - origins[owner]
-        ours = Bands(*(a[owner, lead] for a in rolling_day_ahead(model, timeline, values, origins)))
-        forecast = same_hour_last_week(values, origins, 25, train_pos)
-        naive = [a[owner, lead] for a in forecast]
-    forecast_seconds = time.process_time() - cpu
-    profile = hour_of_week_profile(values[train_pos], how[train_pos], how[test_pos])
-
-    actual = values[test_pos]
-    test_index = index[test_pos]
-    result: dict[str, Any] = {
-        "horizon": horizon,
-        "timezone": timezone,
-        "train": list(train),
-        "test": list(test),
-        "train_hours": int((~np.isnan(values[train_pos])).sum()),
-        "test_hours": int((~np.isnan(actual)).sum()),
-        "models": {
-            OURS: {
-                **score(
-                    test_index, timezone, actual, ours.mean, ours.lower, ours.upper, ours.median
-                ),
-                "cpu_seconds_fit": fit_seconds,
-                "cpu_seconds_forecast": forecast_seconds,
-            },
-            "same-hour-last-week": score(test_index, timezone, actual, *naive),
-            "hour-of-week-profile": score(test_index, timezone, actual, *profile),
-        },
-    }
-    if keep_series:
-        result["series"] = pd.DataFrame(
-            {
-                "actual_kwh": actual,
-                "mean_kwh": ours.mean,
-                "p10_kwh": ours.lower,
-                "p50_kwh": ours.median,
-                "p90_kwh": ours.upper,
-            },
-            index=test_index,
-        )
-    return result
+        bands, level = model.predict_year_level(timeline, history[None, :], n_history, test_pos)
+        origin = np.array([n_history])
+        naive = [a[0] for a in same_hour_last_week(values, origin, len(test_pos), train_pos)]
+        return Bands(*(a[0] for a in bands)), level, naive
+    origins = local_day_starts(timeline.index, model.timezone)
+    origins = origins[(origins >= n_history) & (origins <= test_pos[-1])]
+    owner = np.searchsorted(origins, test_pos, side="right") - 1
+    lead = test_pos - origins[owner]
+    rolled = np.where(np.arange(len(values)) < n_history, history, values)
+    ours = Bands(*(a[owner, lead] for a in rolling_day_ahead(model, timeline, rolled, origins)))
+    naive = [a[owner, lead] for a in same_hour_last_week(values, origins, 25, train_pos)]
+    return ours, None, naive

@@ -102,7 +102,8 @@ def temperature_matrix(
 
     The day mean is over the local calendar day; the smoothed temperature is an exponential
     moving average with a 24 h half-life (the thermal inertia of a house). NaN stays NaN in the
-    raw column; the two aggregates use interpolated values.
+    raw column; the two aggregates use values interpolated between known hours, and are NaN
+    before the first and after the last known hour.
     """
     temps = np.atleast_2d(np.asarray(temperature_c, dtype=np.float64))
     filled = _fill_gaps(temps)
@@ -112,6 +113,15 @@ def temperature_matrix(
     alpha = 1.0 - 0.5 ** (1.0 / TEMPERATURE_HALF_LIFE_HOURS)
     start_value = np.where(np.isnan(filled[:, :1]), 0.0, filled[:, :1])
     smoothed = lfilter([alpha], [1.0, alpha - 1.0], filled - start_value, axis=1) + start_value
+    # before the first and after the last known hour there is no weather, only calendar: the
+    # aggregates stay NaN there rather than carrying the nearest reading back or forward
+    known = ~np.isnan(temps)
+    positions = np.arange(temps.shape[1])
+    first = np.where(known.any(axis=1), known.argmax(axis=1), temps.shape[1])
+    last = temps.shape[1] - 1 - known[:, ::-1].argmax(axis=1)
+    outside = (positions[None, :] < first[:, None]) | (positions[None, :] > last[:, None])
+    day_mean = np.where(outside, np.nan, day_mean)
+    smoothed = np.where(outside, np.nan, smoothed)
     return np.stack([temps, day_mean, smoothed], axis=2)
 
 

@@ -11,11 +11,14 @@ A new household needs no fit of its own: its level and profiles are read from it
 forecast time, and the year-ahead level is calibrated to its recency-weighted history (the ratio of
 what it used to what the model says it would have used, over the same hours and weather, weights
 halving every ``recency_half_life_days``), because a household's habits drift.
+
+Robust by design: vacancies and outages are excluded before anything is read from a history
+(:mod:`recommender.forecast.screening`); level shifts, the household's own season and its zero
+hours are read as :mod:`recommender.forecast.level` says.
 """
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
@@ -24,7 +27,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from recommender.errors import InvalidInput, Problem
-from recommender.forecast.data import align_temperature
+from recommender.forecast.data import regular_hourly
 from recommender.forecast.design import (
     SHORT_FEATURES,
     SHORT_HORIZON_HOURS,
@@ -33,18 +36,26 @@ from recommender.forecast.design import (
     household_profiles,
     monotonic_constraints,
     nan_mean,
+    offset_of,
     profile_at,
     short_rows,
     year_rows,
 )
-from recommender.forecast.features import local_day_starts
 from recommender.forecast.intervals import IntervalRegressor
+from recommender.forecast.level import (
+    Level,
+    own_season_and_profile,
+    read_level,
+    relevel,
+    zero_floor,
+)
+from recommender.forecast.rows import MIN_HISTORY_HOURS, TRAIN_LEAD_HOURS, household_rows
+from recommender.forecast.screening import screen_series
+from recommender.forecast.weather import typical_year
 from recommender.threads import one_openmp_thread
 
-MIN_HISTORY_HOURS = 14 * 24
 HOURS_PER_YEAR = 8760
-CALIBRATION_SAMPLE_HOURS = 1500
-TRAIN_LEAD_HOURS = 24  # the short model learns day-ahead (see recommender.forecast.design)
+RELEVEL_PASSES = 3
 
 
 class Bands(NamedTuple):
@@ -55,32 +66,6 @@ class Bands(NamedTuple):
     lower: np.ndarray
     median: np.ndarray
     upper: np.ndarray
-
-
-def regular_hourly(series: pd.Series, where: str = "readings") -> pd.Series:
-    """``series`` on a regular hourly UTC index (missing hours NaN); refuses other shapes."""
-    index = series.index
-    problems = []
-    if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
-        problems.append(Problem(where, "index is not a tz-aware DatetimeIndex", "UTC timestamps"))
-    elif len(index) and (index.tz_convert("UTC") != index.tz_convert("UTC").floor("h")).any():
-        problems.append(Problem(where, "timestamps not on the hour", "hourly readings"))
-    elif index.has_duplicates:
-        problems.append(Problem(where, "duplicate timestamps", "one reading per hour"))
-    if problems:
-        raise InvalidInput(problems)
-    series = series.astype(np.float64).sort_index()
-    series.index = pd.DatetimeIndex(series.index).tz_convert("UTC")
-    if series.empty:
-        return series
-    full = pd.date_range(series.index[0], series.index[-1], freq="h", tz="UTC")
-    return series.reindex(full)
-
-
-def recency_weights(n_hours: int, half_life_days: float) -> np.ndarray:
-    """Weights halving every ``half_life_days`` back from the last hour."""
-    age_days = (n_hours - 1 - np.arange(n_hours)) / 24.0
-    return 0.5 ** (age_days / half_life_days)
 
 
 class GlobalForecaster(BaseEstimator):
@@ -111,13 +96,22 @@ class GlobalForecaster(BaseEstimator):
         was chosen on a validation split carved from the *training* years of the two bundled
         meters (their last 8 weeks; blends 0.5-0.9 all beat the short model alone there), not
         on their test periods.
+    profile_weight : float
+        Weight of the household's own hour-of-week profile (at its current level) in the
+        year-ahead mean; the rest goes to the model. Chosen by ``benchmarks/forecast_defaults.py``
+        on validation splits of the training years.
+    season_bins : int
+        Bins of the household's own season (its day-mean temperature, else the day length) in
+        which its use is compared with the model's shape of its history, correcting the shape to
+        its own (gas summers); 0 or 1 turns it off. Chosen by ``benchmarks/forecast_defaults.py``.
     weight_recent : bool
         Also weight the year-ahead training rows by recency (slower: weighted binning).
     max_iter, learning_rate, max_leaf_nodes, min_samples_leaf
         Tree ensemble settings of both models. The defaults are small, heavily regularised
-        ensembles; they were chosen among a handful of settings by their scores on the test
-        periods of the two bundled meters (see benchmarks/forecast.py), so those scores are
-        slightly optimistic.
+        ensembles; they were chosen in earlier sessions among a handful of settings partly by
+        their scores on the test periods of the two UK meters, so those two meters' scores are
+        slightly optimistic (hue-1, added later, never chose anything). The level and fallback
+        settings above are chosen on validation splits only.
     max_rows : int
         Cap on the rows of each model (households are sub-sampled evenly beyond it).
     n_folds : int
@@ -137,6 +131,8 @@ class GlobalForecaster(BaseEstimator):
         recency_half_life_days: float = 90.0,
         calibrate: bool = True,
         short_weight: float = 0.75,
+        profile_weight: float = 0.0,
+        season_bins: int = 5,
         weight_recent: bool = False,
         max_iter: int = 100,
         learning_rate: float = 0.03,
@@ -153,6 +149,8 @@ class GlobalForecaster(BaseEstimator):
         self.recency_half_life_days = recency_half_life_days
         self.calibrate = calibrate
         self.short_weight = short_weight
+        self.profile_weight = profile_weight
+        self.season_bins = season_bins
         self.weight_recent = weight_recent
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -163,8 +161,13 @@ class GlobalForecaster(BaseEstimator):
         self.split_halves = split_halves
         self.random_state = random_state
 
-    # ------------------------------------------------------------------ fit
-    def fit(self, X: list[pd.Series], y=None, temperatures=None):
+    def __setstate__(self, state: dict) -> None:
+        # a model pickled before these settings existed (same greenrec version, so the registry
+        # loads it) forecasts as it did then: no own-season correction, no profile blend
+        state = {"profile_weight": 0.0, "season_bins": 0, **state}
+        super().__setstate__(state)
+
+    def fit(self, X: list[pd.Series], y=None, temperatures=None, fuels=None):
         """Fit both models on a list of households' hourly kWh series.
 
         Parameters
@@ -175,15 +178,28 @@ class GlobalForecaster(BaseEstimator):
             Ignored (the targets are the series themselves).
         temperatures : list of (pandas.Series or None), optional
             Hourly °C for each household.
+        fuels : list of str, optional
+            ``"electricity"`` (the default) or ``"gas"`` per household: which screening applies
+            (see :mod:`recommender.forecast.screening`). What the screening found and excluded
+            is kept in ``training_warnings_``.
         """
         series_list, temps_list = self._validate(X, temperatures)
+        series_list, self.training_warnings_ = screen_series(series_list, fuels, self.timezone)
         if not 0.0 <= self.short_weight <= 1.0:
             raise InvalidInput(
                 Problem("short_weight", f"{self.short_weight}", "a weight between 0 and 1")
             )
         # one OpenMP thread (see recommender.threads)
         with one_openmp_thread():
-            return self._fit(series_list, temps_list)
+            self._fit(series_list, temps_list)
+            shifts: dict[int, int] = {}
+            for _ in range(RELEVEL_PASSES):  # each refit absorbs less of the shift as season
+                relevelled = relevel(self, series_list, temps_list, shifts)
+                if relevelled is None:
+                    break
+                series_list = relevelled
+                self._fit(series_list, temps_list)
+        return self
 
     def _fit(self, series_list, temps_list):
         rng = np.random.default_rng(self.random_state)
@@ -195,7 +211,7 @@ class GlobalForecaster(BaseEstimator):
         }
         pooled_temps = []
         for kwh_series, temp_series in zip(series_list, temps_list, strict=True):
-            self._household_rows(kwh_series, temp_series, rng, year_cap, origin_cap, parts)
+            household_rows(self, kwh_series, temp_series, rng, year_cap, origin_cap, parts)
             if temp_series is not None:
                 # only the weather of the hours trained on: no test-period weather leaks in
                 span = temp_series.index.to_series().between(
@@ -229,7 +245,7 @@ class GlobalForecaster(BaseEstimator):
             np.concatenate(parts["sy"]),
             folds=np.concatenate(parts["sf"]) if self.split_halves else None,
         )
-        self.typical_temperature_c_ = _typical_year(pooled_temps)
+        self.typical_temperature_c_ = typical_year(pooled_temps)
         self.n_households_ = n
         self.feature_names_year_ = np.asarray(YEAR_FEATURES, dtype=object)
         self.feature_names_short_ = np.asarray(SHORT_FEATURES, dtype=object)
@@ -268,60 +284,10 @@ class GlobalForecaster(BaseEstimator):
             raise InvalidInput(problems, source="training series")
         return series_list, temps
 
-    def _household_rows(self, kwh_series, temp_series, rng, year_cap, origin_cap, parts) -> None:
-        n_hours = len(kwh_series)
-        index = pd.date_range(
-            kwh_series.index[0], periods=n_hours + SHORT_HORIZON_HOURS, freq="h", tz="UTC"
-        )
-        kwh = np.full((1, len(index)), np.nan)
-        kwh[0, :n_hours] = kwh_series.to_numpy()
-        temps = align_temperature(temp_series, index)[None, :]
-        timeline = Timeline(index, self.timezone, self.latitude_deg, temps)
-        scale = nan_mean(kwh, axis=1)
-        # Out-of-fold profiles: an hour in an even week sees the profile of the odd weeks and
-        # vice versa, so the model learns how far to trust a profile it did not itself produce.
-        parity = (np.arange(len(index)) // 168) % 2
-        week_rows = np.empty_like(kwh)
-        day_rows = np.empty_like(kwh)
-        for side in (0, 1):
-            other = np.where(parity[None, :] != side, kwh, np.nan)
-            if np.isnan(other).all():
-                other = kwh
-            week, day = household_profiles(other, timeline.how, scale)
-            chosen = parity == side
-            week_rows[:, chosen] = week[:, timeline.how[chosen]]
-            day_rows[:, chosen] = day[:, timeline.hod[chosen]]
-
-        known = np.flatnonzero(~np.isnan(kwh[0]))
-        weights = recency_weights(n_hours, self.recency_half_life_days)
-        if len(known) > year_cap:
-            known = np.sort(rng.choice(known, year_cap, replace=False))
-        parts["yx"].append(year_rows(timeline, known)[0])
-        parts["yy"].append(kwh[0, known] / scale[0])
-        parts["yo"].append(_offset(*profile_at(timeline, known, week_rows, day_rows, True))[0])
-        parts["yw"].append(weights[known])
-        parts["yf"].append((known >= n_hours // 2).astype(np.intp))
-
-        starts = local_day_starts(index[:n_hours], self.timezone)
-        origins = starts[starts >= MIN_HISTORY_HOURS]
-        if len(origins) == 0:
-            return
-        if len(origins) > origin_cap:
-            origins = np.sort(rng.choice(origins, origin_cap, replace=False))
-        rows, short_scale = short_rows(
-            timeline, kwh, origins, TRAIN_LEAD_HOURS, week_rows, day_rows, per_row=True
-        )
-        target = kwh[:, origins[:, None] + np.arange(TRAIN_LEAD_HOURS)[None, :]]
-        target = target / short_scale[:, :, None]
-        usable = ~np.isnan(target[0])
-        parts["sx"].append(rows[0][usable])
-        parts["sy"].append(target[0][usable])
-        half = np.broadcast_to((origins >= n_hours // 2)[:, None], usable.shape)
-        parts["sf"].append(half[usable].astype(np.intp))
-
-    # ------------------------------------------------------------ predict
     def typical_temperature(self, index: pd.DatetimeIndex) -> np.ndarray:
-        """Typical-year °C at each hour of ``index`` (NaN when trained without temperatures)."""
+        """Typical-year °C of the training households' climate at each hour of ``index`` (NaN when
+        trained without temperatures). Kept for callers that want it; forecasts no longer fill a
+        household's missing weather with it (another climate's year would be a silent guess)."""
         check_is_fitted(self)
         if self.typical_temperature_c_ is None:
             return np.full(len(index), np.nan)
@@ -336,44 +302,38 @@ class GlobalForecaster(BaseEstimator):
         ``kwh`` is ``(n, T)`` on ``timeline``; its first ``n_history`` hours are the history. The
         trees run once per timeline hour and weather row, whatever the number of households.
         """
+        return self.predict_year_level(timeline, kwh, n_history, positions)[0]
+
+    def predict_year_level(
+        self, timeline: Timeline, kwh: np.ndarray, n_history: int, positions: np.ndarray
+    ) -> tuple[Bands, Level]:
+        """:meth:`predict_year` and the :class:`Level` it was read at (with any level shift).
+
+        The mean is ``1 - profile_weight`` times the model (profile + calendar and weather,
+        calibrated) plus ``profile_weight`` times the household's own hour-of-week profile at its
+        current level: the fallback that keeps a forecast near the plain profile where the
+        model's seasonal shape has nothing to add.
+        """
         check_is_fitted(self)
         history = kwh[:, :n_history]
         scale = nan_mean(history, axis=1)
         week, day = household_profiles(history, timeline.how[:n_history], scale)
         with one_openmp_thread():
-            mean = _offset(*profile_at(timeline, positions, week, day, False))
-            mean += self._learned(timeline, positions)
-            level = scale * self._calibration(timeline, history, week, day)
-        mean = np.clip(mean, 0.0, None)
-        arrays = (mean, *self.year_model_.bands(mean))
-        return Bands(*(np.clip(a, 0.0, None) * level[:, None] for a in arrays))
+            profile = offset_of(*profile_at(timeline, positions, week, day, False))
+            mean = np.clip(profile + self.learned(timeline, positions), 0.0, None)
+            level = read_level(self, timeline, history, week, day)
+        mean = own_season_and_profile(self, timeline, positions, mean, profile, level)
+        lower, median, upper = self.year_model_.bands(mean)
+        lower, median = zero_floor(level, mean, lower, median, self.coverage)
+        arrays = (mean, lower, median, upper)
+        factor = (scale * level.ratio)[:, None]
+        return Bands(*(np.clip(a, 0.0, None) * factor for a in arrays)), level
 
-    def _learned(self, timeline: Timeline, positions: np.ndarray) -> np.ndarray:
+    def learned(self, timeline: Timeline, positions: np.ndarray) -> np.ndarray:
         """``(m, k)``: what calendar and weather add to the profile, per weather row."""
         rows = year_rows(timeline, positions)
         learned = self.year_model_.predict(rows.reshape(-1, len(YEAR_FEATURES)))
         return learned.reshape(rows.shape[:2])
-
-    def _calibration(self, timeline, history, week, day) -> np.ndarray:
-        """Ratio of the recency-weighted history to the model's prediction of it, per household."""
-        n_history = history.shape[1]
-        if not self.calibrate:
-            return np.ones(len(history))
-        step = max(1, n_history // CALIBRATION_SAMPLE_HOURS)
-        while math.gcd(step, 168) != 1:  # a step coprime with the week samples every hour of it
-            step += 1
-        positions = np.arange(n_history - 1, -1, -step)[::-1]
-        predicted = _offset(*profile_at(timeline, positions, week, day, False))
-        predicted = np.clip(predicted + self._learned(timeline, positions), 0.0, None)
-        scale = nan_mean(history, axis=1)
-        actual = history[:, positions] / scale[:, None]
-        weights = recency_weights(n_history, self.recency_half_life_days)[positions]
-        known = ~np.isnan(actual)
-        num = np.where(known, actual, 0.0) @ weights
-        den = np.where(known, predicted, 0.0) @ weights
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(den > 0, num / den, 1.0)
-        return np.clip(ratio, 0.5, 2.0)
 
     def predict_short(
         self,
@@ -412,27 +372,6 @@ class GlobalForecaster(BaseEstimator):
             mean = self.short_weight * mean + (1.0 - self.short_weight) * year
         arrays = (mean, *self.short_model_.bands(mean.ravel()))
         return Bands(*(np.clip(a.reshape(shape), 0.0, None) * scale[:, :, None] for a in arrays))
-
-
-def _offset(week: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """The year-ahead offset: the hour-of-week profile, else the hour-of-day one, else 1."""
-    return np.where(np.isnan(week), np.where(np.isnan(day), 1.0, day), week)
-
-
-def _typical_year(temperatures: list[pd.Series]) -> np.ndarray | None:
-    """``(366, 24)`` °C by UTC day of year and hour: pooled means smoothed over +-7 days."""
-    if not temperatures:
-        return None
-    pooled = pd.concat([t.tz_convert("UTC") for t in temperatures]).dropna()
-    if pooled.empty:
-        return None
-    table = pooled.groupby([pooled.index.day_of_year, pooled.index.hour]).mean().unstack()
-    table = table.reindex(index=range(1, 367), columns=range(24))
-    values = table.to_numpy(dtype=np.float64)
-    tripled = pd.DataFrame(np.vstack([values, values, values]))
-    tripled = tripled.interpolate(limit_direction="both")
-    smoothed = tripled.rolling(15, center=True, min_periods=1).mean().to_numpy()[366:732]
-    return smoothed
 
 
 def train_global_forecaster(

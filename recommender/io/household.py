@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recommender.domain import Household, Preferences
+from recommender.domain import FUELS, Household, Preferences
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.limited import read_limited
@@ -55,6 +55,7 @@ TOP_LEVEL = (
     "temperature",
     "trips",
     "preferences",
+    "fuel",
 )
 REQUIRED = ("household_id", "region", "timezone", "tariff", "readings")
 
@@ -131,6 +132,9 @@ def parse_household(payload: Mapping[str, Any], *, source: str = "household") ->
             temperature, t_warnings = normalise_temperature(
                 stamps, celsius, where=where, problems=problems
             )
+    fuel = payload.get("fuel", "electricity")
+    if fuel not in FUELS:
+        problems.append(Problem("fuel", f"{fuel!r} is not a fuel we forecast", f"one of {FUELS}"))
     if problems or readings is None or tariff is None:
         raise InvalidInput(problems, source=source)
     return Household(
@@ -145,6 +149,7 @@ def parse_household(payload: Mapping[str, Any], *, source: str = "household") ->
         preferences=prefs,
         warnings=readings.warnings + tuple(f"temperature: {w}" for w in t_warnings),
         reading_interval_minutes=readings.interval_minutes,
+        fuel=str(fuel),
     )
 
 
@@ -366,6 +371,7 @@ def household_to_payload(h: Household) -> dict[str, Any]:
             for a in h.appliances
         ],
         "readings": _series_payload(h.readings_kwh, "kwh"),
+        "fuel": h.fuel,
         "trips": [
             {
                 "start": t.start.isoformat(),

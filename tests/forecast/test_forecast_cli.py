@@ -42,7 +42,8 @@ def test_day_ahead_json_and_the_profile_baseline_by_hand(meter1_path, data_dir, 
         median = {"below_p50_pct"} if name == "greenrec-global" else set()
         assert set(model["hourly"]) == {
             "cvrmse_pct",
-            "nmbe_pct",
+            "nmbe_ashrae14_pct",
+            "bias_over_pct",
             "mae_kwh",
             "coverage_p10_p90_pct",
             *median,
@@ -59,6 +60,21 @@ def test_day_ahead_json_and_the_profile_baseline_by_hand(meter1_path, data_dir, 
     got = report["models"]["hour-of-week-profile"]["hourly"]["cvrmse_pct"]
     assert got == pytest.approx(expected, rel=1e-9)
     assert report["test_hours"] == int(known.sum())
+
+
+def test_warnings_and_weather_in_the_output_and_a_temperature_that_misses_is_refused(
+    meter1_path, temperature0_path
+):
+    args = ["--train", "2012-11-10", "2013-01-04", "--test", "2013-01-05", "2013-01-11"]
+    result = _run(str(meter1_path), *args, "--horizon", "day-ahead", "--fuel", "electricity")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["weather"] == "calendar alone" and report["fuel"] == "electricity"
+    assert "no temperatures given" in report["warnings"][0]
+    # sample-0's temperatures (2020 on) do not overlap sample-1's 2012 training period
+    result = _run(str(meter1_path), "--temperature", str(temperature0_path), *args)
+    assert result.exit_code == 2
+    assert [p["where"] for p in json.loads(result.stderr)["problems"]] == ["temperature"]
 
 
 def test_bad_periods_are_reported_not_raised(meter0_path):
@@ -89,4 +105,4 @@ def test_year_ahead_on_sample0_beats_the_hour_of_week_profile(meter0, temperatur
     profile = report["models"]["hour-of-week-profile"]
     assert ours["hourly"]["cvrmse_pct"] < profile["hourly"]["cvrmse_pct"]
     assert ours["daily"]["cvrmse_pct"] < profile["daily"]["cvrmse_pct"]
-    assert abs(ours["hourly"]["nmbe_pct"]) < abs(profile["hourly"]["nmbe_pct"])
+    assert abs(ours["hourly"]["nmbe_ashrae14_pct"]) < abs(profile["hourly"]["nmbe_ashrae14_pct"])

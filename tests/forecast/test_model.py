@@ -215,3 +215,12 @@ def test_short_forecast_is_the_weighted_blend_of_its_two_models(small_model, met
 def test_short_weight_outside_zero_one_is_refused(meter0):
     with pytest.raises(InvalidInput, match="short_weight"):
         GlobalForecaster(short_weight=1.5).fit([meter0["2021-01-01":"2021-02-14"]])
+
+
+def test_a_model_pickled_before_the_season_settings_still_forecasts(small_model, meter0):
+    state = small_model.__getstate__()
+    del state["season_bins"], state["profile_weight"]  # as pickled by the previous greenrec
+    old = GlobalForecaster.__new__(GlobalForecaster)
+    old.__setstate__(state)
+    forecast = forecast_household(old, household(meter0["2021-01-01":"2021-02-14"]))
+    assert old.season_bins == 0 and np.isfinite(forecast.annual_kwh)

@@ -1,0 +1,80 @@
+"""The screening rules on the real sample-0 meter, with problems planted at their boundaries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from recommender.forecast.screening import (
+    OUTAGE_MIN_HOURS,
+    VACANT_FRACTION,
+    VACANT_MIN_DAYS,
+    level_shift,
+    local_day_lengths,
+    screen_history,
+)
+
+ZONE = "Europe/London"
+
+
+def _year(meter0) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    year = meter0["2020-04-02":"2021-04-01"]
+    return year.to_numpy()[None, :].copy(), pd.DatetimeIndex(year.index)
+
+
+def test_the_untouched_meter_raises_nothing(meter0):
+    kwh, index = _year(meter0)
+    result = screen_history(kwh, index, ZONE)
+    assert result.warnings == [[]]
+    np.testing.assert_array_equal(result.kwh, kwh)
+
+
+def test_a_vacancy_needs_its_full_run_of_low_days(meter0):
+    kwh, index = _year(meter0)
+    start = 24 * 100
+    low = kwh.copy()
+    low[0, start : start + 24 * (VACANT_MIN_DAYS - 1)] *= VACANT_FRACTION / 2  # one day short
+    assert not screen_history(low, index, ZONE).warnings[0]
+    low[0, start : start + 24 * (VACANT_MIN_DAYS + 1)] *= VACANT_FRACTION / 2
+    result = screen_history(low, index, ZONE)
+    assert [w.split(":")[0] for w in result.warnings[0]] == ["vacancy"]
+    assert np.isnan(result.kwh[0, start + 24 * 2 : start + 24 * VACANT_MIN_DAYS]).all()
+
+
+def test_a_day_of_zeros_is_an_outage_and_a_day_missing_a_gap(meter0):
+    kwh, index = _year(meter0)
+    planted = kwh.copy()
+    planted[0, 2000 : 2000 + OUTAGE_MIN_HOURS] = 0.0
+    planted[0, 4000 : 4000 + OUTAGE_MIN_HOURS] = np.nan
+    planted[0, 6000 : 6000 + OUTAGE_MIN_HOURS - 1] = 0.0  # an hour short: not an outage
+    result = screen_history(planted, index, ZONE)
+    assert sorted(w.split(":")[0] for w in result.warnings[0]) == ["gap", "outage"]
+    assert np.isnan(result.kwh[0, 2000 : 2000 + OUTAGE_MIN_HOURS]).all()
+    assert (result.kwh[0, 6000 : 6000 + OUTAGE_MIN_HOURS - 1] == 0.0).all()
+
+
+def test_gas_zeros_are_its_season_not_a_vacancy(meter0):
+    kwh, index = _year(meter0)
+    summer = kwh.copy()
+    summer[0, 24 * 60 : 24 * 150] = 0.0
+    result = screen_history(summer, index, ZONE, fuel="gas")
+    np.testing.assert_array_equal(result.kwh, summer)
+    assert [w.split(":")[0] for w in result.warnings[0]] == ["gas"]
+
+
+def test_level_shift_is_found_against_the_shape_not_the_raw_level():
+    rng = np.random.default_rng(0)
+    shape = 1.0 + 0.5 * np.sin(np.linspace(0, 2 * np.pi, 1000))  # a season the shape explains
+    actual = shape * rng.lognormal(0.0, 0.2, 1000)
+    position, change = level_shift(actual[None, :], shape[None, :], 50)
+    assert position[0] == -1  # the season alone is no shift
+    actual[700:] *= 0.6
+    position, change = level_shift(actual[None, :], shape[None, :], 50)
+    assert abs(position[0] - 700) <= 10 and abs(change[0] - 0.6) < 0.06
+
+
+def test_local_days_know_their_true_length():
+    index = pd.date_range("2024-10-26 12:00", "2024-10-28 05:00", freq="h", tz=ZONE)
+    starts, hours = local_day_lengths(index.tz_convert("UTC"), ZONE)
+    assert hours.tolist() == [24, 25, 24]  # the autumn change on the 27th
+    assert np.diff(np.r_[starts, len(index)]).tolist() == [12, 25, 6]
