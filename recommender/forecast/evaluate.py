@@ -188,25 +188,19 @@ def evaluate_meter(
         raise InvalidInput(Problem("horizon", f"{horizon!r}", f"one of {HORIZONS}"))
     index, values, train_pos, test_pos = _timeline(kwh, train, test, timezone)
     temps = align_temperature(temperature_c, index)
-    notes = check_coverage(
-        None if temperature_c is None else temps,
-        {"training": train_pos, "test": test_pos},
-    )
-    train_temps = None if temperature_c is None else pd.Series(temps[train_pos], index[train_pos])
+    given = None if temperature_c is None else temps
+    notes = check_coverage(given, {"training": train_pos, "test": test_pos})
+    train_temps = None if given is None else pd.Series(temps[train_pos], index[train_pos])
     training = [(pd.Series(values[train_pos], index=index[train_pos]), train_temps)]
     model, fit_seconds, daylight = _fitted(
         forecaster, timezone, training + list(extra_training or []), fuel
     )
 
     timeline = Timeline(index, timezone, model.latitude_deg, temps[None, :])
-    n_history = int(test_pos[0])
-    history = np.where(np.arange(len(index)) < n_history, values, np.nan)
-    screened = screen_history(history[None, :n_history], index, timezone, fuel)
-    history[:n_history] = screened.kwh[0]
     cpu = time.process_time()
-    ours, level, naive = _forecasts(model, timeline, values, history, train_pos, test_pos, horizon)
-    if level is not None:
-        level_notes(level.shift_position, level.shift_change, index, timezone, screened.warnings)
+    ours, naive, found = _screened_forecasts(
+        model, timeline, timezone, values, (train_pos, test_pos), horizon, fuel
+    )
     forecast_seconds = time.process_time() - cpu
     how = hour_of_week(index, timezone)
     profile = hour_of_week_profile(values[train_pos], how[train_pos], how[test_pos])
@@ -222,14 +216,12 @@ def evaluate_meter(
         "weather": "temperatures given" if temperature_c is not None else "calendar alone",
         "daylight": daylight,
         # the history is screened when fitted and when read: each finding once
-        "warnings": list(dict.fromkeys(notes + model.training_warnings_[0] + screened.warnings[0])),
+        "warnings": list(dict.fromkeys(notes + model.training_warnings_[0] + found)),
         "train_hours": int((~np.isnan(values[train_pos])).sum()),
         "test_hours": int((~np.isnan(actual)).sum()),
         "models": {
             OURS: {
-                **score(
-                    test_index, timezone, actual, ours.mean, ours.lower, ours.upper, ours.median
-                ),
+                **score(test_index, timezone, actual, *_bands(ours)),
                 "cpu_seconds_fit": fit_seconds,
                 "cpu_seconds_forecast": forecast_seconds,
             },
@@ -238,11 +230,43 @@ def evaluate_meter(
         },
     }
     if keep_series:
-        columns = ("mean_kwh", "p10_kwh", "p50_kwh", "p90_kwh")
-        arrays = (ours.mean, ours.lower, ours.median, ours.upper)
-        frame = {"actual_kwh": actual, **dict(zip(columns, arrays, strict=True))}
-        result["series"] = pd.DataFrame(frame, index=test_index)
+        result["series"] = _series_frame(actual, ours, test_index)
     return result
+
+
+def _screened_forecasts(
+    model: GlobalForecaster,
+    timeline: Timeline,
+    timezone: str,
+    values: np.ndarray,
+    periods: tuple[np.ndarray, np.ndarray],
+    horizon: str,
+    fuel: str,
+) -> tuple[Any, Any, list[str]]:
+    """Our forecast and the naive one over the test hours, from the history before them as the
+    screening reads it (vacancies and outages out, a level shift noted); and what it found."""
+    index, (train_pos, test_pos) = timeline.index, periods
+    n_history = int(test_pos[0])
+    history = np.where(np.arange(len(index)) < n_history, values, np.nan)
+    screened = screen_history(history[None, :n_history], index, timezone, fuel)
+    history[:n_history] = screened.kwh[0]
+    ours, level, naive = _forecasts(model, timeline, values, history, train_pos, test_pos, horizon)
+    if level is not None:
+        level_notes(level.shift_position, level.shift_change, index, timezone, screened.warnings)
+    return ours, naive, list(screened.warnings[0])
+
+
+def _bands(ours: Any) -> tuple[np.ndarray, ...]:
+    """Our forecast as :func:`score` takes it: mean, P10, P90, P50."""
+    return ours.mean, ours.lower, ours.upper, ours.median
+
+
+def _series_frame(actual: np.ndarray, ours: Any, test_index: pd.DatetimeIndex) -> pd.DataFrame:
+    """The test hours' actual kWh beside our mean, P10, P50 and P90 (for diagnostics)."""
+    columns = ("mean_kwh", "p10_kwh", "p50_kwh", "p90_kwh")
+    arrays = (ours.mean, ours.lower, ours.median, ours.upper)
+    frame = {"actual_kwh": actual, **dict(zip(columns, arrays, strict=True))}
+    return pd.DataFrame(frame, index=test_index)
 
 
 def _fitted(
