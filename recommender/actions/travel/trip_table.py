@@ -22,16 +22,7 @@ from recommender.io.normalise import parse_numbers, parse_timestamps, row_proble
 TRIP_COLUMNS: tuple[str, ...] = ("household_id", "start", "distance_km", "mode", "purpose")
 FLIGHT_MODES: tuple[str, ...] = ("flight_domestic", "flight_short_haul", "flight_long_haul")
 MAX_LISTED = schema.MAX_PROBLEMS_PER_KIND  # problems listed one by one per kind
-_ROAD = (
-    "car_petrol",
-    "car_diesel",
-    "car_hybrid",
-    "car_electric",
-    "motorbike",
-    "taxi",
-    "bus",
-    "coach",
-)
+_ROAD = tuple(m for m in TRIP_MODES if m.startswith(("car_", "motorbike", "taxi", "bus", "coach")))
 # Fastest plausible speed by mode (km/h), data/factors/transport.csv ``max_plausible_kmh``.
 _SPEED_KEY = {m: "road" for m in _ROAD} | {m: "rail" for m in ("rail", "tram", "underground")}
 _SPEED_KEY |= {m: "flight" for m in FLIGHT_MODES}
