@@ -149,7 +149,7 @@ class KeyStore:
         return _listed(row)
 
     def list(self) -> list[ApiKey]:
-        """Every key, active and revoked, oldest first."""
+        """Every key, active and revoked, oldest first (same second: by id)."""
         with self._engine.connect() as conn:
             rows = conn.execute(sa.select(_keys).order_by(_keys.c.created_at, _keys.c.key_id))
             return [_listed(row) for row in rows]

@@ -88,7 +88,10 @@ def parse_timestamps(
     missing = text.isna() | (text.str.strip() == "")
     stamps = pd.to_datetime(text.where(~missing), utc=True, errors="coerce", format="ISO8601")
     aware = schema.has_offset(text.fillna(""))
-    bad = (~missing & stamps.isna()).to_numpy()
+    # pandas reads years past 2262 at a coarser unit; the normaliser's nanosecond index cannot
+    out_of_range = (stamps.notna() & ((stamps < _FIRST_STAMP) | (stamps > _LAST_STAMP))).to_numpy()
+    stamps = stamps.where(~pd.Series(out_of_range, index=stamps.index))
+    bad = (~missing & stamps.isna() & ~out_of_range).to_numpy()
     naive = (~missing & stamps.notna() & ~aware).to_numpy()
     row_problems(
         problems,
@@ -108,6 +111,14 @@ def parse_timestamps(
     )
     row_problems(
         problems,
+        np.flatnonzero(out_of_range),
+        where,
+        column,
+        lambda i: f"timestamp {text.iloc[i]!r} is out of range",
+        f"a time between {_FIRST_STAMP.year} and {_LAST_STAMP.year}",
+    )
+    row_problems(
+        problems,
         np.flatnonzero(naive),
         where,
         column,
@@ -115,6 +126,10 @@ def parse_timestamps(
         "an offset such as 'Z' or '+01:00'",
     )
     return stamps.where(~pd.Series(naive, index=stamps.index)).astype("datetime64[ns, UTC]")
+
+
+_FIRST_STAMP = pd.Timestamp.min.tz_localize("UTC").ceil("D")
+_LAST_STAMP = pd.Timestamp.max.tz_localize("UTC").floor("D")
 
 
 def _as_text(value: object) -> str:
@@ -359,7 +374,8 @@ def _check_plausible(
     field: str,
     problems: list[Problem],
 ) -> None:
-    per_hour = values.to_numpy() * 60.0 / interval
+    with np.errstate(over="ignore"):  # a reading near the float limit is refused below
+        per_hour = values.to_numpy() * 60.0 / interval
     finite = per_hour[np.isfinite(per_hour)]
     median = float(np.median(finite)) if len(finite) else 0.0
     if median > schema.MAX_MEDIAN_KWH_PER_HOUR:

@@ -76,9 +76,9 @@ def init_app(app: Flask, blueprint: str, settings: Settings, store: KeyStore) ->
         headers_enabled=True,
         strategy="moving-window",
         key_prefix="greenrec",
-        default_limits=[settings.rate_limit],
-        default_limits_cost=_cost,
-        default_limits_exempt_when=lambda: (
+        application_limits=[settings.rate_limit],  # one count per key across all endpoints
+        application_limits_cost=_cost,
+        application_limits_exempt_when=lambda: (
             request.blueprint != blueprint or _endpoint_name() in PUBLIC_ENDPOINTS
         ),
     )

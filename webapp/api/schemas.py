@@ -176,7 +176,7 @@ def problem_model() -> type[BaseModel]:
 @cache
 def _problem_model() -> type[BaseModel]:
     return _model(
-        "Problem",
+        "ProblemDetails",
         type=(str, "about:blank"),
         title=(str, ...),
         status=(int, ...),
