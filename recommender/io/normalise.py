@@ -128,8 +128,10 @@ def parse_timestamps(
     return stamps.where(~pd.Series(naive, index=stamps.index)).astype("datetime64[ns, UTC]")
 
 
-_FIRST_STAMP = pd.Timestamp.min.tz_localize("UTC").ceil("D")
-_LAST_STAMP = pd.Timestamp.max.tz_localize("UTC").floor("D")
+# Within pandas' nanosecond range (1677-2262) and near enough that any two differ by less than
+# int64 nanoseconds hold (292 years): no meter reads before 1900, none yet after 2100.
+_FIRST_STAMP = pd.Timestamp("1900-01-01", tz="UTC")
+_LAST_STAMP = pd.Timestamp("2100-01-01", tz="UTC")
 
 
 def _as_text(value: object) -> str:

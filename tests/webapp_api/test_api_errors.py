@@ -159,8 +159,15 @@ def test_no_models_is_503_without_server_paths(keys, api_key):
         ({"start": "3991-01-13T01:28:56Z", "interval_minutes": 60, "kwh": [0.3]}, "readings.start"),
         ([{"timestamp": "3991-01-13T01:28:56Z", "kwh": 0.3}], "readings[0].timestamp"),
         ({"start": "2024-01-01T00:00:00Z", "interval_minutes": 15, "kwh": [1.7e308]}, "readings"),
+        (
+            [
+                {"timestamp": "1678-01-01T00:00:00Z", "kwh": 0.3},
+                {"timestamp": "2261-01-01T00:00:00Z", "kwh": 0.3},
+            ],
+            "readings[0].timestamp",
+        ),
     ],
-    ids=["compact start past 2262", "reading past 2262", "kwh near the float limit"],
+    ids=["compact start past 2262", "reading past 2262", "kwh near the float limit", "1677-2261"],
 )
 def test_extreme_values_found_by_schemathesis_are_422_not_500(
     client, auth, household, readings, where
