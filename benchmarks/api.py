@@ -41,6 +41,7 @@ from recommender.samples import sample_household_payload
 HERE = Path(__file__).resolve().parent
 METERS = ("meters/uk-electricity-sample-0.csv.gz", "meters/uk-electricity-sample-1.csv.gz")
 HOURS_PER_YEAR = 8760
+HOUSEHOLDS = 500
 TARGETS = {"requests/s": ">= 100", "p50 ms": "<= 30", "p99 ms": "<= 100", "errors": "0"}
 
 
@@ -58,21 +59,28 @@ def trivial_app():  # gunicorn imports this module from benchmarks/: "api:trivia
     return app
 
 
-def one_year_households() -> list[bytes]:
-    """One year of hourly readings per bundled real meter, compact form, as request bodies."""
+def one_year_households(count: int = HOUSEHOLDS) -> list[bytes]:
+    """Request bodies: one year of hourly readings from a bundled real meter (alternating), in
+    compact form, each under its own id (the feedback store keeps a history per household, so
+    one id asked thousands of times would not be a partner's traffic)."""
     demo = sample_household_payload()
-    bodies = []
-    for i, meter in enumerate(METERS):
+    demo.pop("temperature")
+    series = []
+    for meter in METERS:
         kwh = read_eemeter_meter(data_path(meter)).iloc[-HOURS_PER_YEAR:]
-        payload = dict(demo, household_id=f"h-bench-{i}")
-        payload.pop("temperature")
-        payload["readings"] = {
-            "start": kwh.index[0].isoformat(),
-            "interval_minutes": 60,
-            "kwh": [None if np.isnan(v) else round(float(v), 4) for v in kwh.to_numpy()],
-        }
-        bodies.append(json.dumps(payload).encode())
-    return bodies
+        series.append(
+            {
+                "start": kwh.index[0].isoformat(),
+                "interval_minutes": 60,
+                "kwh": [None if np.isnan(v) else round(float(v), 4) for v in kwh.to_numpy()],
+            }
+        )
+    return [
+        json.dumps(
+            dict(demo, household_id=f"h-bench-{i}", readings=series[i % len(series)])
+        ).encode()
+        for i in range(count)
+    ]
 
 
 @dataclass
@@ -188,6 +196,7 @@ def report(rows: list[dict], args) -> None:
         f"{args.threads} threads, {usable_cores()} usable cores, one-year hourly bodies "
         f"({args.body_kb:.0f} kB, compact)"
     )
+    print(f"load average (1 min) at start and end: {args.load_start} -> {os.getloadavg()[0]:.1f}")
     print(f"{'figure':22} {'greenrec /v1':>16} {'trivial route':>16} {'target':>10}")
     for key in ("requests/s", "p50 ms", "p99 ms", "errors"):
         api, ceiling = rows[0][key], rows[1][key]
@@ -208,7 +217,9 @@ def profile(requests: int, models_dir: str, bodies: list[bytes]) -> None:
     from webapp.settings import Settings
 
     keys = KeyStore("sqlite://")
-    settings = Settings(models_dir=models_dir, feedback_url="sqlite://", rate_limit="1e6/minute")
+    settings = Settings(
+        models_dir=models_dir, feedback_url="sqlite://", rate_limit="1000000 per minute"
+    )
     client = create_app(settings=settings, keys=keys).test_client()
     headers = {"X-API-Key": keys.create("profile").key, "Content-Type": "application/json"}
     client.post("/v1/recommendations", data=bodies[0], headers=headers)  # load the models
@@ -227,6 +238,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=THREADS_PER_WORKER)
     parser.add_argument("--profile", type=int, default=0, help="profile N requests in-process")
     args = parser.parse_args()
+    args.load_start = f"{os.getloadavg()[0]:.1f}"
     bodies = one_year_households()
     args.body_kb = np.mean([len(b) for b in bodies]) / 1000
     with tempfile.TemporaryDirectory(prefix="greenrec-bench-") as tmp:

@@ -149,7 +149,7 @@ class Service:
         when it has one; ``weights`` set how carbon, money and effort combine in the ranking.
         """
         if not isinstance(household, Household):
-            household = parse_household(dict(household))
+            household = parse_household(household)
         if history is None and self.feedback is not None:
             history = self.feedback.history(household.household_id)
         with measure("recommend", region=self.region, clock=self.meter_clock) as meter:

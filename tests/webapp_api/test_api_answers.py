@@ -93,6 +93,19 @@ def test_batch_answers_in_order_with_a_problem_per_bad_household(client, auth, s
     assert results[1]["problem"]["problems"] == [p.to_dict() for p in library[1].problems]
 
 
+def test_batch_items_that_are_not_objects_get_a_problem_each(client, auth, household):
+    body = {"households": [5, household, "h-2"]}
+    response = client.post("/v1/recommendations/batch", json=body, headers=auth)
+    assert response.status_code == 200
+    results = response.get_json()["results"]
+    assert [("problem" in r, "recommendation" in r) for r in results] == [
+        (True, False),
+        (False, True),
+        (True, False),
+    ]
+    assert results[0]["problem"]["problems"][0]["where"] == "(top level)"
+
+
 @pytest.mark.parametrize("households", [[], "nope", None])
 def test_batch_without_a_list_of_households_is_422(client, auth, households):
     response = client.post(
