@@ -1,16 +1,16 @@
 """``greenrec serve``: the web app (or only the partner API) under gunicorn.
 
-gunicorn runs as a child process on ``webapp:create_app()`` (this module imports no Flask: the
-engine never does). Defaults suit a small machine: one worker process per usable core, each with
-a few threads (the engine is CPU-bound numpy, so processes give the parallelism and threads only
-cover waiting on slow clients), and one BLAS/OpenMP thread per worker so the workers do not fight
-over the cores. Binds to loopback unless told otherwise: put a TLS proxy in front to publish it.
+gunicorn replaces this process (exec) and runs ``webapp:create_app()``; this module imports no
+Flask (the engine never does). Defaults suit a small machine: one worker process per usable core,
+each with a few threads (the engine is CPU-bound numpy, so processes give the parallelism and
+threads only cover waiting on slow clients), and one BLAS/OpenMP thread per worker so the workers
+do not fight over the cores. Binds to loopback unless told otherwise: put a TLS proxy in front to
+publish it.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 import click
@@ -84,8 +84,5 @@ def serve(api_only: bool, bind: str, workers: int | None, threads: int, timeout_
         bind=bind, workers=workers or usable_cores(), threads=threads, timeout_s=timeout_s
     )
     click.echo(f"greenrec serve: {' '.join(command[2:])}", err=True)
-    try:
-        code = subprocess.call(command, env=serve_env(api_only=api_only))
-    except KeyboardInterrupt:
-        code = 0
-    sys.exit(code)
+    # gunicorn replaces this process, so a process manager's signals (TERM, HUP) reach it as is
+    os.execve(command[0], command, serve_env(api_only=api_only))
