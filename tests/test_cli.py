@@ -96,3 +96,13 @@ def test_recommend_with_a_malformed_card_exits_3_naming_the_file(
     result = CliRunner().invoke(main, ["recommend", str(household), "--models-dir", str(models)])
     assert result.exit_code == EXIT_NO_MODEL
     assert "forecaster.card.json is not a readable model card" in result.output
+
+
+def test_demo_trains_on_the_sample_households_grid(tmp_path, monkeypatch):
+    monkeypatch.delenv("GREENREC_REGION", raising=False)
+    models = tmp_path / "models"
+    result = CliRunner().invoke(main, ["demo", "--models-dir", str(models)])
+    assert result.exit_code == 0, result.output
+    card = json.loads((models / "forecaster.card.json").read_text())
+    assert card["training_footprint"]["details"]["grid"]["region"] == "GB"
+    assert "charged to the GB grid" in result.output

@@ -105,6 +105,6 @@ def test_service_refuses_a_response_to_what_it_never_showed(service, sample_payl
 def test_answers_say_their_likelihood_was_learned_from_a_simulation(service, sample_payload):
     answer = service.recommend(sample_payload)
     for action in answer.to_dict()["actions"]:
-        assert action["likelihood_source"] == "a simulated population (no real feedback yet)"
+        assert action["likelihood_source"] == "a simulated population, with no real feedback yet"
         assert "learned from a simulated population" in action["explanation"]
         assert " people take up" not in action["explanation"]

@@ -3,7 +3,7 @@
 :func:`create_app` reads the settings once (:class:`webapp.settings.Settings`, from the
 environment unless given), builds the service lazily (the app starts before the models are
 trained), and registers every blueprint in :func:`register_blueprints`: the partner API under /v1
-(keys, limits, problem+json, OpenAPI) and, unless ``api_only``, the pages for individuals.
+(keys, limits, problem+json, OpenAPI) and, unless ``api_only``, the form for people at home.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from apiflask import APIFlask
 from recommender.feedback import FeedbackStore
 from recommender.keys import KeyStore
 from recommender.service import Service
-from webapp import api
+from webapp import api, form
 from webapp.api import access, openapi, problems
 from webapp.settings import Settings
 
@@ -37,8 +37,10 @@ def _service_factory(settings: Settings) -> Callable[[], Service]:
 
 
 def register_blueprints(app: APIFlask, settings: Settings) -> None:
-    """The one place blueprints are registered (a page blueprint joins here, if not api_only)."""
+    """The one place blueprints are registered."""
     app.register_blueprint(api.bp)
+    if not settings.api_only:
+        app.register_blueprint(form.bp)
 
 
 def create_app(
@@ -48,7 +50,8 @@ def create_app(
     keys: KeyStore | None = None,
 ) -> APIFlask:
     """Application factory. ``service``, ``settings`` and ``keys`` are injected by tests; by
-    default settings come from ``GREENREC_*`` variables and the service loads on first use."""
+    default settings come from ``GREENREC_*`` variables, and the service and the key store are
+    opened on first use (one service, shared by the API and the form)."""
     settings = settings or Settings.from_env()
     app = APIFlask(
         __name__,
@@ -69,11 +72,11 @@ def create_app(
     )
     if test_config:
         app.config.from_mapping(test_config)
-    state = api.ApiState(settings, _service_factory(settings), service)
-    app.extensions["greenrec_api"] = state
+    app.extensions["greenrec_service"] = service  # the form reads it here too
+    app.extensions["greenrec_api"] = api.ApiState(settings, _service_factory(settings))
     app.extensions["greenrec_settings"] = settings
     problems.init_app(app, api_only=settings.api_only)
-    key_store = keys or KeyStore(settings.keys_url)
+    key_store = access.LazyKeyStore(settings.keys_url, keys)
     app.extensions["greenrec_keys"] = key_store
     app.extensions["greenrec_limiter"] = access.init_app(app, api.bp.name, settings, key_store)
     openapi.init_app(app, max_batch=settings.max_batch)

@@ -343,7 +343,7 @@ def score_tables(
     Parameters
     ----------
     households, readings, trips, temperature : path (CSV, Parquet, JSON lines) or DataFrame
-        The batch tables of PRODUCT.md; readings grouped by household_id.
+        The batch tables of docs/product.md; readings grouped by household_id.
     out_dir : folder for ``scores.parquet``, ``actions.parquet`` and ``failures.csv``
         (created if missing; files of an earlier run are replaced).
     models_dir : trained models (default: the registry's default directory).

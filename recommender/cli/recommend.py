@@ -62,11 +62,19 @@ def demo(models_dir: Path | None, region: str | None, out: Path | None) -> None:
     """Train if no model exists, then recommend for a sample household built from a real meter."""
     from recommender import registry
     from recommender.io import parse_household
+    from recommender.manifest import MODEL_NAMES, model_inputs
     from recommender.render import render_table
     from recommender.samples import sample_household_payload
     from recommender.service import Service
-    from recommender.training import MODEL_NAMES, model_inputs, train_all
+    from recommender.training import train_all
 
+    payload = sample_household_payload()
+    if region is None:  # the demo runs where its sample household lives unless told otherwise
+        region = str(payload["region"])
+        click.echo(
+            f"Footprints are charged to the {region} grid, the sample household's region "
+            "(--region or GREENREC_REGION: where this machine runs)."
+        )
     models_dir = models_dir or registry.default_models_dir()
     inputs = {name: model_inputs(name) for name in MODEL_NAMES}
     if not registry.has_usable_models(MODEL_NAMES, models_dir, inputs):
@@ -74,7 +82,6 @@ def demo(models_dir: Path | None, region: str | None, out: Path | None) -> None:
         started = time.perf_counter()
         train_all(models_dir, region=region)
         click.echo(f"Trained in {time.perf_counter() - started:.1f} s.\n")
-    payload = sample_household_payload()
     if out is not None:
         out.write_text(json.dumps(payload))
         click.echo(f"Wrote the sample household to {out}")

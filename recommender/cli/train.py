@@ -21,9 +21,13 @@ def train(models_dir: Path | None, region: str | None, store_url: str | None, se
     from recommender.training import train_all
 
     result = train_all(models_dir, region=region, feedback_url=store_url, random_state=seed)
+    from recommender.quantities import energy_text
+
     for name, card in result.cards.items():
         fp = card.training_footprint or {}
+        learned = card.training_data.get("real_impressions")
         click.echo(
             f"{name:12s} {card.version}  {card.wall_seconds:6.2f} s wall  "
-            f"{card.cpu_seconds:6.2f} s CPU  {fp.get('energy_kwh', 0.0) * 1000:.3f} Wh"
+            f"{card.cpu_seconds:6.2f} s CPU  {energy_text(fp.get('energy_kwh', 0.0))}"
+            + (f"  {learned} real impressions" if learned is not None else "")
         )

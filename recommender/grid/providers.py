@@ -180,7 +180,7 @@ class Neso2023ForecastProvider:
 @cache
 def neso_forecast_error_std() -> float:
     """Standard deviation of NESO's 2023 forecast error (g/kWh), half-hours with both values."""
-    from recommender.io.reference import neso_intensity_2023
+    from recommender.reference import neso_intensity_2023
 
     raw = neso_intensity_2023()
     raw = raw[(raw["from"].dt.year == 2023) & raw["actual"].gt(0)]

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.limited import open_limited, read_limited
+from recommender.io.normalise import JsonConstant
 
 Source = str | Path | pd.DataFrame
 
@@ -128,7 +129,7 @@ def iter_table(
         ):  # closed also when a check below raises
             for n, frame in enumerate(reader):
                 if n == 0:
-                    _check_delimiter(list(frame.columns), path.name)
+                    _check_delimiter(list(frame.columns), path.name, _first_row_text(frame))
                     check_columns(list(frame.columns), path.name, required, optional)
                 yield Table(frame, path.name, offset)
                 offset += len(frame)
@@ -208,20 +209,34 @@ def _read_csv_text(data: bytes, name: str) -> pd.DataFrame:
             ),
             source=name,
         ) from None
-    _check_delimiter(list(frame.columns), name)
+    _check_delimiter(list(frame.columns), name, _first_row_text(frame))
     return frame
 
 
-def _check_delimiter(columns: list[str], name: str) -> None:
+def _first_row_text(frame: pd.DataFrame) -> str:
+    """The first data row as read: pandas puts the fields beyond the header's count into the
+    index, so a decimal comma in a semicolon file shows up there."""
+    if frame.empty:
+        return ""
+    fields = [str(v) for v in frame.iloc[0]]
+    if not isinstance(frame.index, pd.RangeIndex):
+        fields.insert(0, str(frame.index[0]))
+    return ",".join(fields)
+
+
+def _check_delimiter(columns: list[str], name: str, first_row: str = "") -> None:
     if len(columns) == 1:
         header = str(columns[0])
         for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
             if sep in header:
+                commas = "," in first_row
                 raise InvalidInput(
                     Problem(
                         f"{name} row 1",
-                        f"the columns are separated by {label} ({header[:60]!r})",
-                        "comma-separated columns",
+                        f"the columns are separated by {label} ({header[:60]!r})"
+                        + (" and numbers use decimal commas" if commas else ""),
+                        "comma-separated columns"
+                        + (" and decimal points (0.31, not 0,31)" if commas else ""),
                     ),
                     source=name,
                 )
@@ -232,7 +247,7 @@ def _read_json(path: Path, text: bytes) -> pd.DataFrame:
     records = []
     if _kind(path) == "json" and ".jsonl" not in path.suffixes and text.lstrip()[:1] == b"[":
         try:
-            records = json.loads(text)
+            records = json.loads(text, parse_constant=JsonConstant)
         except json.JSONDecodeError as exc:
             raise InvalidInput(
                 Problem(
@@ -247,7 +262,7 @@ def _read_json(path: Path, text: bytes) -> pd.DataFrame:
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                records.append(json.loads(line, parse_constant=JsonConstant))
             except json.JSONDecodeError as exc:
                 raise InvalidInput(
                     Problem(

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.domain import Action
+from recommender.quantities import money_text
 
 # label: (features set together, phrase with {value} from the action's own row)
 DRIVER_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -50,7 +51,6 @@ HISTORY_FEATURES = frozenset(
     }
 )
 MIN_EFFECT = 0.02  # a driver must move the probability by at least 2 points to be named
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
 def occlusion_frame(model: Any, X: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -111,11 +111,6 @@ def _adoption(model: Any, X: pd.DataFrame) -> np.ndarray:
     return np.asarray(proba[:, classes.index(1) if 1 in classes else -1], dtype=float)
 
 
-def money_text(amount: float, currency: str) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
-
-
 @dataclass(frozen=True)
 class LikelihoodSource:
     """What a likelihood model learned from, in the words an answer uses."""
@@ -133,7 +128,7 @@ def likelihood_source(model: Any) -> LikelihoodSource:
     trained_on = info.get("trained_on")
     if trained_on == "simulated":
         return LikelihoodSource(
-            "a simulated population (no real feedback yet)", "people in a simulated population"
+            "a simulated population, with no real feedback yet", "people in a simulated population"
         )
     if trained_on == "simulated+real":
         return LikelihoodSource(

@@ -74,8 +74,8 @@ COLUMNS = ("household_id", "start", "distance_km", "mode", "purpose", "passenger
 def synthetic_trips(
     n_households: int, start: str | pd.Timestamp, days: int, seed: int = 0
 ) -> pd.DataFrame:
-    """The trips table (TABLES.md) of households ``0 .. n_households - 1`` over ``days`` local days
-    from the date of ``start``; ``start`` is UTC, sorted by household and time."""
+    """The trips table (docs/tables.md) of households ``0 .. n_households - 1`` over ``days``
+    local days from the date of ``start``; ``start`` is UTC, sorted by household and time."""
     start_date = _start_date(start)
     parts = []
     for block, _lo, _hi in block_spans(0, n_households):
@@ -87,7 +87,7 @@ def synthetic_trips(
 
 
 def trips_frame(traits: pd.DataFrame, columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The trips table (TABLES.md columns) of :func:`trips_for_block`'s arrays."""
+    """The trips table (docs/tables.md columns) of :func:`trips_for_block`'s arrays."""
     return pd.DataFrame(
         {
             "household_id": traits["household_id"].to_numpy()[columns["row"]],

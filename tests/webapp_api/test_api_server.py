@@ -92,3 +92,18 @@ def test_serve_runs_gunicorn_on_the_app_factory_with_one_blas_thread():
     env = serve_env(api_only=True)
     assert env["GREENREC_API_ONLY"] == "1" and env["OMP_NUM_THREADS"]
     assert usable_cores() >= 1
+
+
+def test_serve_api_serves_only_v1_and_the_whole_app_serves_the_form(service, keys):
+    from webapp import create_app
+
+    whole = create_app({"TESTING": True}, service=service, keys=keys, settings=Settings())
+    api_only = create_app(
+        {"TESTING": True}, service=service, keys=keys, settings=Settings(api_only=True)
+    )
+    assert whole.test_client().get("/").status_code == 200
+    response = api_only.test_client().get("/")
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+    for app in (whole, api_only):  # the form's pages stay out of the partner API's document
+        paths = app.test_client().get("/v1/openapi.json").get_json()["paths"]
+        assert all(path.startswith("/v1/") for path in paths)

@@ -33,19 +33,22 @@ ANSWERS = schemas.answer_models()
 
 @dataclass
 class ApiState:
-    """What the API's views share: the settings and the service (loaded on first use)."""
+    """What the API's views share: the settings and how to load the service on first use (kept
+    in ``app.extensions["greenrec_service"]``, where the form finds the same one)."""
 
     settings: Settings
     make_service: Callable[[], Service]
-    service: Service | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def get_service(self) -> Service:
-        if self.service is None:
+        service: Service | None = current_app.extensions.get("greenrec_service")
+        if service is None:
             with self.lock:
-                if self.service is None:
-                    self.service = self.make_service()
-        return self.service
+                service = current_app.extensions.get("greenrec_service")
+                if service is None:
+                    service = self.make_service()
+                    current_app.extensions["greenrec_service"] = service
+        return service
 
 
 def _state() -> ApiState:

@@ -9,6 +9,7 @@ over the limit is 429 with ``Retry-After``. A batch request counts as ``BATCH_CO
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from flask import Flask, g, request
@@ -29,6 +30,22 @@ def _unauthorized(description: str) -> Unauthorized:
     )
 
 
+class LazyKeyStore:
+    """The key store, opened on the first request that needs it (the form alone never does)."""
+
+    def __init__(self, url: str, store: KeyStore | None = None) -> None:
+        self.url = url
+        self._store = store
+        self._lock = threading.Lock()
+
+    def get(self) -> KeyStore:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = KeyStore(self.url)
+        return self._store
+
+
 def presented_key() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
@@ -41,7 +58,7 @@ def _endpoint_name() -> str:
     return (request.endpoint or "").rpartition(".")[2]
 
 
-def require_key(store: KeyStore, blueprint: str) -> Callable[[], None]:
+def require_key(store: LazyKeyStore, blueprint: str) -> Callable[[], None]:
     """A before-request hook: 401 unless the request carries an active key."""
 
     def check() -> None:
@@ -50,7 +67,7 @@ def require_key(store: KeyStore, blueprint: str) -> Callable[[], None]:
         key = presented_key()
         if key is None:
             raise _unauthorized("send an API key: Authorization: Bearer <key>")
-        api_key = store.verify(key)
+        api_key = store.get().verify(key)
         if api_key is None:
             raise _unauthorized("the API key is not valid (unknown, mistyped or revoked)")
         g.api_key = api_key
@@ -67,7 +84,7 @@ def _cost() -> int:
     return BATCH_COST if _endpoint_name() == "recommend_batch" else 1
 
 
-def init_app(app: Flask, blueprint: str, settings: Settings, store: KeyStore) -> Limiter:
+def init_app(app: Flask, blueprint: str, settings: Settings, store: LazyKeyStore) -> Limiter:
     """Install the key check, then the limiter (so the limiter counts by the checked key)."""
     app.before_request(require_key(store, blueprint))
     limiter = Limiter(

@@ -1,6 +1,6 @@
 """Travel actions for one household: the service's entry point.
 
-:func:`travel_report` reads the household's trips (:mod:`recommender.features.trips`), evaluates the
+:func:`travel_report` reads the household's trips (:mod:`.profile`), evaluates the
 greener alternatives of each regular journey (:mod:`.alternatives`) and of its flights
 (:mod:`.flights`), scores each with the mode-choice model (:mod:`.mode_choice`) and returns
 ``domain.Action`` objects with their savings, ranges, explanation and sources, plus the data-quality
@@ -35,9 +35,10 @@ from recommender.actions.travel.mode_choice import (
     is_peak,
     likelihood,
 )
+from recommender.actions.travel.profile import RegularJourney, TripProfile, household_trip_profile
 from recommender.actions.travel.routing import Router
 from recommender.domain import Action, Household, Savings
-from recommender.features.trips import RegularJourney, TripProfile, household_trip_profile
+from recommender.quantities import money_text
 
 ASSUMPTIONS_SOURCE = (
     "detours, speeds, access times, running costs and fares: UK 2024 assumptions in GBP, "
@@ -79,7 +80,9 @@ def habits(profile: TripProfile) -> dict[str, float]:
 
 
 def _money(amount: float) -> str:
-    return f"£{abs(amount):,.0f} a year {'less' if amount >= 0 else 'more'}"
+    return (
+        f"{money_text(abs(amount), catalogue.CURRENCY)} a year {'less' if amount >= 0 else 'more'}"
+    )
 
 
 def _hours(hours: tuple[float, ...]) -> str:
@@ -100,6 +103,7 @@ def _savings(y: dict[str, float], extra_minutes: float) -> Savings:
         money_per_year_p10=y["money_p10"],
         money_per_year_p90=y["money_p90"],
         extra_minutes_per_year=extra_minutes,
+        energy="transport",
     )
 
 

@@ -1,32 +1,11 @@
-"""Feedback events: what a household was shown and what it did with each action.
-
-Events are stored through SQLAlchemy, so the default SQLite file and any server database behind a
-SQLAlchemy URL (``postgresql+psycopg://...``) work the same way. Each event is validated before it
-is written (:class:`recommender.errors.InvalidInput` names every bad field) and recording is
-idempotent: an event whose ``event_id`` is already stored, or that repeats the same
-(household, action, event type, timestamp), is recorded once.
-
-A ``shown`` event may carry ``context``: the feature snapshot the ranker used when it showed the
-action (``Action.details["ranking_features"]``). The likelihood model learns from shown events
-that carry one; the response (accepted, dismissed, done) is matched to the impression it follows.
-
-Examples
---------
->>> from datetime import UTC, datetime
->>> store = FeedbackStore("sqlite://")  # in memory
->>> store.record({"household_id": "h-1", "action_id": "shift-dishwasher",
-...               "event_type": "dismissed", "timestamp": datetime(2024, 5, 1, tzinfo=UTC)})
-True
->>> int(store.history("h-1").loc["shift-dishwasher", "dismissed"])
-1
-"""
+"""Feedback events in a SQL database (SQLAlchemy: a SQLite file by default, any server URL)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,37 +13,25 @@ import pandas as pd
 import sqlalchemy as sa
 
 from recommender.errors import InvalidInput, Problem
-
-EVENT_TYPES: tuple[str, ...] = ("shown", "accepted", "dismissed", "done")
-RESPONSE_TYPES: tuple[str, ...] = ("accepted", "dismissed", "done")
-HISTORY_COLUMNS: tuple[str, ...] = (
-    "action_kind",
-    "shown",
-    "accepted",
-    "dismissed",
-    "done",
-    "status",
+from recommender.feedback.events import (
+    EVENT_COLUMNS,
+    MAX_ID_LENGTH,
+    RESPONSE_TYPES,
+    FeedbackEvent,
+    event_timestamp,
+    validate_event,
 )
-EVENT_COLUMNS: tuple[str, ...] = (
-    "event_id",
-    "household_id",
-    "action_id",
-    "action_kind",
-    "event_type",
-    "timestamp",
-    "context",
-)
-_MAX_ID = 200
+from recommender.feedback.history import history_from_events
 
 _metadata = sa.MetaData()
 _events = sa.Table(
     "feedback_events",
     _metadata,
     sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("event_id", sa.String(_MAX_ID), nullable=True, unique=True),
-    sa.Column("household_id", sa.String(_MAX_ID), nullable=False, index=True),
-    sa.Column("action_id", sa.String(_MAX_ID), nullable=False),
-    sa.Column("action_kind", sa.String(_MAX_ID), nullable=True),
+    sa.Column("event_id", sa.String(MAX_ID_LENGTH), nullable=True, unique=True),
+    sa.Column("household_id", sa.String(MAX_ID_LENGTH), nullable=False, index=True),
+    sa.Column("action_id", sa.String(MAX_ID_LENGTH), nullable=False),
+    sa.Column("action_kind", sa.String(MAX_ID_LENGTH), nullable=True),
     sa.Column("event_type", sa.String(16), nullable=False),
     # UTC, stored naive because SQLite keeps no offset; converted back to aware on the way out.
     sa.Column("timestamp_utc", sa.DateTime(timezone=False), nullable=False),
@@ -73,132 +40,6 @@ _events = sa.Table(
         "household_id", "action_id", "event_type", "timestamp_utc", name="uq_feedback_event"
     ),
 )
-
-
-@dataclass(frozen=True)
-class FeedbackEvent:
-    """One validated feedback event (build it with :func:`validate_event`)."""
-
-    household_id: str
-    action_id: str
-    event_type: str  # one of EVENT_TYPES
-    timestamp: datetime  # tz-aware, converted to UTC
-    event_id: str | None = None
-    action_kind: str | None = None
-    context: Mapping[str, Any] | None = field(default=None, compare=False)
-
-
-_FIELDS = tuple(f.name for f in fields(FeedbackEvent))
-
-
-def _text(
-    raw: Mapping[str, Any], name: str, where: str, problems: list[Problem], *, required: bool
-) -> str | None:
-    value = raw.get(name)
-    if value is None:
-        if required:
-            problems.append(Problem(f"{where}{name}", "is missing", "a non-empty string"))
-        return None
-    if not isinstance(value, str) or not value.strip() or len(value) > _MAX_ID:
-        problems.append(
-            Problem(
-                f"{where}{name}",
-                f"{value!r} is not usable",
-                f"a non-empty string of at most {_MAX_ID} characters",
-            )
-        )
-        return None
-    return value.strip()
-
-
-def _timestamp(raw: Mapping[str, Any], where: str, problems: list[Problem]) -> datetime | None:
-    value = raw.get("timestamp")
-    expected = (
-        "a time-zone-aware datetime or ISO 8601 string with an offset, e.g. 2024-05-01T08:00Z"
-    )
-    if value is None:
-        problems.append(Problem(f"{where}timestamp", "is missing", expected))
-        return None
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        problems.append(Problem(f"{where}timestamp", f"{value!r} is not a timestamp", expected))
-        return None
-    if stamp is pd.NaT or pd.isna(stamp):
-        problems.append(Problem(f"{where}timestamp", "is empty (NaT)", expected))
-        return None
-    if stamp.tzinfo is None:
-        problems.append(Problem(f"{where}timestamp", f"{value!r} has no time zone", expected))
-        return None
-    return stamp.tz_convert(UTC).to_pydatetime()
-
-
-def validate_event(raw: FeedbackEvent | Mapping[str, Any], where: str = "") -> FeedbackEvent:
-    """A :class:`FeedbackEvent` from a mapping (JSON payload) or an event; InvalidInput lists
-    every bad field (``where`` prefixes the field names, e.g. ``"events[3]."``)."""
-    if isinstance(raw, FeedbackEvent):
-        raw = {name: getattr(raw, name) for name in _FIELDS}
-    if not isinstance(raw, Mapping):
-        raise InvalidInput(
-            Problem(
-                where or "event",
-                f"{type(raw).__name__} is not an event",
-                "a mapping with household_id, action_id, event_type, timestamp",
-            ),
-            source="feedback event",
-        )
-    problems: list[Problem] = [
-        Problem(f"{where}{name}", "is not a field of a feedback event", f"one of {list(_FIELDS)}")
-        for name in raw
-        if name not in _FIELDS
-    ]
-    household_id = _text(raw, "household_id", where, problems, required=True)
-    action_id = _text(raw, "action_id", where, problems, required=True)
-    event_id = _text(raw, "event_id", where, problems, required=False)
-    action_kind = _text(raw, "action_kind", where, problems, required=False)
-    event_type = raw.get("event_type")
-    if event_type not in EVENT_TYPES:
-        problems.append(
-            Problem(
-                f"{where}event_type",
-                f"{event_type!r} is not an event type",
-                f"one of {list(EVENT_TYPES)}",
-            )
-        )
-    timestamp = _timestamp(raw, where, problems)
-    context = raw.get("context")
-    if context is not None:
-        if not isinstance(context, Mapping):
-            problems.append(
-                Problem(
-                    f"{where}context",
-                    f"{type(context).__name__} is not a mapping",
-                    "a mapping of feature name to number or string",
-                )
-            )
-        else:
-            try:
-                json.dumps(dict(context), allow_nan=True)
-            except (TypeError, ValueError) as exc:
-                problems.append(
-                    Problem(
-                        f"{where}context",
-                        f"is not JSON-serialisable ({exc})",
-                        "a mapping of feature name to number or string",
-                    )
-                )
-    if problems:
-        raise InvalidInput(problems, source="feedback event")
-    assert household_id and action_id and timestamp  # for the type checker: checked above
-    return FeedbackEvent(
-        household_id=household_id,
-        action_id=action_id,
-        event_type=str(event_type),
-        timestamp=timestamp,
-        event_id=event_id,
-        action_kind=action_kind,
-        context=dict(context) if context is not None else None,
-    )
 
 
 def _row(event: FeedbackEvent) -> dict[str, Any]:
@@ -330,7 +171,7 @@ class FeedbackStore:
         showing = showings.iloc[-1]
         if shown_at is not None:
             problems: list[Problem] = []
-            wanted = _timestamp({"timestamp": shown_at}, "", problems)
+            wanted = event_timestamp({"timestamp": shown_at}, "", problems)
             match = showings[showings["timestamp"] == wanted] if wanted else showings.iloc[:0]
             if problems or match.empty:
                 raise InvalidInput(
@@ -390,32 +231,3 @@ class FeedbackStore:
     def history(self, household_id: str) -> pd.DataFrame:
         """Per-action counts for one household, for the ranker: see :func:`history_from_events`."""
         return history_from_events(self.events(household_id))
-
-
-def history_from_events(events: pd.DataFrame) -> pd.DataFrame:
-    """Per-action counts of each event type, indexed by ``action_id``.
-
-    Columns :data:`HISTORY_COLUMNS`: ``action_kind`` (last one given, or None), the counts of
-    ``shown``, ``accepted``, ``dismissed`` and ``done``, and ``status``: the latest response
-    (``accepted``, ``dismissed`` or ``done``), or ``shown`` when there was none.
-    """
-    if events.empty:
-        frame = pd.DataFrame({c: pd.Series(dtype="int64") for c in EVENT_TYPES})
-        frame.insert(0, "action_kind", pd.Series(dtype=object))
-        frame["status"] = pd.Series(dtype=object)
-        frame.index.name = "action_id"
-        return frame
-    counts = (
-        pd.crosstab(events["action_id"], events["event_type"])
-        .reindex(columns=list(EVENT_TYPES), fill_value=0)
-        .astype("int64")
-    )
-    counts.columns.name = None
-    kinds = events.dropna(subset=["action_kind"]).groupby("action_id")["action_kind"].last()
-    responses = events[events["event_type"] != "shown"]
-    status = responses.groupby("action_id")["event_type"].last()
-    kind = kinds.reindex(counts.index).astype(object)
-    counts.insert(0, "action_kind", kind.where(kind.notna(), None))
-    counts["status"] = status.reindex(counts.index).fillna("shown").astype(object)
-    counts.index.name = "action_id"
-    return counts.loc[:, list(HISTORY_COLUMNS)]
