@@ -78,7 +78,7 @@ def health() -> Response:
 
 @bp.post("/recommendations")
 @bp.output(ANSWERS["recommendation"])
-@bp.doc(summary="Ranked actions for one household (the PRODUCT.md answer)")
+@bp.doc(summary="Ranked actions for one household, with its forecast and the footprints")
 def recommend() -> Response:
     household = parse_household(_body())
     return _answer(_state().get_service().recommend(household).to_dict())

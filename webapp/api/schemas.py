@@ -128,7 +128,7 @@ def _readings(value: str) -> Any:
 
 @cache
 def household_model() -> type[BaseModel]:
-    """The canonical household (PRODUCT.md) as the reader takes it."""
+    """The canonical household (docs/product.md) as the reader takes it."""
     inputs = {
         "household_id": (Annotated[str, Field(min_length=1, max_length=200)], ...),
         "region": (Annotated[str, Field(pattern=r"^[A-Z]{2}$", examples=["GB"])], ...),
