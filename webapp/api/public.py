@@ -32,7 +32,7 @@ def _is_footprint(obj: dict[str, Any]) -> bool:
 
 def _public_footprint(footprint: dict[str, Any]) -> dict[str, Any]:
     details = {k: v for k, v in footprint["details"].items() if k not in HOST_KEYS}
-    parts = [f"measured on the server ({details.get('power_source', 'unknown source')})"]
+    parts = [f"measured ({details.get('power_source', 'unknown source')})"]
     if isinstance(details.get("pue"), dict) and "method" in details["pue"]:
         parts.append(str(details["pue"]["method"]))
     grid = details.get("grid")
