@@ -87,3 +87,11 @@ def test_every_package_is_listed_for_the_wheel() -> None:
         for init in (root / top).rglob("__init__.py")
     }
     assert on_disk - listed == set()
+
+
+def test_the_command_line_starts_without_the_engines_libraries() -> None:
+    """`greenrec --help` imports click and the command list, not scikit-learn or pandas."""
+    heavy = ("sklearn", "scipy", "pandas", "numpy", "pyarrow", "flask")
+    code = f"import sys, recommender.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -150,9 +150,7 @@ def validate_trips(
 def _check_durations(frame: pd.DataFrame, problems: list[Problem]) -> None:
     if "end" in frame.columns:
         end = parse_timestamps(frame["end"], _where(frame), "end", problems)
-        hours = pd.Series(
-            (end.to_numpy() - frame["start"].to_numpy()) / np.timedelta64(1, "h"), frame.index
-        )
+        hours = (end.set_axis(frame.index) - frame["start"]).dt.total_seconds() / 3600.0
         where = "end"
     elif "duration_minutes" in frame.columns:
         hours = pd.to_numeric(frame["duration_minutes"], errors="coerce") / 60.0
