@@ -20,7 +20,14 @@ import pandas as pd
 from recommender import registry
 from recommender.actions.home import home_actions
 from recommender.actions.travel import travel_report
-from recommender.domain import Action, Footprint, Household, ModelInfo, Recommendation
+from recommender.domain import (
+    Action,
+    Footprint,
+    Forecast,
+    Household,
+    ModelInfo,
+    Recommendation,
+)
 from recommender.errors import GreenrecError, InvalidInput, Problem
 from recommender.feedback import FeedbackStore
 from recommender.footprint import carbon_payback_range, measure
@@ -100,9 +107,12 @@ class Service:
         *,
         region: str | None = None,
         feedback: FeedbackStore | None = None,
+        meter_clock: str = "process",
     ) -> None:
         self.models = models
         self.region = region  # where this service runs, for the inference footprint
+        # "thread" under a threaded server: each answer's footprint is charged to its own thread
+        self.meter_clock = meter_clock
         # An optional recommender.feedback.FeedbackStore: when given, each answer uses the
         # household's accept/dismiss history and records what was shown (what retraining learns).
         self.feedback = feedback
@@ -115,8 +125,11 @@ class Service:
         *,
         region: str | None = None,
         feedback: FeedbackStore | None = None,
+        meter_clock: str = "process",
     ) -> Service:
-        return cls(load_models(models_dir), region=region, feedback=feedback)
+        return cls(
+            load_models(models_dir), region=region, feedback=feedback, meter_clock=meter_clock
+        )
 
     def recommend(
         self,
@@ -136,10 +149,10 @@ class Service:
         when it has one; ``weights`` set how carbon, money and effort combine in the ranking.
         """
         if not isinstance(household, Household):
-            household = parse_household(dict(household))
+            household = parse_household(household)
         if history is None and self.feedback is not None:
             history = self.feedback.history(household.household_id)
-        with measure("recommend", region=self.region) as meter:
+        with measure("recommend", region=self.region, clock=self.meter_clock) as meter:
             forecast = forecast_household(self.models.forecaster, household)
             travel = travel_report(household, mode_choice=self.models.mode_choice)
             actions = [*home_actions(household, forecast, now=now), *travel.actions]
@@ -171,6 +184,12 @@ class Service:
             warnings=(*household.warnings, *travel.warnings),
             generated_at=generated_at,
         )
+
+    def forecast(self, household: Household | Mapping[str, Any]) -> Forecast:
+        """The household's usage forecast alone (the same one :meth:`recommend` answers with)."""
+        if not isinstance(household, Household):
+            household = parse_household(household)
+        return forecast_household(self.models.forecaster, household)
 
     def recommend_many(
         self,

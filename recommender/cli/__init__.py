@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "footprint": ("recommender.cli.footprint", "footprint", "The models' measured footprint."),
     "score": ("recommender.cli.score", "score", "Score a whole dataset of households."),
     "synth": ("recommender.cli.synth", "synth", "Write a synthetic population."),
+    "keys": ("recommender.cli.keys", "keys", "Create, list and revoke API keys."),
+    "serve": ("recommender.cli.serve", "serve", "Serve the web app or the /v1 API (gunicorn)."),
 }
 
 

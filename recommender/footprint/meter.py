@@ -63,13 +63,16 @@ class _Snapshot:
     rss_bytes: int
 
 
-def _snapshot(process: psutil.Process) -> _Snapshot:
+def _snapshot(process: psutil.Process, clock: str = "process") -> _Snapshot:
+    """``clock="thread"``: this thread's CPU time only, no children (one request of a threaded
+    server is not charged for its neighbours)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    thread = clock == "thread"
     return _Snapshot(
         wall=time.perf_counter(),
         epoch=time.time(),
-        cpu_self=time.process_time(),
-        cpu_children=children.ru_utime + children.ru_stime,
+        cpu_self=time.thread_time() if thread else time.process_time(),
+        cpu_children=0.0 if thread else children.ru_utime + children.ru_stime,
         maxrss_self_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         maxrss_children_kb=children.ru_maxrss,
         rss_bytes=process.memory_info().rss,
@@ -158,8 +161,12 @@ class Meter:
         proc_stat: Path | str = PROC_STAT,
         nvml: ModuleType | Any | bool | None = None,
         cpuinfo_path: str = "/proc/cpuinfo",
+        clock: str = "process",
     ) -> None:
+        if clock not in ("process", "thread"):
+            raise ValueError(f"clock must be 'process' or 'thread', not {clock!r}")
         self.task = task
+        self.clock = clock
         self.region = region
         self.pue, self._pue_method = _resolve_pue(pue, pue_range)
         self.core_power = core_power(local_cpu(cpuinfo_path), cpu_watts_per_core)
@@ -193,13 +200,13 @@ class Meter:
             self._gpu.start()
         if self._rapl.available:
             self._rapl_acc = _RaplAccumulator(self._rapl, self._proc_stat)
-        self._start = _snapshot(self._process)
+        self._start = _snapshot(self._process, self.clock)
         return self
 
     def stop(self) -> Footprint:
         if self._start is None:
             raise RuntimeError(f"meter {self.task!r} was not started")
-        end = _snapshot(self._process)
+        end = _snapshot(self._process, self.clock)
         begin, self._start = self._start, None
         rapl = self._rapl_acc.stop() if self._rapl_acc is not None else None
         gpu = self._gpu.stop() if self._gpu is not None else None
@@ -277,7 +284,7 @@ class Meter:
         else:
             parts["cpu"] = cpu_energy_j(cpu_s, self.core_power)
             power_source.append("cpu-seconds model")
-            methods.append(f"{cpu_s:.4g} CPU-s x {self.core_power.method}")
+            methods.append(f"{cpu_s:.4g} {self.clock} CPU-s x {self.core_power.method}")
         if "memory" not in parts:
             parts["memory"] = memory_energy_j(peak_bytes, wall_s)
             mem = constant("memory_watts_per_gb")
@@ -308,6 +315,7 @@ class Meter:
             "wall_seconds": wall_s,
             "cpu_seconds": cpu_s,
             "cpu_seconds_children": cpu_children_s,
+            "cpu_clock": self.clock,
             "peak_memory_bytes": int(peak_bytes),
             "power_source": "+".join(power_source),
             "energy_j": {k: v.as_dict() for k, v in parts.items()},
@@ -395,7 +403,9 @@ def measure(
     **options
         ``cpu_watts_per_core`` (else ``GREENREC_CPU_WATTS_PER_CORE``, else the CPU table),
         ``gpu_devices``, ``machine_cores`` (for the embodied share), ``rapl_root``, ``proc_stat``,
-        ``nvml`` (a pynvml-like module, or False to skip GPUs), ``cpuinfo_path``.
+        ``nvml`` (a pynvml-like module, or False to skip GPUs), ``cpuinfo_path``, ``clock``
+        (``"process"``, the default: this process's CPU time and its children's; ``"thread"``:
+        the calling thread's only, for one request among others in a threaded server).
 
     Examples
     --------

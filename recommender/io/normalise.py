@@ -90,7 +90,10 @@ def parse_timestamps(
     missing = text.isna() | (text.str.strip() == "")
     stamps = pd.to_datetime(text.where(~missing), utc=True, errors="coerce", format="ISO8601")
     aware = schema.has_offset(text.fillna(""))
-    bad = (~missing & stamps.isna()).to_numpy()
+    # pandas reads years past 2262 at a coarser unit; the normaliser's nanosecond index cannot
+    out_of_range = (stamps.notna() & ((stamps < _FIRST_STAMP) | (stamps > _LAST_STAMP))).to_numpy()
+    stamps = stamps.where(~pd.Series(out_of_range, index=stamps.index))
+    bad = (~missing & stamps.isna() & ~out_of_range).to_numpy()
     naive = (~missing & stamps.notna() & ~aware).to_numpy()
     row_problems(
         problems,
@@ -107,6 +110,14 @@ def parse_timestamps(
         column,
         lambda i: f"cannot read {text.iloc[i]!r} as a timestamp",
         "an ISO 8601 timestamp with an offset, e.g. 2024-01-01T00:00:00Z",
+    )
+    row_problems(
+        problems,
+        np.flatnonzero(out_of_range),
+        where,
+        column,
+        lambda i: f"timestamp {text.iloc[i]!r} is out of range",
+        f"a time between {_FIRST_STAMP.year} and {_LAST_STAMP.year}",
     )
     row_problems(
         problems,
@@ -135,6 +146,12 @@ def _plausible(
         schema.implausible_date("", column)[1],
     )
     return stamps.where(~pd.Series(odd, index=stamps.index))
+
+
+# Within pandas' nanosecond range (1677-2262) and near enough that any two differ by less than
+# int64 nanoseconds hold (292 years): no meter reads before 1900, none yet after 2100.
+_FIRST_STAMP = pd.Timestamp("1900-01-01", tz="UTC")
+_LAST_STAMP = pd.Timestamp("2100-01-01", tz="UTC")
 
 
 def _as_text(value: object) -> str:
@@ -404,7 +421,8 @@ def _check_plausible(
     field: str,
     problems: list[Problem],
 ) -> None:
-    per_hour = values.to_numpy() * 60.0 / interval
+    with np.errstate(over="ignore"):  # a reading near the float limit is refused below
+        per_hour = values.to_numpy() * 60.0 / interval
     finite = per_hour[np.isfinite(per_hour)]
     median = float(np.median(finite)) if len(finite) else 0.0
     if median > schema.MAX_MEDIAN_KWH_PER_HOUR:

@@ -1,65 +1,177 @@
-"""The /v1 partner API: JSON in, the shared answer out, problem+json errors (RFC 9457)."""
+"""The /v1 partner API: JSON in, the shared answer out, problem+json errors (RFC 9457).
+
+Thin: read the body (:mod:`webapp.api.body`), parse it with the shared parser, call
+:class:`recommender.service.Service`, serialise with the domain's ``to_jsonable``. Keys and limits
+are in :mod:`webapp.api.access`, errors in :mod:`webapp.api.problems`, the OpenAPI document in
+:mod:`webapp.api.openapi`.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
+from apiflask import APIBlueprint
+from flask import Response, current_app, jsonify, request
 
-from recommender.errors import InvalidInput, ModelIntegrityError, ModelNotFound
-from recommender.service import Service
+from recommender.domain import to_jsonable
+from recommender.errors import InvalidInput, Problem
+from recommender.io import parse_household
+from recommender.service import Service, training_footprint
+from webapp.api import schemas
+from webapp.api.body import json_body
+from webapp.api.catalogue import catalogue
+from webapp.api.problems import problem
+from webapp.api.public import without_host_details
+from webapp.settings import Settings
 
-bp = Blueprint("api_v1", __name__, url_prefix="/v1")
-PROBLEM = "application/problem+json"
+bp = APIBlueprint("api_v1", __name__, url_prefix="/v1", tag="v1")
+ANSWERS = schemas.answer_models()
 
 
-def _service() -> Service:
-    service = current_app.extensions.get("greenrec_service")
-    if service is None:
-        service = Service.from_dir()
-        current_app.extensions["greenrec_service"] = service
-    return service
+@dataclass
+class ApiState:
+    """What the API's views share: the settings and how to load the service on first use (kept
+    in ``app.extensions["greenrec_service"]``, where the form finds the same one)."""
+
+    settings: Settings
+    make_service: Callable[[], Service]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get_service(self) -> Service:
+        service: Service | None = current_app.extensions.get("greenrec_service")
+        if service is None:
+            with self.lock:
+                service = current_app.extensions.get("greenrec_service")
+                if service is None:
+                    service = self.make_service()
+                    current_app.extensions["greenrec_service"] = service
+        return service
 
 
-def _problem(status: int, title: str, detail: str, **extra: Any) -> Any:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+def _state() -> ApiState:
+    state: ApiState = current_app.extensions["greenrec_api"]
+    return state
+
+
+def _answer(body: Any, status: int = 200) -> Response:
+    if not _state().settings.host_details:
+        body = without_host_details(body)
     response = jsonify(body)
     response.status_code = status
-    response.mimetype = PROBLEM
     return response
 
 
+def _body(limit: int | None = None) -> Any:
+    return json_body(request, limit or _state().settings.max_body_bytes)
+
+
 @bp.get("/health")
-def health() -> Any:
-    return {"status": "ok"}
+@bp.output(ANSWERS["health"])
+@bp.doc(summary="Is the service up, with its models loaded", security=[])
+def health() -> Response:
+    service = _state().get_service()  # 503 problem when no model can be loaded
+    return _answer({"status": "ok", "models": service.models.version})
 
 
 @bp.post("/recommendations")
-def recommendations() -> Any:
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return _problem(400, "Bad Request", "the body must be one household as a JSON object")
-    answer = _service().recommend(payload)
-    return jsonify(answer.to_dict())
+@bp.output(ANSWERS["recommendation"])
+@bp.doc(summary="Ranked actions for one household, with its forecast and the footprints")
+def recommend() -> Response:
+    household = parse_household(_body())
+    return _answer(_state().get_service().recommend(household).to_dict())
 
 
-@bp.errorhandler(InvalidInput)
-def invalid_input(error: InvalidInput) -> Any:
-    return _problem(
-        422,
-        "Invalid household",
-        str(error).splitlines()[0],
-        problems=[p.to_dict() for p in error.problems],
+def _outcome(index: int, raw: object, answer: Any) -> dict[str, Any]:
+    household_id = raw.get("household_id") if isinstance(raw, Mapping) else None
+    outcome: dict[str, Any] = {
+        "index": index,
+        "household_id": household_id if isinstance(household_id, str) else None,
+    }
+    if isinstance(answer, InvalidInput):
+        outcome["problem"] = {
+            "type": "about:blank",
+            "title": "Unprocessable Content",
+            "status": 422,
+            "detail": f"households[{index}] has {len(answer.problems)} problem(s)",
+            "problems": [p.to_dict() for p in answer.problems],
+        }
+    else:
+        outcome["recommendation"] = answer.to_dict()
+    return outcome
+
+
+@bp.post("/recommendations/batch")
+@bp.output(ANSWERS["batch"])
+@bp.doc(summary="Up to 100 households at once: answers in order, a problem for each that fails")
+def recommend_batch() -> Response:
+    settings = _state().settings
+    body = _body(settings.max_batch_body_bytes)
+    households = body.get("households") if isinstance(body, Mapping) else None
+    if not isinstance(households, list) or not 1 <= len(households) <= settings.max_batch:
+        raise InvalidInput(
+            Problem(
+                "households",
+                "is missing, not a list, empty or too long"
+                + (f" ({len(households)} households)" if isinstance(households, list) else ""),
+                f"a list of 1 to {settings.max_batch} households",
+            ),
+            source="batch",
+        )
+    answers = _state().get_service().recommend_many(households)
+    results = [
+        _outcome(i, raw, a) for i, (raw, a) in enumerate(zip(households, answers, strict=True))
+    ]
+    return _answer({"results": results})
+
+
+@bp.post("/forecast")
+@bp.output(ANSWERS["forecast"])
+@bp.doc(summary="The household's usage forecast (next 7 days hour by hour, and the year)")
+def forecast() -> Response:
+    household = parse_household(_body())
+    answer = _state().get_service().forecast(household)
+    return _answer({"household_id": household.household_id, "forecast": to_jsonable(answer)})
+
+
+@bp.get("/actions")
+@bp.output(ANSWERS["actions"])
+@bp.doc(summary="The catalogue: the factors behind every action's figures, each with its source")
+def actions() -> Response:
+    return _answer(catalogue())
+
+
+@bp.get("/model")
+@bp.output(ANSWERS["model"])
+@bp.doc(summary="The model cards and the measured footprint of training them")
+def model() -> Response:
+    models = _state().get_service().models
+    return _answer(
+        {
+            "version": models.version,
+            "training_footprint": to_jsonable(training_footprint(models.cards)),
+            "cards": {name: to_jsonable(card.to_dict()) for name, card in models.cards.items()},
+        }
     )
 
 
-@bp.errorhandler(ModelNotFound)
-@bp.errorhandler(ModelIntegrityError)
-def no_model(error: Exception) -> Any:
-    return _problem(503, "Model unavailable", str(error))
+@bp.post("/feedback")
+@bp.output(ANSWERS["feedback"], status_code=201)
+@bp.doc(
+    summary="What the household did with an action it was shown (201 new, 200 already recorded)",
+    responses={200: "Already recorded: the same response to the same showing is stored once"},
+)
+def feedback() -> Response:
+    event = _body()
+    if not isinstance(event, Mapping):
+        raise InvalidInput(
+            Problem("(top level)", f"expected an object, got {type(event).__name__}", "an event"),
+            source="feedback",
+        )
+    recorded = _state().get_service().record_feedback(event)
+    return _answer({"recorded": recorded}, 201 if recorded else 200)
 
 
-@bp.errorhandler(HTTPException)
-def http_error(error: HTTPException) -> Any:
-    return _problem(error.code or 500, error.name, error.description or "")
+__all__ = ["ApiState", "bp", "problem"]
