@@ -90,8 +90,10 @@ def parse_timestamps(
     missing = text.isna() | (text.str.strip() == "")
     stamps = pd.to_datetime(text.where(~missing), utc=True, errors="coerce", format="ISO8601")
     aware = schema.has_offset(text.fillna(""))
-    # pandas reads years past 2262 at a coarser unit; the normaliser's nanosecond index cannot
-    out_of_range = (stamps.notna() & ((stamps < _FIRST_STAMP) | (stamps > _LAST_STAMP))).to_numpy()
+    # Outside the dates a meter or a trip can have (which also keeps pandas' nanosecond index
+    # safe: it cannot hold years past 2262, nor two times more than 292 years apart).
+    earliest, latest = schema.plausible_dates()
+    out_of_range = (stamps.notna() & ((stamps < earliest) | (stamps > latest))).to_numpy()
     stamps = stamps.where(~pd.Series(out_of_range, index=stamps.index))
     bad = (~missing & stamps.isna() & ~out_of_range).to_numpy()
     naive = (~missing & stamps.notna() & ~aware).to_numpy()
@@ -116,8 +118,8 @@ def parse_timestamps(
         np.flatnonzero(out_of_range),
         where,
         column,
-        lambda i: f"timestamp {text.iloc[i]!r} is out of range",
-        f"a time between {_FIRST_STAMP.year} and {_LAST_STAMP.year}",
+        lambda i: schema.implausible_date(text.iloc[i], column)[0],
+        schema.implausible_date("", column)[1],
     )
     row_problems(
         problems,
@@ -127,31 +129,7 @@ def parse_timestamps(
         lambda i: f"timestamp {text.iloc[i]!r} has no UTC offset (local or UTC? we do not guess)",
         "an offset such as 'Z' or '+01:00'",
     )
-    stamps = stamps.where(~pd.Series(naive, index=stamps.index)).astype("datetime64[ns, UTC]")
-    return _plausible(stamps, text, where, column, problems)
-
-
-def _plausible(
-    stamps: pd.Series, text: pd.Series, where: Where, column: str, problems: list[Problem]
-) -> pd.Series:
-    """NaT (and a Problem) for a timestamp outside the dates a meter or trip can have."""
-    earliest, latest = schema.plausible_dates()
-    odd = ((stamps < earliest) | (stamps > latest)).to_numpy()
-    row_problems(
-        problems,
-        np.flatnonzero(odd),
-        where,
-        column,
-        lambda i: schema.implausible_date(text.iloc[i], column)[0],
-        schema.implausible_date("", column)[1],
-    )
-    return stamps.where(~pd.Series(odd, index=stamps.index))
-
-
-# Within pandas' nanosecond range (1677-2262) and near enough that any two differ by less than
-# int64 nanoseconds hold (292 years): no meter reads before 1900, none yet after 2100.
-_FIRST_STAMP = pd.Timestamp("1900-01-01", tz="UTC")
-_LAST_STAMP = pd.Timestamp("2100-01-01", tz="UTC")
+    return stamps.where(~pd.Series(naive, index=stamps.index)).astype("datetime64[ns, UTC]")
 
 
 def _as_text(value: object) -> str:

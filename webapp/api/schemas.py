@@ -133,6 +133,7 @@ def household_model() -> type[BaseModel]:
         "household_id": (Annotated[str, Field(min_length=1, max_length=200)], ...),
         "region": (Annotated[str, Field(pattern=r"^[A-Z]{2}$", examples=["GB"])], ...),
         "timezone": (Annotated[str, Field(examples=["Europe/London"])], ...),
+        "fuel": (Literal[domain.FUELS] | None, None),  # electricity unless declared
         "tariff": (model_of(domain.Tariff, answer=False), ...),
         "appliances": (list[model_of(domain.Appliance, answer=False)] | None, None),  # type: ignore[misc]
         "readings": (_readings("kwh"), ...),
