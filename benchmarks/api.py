@@ -213,8 +213,8 @@ def profile(requests: int, models_dir: str, bodies: list[bytes]) -> None:
     """Where one request's time goes: the app in-process under pyinstrument."""
     from pyinstrument import Profiler
 
+    from recommender.settings import Settings
     from webapp import create_app
-    from webapp.settings import Settings
 
     keys = KeyStore("sqlite://")
     settings = Settings(

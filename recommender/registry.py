@@ -29,6 +29,7 @@ from typing import Any
 import joblib
 
 from recommender.errors import ModelIntegrityError, ModelNotFound, ModelOutdated
+from recommender.settings import Settings
 
 MODELS_ENV = "GREENREC_MODELS_DIR"
 KEY_ENV = "GREENREC_MODEL_KEY"  # path of the signing key file
@@ -38,11 +39,12 @@ _LIBRARIES = ("greenrec", "scikit-learn", "numpy", "pandas", "joblib")
 _MUST_MATCH = ("greenrec", "scikit-learn")
 
 
-def default_models_dir() -> Path:
-    """Where models live: ``$GREENREC_MODELS_DIR``, else ``models/`` of a source checkout, else
-    ``$XDG_DATA_HOME/greenrec/models`` (``~/.local/share``) for an installed package."""
-    if env := os.environ.get(MODELS_ENV):
-        return Path(env)
+def default_models_dir(settings: Settings | None = None) -> Path:
+    """Where models live: ``settings.models_dir`` (``$GREENREC_MODELS_DIR``), else ``models/`` of
+    a source checkout, else ``$XDG_DATA_HOME/greenrec/models`` (``~/.local/share``)."""
+    settings = settings or Settings.from_env()
+    if settings.models_dir:
+        return Path(settings.models_dir)
     checkout = Path(__file__).resolve().parents[1]
     if (checkout / "pyproject.toml").is_file() and (checkout / "models").is_dir():
         return checkout / "models"
@@ -50,11 +52,12 @@ def default_models_dir() -> Path:
     return data_home / "greenrec" / "models"
 
 
-def signing_key_path() -> Path:
-    """Where the model-signing key lives: ``$GREENREC_MODEL_KEY``, else
+def signing_key_path(settings: Settings | None = None) -> Path:
+    """Where the model-signing key lives: ``settings.model_key`` (``$GREENREC_MODEL_KEY``), else
     ``$XDG_CONFIG_HOME/greenrec/model-signing.key`` (``~/.config``), never inside ``models/``."""
-    if env := os.environ.get(KEY_ENV):
-        return Path(env)
+    settings = settings or Settings.from_env()
+    if settings.model_key:
+        return Path(settings.model_key)
     config_home = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
     return config_home / "greenrec" / "model-signing.key"
 

@@ -1,6 +1,6 @@
 """greenrec's web layer: thin parse -> service -> serialise, over ``recommender.service``.
 
-:func:`create_app` reads the settings once (:class:`webapp.settings.Settings`, from the
+:func:`create_app` reads the settings once (:class:`recommender.settings.Settings`, from the
 environment unless given), builds the service lazily (the app starts before the models are
 trained), and registers every blueprint in :func:`register_blueprints`: the partner API under /v1
 (keys, limits, problem+json, OpenAPI) and, unless ``api_only``, the form for people at home.
@@ -17,9 +17,9 @@ from apiflask import APIFlask
 from recommender.feedback import FeedbackStore
 from recommender.keys import KeyStore
 from recommender.service import Service
+from recommender.settings import Settings
 from webapp import api, form
 from webapp.api import access, openapi, problems
-from webapp.settings import Settings
 
 API_VERSION = "1.0.0"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.settings import Settings
+from recommender.settings import Settings
 
 # Generous: only the rate-limit tests (which build their own app) should ever meet the limit.
 TEST_SETTINGS = Settings(rate_limit="10000 per minute")

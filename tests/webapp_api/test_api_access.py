@@ -7,8 +7,8 @@ from click.testing import CliRunner
 
 from recommender.cli import main
 from recommender.keys import KeyStore
+from recommender.settings import Settings
 from webapp import create_app
-from webapp.settings import Settings
 
 
 def test_only_a_salted_hash_of_the_key_is_stored(tmp_path):

@@ -11,10 +11,10 @@ from api_helpers import TEST_SETTINGS, without_measured
 from recommender.domain import to_jsonable
 from recommender.feedback import FeedbackStore
 from recommender.service import Service, training_footprint
+from recommender.settings import Settings
 from webapp import create_app
 from webapp.api.catalogue import catalogue
 from webapp.api.public import without_host_details
-from webapp.settings import Settings
 
 
 def canonical(obj) -> str:

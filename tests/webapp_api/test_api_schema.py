@@ -15,10 +15,10 @@ from schemathesis.specs.openapi.checks import (
 from recommender.feedback import FeedbackStore
 from recommender.keys import KeyStore
 from recommender.service import Service
+from recommender.settings import Settings
 from webapp import create_app
 from webapp.api import schemas
 from webapp.api.openapi import household_example
-from webapp.settings import Settings
 
 CHECKS = [
     not_a_server_error,

@@ -11,8 +11,8 @@ from recommender.cli.serve import gunicorn_command, serve_env, usable_cores
 from recommender.errors import InvalidInput
 from recommender.footprint import measure
 from recommender.footprint.power import local_cpu
+from recommender.settings import Settings
 from webapp.api.public import HOST_KEYS, WITHHELD
-from webapp.settings import Settings
 
 
 def test_answers_publish_no_host_details_by_default(client, auth, household):

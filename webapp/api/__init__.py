@@ -20,12 +20,12 @@ from recommender.domain import to_jsonable
 from recommender.errors import InvalidInput, Problem
 from recommender.io import parse_household
 from recommender.service import Service, training_footprint
+from recommender.settings import Settings
 from webapp.api import schemas
 from webapp.api.body import json_body
 from webapp.api.catalogue import catalogue
 from webapp.api.problems import problem
 from webapp.api.public import without_host_details
-from webapp.settings import Settings
 
 bp = APIBlueprint("api_v1", __name__, url_prefix="/v1", tag="v1")
 ANSWERS = schemas.answer_models()

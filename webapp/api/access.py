@@ -18,7 +18,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from recommender.keys import KeyStore
-from webapp.settings import Settings
+from recommender.settings import Settings
 
 BATCH_COST = 10
 PUBLIC_ENDPOINTS = frozenset({"health"})  # and the OpenAPI document and docs (another blueprint)

@@ -4,7 +4,6 @@ journeys and the models' own footprint. Server-rendered, works with JavaScript o
 
 from __future__ import annotations
 
-import os
 import secrets
 
 from flask.blueprints import BlueprintSetupState
@@ -18,7 +17,8 @@ def _secret_key(state: BlueprintSetupState) -> None:
     app), else one made for this process (tokens then last until it restarts)."""
     config = state.app.config
     if not config.get("SECRET_KEY"):
-        config["SECRET_KEY"] = os.environ.get("GREENREC_SECRET_KEY") or secrets.token_hex(32)
+        settings = state.app.extensions.get("greenrec_settings")
+        config["SECRET_KEY"] = (settings and settings.secret_key) or secrets.token_hex(32)
 
 
 __all__ = ["bp"]

@@ -1,6 +1,9 @@
-"""The web app's settings, read once from the environment by ``create_app`` and passed down.
+"""greenrec's one settings object, read once from the environment by each surface and passed down.
 
-Every name is documented in docs/api.md. Nothing else in ``webapp`` reads the environment.
+``create_app`` reads it for the web app, the registry for where models and the signing key live
+(:func:`recommender.registry.default_models_dir`, :func:`recommender.registry.signing_key_path`).
+The CLI's ``--region``, ``--feedback`` and ``--store`` options fall back to the same variables.
+Every name is documented in docs/api.md. Nothing else in greenrec reads ``GREENREC_*`` variables.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ ENV_PREFIX = "GREENREC_"
 class Settings:
     """What an operator may set (environment variable ``GREENREC_<NAME>``)."""
 
-    models_dir: str | None = None  # None: the registry's default directory
+    models_dir: str | None = None  # None: the checkout's models/, else the user's data folder
+    model_key: str | None = None  # the model-signing key file; None: ~/.config/greenrec/
+    secret_key: str | None = None  # signs the web form's CSRF tokens; None: one per process
     keys_url: str = "sqlite:///greenrec-keys.sqlite3"
     feedback_url: str = "sqlite:///greenrec-feedback.sqlite3"
     region: str | None = None  # where the server runs, for the inference footprint
