@@ -258,20 +258,4 @@ class Service:
         )
 
 
-_default: Service | None = None
-
-
-def default_service() -> Service:
-    """A process-wide service over the default model directory, loaded on first use."""
-    global _default
-    if _default is None:
-        _default = Service.from_dir()
-    return _default
-
-
-def recommend(household: Household | Mapping[str, Any], **kwargs: Any) -> Recommendation:
-    """Recommend for one household with the default service (see :meth:`Service.recommend`)."""
-    return default_service().recommend(household, **kwargs)
-
-
-__all__ = ["LoadedModels", "Service", "default_service", "load_models", "recommend"]
+__all__ = ["LoadedModels", "Service", "load_models"]

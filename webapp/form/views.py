@@ -50,10 +50,9 @@ VISITOR = "web-visitor"  # the id of a household whose person did not opt in (no
 
 
 def _service() -> Service:
-    service = current_app.extensions.get("greenrec_service")
-    if service is None:
-        service = Service.from_dir()
-        current_app.extensions["greenrec_service"] = service
+    """The app's one service, loaded once (thread-safe) by the factory's loader, which the API
+    shares (:class:`webapp.api.ApiState`)."""
+    service: Service = current_app.extensions["greenrec_api"].get_service()
     return service
 
 
