@@ -12,12 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
-import os
-import resource
-import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any, ParamSpec, TypeVar
@@ -33,13 +28,17 @@ from recommender.footprint.estimate import ZERO, Estimate
 from recommender.footprint.intensity import grid_factor
 from recommender.footprint.nvml import NvmlSession, load_pynvml
 from recommender.footprint.power import core_power, cpu_energy_j, local_cpu, memory_energy_j
-from recommender.footprint.rapl import DEFAULT_ROOT, PROC_STAT, RaplReader, machine_busy_seconds
+from recommender.footprint.rapl import DEFAULT_ROOT, PROC_STAT, RaplReader
+from recommender.footprint.sampling import (
+    RaplAccumulator,
+    Snapshot,
+    peak_memory_bytes,
+    snapshot,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
 J_PER_KWH = 3.6e6
-RAPL_POLL_SECONDS = 60.0  # well inside the shortest counter wrap period (tens of minutes)
-_CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 @functools.cache
@@ -50,65 +49,6 @@ def _rapl(root: str) -> RaplReader:
 @functools.cache
 def _default_nvml() -> tuple[Any | None, str]:
     return load_pynvml()
-
-
-@dataclass
-class _Snapshot:
-    wall: float
-    epoch: float
-    cpu_self: float
-    cpu_children: float
-    maxrss_self_kb: int
-    maxrss_children_kb: int
-    rss_bytes: int
-
-
-def _snapshot(process: psutil.Process, clock: str = "process") -> _Snapshot:
-    """``clock="thread"``: this thread's CPU time only, no children (one request of a threaded
-    server is not charged for its neighbours)."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    thread = clock == "thread"
-    return _Snapshot(
-        wall=time.perf_counter(),
-        epoch=time.time(),
-        cpu_self=time.thread_time() if thread else time.process_time(),
-        cpu_children=0.0 if thread else children.ru_utime + children.ru_stime,
-        maxrss_self_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        maxrss_children_kb=children.ru_maxrss,
-        rss_bytes=process.memory_info().rss,
-    )
-
-
-class _RaplAccumulator:
-    """Reads RAPL at start, every ``RAPL_POLL_SECONDS`` and at stop, so wraps are never missed."""
-
-    def __init__(self, reader: RaplReader, stat_path: Path) -> None:
-        self.reader = reader
-        self.stat_path = stat_path
-        self.joules: dict[str, float] = {}
-        self._last = reader.read()
-        self._busy0 = machine_busy_seconds(stat_path, _CLK_TCK)
-        self._lock = threading.Lock()
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="greenrec-rapl", daemon=True)
-        self._thread.start()
-
-    def _poll(self) -> None:
-        with self._lock:
-            now = self.reader.read()
-            for key, joules in self.reader.delta_j(self._last, now).items():
-                self.joules[key] = self.joules.get(key, 0.0) + joules
-            self._last = now
-
-    def _run(self) -> None:
-        while not self._done.wait(RAPL_POLL_SECONDS):
-            self._poll()
-
-    def stop(self) -> tuple[dict[str, float], float]:
-        self._done.set()
-        self._thread.join()
-        self._poll()
-        return self.joules, machine_busy_seconds(self.stat_path, _CLK_TCK) - self._busy0
 
 
 def _resolve_pue(
@@ -176,8 +116,8 @@ class Meter:
         self._proc_stat = Path(proc_stat)
         self._nvml, self._nvml_status = self._pick_nvml(nvml)
         self._process = psutil.Process()
-        self._start: _Snapshot | None = None
-        self._rapl_acc: _RaplAccumulator | None = None
+        self._start: Snapshot | None = None
+        self._rapl_acc: RaplAccumulator | None = None
         self._gpu: NvmlSession | None = None
         self._footprint: Footprint | None = None
 
@@ -199,14 +139,14 @@ class Meter:
             self._gpu = NvmlSession(self._nvml, devices=self.gpu_devices)
             self._gpu.start()
         if self._rapl.available:
-            self._rapl_acc = _RaplAccumulator(self._rapl, self._proc_stat)
-        self._start = _snapshot(self._process, self.clock)
+            self._rapl_acc = RaplAccumulator(self._rapl, self._proc_stat)
+        self._start = snapshot(self._process, self.clock)
         return self
 
     def stop(self) -> Footprint:
         if self._start is None:
             raise RuntimeError(f"meter {self.task!r} was not started")
-        end = _snapshot(self._process, self.clock)
+        end = snapshot(self._process, self.clock)
         begin, self._start = self._start, None
         rapl = self._rapl_acc.stop() if self._rapl_acc is not None else None
         gpu = self._gpu.stop() if self._gpu is not None else None
@@ -243,8 +183,8 @@ class Meter:
     # -- arithmetic ---------------------------------------------------------------------------
     def _compute(
         self,
-        begin: _Snapshot,
-        end: _Snapshot,
+        begin: Snapshot,
+        end: Snapshot,
         rapl: tuple[dict[str, float], float] | None,
         gpu: Any,
     ) -> Footprint:
@@ -252,17 +192,52 @@ class Meter:
         cpu_self_s = max(end.cpu_self - begin.cpu_self, 0.0)
         cpu_children_s = max(end.cpu_children - begin.cpu_children, 0.0)
         cpu_s = cpu_self_s + cpu_children_s
-        peak_self = (
-            end.maxrss_self_kb * 1024
-            if end.maxrss_self_kb > begin.maxrss_self_kb
-            else max(begin.rss_bytes, end.rss_bytes)
+        peak_bytes = peak_memory_bytes(begin, end)
+        parts, methods, power_source, gpus_used = self._energy_parts(
+            cpu_s, peak_bytes, wall_s, rapl, gpu
         )
-        peak_children = (
-            end.maxrss_children_kb * 1024
-            if end.maxrss_children_kb > begin.maxrss_children_kb
-            else 0
+        it_j = ZERO
+        for part in parts.values():
+            it_j = it_j + part
+        energy_kwh = (it_j * (1.0 / J_PER_KWH)) * self.pue
+        started = pd.Timestamp(begin.epoch, unit="s", tz="UTC")
+        ended = pd.Timestamp(end.epoch, unit="s", tz="UTC")
+        grid = grid_factor(self.region, started, ended)
+        kg = energy_kwh * grid.g_per_kwh * 1e-3
+        embodied = embodied_for_job(wall_s, cpu_s, gpus_used, self.machine_cores)
+        details = self._details(
+            (started, ended, wall_s, cpu_s, cpu_children_s, peak_bytes),
+            parts,
+            power_source,
+            (rapl, gpu, grid, embodied),
         )
-        peak_bytes = peak_self + peak_children
+        method = (
+            f"{' + '.join(power_source)}: "
+            + "; ".join(methods)
+            + f"; {self._pue_method}; grid: "
+            + (f"{grid.region}: {grid.method}" if grid.region else grid.method)
+        )
+        return Footprint(
+            energy_kwh=energy_kwh.value,
+            kg_co2e=kg.value,
+            kg_co2e_low=kg.low,
+            kg_co2e_high=kg.high,
+            method=method,
+            energy_kwh_low=energy_kwh.low,
+            energy_kwh_high=energy_kwh.high,
+            embodied_kg_co2e=embodied.kg_co2e.value,
+            details=details,
+        )
+
+    def _energy_parts(
+        self,
+        cpu_s: float,
+        peak_bytes: int,
+        wall_s: float,
+        rapl: tuple[dict[str, float], float] | None,
+        gpu: Any,
+    ) -> tuple[dict[str, Estimate], list[str], list[str], int]:
+        """Joules by part (cpu, memory, gpu) from the best source, the methods, and GPUs used."""
         parts: dict[str, Estimate] = {}
         methods: list[str] = []
         power_source: list[str] = []
@@ -299,15 +274,18 @@ class Meter:
             if gpus_used:
                 power_source.append("nvml")
             methods.append(gpu.method)
-        it_j = ZERO
-        for part in parts.values():
-            it_j = it_j + part
-        energy_kwh = (it_j * (1.0 / J_PER_KWH)) * self.pue
-        started = pd.Timestamp(begin.epoch, unit="s", tz="UTC")
-        ended = pd.Timestamp(end.epoch, unit="s", tz="UTC")
-        grid = grid_factor(self.region, started, ended)
-        kg = energy_kwh * grid.g_per_kwh * 1e-3
-        embodied = embodied_for_job(wall_s, cpu_s, gpus_used, self.machine_cores)
+        return parts, methods, power_source, gpus_used
+
+    def _details(
+        self,
+        times: tuple[pd.Timestamp, pd.Timestamp, float, float, float, int],
+        parts: dict[str, Estimate],
+        power_source: list[str],
+        sources: tuple[Any, Any, Any, Any],
+    ) -> dict[str, Any]:
+        """Everything the footprint rests on, for the JSON answer and the model card."""
+        started, ended, wall_s, cpu_s, cpu_children_s, peak_bytes = times
+        rapl, gpu, grid, embodied = sources
         details: dict[str, Any] = {
             "task": self.task,
             "started_at": started.isoformat(),
@@ -353,23 +331,7 @@ class Meter:
                 "idle_j_not_charged": gpu.idle_j,
                 "shared_with_pids": gpu.shared_with_pids,
             }
-        method = (
-            f"{' + '.join(power_source)}: "
-            + "; ".join(methods)
-            + f"; {self._pue_method}; grid: "
-            + (f"{grid.region}: {grid.method}" if grid.region else grid.method)
-        )
-        return Footprint(
-            energy_kwh=energy_kwh.value,
-            kg_co2e=kg.value,
-            kg_co2e_low=kg.low,
-            kg_co2e_high=kg.high,
-            method=method,
-            energy_kwh_low=energy_kwh.low,
-            energy_kwh_high=energy_kwh.high,
-            embodied_kg_co2e=embodied.kg_co2e.value,
-            details=details,
-        )
+        return details
 
     def _unavailable(self, had_rapl: bool, gpu: Any) -> dict[str, str]:
         out = {}
