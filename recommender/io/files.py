@@ -19,8 +19,8 @@ import pyarrow.parquet as pq
 
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
+from recommender.io.cells import JsonConstant
 from recommender.io.limited import open_limited, read_limited
-from recommender.io.normalise import JsonConstant
 
 Source = str | Path | pd.DataFrame
 

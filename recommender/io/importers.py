@@ -15,9 +15,9 @@ import pandas as pd
 
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
+from recommender.io.cells import parse_numbers, parse_timestamps, row_problems
 from recommender.io.files import read_table
 from recommender.io.limited import read_limited
-from recommender.io.normalise import parse_numbers, parse_timestamps, row_problems
 
 
 def read_eemeter_meter(path: str | Path) -> pd.Series:

@@ -16,8 +16,8 @@ import pandas as pd
 
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
+from recommender.io.cells import parse_numbers, parse_timestamps, row_problems
 from recommender.io.files import _check_text, _read_csv_text, check_columns
-from recommender.io.normalise import parse_numbers, parse_timestamps, row_problems
 
 CONSUMPTION, START, END = "Consumption (kWh)", "Start", "End"
 COLUMNS = (CONSUMPTION, START, END)

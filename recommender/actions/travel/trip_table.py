@@ -17,7 +17,7 @@ from recommender.actions.travel.catalogue import transport_table
 from recommender.domain import TRIP_MODES, TRIP_PURPOSES
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
-from recommender.io.normalise import parse_numbers, parse_timestamps, row_problems
+from recommender.io.cells import parse_numbers, parse_timestamps, row_problems
 
 TRIP_COLUMNS: tuple[str, ...] = ("household_id", "start", "distance_km", "mode", "purpose")
 FLIGHT_MODES: tuple[str, ...] = ("flight_domestic", "flight_short_haul", "flight_long_haul")

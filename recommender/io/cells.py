@@ -1,0 +1,190 @@
+"""Reading one column of cells: timestamps and numbers, with a Problem per bad row.
+
+The rules every reader shares (the household JSON, the batch tables, the importers, the trips
+table): a timestamp carries a UTC offset and a plausible date; a number is finite, uses a decimal
+point, and is never NaN in JSON (null marks a gap); every bad row is named, the first
+``MAX_PROBLEMS_PER_KIND`` one by one and the rest counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from recommender.errors import Problem
+from recommender.io import schema
+
+Where = Callable[[int, str], str]  # (row position, column) -> "readings[12].kwh"
+
+
+def row_problems(
+    problems: list[Problem],
+    positions: np.ndarray | list[int],
+    where: Where,
+    column: str,
+    problem: Callable[[int], str],
+    expected: str,
+) -> None:
+    """One Problem per row (the first ``MAX_PROBLEMS_PER_KIND``), then one counting the rest."""
+    positions = list(positions)
+    limit = schema.MAX_PROBLEMS_PER_KIND
+    for pos in positions[:limit]:
+        problems.append(Problem(where(int(pos), column), problem(int(pos)), expected))
+    if len(positions) > limit:
+        rest = len(positions) - limit
+        problems.append(
+            Problem(
+                f"{where(int(positions[limit]), column)} and {rest - 1} more row(s)",
+                f"{rest} more row(s) with the same problem, e.g. {problem(int(positions[limit]))}",
+                expected,
+            )
+        )
+
+
+def parse_timestamps(
+    raw: pd.Series, where: Where, column: str, problems: list[Problem]
+) -> pd.Series:
+    """Parse ISO 8601 timestamps with a UTC offset into UTC; NaT (and a Problem) where not possible.
+
+    Accepts strings (each must carry an offset: naive times are refused, never guessed) or an
+    already tz-aware datetime column. Missing values are problems too.
+    """
+    raw = raw.reset_index(drop=True)
+    if isinstance(raw.dtype, pd.DatetimeTZDtype):
+        return raw.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        row_problems(
+            problems,
+            np.arange(len(raw)),
+            where,
+            column,
+            lambda i: f"timestamp {raw.iloc[i]} has no UTC offset",
+            "an ISO 8601 timestamp with an offset, e.g. 2024-01-01T00:00:00Z",
+        )
+        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
+    if pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
+        text = raw.astype("string")
+    else:
+        text = raw.map(_as_text, na_action="ignore").astype("string")
+    text = text.str.replace(r"z$", "Z", regex=True)  # RFC 3339 allows a lower-case z
+    missing = text.isna() | (text.str.strip() == "")
+    stamps = pd.to_datetime(text.where(~missing), utc=True, errors="coerce", format="ISO8601")
+    aware = schema.has_offset(text.fillna(""))
+    # Outside the dates a meter or a trip can have (which also keeps pandas' nanosecond index
+    # safe: it cannot hold years past 2262, nor two times more than 292 years apart).
+    earliest, latest = schema.plausible_dates()
+    out_of_range = (stamps.notna() & ((stamps < earliest) | (stamps > latest))).to_numpy()
+    stamps = stamps.where(~pd.Series(out_of_range, index=stamps.index))
+    bad = (~missing & stamps.isna() & ~out_of_range).to_numpy()
+    naive = (~missing & stamps.notna() & ~aware).to_numpy()
+    row_problems(
+        problems,
+        np.flatnonzero(missing.to_numpy()),
+        where,
+        column,
+        lambda i: "timestamp is missing",
+        "an ISO 8601 timestamp with an offset",
+    )
+    row_problems(
+        problems,
+        np.flatnonzero(bad),
+        where,
+        column,
+        lambda i: f"cannot read {text.iloc[i]!r} as a timestamp",
+        "an ISO 8601 timestamp with an offset, e.g. 2024-01-01T00:00:00Z",
+    )
+    row_problems(
+        problems,
+        np.flatnonzero(out_of_range),
+        where,
+        column,
+        lambda i: schema.implausible_date(text.iloc[i], column)[0],
+        schema.implausible_date("", column)[1],
+    )
+    row_problems(
+        problems,
+        np.flatnonzero(naive),
+        where,
+        column,
+        lambda i: f"timestamp {text.iloc[i]!r} has no UTC offset (local or UTC? we do not guess)",
+        "an offset such as 'Z' or '+01:00'",
+    )
+    return stamps.where(~pd.Series(naive, index=stamps.index)).astype("datetime64[ns, UTC]")
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat() if value.tzinfo is not None else value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # datetime.datetime (aware or naive: the offset check decides)
+    return str(value)
+
+
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+
+
+def parse_numbers(
+    raw: pd.Series, where: Where, column: str, problems: list[Problem], *, negative_ok: bool = False
+) -> np.ndarray:
+    """Floats; NaN where missing (a missing reading, not an error); a Problem where not a number."""
+    raw = raw.reset_index(drop=True)
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        numbers = pd.Series(np.nan, index=raw.index)
+        bad = raw.notna().to_numpy()
+    else:
+        numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
+        bad = np.isinf(numbers.to_numpy())
+        if raw.dtype == object:  # NaN in a JSON document is not null (null is a missing value)
+            bad |= raw.map(lambda v: isinstance(v, JsonConstant)).to_numpy(dtype=bool)
+        unread = np.flatnonzero(numbers.isna().to_numpy())  # missing, or not a number
+        if len(unread):
+            sub = raw.iloc[unread]
+            blank = sub.isna() | sub.map(lambda v: isinstance(v, str) and not v.strip()).astype(
+                bool
+            )
+            bad[unread[~blank.to_numpy()]] = True
+    row_problems(
+        problems,
+        np.flatnonzero(bad),
+        where,
+        column,
+        lambda i: _not_a_number(raw.iloc[i]),
+        f"a number ({column}) with a decimal point; null for a missing value",
+    )
+    values = numbers.to_numpy(dtype="float64", copy=True)
+    values[bad] = np.nan
+    if not negative_ok:
+        negative = np.flatnonzero(values < 0)
+        row_problems(
+            problems,
+            negative,
+            where,
+            column,
+            lambda i: f"{values[i]:g} is negative",
+            f"{column} >= 0",
+        )
+        values[negative] = np.nan
+    return values
+
+
+class JsonConstant:
+    """``NaN``, ``Infinity`` or ``-Infinity`` in a JSON document, which JSON does not allow:
+    decoded as this (``json.loads(text, parse_constant=JsonConstant)``) so the reader names the
+    field, instead of a float NaN that would pass for a missing value."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _not_a_number(value: object) -> str:
+    if isinstance(value, JsonConstant):
+        return f"{value.text} is not a number (JSON has no {value.text}; null marks a gap)"
+    if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
+        return f"{value!r} is not a number: a decimal comma? (write {value.replace(',', '.')!r})"
+    return f"{value!r} is not a number"
