@@ -254,3 +254,14 @@ def test_unknown_features_are_not_named_as_drivers(mixed_actions, household, mod
     ranked = rank_actions(mixed_actions, household, model=model)
     assert all("calculator" not in a.details["likelihood_drivers"] for a in ranked)
     assert all("mode-choice" not in a.details["why_ranked"] for a in ranked)
+
+
+def test_no_model_is_trained_on_the_spot(mixed_actions, household):
+    """The ranker and the travel calculator need the models the service loaded: called without
+    one they refuse, instead of silently training an unmeasured model."""
+    from recommender.actions.travel import travel_report
+
+    with pytest.raises(TypeError, match="model"):
+        rank_actions(mixed_actions, household)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="mode_choice"):
+        travel_report(household)  # type: ignore[call-arg]
