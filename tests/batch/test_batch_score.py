@@ -16,7 +16,7 @@ import pandas.testing as pdt
 import pytest
 from click.testing import CliRunner
 
-from recommender.batch import score_tables
+from recommender.batch import EngineMissing, score_tables
 from recommender.cli.score import score
 from recommender.io import read_tables
 from recommender.synth import write_population
@@ -304,7 +304,19 @@ def test_unusable_arguments_are_listed_together(files, tmp_path) -> None:
     assert {p.where for p in err.value.problems} == {"engine", "workers"}
 
 
-def test_dask_missing_names_the_extra_to_install(files, tmp_path, monkeypatch) -> None:
-    monkeypatch.setitem(sys.modules, "dask", None)  # import dask now raises ImportError
-    with pytest.raises(ImportError, match=r"pip install greenrec\[dask\]"):
+def test_dask_missing_is_an_engine_error_naming_the_extra(files, tmp_path, monkeypatch) -> None:
+    """A GreenrecError, not an ImportError: the CLI's exit-code map applies (1, no traceback)."""
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # its import now fails
+    with pytest.raises(EngineMissing, match=r"pip install 'greenrec\[dask\]'"):
         score_tables(files["households"], files["readings"], out_dir=tmp_path, engine="dask")
+    result = CliRunner().invoke(
+        score,
+        [
+            "--households", files["households"],
+            "--readings", files["readings"],
+            "--out", str(tmp_path / "out"),
+            "--engine", "dask",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "greenrec[dask]" in result.output and "Traceback" not in result.output
