@@ -125,7 +125,6 @@ def test_killed_halfway_and_resumed_gives_the_uninterrupted_output(
     assert not any((out / name).exists() for name in RESULTS)
     finished = sorted(p.name for p in (out / ".staging" / "parts").glob("part-*"))
     assert finished == ["part-000000", "part-000001", "part-000002"]
-    stamp = {p: (out / ".staging" / "parts" / p / "part.json").stat().st_mtime_ns for p in finished}
 
     resumed = subprocess.run(
         _cli(population, out, trained_models_dir, "--resume"), capture_output=True, text=True
@@ -137,7 +136,6 @@ def test_killed_halfway_and_resumed_gives_the_uninterrupted_output(
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["resumed_parts"] == 3
     assert manifest["counts"] == json.loads((uninterrupted / "manifest.json").read_text())["counts"]
-    assert stamp  # the finished parts were not rewritten: they were read, not scored again
 
 
 def test_resume_refuses_a_different_input(population, trained_models_dir, tmp_path) -> None:
