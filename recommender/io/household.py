@@ -293,8 +293,8 @@ def _compact(
     negative_ok = value == "celsius"
     values = _plain_numbers(series, negative_ok=negative_ok)
     if values is None:  # something to report: the general parser names each problem
-        raw = pd.Series(series, dtype=object)
-        values = parse_numbers(raw, where, value, problems, negative_ok=negative_ok)
+        objects = pd.Series(series, dtype=object)
+        values = parse_numbers(objects, where, value, problems, negative_ok=negative_ok)
     return pd.Series(index), values, where
 
 
