@@ -35,7 +35,13 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="Trained models (default: the registry's directory).",
 )
 @click.option("--top-k", type=click.IntRange(min=1), default=5, show_default=True)
-@click.option("--chunk-households", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option(
+    "--chunk-households",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="Households the reader parses and holds at a time (about 2 MiB each for a year).",
+)
 @click.option(
     "--part-households",
     type=click.IntRange(min=1),

@@ -8,6 +8,7 @@ them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -19,8 +20,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from recommender.batch import score_tables
 from recommender.batch import parts as parts_module
+from recommender.batch import score_tables
 from recommender.batch.rows import action_rows, score_row
 from recommender.batch.score import PAUSE_ENV
 from recommender.io import read_tables
@@ -90,7 +91,6 @@ def test_a_finished_run_has_a_manifest_whose_counts_add_up(uninterrupted, popula
     scores = pq.read_table(uninterrupted / "scores.parquet")
     assert scores.num_rows == counts["scored"]
     assert len(set(scores["household_id"].to_pylist())) == scores.num_rows
-    import hashlib
 
     for name, entry in manifest["outputs"].items():
         data = (uninterrupted / entry["file"]).read_bytes()
@@ -227,3 +227,29 @@ def test_every_households_rows_are_exactly_the_services_answer(
 def _plain(rows: list[dict]) -> list[dict]:
     """NaN as None, so that equal rows compare equal (NaN != NaN); every other value exact."""
     return [{k: None if v != v else v for k, v in row.items()} for row in rows]
+
+
+def test_resume_without_an_interrupted_run_leaves_a_finished_one_alone(
+    population, trained_models_dir, uninterrupted, tmp_path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in (*RESULTS, "manifest.json"):
+        (out / name).write_bytes((uninterrupted / name).read_bytes())
+    result = subprocess.run(
+        _cli(population, out, trained_models_dir, "--resume"), capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "nothing to resume" in result.stderr
+    _same_results(out, uninterrupted)
+    assert _manifest(out)["status"] == "complete"
+
+
+def test_the_cli_defaults_are_the_apis() -> None:
+    """The CLI cannot import the engine to read its defaults (``greenrec --help`` stays light),
+    so its literals are held to the engine's constants here."""
+    from recommender.batch.score import CHUNK_HOUSEHOLDS, PART_HOUSEHOLDS
+    from recommender.cli.score import score
+
+    defaults = {p.name: p.default for p in score.params}
+    assert defaults["chunk_households"] == CHUNK_HOUSEHOLDS
+    assert defaults["part_households"] == PART_HOUSEHOLDS
