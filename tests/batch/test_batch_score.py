@@ -206,7 +206,27 @@ def test_two_worker_processes_give_the_same_rows(run, four_files, trained_models
 
 
 def test_dask_engine_gives_the_same_rows(run, four_files, trained_models_dir, tmp_path) -> None:
+    """The default: a distributed LocalCluster started for the run."""
     summary, scores, actions = _score_four(four_files, trained_models_dir, tmp_path, engine="dask")
+    assert (summary.n_scored, summary.engine) == (4, "dask")
+    _same_as_main_run(run, scores, actions)
+
+
+def test_dask_joins_a_running_scheduler(run, four_files, trained_models_dir, tmp_path) -> None:
+    """--scheduler ADDRESS: the run's tasks go to a cluster that was already running."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        summary, scores, actions = _score_four(
+            four_files,
+            trained_models_dir,
+            tmp_path,
+            engine="dask",
+            scheduler=cluster.scheduler_address,
+        )
+        assert "score_task" in cluster.scheduler.task_prefixes  # it ran there
     assert (summary.n_scored, summary.engine) == (4, "dask")
     _same_as_main_run(run, scores, actions)
 
