@@ -36,6 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 import psutil
+from _models import models_or_train  # benchmarks/_models.py (scripts run from benchmarks/)
 
 from recommender.batch import score_tables
 from recommender.synth import write_population
@@ -59,18 +60,6 @@ STAGES = {
     ],
     "model load (Service.from_dir)": [("recommender/service.py", "from_dir")],
 }
-
-
-def _models(models_dir: str | None, scratch: Path) -> Path:
-    if models_dir:
-        return Path(models_dir)
-    from recommender.training import train_all
-
-    target = scratch / "models"
-    t0 = time.perf_counter()
-    train_all(target)
-    print(f"trained models in {time.perf_counter() - t0:.1f} s (pass --models-dir to reuse)")
-    return target
 
 
 class PeakRss:
@@ -215,7 +204,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
-        models = _models(args.models_dir, scratch)
+        models = models_or_train(args.models_dir, scratch)
         print(
             f"os.cpu_count()={os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, "
             f"workers={args.workers}, pandas {pd.__version__}"

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from _models import models_or_train  # benchmarks/_models.py (scripts run from benchmarks/)
 
 from recommender.samples import sample_household_payload
 from recommender.service import Service
@@ -69,18 +70,6 @@ def year_payloads() -> dict[str, dict[str, Any]]:
     return {"compact": compact, "list": listed}
 
 
-def _models(models_dir: str | None, scratch: Path) -> Path:
-    if models_dir:
-        return Path(models_dir)
-    from recommender.training import train_all
-
-    target = scratch / "models"
-    t0 = time.perf_counter()
-    train_all(target)
-    print(f"trained models in {time.perf_counter() - t0:.1f} s (pass --models-dir to reuse)")
-    return target
-
-
 def timings_ms(
     service: Service, payload: dict[str, Any], repeats: int, warmup: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +105,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a pyinstrument tree")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        service = Service.from_dir(_models(args.models_dir, Path(tmp)))
+        service = Service.from_dir(models_or_train(args.models_dir, Path(tmp)))
         payloads = year_payloads()
         print(
             f"warm Service.recommend, one year ({HOURS} h) of a real UK meter, parsing included; "
