@@ -30,8 +30,8 @@ from recommender.actions.travel.mode_choice import (
     simulate_population,
     simulated_utility,
 )
+from recommender.actions.travel.profile import TripFeatures
 from recommender.domain import Household, Preferences, Tariff, Trip
-from recommender.features.trips import TripFeatures
 from recommender.synth.trips import synthetic_trips
 
 START = "2024-03-04T00:00:00Z"

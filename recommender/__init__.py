@@ -4,6 +4,8 @@ The public API is what ``__all__`` names; everything else may change between ver
 This package never imports Flask (the web layer depends on the engine, not the reverse).
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from recommender.domain import (
     Action,
     Appliance,
@@ -25,7 +27,10 @@ from recommender.errors import (
     Problem,
 )
 
-__version__ = "0.2.0"
+try:  # the one version source is pyproject.toml, read back from the installed metadata
+    __version__ = version("greenrec")
+except PackageNotFoundError:  # pragma: no cover - a bare source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Action",

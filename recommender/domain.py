@@ -149,6 +149,9 @@ class Savings:
     money_per_year_p10: float
     money_per_year_p90: float
     extra_minutes_per_year: float = 0.0
+    # What kwh_per_year measures: "electricity" (the home's meter) or "transport" (vehicle fuel
+    # and traction energy: a litre of petrol is about 9 kWh), never added to each other.
+    energy: str = "electricity"
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ class Action:
     savings: Savings
     explanation: str
     likelihood: float = 0.5
+    likelihood_source: str = ""  # what the likelihood was learned from (simulated or real)
     rank: int = 0
     schedule: dict[str, str] | None = None
     sources: tuple[str, ...] = ()  # the factors the figures rest on, each with source and year
@@ -203,8 +207,12 @@ class ModelInfo:
     version: str
     training_footprint: Footprint | None
     inference_footprint: Footprint | None = None
-    # kg CO2e a year that the advice shown saves / kg CO2e that training the models emitted
+    # kg CO2e a year the advice shown is expected to save (each action's savings times its
+    # likelihood, overlaps once) / kg CO2e that training the models emitted; 2 significant
+    # figures, with its range (high None: the footprint's low end is zero, no finite bound)
     carbon_payback: float | None = None
+    carbon_payback_low: float | None = None
+    carbon_payback_high: float | None = None
     card: dict[str, Any] = field(default_factory=dict)
 
 
@@ -218,7 +226,7 @@ class Recommendation:
     generated_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The answer in the JSON shape of PRODUCT.md, shared by every surface."""
+        """The answer in the JSON shape of docs/product.md, shared by every surface."""
         return to_jsonable(self)
 
 

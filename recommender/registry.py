@@ -1,17 +1,23 @@
 """models/ on disk: save and load trained models with a model card, safely.
 
 Each model is two files: ``<name>.joblib`` (the fitted estimator) and ``<name>.card.json`` (version,
-training-data hash, metrics, library versions, measured training time and footprint, and the
-SHA-256 of the model file). Loading checks the checksum before unpickling, because a joblib file
-runs code when loaded: only files this registry wrote (or that match their card) are opened.
+training-data hash, metrics, library versions, measured training time and footprint, the SHA-256
+of the model file, and an HMAC-SHA256 signature of all of that). A joblib file runs code when it is
+loaded, so a checksum beside it is not enough (whoever swaps the file can rewrite the card too):
+the card is signed with a key that lives outside ``models/`` (:func:`signing_key_path`), and
+loading checks the signature and the file's checksum before anything is unpickled. A model
+directory copied to another machine loads there only with the key copied too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import json
 import os
 import platform
+import secrets
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +31,8 @@ import joblib
 from recommender.errors import ModelIntegrityError, ModelNotFound, ModelOutdated
 
 MODELS_ENV = "GREENREC_MODELS_DIR"
-CARD_SCHEMA = 2  # 2: cards name the model's inputs
+KEY_ENV = "GREENREC_MODEL_KEY"  # path of the signing key file
+CARD_SCHEMA = 3  # 2: cards name the model's inputs; 3: cards are signed
 _LIBRARIES = ("greenrec", "scikit-learn", "numpy", "pandas", "joblib")
 # A pickled model is only loaded by the versions that wrote it.
 _MUST_MATCH = ("greenrec", "scikit-learn")
@@ -41,6 +48,51 @@ def default_models_dir() -> Path:
         return checkout / "models"
     data_home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
     return data_home / "greenrec" / "models"
+
+
+def signing_key_path() -> Path:
+    """Where the model-signing key lives: ``$GREENREC_MODEL_KEY``, else
+    ``$XDG_CONFIG_HOME/greenrec/model-signing.key`` (``~/.config``), never inside ``models/``."""
+    if env := os.environ.get(KEY_ENV):
+        return Path(env)
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
+    return config_home / "greenrec" / "model-signing.key"
+
+
+def _signing_key(*, create: bool) -> bytes:
+    """The signing key; made (32 random bytes, owner-only) when ``create`` and there is none.
+    Two processes creating it at once agree: the file appears whole, once (link, not write)."""
+    path = signing_key_path()
+    if not path.is_file() and create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+            handle.write(secrets.token_bytes(32))
+        os.chmod(handle.name, 0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(handle.name, path)
+        os.unlink(handle.name)
+    try:
+        key = path.read_bytes()
+    except OSError as exc:
+        raise ModelIntegrityError(
+            f"no model-signing key at {path} ({exc.strerror}): models load only with the key "
+            f"they were signed with (copy it, or set {KEY_ENV}); `greenrec train` makes new ones"
+        ) from exc
+    if len(key) < 32:
+        raise ModelIntegrityError(f"the model-signing key {path} is shorter than 32 bytes")
+    return key
+
+
+def _signature(card: dict[str, Any], key: bytes) -> str:
+    unsigned = {k: v for k, v in card.items() if k != "signature"}
+    message = json.dumps(unsigned, sort_keys=True, default=str).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as handle:
+        handle.write(text)
+    Path(handle.name).replace(path)
 
 
 def library_versions() -> dict[str, str]:
@@ -90,6 +142,7 @@ class ModelCard:
     sha256: str = ""
     schema: int = CARD_SCHEMA
     inputs: list[str] | None = None
+    signature: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -119,7 +172,7 @@ def save_model(
     joblib.dump(estimator, tmp)
     sha = _file_sha256(tmp)
     tmp.replace(model_path)
-    card = ModelCard(
+    unsigned = ModelCard(
         name=name,
         version=f"{name}-{sha[:12]}",
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -132,9 +185,11 @@ def save_model(
         sha256=sha,
         inputs=None if inputs is None else list(inputs),
     )
-    card_path = models_dir / f"{name}.card.json"
-    card_path.write_text(json.dumps(card.to_dict(), indent=2, default=str) + "\n")
-    return card
+    # Round-trip through JSON first, so the signature covers exactly what a reader will see.
+    fields = json.loads(json.dumps(unsigned.to_dict(), default=str))
+    fields["signature"] = _signature(fields, _signing_key(create=True))
+    _write_atomic(models_dir / f"{name}.card.json", json.dumps(fields, indent=2) + "\n")
+    return ModelCard(**fields)
 
 
 def read_card(name: str, models_dir: Path) -> ModelCard:
@@ -143,7 +198,35 @@ def read_card(name: str, models_dir: Path) -> ModelCard:
         raise ModelNotFound(
             f"no model {name!r} in {models_dir} (missing {card_path.name}); run `greenrec train`"
         )
-    return ModelCard(**json.loads(card_path.read_text()))
+    try:
+        fields = json.loads(card_path.read_text())
+        return ModelCard(**fields)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, TypeError) as exc:
+        raise ModelIntegrityError(
+            f"{card_path} is not a readable model card ({exc}); run `greenrec train` to rebuild"
+        ) from exc
+
+
+def verify(card: ModelCard, models_dir: Path) -> Path:
+    """Check the card's signature and the model file's checksum; return the file's path.
+    Raises ModelIntegrityError (or ModelNotFound for a missing file) before anything loads."""
+    fields = json.loads(json.dumps(card.to_dict(), default=str))
+    expected = _signature(fields, _signing_key(create=False))
+    if not hmac.compare_digest(expected, card.signature):
+        raise ModelIntegrityError(
+            f"the card of model {card.name!r} in {models_dir} is not signed with this machine's "
+            f"key ({signing_key_path()}); refusing to load it. Run `greenrec train` to rebuild."
+        )
+    model_path = models_dir / f"{card.name}.joblib"
+    if not model_path.is_file():
+        raise ModelNotFound(f"model file {model_path} is missing; run `greenrec train`")
+    actual = _file_sha256(model_path)
+    if not hmac.compare_digest(actual, card.sha256):
+        raise ModelIntegrityError(
+            f"{model_path} does not match its card (sha256 {actual[:12]}..., card says "
+            f"{card.sha256[:12]}...); refusing to load it. Run `greenrec train` to rebuild."
+        )
+    return model_path
 
 
 def check_compatible(
@@ -186,27 +269,20 @@ def load_model(
     :func:`check_compatible`) and its file against the checksum in its card."""
     card = read_card(name, models_dir)
     check_compatible(card, models_dir, inputs)
-    model_path = models_dir / f"{name}.joblib"
-    if not model_path.is_file():
-        raise ModelNotFound(f"model file {model_path} is missing; run `greenrec train`")
-    actual = _file_sha256(model_path)
-    if actual != card.sha256:
-        raise ModelIntegrityError(
-            f"{model_path} does not match its card (sha256 {actual[:12]}..., card says "
-            f"{card.sha256[:12]}...); refusing to load it. Run `greenrec train` to rebuild."
-        )
-    return joblib.load(model_path), card
+    return joblib.load(verify(card, models_dir)), card
 
 
 def has_usable_models(
     names: tuple[str, ...], models_dir: Path, inputs: Mapping[str, Sequence[str]] | None = None
 ) -> bool:
-    """True when every named model has a card written by this greenrec and scikit-learn (and
-    naming the ``inputs`` given for it, if any)."""
+    """True when every named model has a signed card written by this greenrec and scikit-learn
+    (naming the ``inputs`` given for it, if any) and a model file that matches it."""
     try:
         for name in names:
             wanted = None if inputs is None else inputs.get(name)
-            check_compatible(read_card(name, models_dir), models_dir, wanted)
-    except ModelNotFound:
+            card = read_card(name, models_dir)
+            check_compatible(card, models_dir, wanted)
+            verify(card, models_dir)
+    except (ModelNotFound, ModelIntegrityError):
         return False
     return True

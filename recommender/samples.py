@@ -5,8 +5,8 @@ The readings (and temperatures) are real: OpenEEmeter's UK sample meter 0, hourl
 travel diaries to that meter (data/README.md):
 - tariff: flat 0.245 GBP/kWh, the Ofgem price cap for electricity in 2024 (rounded);
 - appliances: a dishwasher 5 cycles a week, usually started at 19:00 (the canonical household of
-  PRODUCT.md), a washing machine 4 a week and a tumble dryer 2 a week with start times left for the
-  engine to infer from the load profile;
+  docs/product.md), a washing machine 4 a week and a tumble dryer 2 a week with start times left
+  for the engine to infer from the load profile;
 - trips: a 12 km weekday commute by petrol car (out 08:00, back 17:30 local) and a 3 km school
   run by car (08:30), over the last 8 weeks of the readings; one 700 km return
   short-haul flight in that period.
@@ -51,7 +51,7 @@ def _weekday_trips(last: pd.Timestamp, weeks: int) -> list[dict[str, Any]]:
 
 
 def sample_household_payload(weeks_of_trips: int = 8) -> dict[str, Any]:
-    """The demo household as a canonical JSON payload (PRODUCT.md), real readings included."""
+    """The demo household as a canonical JSON payload (docs/product.md), real readings included."""
     readings = read_eemeter_meter(data_path(SAMPLE_METER))
     temperature = read_eemeter_temperature(data_path(SAMPLE_TEMPERATURE))
     last = readings.index.max()

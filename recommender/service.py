@@ -21,13 +21,13 @@ from recommender import registry
 from recommender.actions.home import home_actions
 from recommender.actions.travel import travel_report
 from recommender.domain import Action, Footprint, Household, ModelInfo, Recommendation
-from recommender.errors import InvalidInput
+from recommender.errors import GreenrecError, InvalidInput, Problem
 from recommender.feedback import FeedbackStore
-from recommender.footprint import carbon_payback, measure
+from recommender.footprint import carbon_payback_range, measure
 from recommender.forecast import forecast_household
 from recommender.io import parse_household
+from recommender.manifest import FORECASTER, LIKELIHOOD, MODE_CHOICE, MODEL_NAMES, model_inputs
 from recommender.ranking import RankingWeights, rank_actions, shown_events
-from recommender.training import FORECASTER, LIKELIHOOD, MODE_CHOICE, MODEL_NAMES, model_inputs
 
 log = logging.getLogger(__name__)
 
@@ -154,11 +154,14 @@ class Service:
         generated_at = datetime.now(UTC)
         if self.feedback is not None:
             self.feedback.record_many(shown_events(household.household_id, ranked, generated_at))
+        payback = self._payback(ranked)
         model = ModelInfo(
             version=self.models.version,
             training_footprint=self._training_footprint,
             inference_footprint=meter.footprint,
-            carbon_payback=self._payback(ranked),
+            carbon_payback=payback[0] if payback else None,
+            carbon_payback_low=payback[1] if payback else None,
+            carbon_payback_high=payback[2] if payback else None,
         )
         return Recommendation(
             household_id=household.household_id,
@@ -187,13 +190,53 @@ class Service:
                 answers.append(error)
         return answers
 
-    def _payback(self, ranked: list[Action]) -> float | None:
-        """Yearly savings of the advice shown (overlaps already counted once by the ranker)
-        against the training footprint; None when training was not measured."""
+    def record_feedback(self, event: Mapping[str, Any]) -> bool:
+        """Record what a household did with an action this service showed it; True if new.
+
+        ``event``: ``household_id``, ``action_id``, ``event_type`` (accepted, dismissed or done)
+        and optionally ``shown_at`` (the answer's ``generated_at``). The action must have been
+        shown (InvalidInput otherwise) and the same response to the same showing is stored once
+        (:meth:`recommender.feedback.FeedbackStore.record_response`).
+        """
+        if self.feedback is None:
+            raise GreenrecError("this service keeps no feedback store; give it one to learn")
+        fields = ("household_id", "action_id", "event_type", "shown_at")
+        problems = [
+            Problem(name, "is not a field of a response", f"one of {list(fields)}")
+            for name in event
+            if name not in fields
+        ]
+        problems += [
+            Problem(name, "is missing or not a string", "a non-empty string")
+            for name in fields[:3]
+            if not isinstance(event.get(name), str) or not event[name]
+        ]
+        if problems:
+            raise InvalidInput(problems, source="feedback")
+        return self.feedback.record_response(
+            event["household_id"],
+            event["action_id"],
+            event["event_type"],
+            shown_at=event.get("shown_at"),
+        )
+
+    def _payback(self, ranked: list[Action]) -> tuple[float, float, float | None] | None:
+        """Expected yearly savings of the advice shown (each action's savings times its
+        likelihood, an action counted once even if a later one overlaps it) over the training
+        footprint, with its range; None when training was not measured."""
         if self._training_footprint is None:
             return None
-        yearly_kg_co2e = sum(a.savings.kg_co2e_per_year for a in ranked)
-        return carbon_payback(yearly_kg_co2e, self._training_footprint)
+        counted: list[Action] = []
+        for action in ranked:
+            if not any(action.id in a.conflicts_with for a in counted):
+                counted.append(action)
+        expected = [
+            sum(a.likelihood * getattr(a.savings, f"kg_co2e_per_year{end}") for a in counted)
+            for end in ("", "_p10", "_p90")
+        ]
+        return carbon_payback_range(
+            (expected[0], expected[1], expected[2]), self._training_footprint
+        )
 
 
 _default: Service | None = None

@@ -1,8 +1,8 @@
 """A figure read from ``data/`` with its range, unit and provenance.
 
 Every factor the engine uses (appliance savings, footprint constants) is a CSV row carrying its
-central value, a low-high range, the unit, the source, the year and a status (see REFERENCE.md),
-so a user can see where a number comes from and replace it. This is that row.
+central value, a low-high range, the unit, the source, the year and a status (see
+data/reference.md), so a user can see where a number comes from and replace it. This is that row.
 """
 
 from __future__ import annotations

@@ -18,31 +18,10 @@ from recommender import registry
 from recommender.domain import to_jsonable
 from recommender.footprint import measure
 from recommender.io.importers import read_eemeter_meter, read_eemeter_temperature
+from recommender.manifest import FORECASTER, LIKELIHOOD, MODE_CHOICE, model_inputs
 from recommender.resources import data_path
 
 log = logging.getLogger(__name__)
-
-FORECASTER = "forecaster"
-LIKELIHOOD = "likelihood"
-MODE_CHOICE = "mode_choice"
-MODEL_NAMES = (FORECASTER, LIKELIHOOD, MODE_CHOICE)
-
-
-def model_inputs(name: str) -> tuple[str, ...]:
-    """The features this code feeds model ``name``, in order; recorded in its card at training and
-    checked at loading, so a model fitted on other features is rebuilt, not fed the wrong ones."""
-    from recommender.actions.travel.mode_choice import CHOICE_COLUMNS
-    from recommender.forecast.design import SHORT_FEATURES, YEAR_FEATURES
-    from recommender.ranking.features import FEATURE_COLUMNS
-
-    inputs = {
-        FORECASTER: tuple(f"year:{n}" for n in YEAR_FEATURES)
-        + tuple(f"short:{n}" for n in SHORT_FEATURES),
-        LIKELIHOOD: tuple(FEATURE_COLUMNS),
-        MODE_CHOICE: tuple(CHOICE_COLUMNS),
-    }
-    return inputs[name]
-
 
 # The real meters the forecaster trains on (data/README.md): (meter, temperature).
 TRAINING_METERS = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,10 @@ from hypothesis import settings
 # Shared, noisy machines: a property test must fail on a wrong answer, never on a slow example.
 settings.register_profile("greenrec", deadline=None)
 settings.load_profile("greenrec")
+
+# Models are signed with a key outside models/ (recommender.registry): the tests use their own,
+# never the user's ~/.config/greenrec key.
+os.environ.setdefault("GREENREC_MODEL_KEY", str(Path(tempfile.mkdtemp()) / "model-signing.key"))
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

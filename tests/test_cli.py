@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from click.testing import CliRunner
 
@@ -72,3 +73,36 @@ def test_missing_models_exit_3_with_the_fix(tmp_path, sample_payload):
     )
     assert result.exit_code == EXIT_NO_MODEL
     assert "greenrec train" in result.output
+
+
+def test_demo_retrains_over_a_malformed_card(trained_models_dir, tmp_path):
+    models = tmp_path / "models"
+    shutil.copytree(trained_models_dir, models)
+    (models / "likelihood.card.json").write_text("{ broken")
+    result = CliRunner().invoke(main, ["demo", "--models-dir", str(models)])
+    assert result.exit_code == 0, result.output
+    assert "No usable models" in result.output
+    assert json.loads((models / "likelihood.card.json").read_text())["signature"]
+
+
+def test_recommend_with_a_malformed_card_exits_3_naming_the_file(
+    trained_models_dir, tmp_path, sample_payload
+):
+    models = tmp_path / "models"
+    shutil.copytree(trained_models_dir, models)
+    (models / "forecaster.card.json").write_text("[]")
+    household = tmp_path / "household.json"
+    household.write_text(json.dumps(sample_payload))
+    result = CliRunner().invoke(main, ["recommend", str(household), "--models-dir", str(models)])
+    assert result.exit_code == EXIT_NO_MODEL
+    assert "forecaster.card.json is not a readable model card" in result.output
+
+
+def test_demo_trains_on_the_sample_households_grid(tmp_path, monkeypatch):
+    monkeypatch.delenv("GREENREC_REGION", raising=False)
+    models = tmp_path / "models"
+    result = CliRunner().invoke(main, ["demo", "--models-dir", str(models)])
+    assert result.exit_code == 0, result.output
+    card = json.loads((models / "forecaster.card.json").read_text())
+    assert card["training_footprint"]["details"]["grid"]["region"] == "GB"
+    assert "charged to the GB grid" in result.output

@@ -99,3 +99,43 @@ def test_card_from_before_inputs_were_recorded_is_refused(tmp_path) -> None:
     _save_minimal(tmp_path)
     with pytest.raises(ModelOutdated, match="written before cards named inputs"):
         registry.load_model("m", tmp_path, inputs=("a",))
+
+
+def test_a_swapped_model_with_a_rewritten_card_is_refused_before_loading(tmp_path) -> None:
+    """A checksum beside the file detects corruption; only the signature detects tampering."""
+    _save_minimal(tmp_path)
+    evil = tmp_path / "evil.joblib"
+    registry.joblib.dump({"would run": "code on load"}, evil)
+    evil.replace(tmp_path / "m.joblib")
+    card_path = tmp_path / "m.card.json"
+    card = json.loads(card_path.read_text())
+    card["sha256"] = registry._file_sha256(tmp_path / "m.joblib")  # the attacker's own checksum
+    card_path.write_text(json.dumps(card))
+    assert not registry.has_usable_models(("m",), tmp_path)
+    with pytest.raises(ModelIntegrityError, match="not signed with this machine's key"):
+        registry.load_model("m", tmp_path)
+
+
+def test_models_need_the_key_they_were_signed_with(tmp_path, monkeypatch) -> None:
+    _save_minimal(tmp_path)
+    monkeypatch.setenv(registry.KEY_ENV, str(tmp_path / "other.key"))
+    with pytest.raises(ModelIntegrityError, match="no model-signing key"):
+        registry.load_model("m", tmp_path)
+    registry._signing_key(create=True)  # a different machine's key
+    with pytest.raises(ModelIntegrityError, match="not signed"):
+        registry.load_model("m", tmp_path)
+
+
+@pytest.mark.parametrize("text", ["{not json", "[]", '{"name": "m"}', '{"colour": 1}'])
+def test_a_malformed_card_is_a_clear_error_and_not_usable(tmp_path, text) -> None:
+    _save_minimal(tmp_path)
+    (tmp_path / "m.card.json").write_text(text)
+    assert not registry.has_usable_models(("m",), tmp_path)
+    with pytest.raises(ModelIntegrityError, match="m.card.json is not a readable model card"):
+        registry.load_model("m", tmp_path)
+
+
+def test_cards_are_written_whole_with_no_temporary_left(tmp_path) -> None:
+    _save_minimal(tmp_path)
+    _save_minimal(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.card.json", "m.joblib"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import joblib
 import pytest
 
 from recommender.errors import InvalidInput
 from recommender.io import household_to_tables, parse_household, read_tables
-from recommender.training import FORECASTER, LIKELIHOOD, MODE_CHOICE, model_inputs
+from recommender.manifest import FORECASTER, LIKELIHOOD, MODE_CHOICE, model_inputs
 
 ANSWER_KEYS = {"household_id", "forecast", "actions", "model"}
 ACTION_KEYS = {"rank", "id", "kind", "title", "savings", "likelihood", "explanation", "schedule"}
@@ -107,3 +108,32 @@ def test_cards_name_the_inputs_each_trained_model_really_takes(trained_models_di
     for name in (FORECASTER, LIKELIHOOD, MODE_CHOICE):
         card = json.loads((trained_models_dir / f"{name}.card.json").read_text())
         assert card["inputs"] == list(model_inputs(name)) == fitted_inputs(name), name
+
+
+def test_carbon_payback_is_expected_savings_over_training_at_two_figures(service, sample_payload):
+    answer = service.recommend(sample_payload)
+    model = answer.model
+    footprint = model.training_footprint
+    expected_kg = sum(a.likelihood * a.savings.kg_co2e_per_year for a in answer.actions)
+    total = footprint.kg_co2e + (footprint.embodied_kg_co2e or 0.0)
+    assert model.carbon_payback == float(f"{expected_kg / total:.2g}")
+    assert model.carbon_payback_low <= model.carbon_payback
+    assert model.carbon_payback_high is None or model.carbon_payback <= model.carbon_payback_high
+    for figure in (model.carbon_payback, model.carbon_payback_low):
+        assert len(f"{figure:e}".split("e")[0].rstrip("0").replace(".", "").lstrip("-")) <= 2
+
+
+def test_the_table_wraps_titles_keeps_money_in_one_style_and_energies_apart(
+    service, sample_payload
+):
+    from recommender.render import render_table
+
+    answer = service.recommend(sample_payload)
+    table = render_table(answer)
+    for action in answer.actions:
+        assert all(word in table for word in action.title.split())
+    assert re.search(r"\d GBP", table) is None and "£" in table  # no "70 GBP" beside "£70"
+    header = next(line for line in table.splitlines() if "kg CO2e/yr" in line)
+    assert "elec kWh/yr" in header and "travel kWh/yr" in header
+    travel = [a for a in answer.actions if a.kind == "travel_mode"]
+    assert travel and all(a.savings.energy == "transport" for a in travel)

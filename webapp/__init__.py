@@ -28,4 +28,7 @@ def create_app(
     from webapp.api import bp as api_bp
 
     app.register_blueprint(api_bp)
+    from webapp.form import bp as form_bp
+
+    app.register_blueprint(form_bp)
     return app

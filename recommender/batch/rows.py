@@ -1,7 +1,8 @@
 """Flat rows of the batch output: one per scored household, per ranked action, per problem.
 
-The three output tables of :func:`recommender.batch.score_tables` carry the names of PRODUCT.md's
-answer, flattened (``savings.kg_co2e_per_year`` becomes the column ``kg_co2e_per_year``).
+The three output tables of :func:`recommender.batch.score_tables` carry the names of the
+answer in docs/product.md, flattened (``savings.kg_co2e_per_year`` becomes the column
+``kg_co2e_per_year``).
 """
 
 from __future__ import annotations

@@ -58,8 +58,8 @@ from recommender.footprint import measure
 from recommender.footprint.report import to_json
 from recommender.io import iter_tables
 from recommender.io.files import Source
+from recommender.manifest import MODEL_NAMES
 from recommender.service import Service
-from recommender.training import MODEL_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +255,7 @@ def score_tables(
     Parameters
     ----------
     households, readings, trips, temperature : path (CSV, Parquet, JSON lines) or DataFrame
-        The batch tables of PRODUCT.md; readings grouped by household_id.
+        The batch tables of docs/product.md; readings grouped by household_id.
     out_dir : folder for the results (created if missing; an earlier run's results are removed
         when a new run starts, its manifest first).
     models_dir : trained models (default: the registry's default directory).

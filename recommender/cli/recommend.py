@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from recommender.cli.errors import friendly_errors
-from recommender.cli.options import models_dir_option, region_option
+from recommender.cli.options import feedback_store_option, models_dir_option, region_option
 
 
 @click.command()
@@ -20,17 +20,28 @@ from recommender.cli.options import models_dir_option, region_option
 @click.option("--top", "top_k", type=click.IntRange(1), default=None, help="Show the top N.")
 @models_dir_option
 @region_option
+@feedback_store_option("--feedback")
 @friendly_errors
 def recommend(
-    household_file: Path, fmt: str, top_k: int | None, models_dir: Path | None, region: str | None
+    household_file: Path,
+    fmt: str,
+    top_k: int | None,
+    models_dir: Path | None,
+    region: str | None,
+    store_url: str | None,
 ) -> None:
-    """Recommend actions for the household in HOUSEHOLD_FILE (canonical JSON)."""
+    """Recommend actions for the household in HOUSEHOLD_FILE (canonical JSON). With
+    --feedback, the household's earlier responses shape the ranking and what is shown is
+    recorded, so `greenrec feedback` and `greenrec train --feedback` can learn from it."""
+    from recommender.feedback import FeedbackStore
     from recommender.io import read_household_json
     from recommender.render import render_table
     from recommender.service import Service
 
     household = read_household_json(household_file)
-    answer = Service.from_dir(models_dir, region=region).recommend(household, top_k=top_k)
+    store = FeedbackStore(store_url) if store_url else None
+    service = Service.from_dir(models_dir, region=region, feedback=store)
+    answer = service.recommend(household, top_k=top_k)
     if fmt == "json":
         click.echo(json.dumps(answer.to_dict(), indent=2))
     else:
@@ -51,11 +62,19 @@ def demo(models_dir: Path | None, region: str | None, out: Path | None) -> None:
     """Train if no model exists, then recommend for a sample household built from a real meter."""
     from recommender import registry
     from recommender.io import parse_household
+    from recommender.manifest import MODEL_NAMES, model_inputs
     from recommender.render import render_table
     from recommender.samples import sample_household_payload
     from recommender.service import Service
-    from recommender.training import MODEL_NAMES, model_inputs, train_all
+    from recommender.training import train_all
 
+    payload = sample_household_payload()
+    if region is None:  # the demo runs where its sample household lives unless told otherwise
+        region = str(payload["region"])
+        click.echo(
+            f"Footprints are charged to the {region} grid, the sample household's region "
+            "(--region or GREENREC_REGION: where this machine runs)."
+        )
     models_dir = models_dir or registry.default_models_dir()
     inputs = {name: model_inputs(name) for name in MODEL_NAMES}
     if not registry.has_usable_models(MODEL_NAMES, models_dir, inputs):
@@ -63,7 +82,6 @@ def demo(models_dir: Path | None, region: str | None, out: Path | None) -> None:
         started = time.perf_counter()
         train_all(models_dir, region=region)
         click.echo(f"Trained in {time.perf_counter() - started:.1f} s.\n")
-    payload = sample_household_payload()
     if out is not None:
         out.write_text(json.dumps(payload))
         click.echo(f"Wrote the sample household to {out}")

@@ -10,6 +10,7 @@ from recommender.footprint.meter import Meter, measure
 from recommender.footprint.report import (
     EMISSIONS_CSV_COLUMNS,
     carbon_payback,
+    carbon_payback_range,
     emissions_csv_row,
     footprint_from_dict,
     format_text,
@@ -21,6 +22,7 @@ __all__ = [
     "Estimate",
     "Meter",
     "carbon_payback",
+    "carbon_payback_range",
     "emissions_csv_row",
     "footprint_from_dict",
     "format_text",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from recommender.errors import InvalidInput
 from recommender.footprint.estimate import Estimate
-from recommender.io.reference import country_intensity
+from recommender.reference import country_intensity
 
 COUNTRY_TABLE = "data/grid/country_carbon_intensity.csv (Our World in Data, CC BY 4.0)"
 MAX_SLOTS = 96  # at most 48 h of half-hours are looked up; longer runs are subsampled evenly

@@ -23,7 +23,7 @@ import pandas as pd
 from recommender.errors import InvalidInput, Problem
 from recommender.footprint.constants import constant
 from recommender.footprint.estimate import Estimate
-from recommender.io.reference import cpu_power_table
+from recommender.reference import cpu_power_table
 
 WATTS_ENV = "GREENREC_CPU_WATTS_PER_CORE"
 CPU_TABLE_SOURCE = "data/hardware/cpu_power.csv (CodeCarbon 3.3.2, MIT)"

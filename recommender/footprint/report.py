@@ -13,6 +13,7 @@ from typing import Any
 
 from recommender.domain import Footprint, to_jsonable
 from recommender.errors import InvalidInput, Problem
+from recommender.quantities import round_significant
 
 # Column order of CodeCarbon 3.3.2's emissions.csv (codecarbon/output_methods/emissions_data.py).
 EMISSIONS_CSV_COLUMNS: tuple[str, ...] = (
@@ -38,6 +39,35 @@ def carbon_payback(savings_kg_co2e_per_year: float, footprint: Footprint) -> flo
     200.0
     """
     total = footprint.kg_co2e + (footprint.embodied_kg_co2e or 0.0)
+    _check_payback_inputs(savings_kg_co2e_per_year, total)
+    return savings_kg_co2e_per_year / total
+
+
+def carbon_payback_range(
+    savings_kg_co2e_per_year: tuple[float, float, float], footprint: Footprint
+) -> tuple[float, float, float | None]:
+    """(central, low, high) payback from savings (central, P10, P90) and the footprint's range,
+    each to two significant figures: the low end divides the low savings by the high footprint.
+    ``high`` is None when the footprint's low end is zero (no finite bound).
+
+    >>> carbon_payback_range((10.0, 5.0, 20.0), Footprint(0.1, 0.02, 0.01, 0.04, "m"))
+    (500.0, 120.0, 2000.0)
+    """
+    central, low, high = savings_kg_co2e_per_year
+    embodied = footprint.embodied_kg_co2e or 0.0
+    ratio = carbon_payback(central, footprint)
+    _check_payback_inputs(low, footprint.kg_co2e_high + embodied)
+    low_ratio = low / (footprint.kg_co2e_high + embodied)
+    bottom = footprint.kg_co2e_low + embodied
+    high_ratio = high / bottom if bottom > 0 else None
+    return (
+        round_significant(ratio),
+        round_significant(low_ratio),
+        None if high_ratio is None else round_significant(high_ratio),
+    )
+
+
+def _check_payback_inputs(savings_kg_co2e_per_year: float, total: float) -> None:
     problems = []
     if not math.isfinite(savings_kg_co2e_per_year):
         problems.append(Problem("savings_kg_co2e_per_year", "not finite", "a number of kg"))
@@ -47,7 +77,6 @@ def carbon_payback(savings_kg_co2e_per_year: float, footprint: Footprint) -> flo
         )
     if problems:
         raise InvalidInput(problems, source="carbon_payback")
-    return savings_kg_co2e_per_year / total
 
 
 def footprint_from_dict(data: Mapping[str, Any], where: str = "training_footprint") -> Footprint:
@@ -146,7 +175,12 @@ def emissions_csv_row(
         "cpu_energy": joules("cpu") * pue / J_PER_KWH,
         "gpu_energy": joules("gpu") * pue / J_PER_KWH,
         "ram_energy": joules("memory") * pue / J_PER_KWH,
-        "energy_consumed": footprint.energy_kwh,
+        # the parts' sum when they are known, so the row adds up as CodeCarbon's does
+        "energy_consumed": (
+            (joules("cpu") + joules("gpu") + joules("memory")) * pue / J_PER_KWH
+            if parts
+            else footprint.energy_kwh
+        ),
         "water_consumed": "",
         "country_name": "",
         "country_iso_code": _alpha3(region) if grid.get("known_region") else "",

@@ -1,6 +1,6 @@
 """GB grid carbon intensity for 2023 from NESO, cleaned once and reported.
 
-The published table (``recommender.io.reference.neso_intensity_2023``) has three defects, each
+The published table (``recommender.reference.neso_intensity_2023``) has three defects, each
 repaired here and counted in :class:`NesoCleaning`:
 
 * 91 half-hours are absent (one block, 2023-10-20 22:00 to 2023-10-22 19:00 UTC): each is filled
@@ -20,7 +20,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from recommender.io.reference import neso_intensity_2023
+from recommender.reference import neso_intensity_2023
 
 NESO_SOURCE = "NESO Carbon Intensity API, GB national, 2023 half-hourly actual (CC BY 4.0)"
 HALF_HOUR = pd.Timedelta(minutes=30)

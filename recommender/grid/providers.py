@@ -196,7 +196,7 @@ def _gb_cells(start: pd.Timestamp, periods: int, freq: str) -> tuple[np.ndarray,
 @cache
 def neso_forecast_error_std() -> float:
     """Standard deviation of NESO's 2023 forecast error (g/kWh), half-hours with both values."""
-    from recommender.io.reference import neso_intensity_2023
+    from recommender.reference import neso_intensity_2023
 
     raw = neso_intensity_2023()
     raw = raw[(raw["from"].dt.year == 2023) & raw["actual"].gt(0)]

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import pandas as pd
 
 from recommender.errors import InvalidInput, Problem
-from recommender.io.reference import country_intensity
-from recommender.resources import data_path
+from recommender.reference import alpha2_to_alpha3, country_intensity
 
 COUNTRY_SOURCE = "Our World in Data (Ember, Energy Institute) annual carbon intensity, CC BY 4.0"
-
-
-@cache
-def _alpha2_to_alpha3() -> dict[str, str]:
-    table = pd.read_csv(data_path("grid/iso_country_codes.csv"), keep_default_na=False)
-    return dict(zip(table["alpha2"], table["alpha3"], strict=True))
 
 
 def alpha3(region: str, where: str = "region") -> str:
     """ISO alpha-3 code of an ISO alpha-2 ``region`` (case-insensitive); InvalidInput if unknown."""
     code = str(region).strip().upper()
-    mapping = _alpha2_to_alpha3()
+    mapping = alpha2_to_alpha3()
     if code not in mapping:
         raise InvalidInput(
             Problem(

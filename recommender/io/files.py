@@ -7,7 +7,6 @@ Row-level problems are left to the callers, which attribute them to a household.
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 from collections.abc import Iterator
@@ -20,6 +19,8 @@ import pyarrow.parquet as pq
 
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
+from recommender.io.limited import open_limited, read_limited
+from recommender.io.normalise import JsonConstant
 
 Source = str | Path | pd.DataFrame
 
@@ -69,14 +70,13 @@ def read_table(
     limit = schema.MAX_FILE_BYTES if max_bytes is None else max_bytes
     schema.check_size(path.stat().st_size, limit, path.name)
     if _kind(path) == "parquet":
+        _check_parquet_size(path, limit)
         frame = pd.read_parquet(path)
         first = 1
     elif _kind(path) == "json":
-        frame, first = _read_json(path), 1
+        frame, first = _read_json(path, read_limited(path, limit)), 1
     else:
-        data = path.read_bytes()
-        if path.suffix.lower() == ".gz":
-            data = _gunzip(data, path.name)
+        data = read_limited(path, limit)
         _check_text(data, path.name)
         frame, first = _read_csv_text(data, path.name), 2
     check_columns(list(frame.columns), path.name, required, optional)
@@ -95,9 +95,12 @@ def iter_table(
     *,
     rows_per_chunk: int = 500_000,
 ) -> Iterator[Table]:
-    """The same table in chunks of rows (CSV and Parquet stream; JSON and DataFrames are sliced)."""
+    """The same table in chunks of rows (CSV and Parquet stream; JSON and DataFrames are sliced).
+
+    A streamed CSV may hold at most ``MAX_STREAM_BYTES`` once decompressed; JSON is read whole,
+    so it keeps the ``MAX_FILE_BYTES`` limit (CSV or Parquet for larger tables)."""
     if isinstance(source, pd.DataFrame) or _kind(_existing(source)) == "json":
-        whole = read_table(source, default_name, required, optional, max_bytes=2**62)
+        whole = read_table(source, default_name, required, optional)
         for start in range(0, len(whole.frame), rows_per_chunk):
             part = whole.frame.iloc[start : start + rows_per_chunk].reset_index(drop=True)
             yield Table(part, whole.name, whole.first_row + start)
@@ -118,12 +121,15 @@ def iter_table(
         return
     offset = 2
     try:
-        with pd.read_csv(
-            path, dtype=str, keep_default_na=False, chunksize=rows_per_chunk, encoding="utf-8"
-        ) as reader:  # closed also when a check below raises
+        with (
+            open_limited(path, schema.MAX_STREAM_BYTES) as handle,
+            pd.read_csv(
+                handle, dtype=str, keep_default_na=False, chunksize=rows_per_chunk, encoding="utf-8"
+            ) as reader,
+        ):  # closed also when a check below raises
             for n, frame in enumerate(reader):
                 if n == 0:
-                    _check_delimiter(list(frame.columns), path.name)
+                    _check_delimiter(list(frame.columns), path.name, _first_row_text(frame))
                     check_columns(list(frame.columns), path.name, required, optional)
                 yield Table(frame, path.name, offset)
                 offset += len(frame)
@@ -156,13 +162,17 @@ def _kind(path: Path) -> str:
     return "csv"
 
 
-def _gunzip(data: bytes, name: str) -> bytes:
+def _check_parquet_size(path: Path, limit: int) -> None:
+    """Refuse a Parquet file whose columns take more than ``limit`` bytes uncompressed."""
     try:
-        return gzip.decompress(data)
-    except (OSError, EOFError) as exc:
+        metadata = pq.ParquetFile(path).metadata
+    except (OSError, ValueError) as exc:
         raise InvalidInput(
-            Problem(name, f"not a gzip file ({exc})", "a .gz file, or no .gz suffix"), source=name
+            Problem(path.name, f"not a readable Parquet file ({exc})", "a Parquet file"),
+            source=path.name,
         ) from None
+    size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    schema.check_size(size, limit, f"{path.name} (uncompressed)")
 
 
 def _check_text(data: bytes, name: str) -> None:
@@ -199,32 +209,45 @@ def _read_csv_text(data: bytes, name: str) -> pd.DataFrame:
             ),
             source=name,
         ) from None
-    _check_delimiter(list(frame.columns), name)
+    _check_delimiter(list(frame.columns), name, _first_row_text(frame))
     return frame
 
 
-def _check_delimiter(columns: list[str], name: str) -> None:
+def _first_row_text(frame: pd.DataFrame) -> str:
+    """The first data row as read: pandas puts the fields beyond the header's count into the
+    index, so a decimal comma in a semicolon file shows up there."""
+    if frame.empty:
+        return ""
+    fields = [str(v) for v in frame.iloc[0]]
+    if not isinstance(frame.index, pd.RangeIndex):
+        fields.insert(0, str(frame.index[0]))
+    return ",".join(fields)
+
+
+def _check_delimiter(columns: list[str], name: str, first_row: str = "") -> None:
     if len(columns) == 1:
         header = str(columns[0])
         for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
             if sep in header:
+                commas = "," in first_row
                 raise InvalidInput(
                     Problem(
                         f"{name} row 1",
-                        f"the columns are separated by {label} ({header[:60]!r})",
-                        "comma-separated columns",
+                        f"the columns are separated by {label} ({header[:60]!r})"
+                        + (" and numbers use decimal commas" if commas else ""),
+                        "comma-separated columns"
+                        + (" and decimal points (0.31, not 0,31)" if commas else ""),
                     ),
                     source=name,
                 )
 
 
-def _read_json(path: Path) -> pd.DataFrame:
-    text = path.read_bytes()
+def _read_json(path: Path, text: bytes) -> pd.DataFrame:
     _check_text(text, path.name)
     records = []
     if _kind(path) == "json" and ".jsonl" not in path.suffixes and text.lstrip()[:1] == b"[":
         try:
-            records = json.loads(text)
+            records = json.loads(text, parse_constant=JsonConstant)
         except json.JSONDecodeError as exc:
             raise InvalidInput(
                 Problem(
@@ -239,7 +262,7 @@ def _read_json(path: Path) -> pd.DataFrame:
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                records.append(json.loads(line, parse_constant=JsonConstant))
             except json.JSONDecodeError as exc:
                 raise InvalidInput(
                     Problem(

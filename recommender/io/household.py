@@ -1,8 +1,15 @@
-"""The canonical household JSON (PRODUCT.md): one parser for the web form, the API and batch.
+"""The canonical household JSON (docs/product.md): one parser for the web form, the API and batch.
 
->>> from recommender.io import parse_household
+>>> from recommender.io import household_to_payload, parse_household
+>>> payload = {"household_id": "h-1", "region": "GB", "timezone": "Europe/London",
+...            "tariff": {"type": "flat", "price_per_kwh": 0.245, "currency": "GBP"},
+...            "readings": {"start": "2024-01-01T00:00:00Z", "interval_minutes": 60,
+...                         "kwh": [0.3] * 24 * 30}}
 >>> h = parse_household(payload)  # dict -> Household, or InvalidInput listing every problem
->>> household_to_payload(h)  # Household -> dict that parses back to the same Household
+>>> h.readings_kwh.size, float(h.readings_kwh.sum().round(1))
+(720, 216.0)
+>>> parse_household(household_to_payload(h)).readings_kwh.equals(h.readings_kwh)
+True
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ import pandas as pd
 from recommender.domain import Household, Preferences
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
+from recommender.io.limited import read_limited
 from recommender.io.normalise import (
+    JsonConstant,
     Where,
     normalise_readings,
     normalise_temperature,
@@ -311,6 +320,9 @@ def _plain_instant(text: object) -> pd.Series | None:
         stamp = pd.Timestamp(text).tz_convert("UTC").as_unit("ns")
     except ValueError:  # the right shape, not a real instant (month 13): let the parser say so
         return None
+    earliest, latest = schema.plausible_dates()
+    if not earliest <= stamp <= latest:  # the parser's rule and its message
+        return None
     return pd.Series([stamp], dtype="datetime64[ns, UTC]")
 
 
@@ -331,7 +343,7 @@ def parse_household_json(text: str | bytes, *, source: str = "household") -> Hou
     size = len(text.encode() if isinstance(text, str) else text)
     schema.check_size(size, schema.MAX_PAYLOAD_BYTES, source)
     try:
-        payload = json.loads(text)
+        payload = json.loads(text, parse_constant=JsonConstant)
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             Problem(
@@ -360,8 +372,7 @@ def read_household_json(path: str | Path) -> Household:
         raise InvalidInput(
             Problem(str(path), "file not found", "an existing file"), source=str(path)
         )
-    schema.check_size(path.stat().st_size, schema.MAX_PAYLOAD_BYTES, path.name)
-    return parse_household_json(path.read_bytes(), source=path.name)
+    return parse_household_json(read_limited(path, schema.MAX_PAYLOAD_BYTES), source=path.name)
 
 
 def household_to_payload(h: Household) -> dict[str, Any]:

@@ -7,6 +7,7 @@ Each reads one published format as it is and returns tz-aware UTC series or a ca
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.files import read_table
+from recommender.io.limited import read_limited
 from recommender.io.normalise import parse_numbers, parse_timestamps, row_problems
 
 
@@ -56,7 +58,7 @@ def _read_csv(path: str | Path, expected: tuple[str, ...]) -> pd.DataFrame:
         raise InvalidInput(
             Problem(str(path), "file not found", "an existing file"), source=str(path)
         )
-    frame = pd.read_csv(path)
+    frame = pd.read_csv(io.BytesIO(read_limited(path, schema.MAX_FILE_BYTES)))
     missing = [c for c in expected if c not in frame.columns]
     if missing:
         raise InvalidInput(
@@ -132,30 +134,23 @@ def _localise(raw: pd.Series, timezone: str, where, problems: list[Problem]) -> 
     return stamps
 
 
-def read_uci_household_power(
-    path: str | Path, household_id: str = "uci-household", *, timezone: str = UCI_TIMEZONE
-) -> pd.DataFrame:
-    """Read the UCI "Individual household electric power consumption" file as hourly readings.
+UCI_COLUMNS = ("Date", "Time", "Global_active_power")
 
-    The format: ``;``-separated, ``Date`` d/m/Y and ``Time`` H:M:S in local time (France), one row
-    a minute, ``Global_active_power`` the minute's mean power in kW, ``?`` where the logger missed
-    it. A minute's energy is kW / 60 kWh; an hour's is the sum of its 60 minutes, and is left
-    missing (NaN) unless all 60 are there. Returns a readings table in UTC.
-    """
-    path = Path(path)
+
+def _read_uci_frame(path: Path) -> pd.DataFrame:
+    """The UCI file's three columns as text; InvalidInput for a file that is not that format."""
     if not path.is_file():
         raise InvalidInput(
             Problem(str(path), "file not found", "an existing file"), source=str(path)
         )
-    schema.check_size(path.stat().st_size, schema.MAX_FILE_BYTES, path.name)
     try:
         frame = pd.read_csv(
-            path,
+            io.BytesIO(read_limited(path, schema.MAX_FILE_BYTES)),
             sep=";",
             dtype=str,
             keep_default_na=False,
             encoding="utf-8",
-            usecols=lambda c: c in ("Date", "Time", "Global_active_power"),
+            usecols=lambda c: c in UCI_COLUMNS,
         )
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InvalidInput(
@@ -166,7 +161,7 @@ def read_uci_household_power(
             ),
             source=path.name,
         ) from None
-    missing = [c for c in ("Date", "Time", "Global_active_power") if c not in frame.columns]
+    missing = [c for c in UCI_COLUMNS if c not in frame.columns]
     if missing:
         raise InvalidInput(
             Problem(
@@ -176,10 +171,17 @@ def read_uci_household_power(
             ),
             source=path.name,
         )
+    return frame
+
+
+def _uci_minutes(
+    frame: pd.DataFrame, name: str, timezone: str
+) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Each row's UTC minute and kW; InvalidInput names every unreadable or non-existent time."""
     problems: list[Problem] = []
 
     def where(i: int, column: str) -> str:
-        return f"{path.name} row {i + 2}, column {column}"
+        return f"{name} row {i + 2}, column {column}"
 
     local = pd.to_datetime(
         frame["Date"] + " " + frame["Time"], format="%d/%m/%Y %H:%M:%S", errors="coerce"
@@ -208,7 +210,23 @@ def read_uci_household_power(
         "local times that exist (a daylight-saving change skips an hour)",
     )
     if problems:
-        raise InvalidInput(problems, source=path.name)
+        raise InvalidInput(problems, source=name)
+    return stamps, kw
+
+
+def read_uci_household_power(
+    path: str | Path, household_id: str = "uci-household", *, timezone: str = UCI_TIMEZONE
+) -> pd.DataFrame:
+    """Read the UCI "Individual household electric power consumption" file as hourly readings.
+
+    The format: ``;``-separated, ``Date`` d/m/Y and ``Time`` H:M:S in local time (France), one row
+    a minute, ``Global_active_power`` the minute's mean power in kW, ``?`` where the logger missed
+    it. A minute's energy is kW / 60 kWh; an hour's is the sum of its 60 minutes, and is left
+    missing (NaN) unless all 60 are there. Returns a readings table in UTC.
+    """
+    path = Path(path)
+    frame = _read_uci_frame(path)
+    stamps, kw = _uci_minutes(frame, path.name, timezone)
     utc = stamps.tz_convert("UTC")
     minutes = pd.Series(kw / 60.0, index=utc)
     hours = minutes.groupby(utc.floor("h"))

@@ -16,6 +16,7 @@ applied and returned as warnings; everything else that is wrong is added to ``pr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -85,6 +86,7 @@ def parse_timestamps(
         text = raw.astype("string")
     else:
         text = raw.map(_as_text, na_action="ignore").astype("string")
+    text = text.str.replace(r"z$", "Z", regex=True)  # RFC 3339 allows a lower-case z
     missing = text.isna() | (text.str.strip() == "")
     stamps = pd.to_datetime(text.where(~missing), utc=True, errors="coerce", format="ISO8601")
     aware = schema.has_offset(text.fillna(""))
@@ -114,7 +116,25 @@ def parse_timestamps(
         lambda i: f"timestamp {text.iloc[i]!r} has no UTC offset (local or UTC? we do not guess)",
         "an offset such as 'Z' or '+01:00'",
     )
-    return stamps.where(~pd.Series(naive, index=stamps.index)).astype("datetime64[ns, UTC]")
+    stamps = stamps.where(~pd.Series(naive, index=stamps.index)).astype("datetime64[ns, UTC]")
+    return _plausible(stamps, text, where, column, problems)
+
+
+def _plausible(
+    stamps: pd.Series, text: pd.Series, where: Where, column: str, problems: list[Problem]
+) -> pd.Series:
+    """NaT (and a Problem) for a timestamp outside the dates a meter or trip can have."""
+    earliest, latest = schema.plausible_dates()
+    odd = ((stamps < earliest) | (stamps > latest)).to_numpy()
+    row_problems(
+        problems,
+        np.flatnonzero(odd),
+        where,
+        column,
+        lambda i: schema.implausible_date(text.iloc[i], column)[0],
+        schema.implausible_date("", column)[1],
+    )
+    return stamps.where(~pd.Series(odd, index=stamps.index))
 
 
 def _as_text(value: object) -> str:
@@ -123,6 +143,9 @@ def _as_text(value: object) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()  # datetime.datetime (aware or naive: the offset check decides)
     return str(value)
+
+
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
 
 
 def parse_numbers(
@@ -136,6 +159,8 @@ def parse_numbers(
     else:
         numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
         bad = np.isinf(numbers.to_numpy())
+        if raw.dtype == object:  # NaN in a JSON document is not null (null is a missing value)
+            bad |= raw.map(lambda v: isinstance(v, JsonConstant)).to_numpy(dtype=bool)
         unread = np.flatnonzero(numbers.isna().to_numpy())  # missing, or not a number
         if len(unread):
             sub = raw.iloc[unread]
@@ -148,8 +173,8 @@ def parse_numbers(
         np.flatnonzero(bad),
         where,
         column,
-        lambda i: f"{raw.iloc[i]!r} is not a number",
-        f"a number ({column})",
+        lambda i: _not_a_number(raw.iloc[i]),
+        f"a number ({column}) with a decimal point; null for a missing value",
     )
     values = numbers.to_numpy(dtype="float64", copy=True)
     values[bad] = np.nan
@@ -165,6 +190,26 @@ def parse_numbers(
         )
         values[negative] = np.nan
     return values
+
+
+class JsonConstant:
+    """``NaN``, ``Infinity`` or ``-Infinity`` in a JSON document, which JSON does not allow:
+    decoded as this (``json.loads(text, parse_constant=JsonConstant)``) so the reader names the
+    field, instead of a float NaN that would pass for a missing value."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _not_a_number(value: object) -> str:
+    if isinstance(value, JsonConstant):
+        return f"{value.text} is not a number (JSON has no {value.text}; null marks a gap)"
+    if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
+        return f"{value!r} is not a number: a decimal comma? (write {value.replace(',', '.')!r})"
+    return f"{value!r} is not a number"
 
 
 def normalise_readings(

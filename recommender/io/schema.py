@@ -18,10 +18,13 @@ import pandas as pd
 
 from recommender.domain import APPLIANCE_KINDS, TRIP_MODES, TRIP_PURPOSES
 from recommender.errors import InvalidInput, Problem
-from recommender.resources import data_path
+from recommender.reference import alpha2_to_alpha3
 
 # --- limits (configurable) -------------------------------------------------------------------
-MAX_FILE_BYTES: int = 50 * 1024 * 1024  # one uploaded or batch file
+MAX_FILE_BYTES: int = 50 * 1024 * 1024  # one file read whole, decompressed
+EARLIEST_TIMESTAMP: str = "2000-01-01T00:00:00Z"  # readings or trips before it are a mistake
+LATEST_AHEAD: pd.Timedelta = pd.Timedelta(days=2)  # ... and so are those this far in the future
+MAX_STREAM_BYTES: int = 64 * 1024**3  # one streamed CSV, decompressed (read in bounded chunks)
 MAX_PAYLOAD_BYTES: int = 10 * 1024 * 1024  # one JSON household (API body, household.json)
 MAX_READINGS_PER_HOUSEHOLD: int = 400_000  # > 10 years of 15-minute readings
 MAX_PROBLEMS_PER_KIND: int = 10  # rows listed one by one per kind; the rest are summarised
@@ -67,19 +70,9 @@ _OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
 REGION_ALIASES: dict[str, str] = {"UK": "GB", "EN": "GB", "EL": "GR"}
 
 
-@cache
 def iso_alpha2_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes (``data/grid/iso_country_codes.csv``)."""
-    return frozenset(
-        pd.read_csv(data_path("grid/iso_country_codes.csv"), keep_default_na=False)["alpha2"]
-    )
-
-
-@cache
-def alpha2_to_alpha3() -> dict[str, str]:
-    """Map ISO alpha-2 to alpha-3 (the key of ``data/grid/country_carbon_intensity.csv``)."""
-    table = pd.read_csv(data_path("grid/iso_country_codes.csv"), keep_default_na=False)
-    return dict(zip(table["alpha2"], table["alpha3"], strict=True))
+    return frozenset(alpha2_to_alpha3())
 
 
 @cache
@@ -195,6 +188,20 @@ def _range_text(low: float | None, high: float | None, low_inclusive: bool, unit
 def has_offset(text: pd.Series) -> pd.Series:
     """Boolean mask: each ISO 8601 string ends with a UTC offset (``Z``, ``+01:00``, ``-0500``)."""
     return text.str.strip().str.contains(_OFFSET, regex=True, na=False)
+
+
+def plausible_dates() -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The dates a reading or a trip can have: from EARLIEST_TIMESTAMP to LATEST_AHEAD from now."""
+    return pd.Timestamp(EARLIEST_TIMESTAMP), pd.Timestamp.now(tz="UTC") + LATEST_AHEAD
+
+
+def implausible_date(value: object, field: str) -> tuple[str, str]:
+    """What is wrong and what is expected, for a timestamp outside :func:`plausible_dates`."""
+    earliest, latest = plausible_dates()
+    return (
+        f"{value!r} is not a plausible date for {field}",
+        f"a date from {earliest.date()} to {latest.date()}",
+    )
 
 
 def check_size(n_bytes: int, limit: int, where: str) -> None:

@@ -1,4 +1,4 @@
-"""The batch tables of PRODUCT.md (households, readings, trips, optional temperature).
+"""The batch tables of docs/product.md (households, readings, trips, optional temperature).
 
 :func:`read_tables` reads them whole; :func:`iter_tables` streams the readings in chunks. Both give
 :class:`BatchInput`: the households that parsed, and for every other household id found in any

@@ -263,6 +263,10 @@ def _aware_timestamp(value: object, where: str, problems: list[Problem]) -> pd.T
         if stamp.tzinfo is None:
             problems.append(Problem(where, f"timestamp {value!r} has no UTC offset", expected))
             return None
+        earliest, latest = schema.plausible_dates()
+        if not earliest <= stamp <= latest:
+            problems.append(Problem(where, *schema.implausible_date(value, "a trip")))
+            return None
         return stamp.tz_convert("UTC")
     problems.append(Problem(where, f"cannot read {value!r} as a timestamp", expected))
     return None

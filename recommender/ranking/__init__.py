@@ -7,7 +7,6 @@
 from recommender.ranking.likelihood import LikelihoodModel, train_likelihood_model
 from recommender.ranking.ranker import (
     RankingWeights,
-    default_model,
     in_progress_actions,
     rank_actions,
     shown_events,
@@ -16,7 +15,6 @@ from recommender.ranking.ranker import (
 __all__ = [
     "LikelihoodModel",
     "RankingWeights",
-    "default_model",
     "in_progress_actions",
     "rank_actions",
     "shown_events",

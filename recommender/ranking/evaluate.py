@@ -13,7 +13,7 @@ adopted actions among its first k; NDCG@k uses the same realised savings as grad
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +22,8 @@ import pandas as pd
 from recommender.feedback import history_from_events
 from recommender.ranking import simulate
 from recommender.ranking.likelihood import LikelihoodModel, train_likelihood_model
-from recommender.ranking.ranker import RankingWeights, order_candidates, rank_actions
+from recommender.ranking.ordering import RankingWeights, order_candidates
+from recommender.ranking.ranker import rank_actions
 
 # A fixed "expert" order: easy home wins first, then bigger changes (typical energy-advice
 # leaflet order; an assumption, not a source).
@@ -144,6 +145,36 @@ LEARNED = {
 }
 
 
+def _baseline_rankings(new: pd.DataFrame, p_true: np.ndarray) -> dict[str, list[str]]:
+    """The three rankings the learned one is measured against, for one household's candidates."""
+    ids = list(new["action_id"])
+    kg = new["kg_co2e_per_year"].to_numpy()
+    topics = list(new["topic"])
+    true_p = p_true[new.index]
+
+    def by(key: Callable[[int], tuple[object, ...]]) -> list[str]:
+        return [ids[i] for i in sorted(range(len(ids)), key=key)]
+
+    return {
+        "raw savings": by(lambda i: (-kg[i], ids[i])),
+        "expert order": by(lambda i: (_expert_key(topics[i]), -kg[i], ids[i])),
+        "oracle (true likelihood x kg)": by(lambda i: (-(true_p[i] * kg[i]), ids[i])),
+    }
+
+
+def _learned_ranking(
+    new: pd.DataFrame, pairs: set[frozenset[str]], weights: RankingWeights
+) -> list[str]:
+    """The learned ranker's order, by the same rules as :func:`rank_actions`, in one pass."""
+    ids = list(new["action_id"])
+    score = new["likelihood"].to_numpy() * weights.value_points(
+        new["kg_co2e_per_year"], new["money_per_year"], new["extra_minutes_per_year"], 0.5
+    )
+    demoted = new["dismissed"].to_numpy() >= weights.demote_after_dismissals
+    ordering = order_candidates(ids, list(new["kind"]), score, demoted, pairs, weights)
+    return [ids[i] for i in ordering.order]
+
+
 def replay(
     seed: int,
     n_train: int = 1200,
@@ -156,7 +187,7 @@ def replay(
     """One seed of the offline benchmark (module docstring).
 
     The learned ranker scores all test candidates in one model call and orders each household's
-    list with :func:`recommender.ranking.ranker.order_candidates`, the same rules
+    list with :func:`recommender.ranking.ordering.order_candidates`, the same rules
     :func:`rank_actions` applies; the first ``api_check`` households are also ranked through
     ``rank_actions`` and must come out in the same order (AssertionError otherwise).
     """
@@ -193,54 +224,16 @@ def replay(
         if new.empty:
             continue
         gain = dict(zip(new["action_id"], new["kg_co2e_per_year"] * new["adopted"], strict=True))
-        ids = list(new["action_id"])
-        rankings = {
-            "raw savings": [
-                ids[i]
-                for i in sorted(
-                    range(len(ids)), key=lambda i: (-new["kg_co2e_per_year"].iloc[i], ids[i])
-                )
-            ],
-            "expert order": [
-                ids[i]
-                for i in sorted(
-                    range(len(ids)),
-                    key=lambda i: (
-                        _expert_key(new["topic"].iloc[i]),
-                        -new["kg_co2e_per_year"].iloc[i],
-                        ids[i],
-                    ),
-                )
-            ],
-            "oracle (true likelihood x kg)": [
-                ids[i]
-                for i in sorted(
-                    range(len(ids)),
-                    key=lambda i: (
-                        -(p_true[new.index[i]] * new["kg_co2e_per_year"].iloc[i]),
-                        ids[i],
-                    ),
-                )
-            ],
-        }
+        rankings = _baseline_rankings(new, p_true)
         rankings = {name: without_conflicts(r, conflicts) for name, r in rankings.items()}
         pairs = {frozenset((a, o)) for a, c in conflicts.items() for o in c}
         for name, weights in LEARNED.items():
-            score = new["likelihood"].to_numpy() * weights.value_points(
-                new["kg_co2e_per_year"], new["money_per_year"], new["extra_minutes_per_year"], 0.5
-            )
-            demoted = new["dismissed"].to_numpy() >= weights.demote_after_dismissals
-            ordering = order_candidates(ids, list(new["kind"]), score, demoted, pairs, weights)
-            rankings[name] = [ids[i] for i in ordering.order]
+            rankings[name] = _learned_ranking(new, pairs, weights)
             if checked < api_check:
                 household, actions = simulate.to_domain(test, str(hid), history_rounds)
                 hist = history_from_events(events_by_household.get(hid, events.iloc[:0]))
-                api = [
-                    a.id
-                    for a in rank_actions(
-                        actions, household, model=model, history=hist, weights=weights
-                    )
-                ]
+                shown = rank_actions(actions, household, model=model, history=hist, weights=weights)
+                api = [a.id for a in shown]
                 assert api == rankings[name], f"{hid}: rank_actions {api} != {rankings[name]}"
         checked += 1
         for name, ranked in rankings.items():

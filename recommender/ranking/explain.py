@@ -8,12 +8,14 @@ Model-agnostic, one batched ``predict_proba`` call per ranking.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from recommender.domain import Action
+from recommender.quantities import money_text
 
 # label: (features set together, phrase with {value} from the action's own row)
 DRIVER_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -49,7 +51,6 @@ HISTORY_FEATURES = frozenset(
     }
 )
 MIN_EFFECT = 0.02  # a driver must move the probability by at least 2 points to be named
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
 def occlusion_frame(model: Any, X: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -110,9 +111,33 @@ def _adoption(model: Any, X: pd.DataFrame) -> np.ndarray:
     return np.asarray(proba[:, classes.index(1) if 1 in classes else -1], dtype=float)
 
 
-def money_text(amount: float, currency: str) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
+@dataclass(frozen=True)
+class LikelihoodSource:
+    """What a likelihood model learned from, in the words an answer uses."""
+
+    label: str  # "learned from <label>"; also Action.likelihood_source
+    population: str  # who "takes up this kind of action", e.g. "a simulated population"
+
+
+def likelihood_source(model: Any) -> LikelihoodSource:
+    """Name what ``model`` learned from, from its ``training_info_`` (see
+    :func:`recommender.ranking.likelihood.train_likelihood_model`): the simulated prior, real
+    feedback, or both. A model that does not say is named as such, never guessed."""
+    info = getattr(model, "training_info_", None) or {}
+    real = int(info.get("real_impressions", 0) or 0)
+    trained_on = info.get("trained_on")
+    if trained_on == "simulated":
+        return LikelihoodSource(
+            "a simulated population, with no real feedback yet", "people in a simulated population"
+        )
+    if trained_on == "simulated+real":
+        return LikelihoodSource(
+            f"a simulated population and {real:,} real impressions",
+            "people in a simulated population and in real feedback",
+        )
+    if trained_on == "real":
+        return LikelihoodSource(f"real feedback ({real:,} impressions)", "people who used greenrec")
+    return LikelihoodSource("a model that does not say what it learned from", "people")
 
 
 def why_ranked(
@@ -125,6 +150,7 @@ def why_ranked(
     features: pd.Series,
     drivers: dict[str, float],
     notes: tuple[str, ...] = (),
+    source: LikelihoodSource | None = None,
 ) -> str:
     """One or two sentences: the rank with the household's own figures, then the main drivers
     of the likelihood (and any note: a replaced conflicting action, a demotion)."""
@@ -139,8 +165,10 @@ def why_ranked(
         # The mean use of the readings so far (a likelihood feature), not the year-ahead forecast.
         home = f" (your meter has averaged {features['annual_kwh']:,.0f} kWh a year)"
     worth = "" if value > 0 else ", which at your weights is not worth the effort"
+    source = source or likelihood_source(None)
     first = (
-        f"Ranked {rank} of {n_ranked}: we estimate a {likelihood:.0%} chance you will take it up, "
+        f"Ranked {rank} of {n_ranked}: we estimate a {likelihood:.0%} chance you will take it up "
+        f"(learned from {source.label}), "
         f"and it saves about {' and '.join(figures)} a year{effort}{home}{worth}."
     )
     named = [(k, v) for k, v in drivers.items() if abs(v) >= MIN_EFFECT][:2]
@@ -158,7 +186,8 @@ def why_ranked(
         elif label == "effort" and float(features["extra_hours_per_year"]) < 0.5:
             phrase = "it needing no extra time"
         elif label == "kind":
-            phrase = f"how {'often' if effect > 0 else 'rarely'} people take up this kind of action"
+            often = "often" if effect > 0 else "rarely"
+            phrase = f"how {often} {source.population} take up this kind of action"
         else:
             phrase = DRIVER_GROUPS[label][1].format(**values)
         (up if effect > 0 else down).append(phrase)

@@ -217,11 +217,30 @@ def impressions_from_events(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndar
     key = [ordered["household_id"], ordered["action_id"], impression]
     adopted = positive.groupby(key).transform("any")
     shown = ordered[is_shown]
-    has_context = shown["context"].map(lambda c: isinstance(c, dict))
-    usable = shown[has_context]
+    has_context = shown["context"].map(lambda c: isinstance(c, dict)).to_numpy(dtype=bool)
+    usable = shown.loc[has_context]  # a mask, not a column list, even when nothing was shown
     X = features_from_contexts(list(usable["context"]))
     y = adopted[usable.index].to_numpy(dtype=int)
     return X, y, int((~has_context).sum())
+
+
+def _simulated_prior(
+    prior_households: int, random_state: int
+) -> tuple[pd.DataFrame, np.ndarray, dict[str, Any]]:
+    """Impressions of the simulated population (the cold-start prior) and what they were."""
+    from recommender.ranking import simulate  # imported when training: serving never needs it
+
+    population = simulate.simulate_population(prior_households, random_state=random_state)
+    events = simulate.simulate_feedback(population, rounds=PRIOR_ROUNDS, random_state=random_state)
+    X_sim, y_sim, _ = impressions_from_events(events)
+    info = {
+        "simulated_households": prior_households,
+        "simulated_impressions": len(y_sim),
+        "simulated_positives": int(y_sim.sum()),
+        "simulation": simulate.DESCRIPTION,
+        "simulation_rules_version": simulate.RULES_VERSION,
+    }
+    return X_sim, y_sim, info
 
 
 def train_likelihood_model(
@@ -247,8 +266,6 @@ def train_likelihood_model(
     Real impressions are weighted :data:`REAL_WEIGHT` times a simulated one while fewer than
     :data:`PRIOR_UNTIL_IMPRESSIONS` exist; from then on the prior is left out.
     """
-    from recommender.ranking import simulate
-
     X_real, y_real, no_snapshot = (
         impressions_from_events(store.events())
         if store is not None
@@ -263,21 +280,11 @@ def train_likelihood_model(
         "real_weight": REAL_WEIGHT,
     }
     if n_real < PRIOR_UNTIL_IMPRESSIONS:
-        population = simulate.simulate_population(prior_households, random_state=random_state)
-        events = simulate.simulate_feedback(
-            population, rounds=PRIOR_ROUNDS, random_state=random_state
-        )
-        X_sim, y_sim, _ = impressions_from_events(events)
+        X_sim, y_sim, prior_info = _simulated_prior(prior_households, random_state)
         parts_X.append(X_sim)
         parts_y.append(y_sim)
         parts_w.append(np.ones(len(y_sim)))
-        info.update(
-            simulated_households=prior_households,
-            simulated_impressions=len(y_sim),
-            simulated_positives=int(y_sim.sum()),
-            simulation=simulate.DESCRIPTION,
-            simulation_rules_version=simulate.RULES_VERSION,
-        )
+        info.update(prior_info)
     if n_real:
         parts_X.append(X_real)
         parts_y.append(y_real)

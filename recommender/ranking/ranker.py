@@ -31,134 +31,35 @@ Each returned action is a new :class:`Action` (``dataclasses.replace``) with ``r
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
 
 from recommender.domain import Action, Household
 from recommender.errors import InvalidInput, Problem
 from recommender.feedback import FeedbackEvent, validate_event
-from recommender.ranking.explain import likelihood_and_drivers, why_ranked
+from recommender.ranking.explain import (
+    LikelihoodSource,
+    likelihood_and_drivers,
+    likelihood_source,
+    why_ranked,
+)
 from recommender.ranking.features import (
     IN_PROGRESS,
     feature_frame,
     normalise_history,
     snapshot,
 )
-
-
-@dataclass(frozen=True)
-class RankingWeights:
-    """How the ranker values savings; a user or partner may set any of them.
-
-    Attributes
-    ----------
-    carbon_weight : float or None
-        0..1: 1 values only carbon, 0 only money. None (default) takes the household's
-        ``preferences.carbon_weight``.
-    kg_co2e_per_point : float
-        kg CO2e a year worth one value point (default 100).
-    money_per_point : float
-        Currency units a year worth one value point (default 50; currencies are not converted).
-    effort_hours_per_point : float
-        Extra hours a year that cost one value point (default 50: effort counts lightly in the
-        value because the likelihood already falls with it). ``math.inf`` ignores effort.
-    max_per_kind : int
-        At most this many actions of one kind in the first ``diversity_window`` places (default 2).
-    diversity_window : int
-        Places the diversity rule applies to (default 5).
-    demote_after_dismissals : int
-        Dismissed this many times, an action goes below all others (default 2).
-    """
-
-    carbon_weight: float | None = None
-    kg_co2e_per_point: float = 100.0
-    money_per_point: float = 50.0
-    effort_hours_per_point: float = 50.0
-    max_per_kind: int = 2
-    diversity_window: int = 5
-    demote_after_dismissals: int = 2
-
-    def __post_init__(self) -> None:
-        problems = []
-        cw = self.carbon_weight
-        if cw is not None and not (isinstance(cw, int | float) and 0.0 <= cw <= 1.0):
-            problems.append(
-                Problem(
-                    "weights.carbon_weight",
-                    f"{cw!r} is out of range",
-                    "a number from 0 to 1, or None",
-                )
-            )
-        for name in ("kg_co2e_per_point", "money_per_point", "effort_hours_per_point"):
-            value = getattr(self, name)
-            if not isinstance(value, int | float) or not value > 0 or math.isnan(value):
-                problems.append(
-                    Problem(f"weights.{name}", f"{value!r} is not usable", "a positive number")
-                )
-        for name in ("max_per_kind", "diversity_window", "demote_after_dismissals"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                problems.append(
-                    Problem(f"weights.{name}", f"{value!r} is not usable", "a whole number >= 1")
-                )
-        if problems:
-            raise InvalidInput(problems, source="ranking weights")
-
-    @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> RankingWeights:
-        """Weights from a JSON object; unknown names are reported, not ignored."""
-        names = {f.name for f in fields(cls)}
-        unknown = [
-            Problem(f"weights.{k}", "is not a ranking weight", f"one of {sorted(names)}")
-            for k in raw
-            if k not in names
-        ]
-        if unknown:
-            raise InvalidInput(unknown, source="ranking weights")
-        return cls(**dict(raw))
-
-    def values(self, actions: Sequence[Action], carbon_weight: float) -> np.ndarray:
-        """Value points of each action (module docstring)."""
-        return self.value_points(
-            np.array([a.savings.kg_co2e_per_year for a in actions], dtype=float),
-            np.array([a.savings.money_per_year for a in actions], dtype=float),
-            np.array([a.savings.extra_minutes_per_year for a in actions], dtype=float),
-            carbon_weight,
-        )
-
-    def value_points(
-        self,
-        kg_co2e_per_year: ArrayLike,
-        money_per_year: ArrayLike,
-        extra_minutes_per_year: ArrayLike,
-        carbon_weight: float,
-    ) -> np.ndarray:
-        """Vectorised value points; ``carbon_weight`` is used unless the weights set one."""
-        cw = carbon_weight if self.carbon_weight is None else self.carbon_weight
-        return (
-            cw * np.asarray(kg_co2e_per_year, float) / self.kg_co2e_per_point
-            + (1 - cw) * np.asarray(money_per_year, float) / self.money_per_point
-            - np.asarray(extra_minutes_per_year, float) / 60 / self.effort_hours_per_point
-        )
-
-
-@cache
-def default_model() -> Any:
-    """The cold-start likelihood model (simulated prior, seed 0), trained once per process.
-
-    The service passes the model it loaded from ``models/`` instead; this is for direct use.
-    """
-    from recommender.ranking.likelihood import train_likelihood_model
-
-    return train_likelihood_model(None, random_state=0)
+from recommender.ranking.ordering import (
+    Ordering,
+    RankingWeights,
+    conflict_pairs,
+    order_candidates,
+)
 
 
 def _validate(actions: Sequence[Action], household: Household, top_k: int | None) -> None:
@@ -203,64 +104,11 @@ def _validate(actions: Sequence[Action], household: Household, top_k: int | None
         raise InvalidInput(problems, source="ranking input")
 
 
-def _conflict_pairs(actions: Sequence[Action]) -> set[frozenset[str]]:
-    return {
-        frozenset((a.id, other)) for a in actions for other in a.conflicts_with if other != a.id
-    }
-
-
-@dataclass(frozen=True)
-class Ordering:
-    """Result of :func:`order_candidates`: positions into the candidate list."""
-
-    order: list[int]  # ranked, conflicting losers left out
-    replaces: dict[int, list[int]]  # kept candidate: the conflicting candidates it replaced
-    held_back: set[int]  # moved below the diversity window
-
-
-def order_candidates(
-    ids: Sequence[str],
-    kinds: Sequence[str],
-    score: np.ndarray,
-    demoted: np.ndarray,
-    conflicts: set[frozenset[str]],
-    weights: RankingWeights,
-) -> Ordering:
-    """The ranking rules 2-5 of the module docstring on plain arrays (pure, deterministic)."""
-    order = sorted(
-        range(len(ids)), key=lambda i: (bool(demoted[i]), -round(float(score[i]), 12), ids[i])
-    )
-    kept: list[int] = []
-    replaces: dict[int, list[int]] = {}
-    for i in order:
-        rival = next((k for k in kept if frozenset((ids[i], ids[k])) in conflicts), None)
-        if rival is None:
-            kept.append(i)
-        else:
-            replaces.setdefault(rival, []).append(i)
-    window: list[int] = []
-    held_back: list[int] = []
-    rest: list[int] = []
-    per_kind: Counter[str] = Counter()
-    for i in (k for k in kept if not demoted[k]):  # demoted ones stay last, whatever the kind
-        if len(window) >= weights.diversity_window:
-            rest.append(i)
-        elif per_kind[kinds[i]] < weights.max_per_kind:
-            window.append(i)
-            per_kind[kinds[i]] += 1
-        else:
-            held_back.append(i)
-    last = [k for k in kept if demoted[k]]
-    return Ordering(
-        order=window + held_back + rest + last, replaces=replaces, held_back=set(held_back)
-    )
-
-
 def rank_actions(
     actions: Sequence[Action],
     household: Household,
     *,
-    model: Any = None,
+    model: Any,
     history: pd.DataFrame | Mapping[str, Mapping[str, Any]] | None = None,
     weights: RankingWeights | None = None,
     top_k: int | None = None,
@@ -272,9 +120,10 @@ def rank_actions(
     actions : sequence of Action
         Candidates from the home and travel calculators (unique ids).
     household : Household
-    model : fitted likelihood model or None
-        Anything with ``adoption_probability`` or ``predict_proba`` over the ranking features;
-        None uses :func:`default_model` (the simulated cold-start prior).
+    model : fitted likelihood model
+        Anything with ``adoption_probability`` or ``predict_proba`` over the ranking features
+        (the service loads it from ``models/``; nothing is trained on the spot). Its
+        ``training_info_`` says what it learned from, and each action names that source.
     history : DataFrame, mapping or None
         ``FeedbackStore.history(household_id)``, or ``{action_id: {"dismissed": 2, ...}}``.
     weights : RankingWeights or None
@@ -299,79 +148,131 @@ def rank_actions(
         )
     hist = normalise_history(history)
     in_progress = set(hist.index[hist["status"].isin(IN_PROGRESS)])
-    pairs = _conflict_pairs(actions)
+    pairs = conflict_pairs(actions)
     blocked = {other for p in pairs for i in in_progress if i in p for other in p - {i}}
     new_advice = [a for a in actions if a.id not in in_progress]
     keep = [j for j, a in enumerate(new_advice) if a.id not in blocked]
-    candidates = [new_advice[j] for j in keep]
-    if not candidates:
+    if not keep:
         return []
-    model = default_model() if model is None else model
     X = feature_frame(new_advice, household, hist).iloc[keep]
+    scored = _score([new_advice[j] for j in keep], X, household, model, hist, weights)
+    ordering = order_candidates(
+        [a.id for a in scored.candidates],
+        [a.kind for a in scored.candidates],
+        scored.score,
+        scored.demoted,
+        pairs,
+        weights,
+    )
+    final = ordering.order if top_k is None else ordering.order[:top_k]
+    return [
+        _presented(scored, i, rank, len(final), ordering, hist)
+        for rank, i in enumerate(final, start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """The candidates of one household with what the ranking rules need of each."""
+
+    candidates: list[Action]
+    X: pd.DataFrame
+    likelihood: np.ndarray
+    drivers: list[dict[str, float]]
+    value: np.ndarray
+    score: np.ndarray
+    dismissed: np.ndarray
+    demoted: np.ndarray
+    source: LikelihoodSource
+
+
+def _score(
+    candidates: list[Action],
+    X: pd.DataFrame,
+    household: Household,
+    model: Any,
+    hist: pd.DataFrame,
+    weights: RankingWeights,
+) -> _Scored:
     likelihood, drivers = likelihood_and_drivers(model, X)
     value = weights.values(candidates, household.preferences.carbon_weight)
-    score = likelihood * value
     dismissed = hist["dismissed"].reindex([a.id for a in candidates]).fillna(0).to_numpy()
-    demoted = dismissed >= weights.demote_after_dismissals
-    ordering = order_candidates(
-        [a.id for a in candidates], [a.kind for a in candidates], score, demoted, pairs, weights
+    return _Scored(
+        candidates=candidates,
+        X=X,
+        likelihood=likelihood,
+        drivers=drivers,
+        value=value,
+        score=likelihood * value,
+        dismissed=dismissed,
+        demoted=dismissed >= weights.demote_after_dismissals,
+        source=likelihood_source(model),
     )
-    final = ordering.order
-    replaces = {i: [candidates[j].title for j in js] for i, js in ordering.replaces.items()}
-    held_back = ordering.held_back
-    if top_k is not None:
-        final = final[:top_k]
-    out = []
-    for rank, i in enumerate(final, start=1):
-        driver = drivers[i]
-        notes = []
-        if i in replaces:
-            titles = [repr(t) for t in replaces[i]]
-            named = ", ".join(titles[:2]) + (
-                f" and {len(titles) - 2} more" if len(titles) > 2 else ""
-            )
-            notes.append(
-                f"It is shown instead of {named}, whose savings overlap with it, so they are "
-                "counted once."
-            )
-        if demoted[i]:
-            notes.append(f"You dismissed it {int(dismissed[i])} times, so it is listed last.")
-        if i in held_back:
-            notes.append(
-                "It is placed lower so that the top of the list is not all one kind of action."
-            )
-        text = why_ranked(
-            candidates[i],
-            rank=rank,
-            n_ranked=len(final),
-            likelihood=float(likelihood[i]),
-            value=float(value[i]),
-            features=X.iloc[i],
-            drivers=driver,
-            notes=tuple(notes),
+
+
+def _notes(scored: _Scored, i: int, ordering: Ordering) -> tuple[str, ...]:
+    """Why an action sits where it does, beyond its score: overlaps, dismissals, diversity."""
+    notes = []
+    if i in ordering.replaces:
+        titles = [repr(scored.candidates[j].title) for j in ordering.replaces[i]]
+        named = ", ".join(titles[:2]) + (f" and {len(titles) - 2} more" if len(titles) > 2 else "")
+        notes.append(
+            f"It is shown instead of {named}, whose savings overlap with it, so they are "
+            "counted once."
         )
-        action = candidates[i]
-        details = {
-            **action.details,
-            "status": "dismissed" if dismissed[i] else "new",
-            "why_ranked": text,
-            "score": float(score[i]),
-            "value_points": float(value[i]),
-            "likelihood_drivers": {k: round(v, 4) for k, v in driver.items()},
-            "ranking_features": snapshot(X.iloc[i]),
-            **({"replaces": replaces[i]} if i in replaces else {}),
-        }
-        explanation = f"{action.explanation} {text}".strip()
-        out.append(
-            replace(
-                action,
-                rank=rank,
-                likelihood=float(likelihood[i]),
-                explanation=explanation,
-                details=details,
-            )
+    if scored.demoted[i]:
+        notes.append(f"You dismissed it {int(scored.dismissed[i])} times, so it is listed last.")
+    if i in ordering.held_back:
+        notes.append(
+            "It is placed lower so that the top of the list is not all one kind of action."
         )
-    return out
+    return tuple(notes)
+
+
+def _presented(
+    scored: _Scored, i: int, rank: int, n_ranked: int, ordering: Ordering, hist: pd.DataFrame
+) -> Action:
+    """Candidate ``i`` at ``rank``: its likelihood, source, explanation and ranking details."""
+    action = scored.candidates[i]
+    text = why_ranked(
+        action,
+        rank=rank,
+        n_ranked=n_ranked,
+        likelihood=float(scored.likelihood[i]),
+        value=float(scored.value[i]),
+        features=scored.X.iloc[i],
+        drivers=scored.drivers[i],
+        notes=_notes(scored, i, ordering),
+        source=scored.source,
+    )
+    replaced = ordering.replaces.get(i)
+    details = {
+        **action.details,
+        "status": "dismissed" if scored.dismissed[i] else "new",
+        "why_ranked": text,
+        "score": float(scored.score[i]),
+        "value_points": float(scored.value[i]),
+        "likelihood_drivers": {k: round(v, 4) for k, v in scored.drivers[i].items()},
+        "ranking_features": snapshot(scored.X.iloc[i]),
+        **({"replaces": [scored.candidates[j].title for j in replaced]} if replaced else {}),
+    }
+    own = "; adjusted by your own feedback" if _has_responses(hist, action.id) else ""
+    return replace(
+        action,
+        rank=rank,
+        likelihood=float(scored.likelihood[i]),
+        likelihood_source=scored.source.label + own,
+        explanation=f"{action.explanation} {text}".strip(),
+        details=details,
+    )
+
+
+def _has_responses(hist: pd.DataFrame, action_id: str) -> bool:
+    """Whether this household has answered this action before (its history moved the rank)."""
+    if action_id not in hist.index:
+        return False
+    row = hist.loc[action_id]
+    return bool(row["accepted"] + row["dismissed"] + row["done"] > 0)
 
 
 def in_progress_actions(

@@ -6,36 +6,7 @@ an assumption written as code; nothing here is observed behaviour. Real feedback
 :class:`recommender.feedback.FeedbackStore` replaces it as it accumulates
 (:func:`recommender.ranking.likelihood.train_likelihood_model`).
 
-Households (assumptions)
-------------------------
-- Region GB 70 %, FR 15 %, DE 15 %; grid intensity from ``data/grid/country_carbon_intensity.csv``
-  (real). Electricity price assumed 0.245 GBP/kWh (GB, the PRODUCT.md example), 0.25 EUR (FR),
-  0.40 EUR (DE), typical 2024 retail prices; money is in the region's currency.
-- Annual electricity: log-normal, median the geometric mean of the two bundled real UK meters'
-  yearly use (``data/meters``, ~1,400 and ~4,300 kWh/yr), log-sd half their log-distance.
-- Tariff: flat 75 %, time-of-use 25 %. Appliances: dishwasher 70 % (3-7 cycles/week), washing
-  machine 95 % (2-6), tumble dryer 50 % (0.6 of the washes), EV charger 15 % (1-4 sessions/week),
-  electric heating 15 %. A car commute 60 % (one way log-normal, median 12 km, 2-40 km, 200 days a
-  year), at least one short-haul return flight a year 40 %, a long-haul one 10 %; a short regular
-  car trip (school run, shopping; 1.5-5 km, 160 return trips a year) 50 %.
-- Hidden traits the model never sees: green motivation and time aversion, standard normal.
-
-Candidate actions and their savings
------------------------------------
-Per-use energy and emission factors are from ../shared/REFERENCE.md (dishwasher 1.1 kWh, wash 1.0,
-tumble dryer 4.5, EV session 20 kWh; 30 °C wash 38 % less; cars 0.16984, rail 0.03546, bus 0.10312
-kg CO2e/km, e-bike 0.003; short-haul flight 0.18287 kg CO2e/passenger-km over a 2 x 1,500 km
-return). Load shifting saves 28.5 % of the shifted energy's emissions (GB 2023: best 3 h window of
-the day vs its mean, REFERENCE.md, applied to every region as an approximation) and, on a
-time-of-use tariff, an assumed 0.12 per kWh. Standby: a third of an always-on load of 12.5 % of
-annual use. Thermostat -1 °C: 10 % of a heating share of 45 %. Line-drying 70 % of dryer cycles at
-10 minutes each. Car running cost 0.20/km; rail 0.15/km, bus 0.10/km, e-bike 0.02/km, car-share
-0.10/km (half the car's emissions); extra time per trip rail 15 min, bus 20 min, car-share 5 min,
-e-bike 1 min per km; walking 9 and cycling 1 extra min per km of a short trip. Switching to an
-electric car: 10,000 km a year at 0.05 instead of 0.16984 kg CO2e/km and 0.06 instead of 0.20 per
-km, 10 hours of effort. A long-haul return flight: 2 x 6,000 km at 0.20011 kg CO2e/km. Commute
-alternatives conflict with each other, so do walk and cycle for the short trip, and line-drying
-with shifting the tumble dryer.
+The households and their candidate actions: :mod:`recommender.ranking.simulated_population`.
 
 Behaviour rules (the simulated truth)
 -------------------------------------
@@ -56,8 +27,6 @@ The logging policy shows 5 uniformly random eligible actions per round; rounds a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -65,270 +34,21 @@ import pandas as pd
 
 from recommender.domain import Action, Household, Savings, Tariff
 from recommender.feedback import EVENT_COLUMNS
-from recommender.io.reference import country_intensity
 from recommender.ranking.features import FEATURE_COLUMNS, as_model_input
-from recommender.resources import data_path
+from recommender.ranking.simulated_population import (
+    BASE_LOGIT,
+    REGIONS,
+    SHOWN_PER_ROUND,
+    Population,
+    real_annual_kwh,
+    simulate_population,
+)
 
 RULES_VERSION = "sim-2024.1"
 DESCRIPTION = (
     "SIMULATED households and responses (recommender/ranking/simulate.py); behaviour rules are "
     "assumptions, not observed data"
 )
-REGIONS = {  # region: (share, iso3, currency, assumed price per kWh, timezone)
-    "GB": (0.70, "GBR", "GBP", 0.245, "Europe/London"),
-    "FR": (0.15, "FRA", "EUR", 0.25, "Europe/Paris"),
-    "DE": (0.15, "DEU", "EUR", 0.40, "Europe/Berlin"),
-}
-BASE_LOGIT = {
-    "shift_appliance/dishwasher": 0.0,
-    "shift_appliance/washing_machine": -0.2,
-    "shift_appliance/tumble_dryer": -0.4,
-    "shift_appliance/ev_charger": 0.6,
-    "home_efficiency/standby": -0.3,
-    "home_efficiency/wash_30": 0.3,
-    "home_efficiency/line_dry": -0.8,
-    "home_efficiency/thermostat": -0.6,
-    "tariff_switch/time_of_use": -1.2,
-    "travel_mode/rail": -1.4,
-    "travel_mode/bus": -1.8,
-    "travel_mode/ebike": -1.6,
-    "travel_mode/carshare": -1.5,
-    "travel_mode/electric_car": -4.5,
-    "travel_mode/walk": -0.8,
-    "travel_mode/cycle": -1.0,
-    "fewer_flights/short_haul": -3.0,
-    "fewer_flights/long_haul": -3.5,
-}
-KWH_PER_CYCLE = {"dishwasher": 1.1, "washing_machine": 1.0, "tumble_dryer": 4.5, "ev_charger": 20.0}
-SHIFT_CARBON_SHARE = 0.285  # GB 2023 best 3 h window vs daily mean (REFERENCE.md, checked)
-TOU_SPREAD_PER_KWH = 0.12
-CAR_KG_PER_KM = 0.16984
-MODES = {  # mode: (kg CO2e per km, cost per km, extra minutes per one-way trip, or per km)
-    "rail": (0.03546, 0.15, 15.0, 0.0),
-    "bus": (0.10312, 0.10, 20.0, 0.0),
-    "ebike": (0.003, 0.02, 0.0, 1.0),
-    "carshare": (CAR_KG_PER_KM / 2, 0.10, 5.0, 0.0),
-}
-SHORT_MODES = {"walk": (0.0, 0.0, 0.0, 9.0), "cycle": (0.0, 0.0, 0.0, 1.0)}
-SHORT_TRIPS_PER_YEAR = 2 * 160
-CAR_KM_PER_YEAR = 10_000  # all driving of a car-commuting household
-EV_KG_PER_KM = 0.05  # battery-electric car on the UK grid (REFERENCE.md, secondary)
-EV_COST_PER_KM = 0.06
-LONG_HAUL_KG = 2 * 6000 * 0.20011
-CAR_COST_PER_KM = 0.20
-FLIGHT_KG = 2 * 1500 * 0.18287
-COMMUTE_DAYS = 200
-SHOWN_PER_ROUND = 5
-
-
-@cache
-def real_annual_kwh() -> tuple[float, ...]:
-    """Yearly kWh of the bundled real UK meters (sum of readings over their span)."""
-    out = []
-    for name in ("meters/uk-electricity-sample-0.csv.gz", "meters/uk-electricity-sample-1.csv.gz"):
-        frame = pd.read_csv(data_path(name))
-        start = pd.to_datetime(frame["start"], utc=True)
-        frame = frame.assign(start=start).drop_duplicates("start")
-        days = (frame["start"].max() - frame["start"].min()) / pd.Timedelta(days=1)
-        out.append(float(frame["value"].sum() / days * 365.25))
-    return tuple(out)
-
-
-@dataclass(frozen=True)
-class Population:
-    """Simulated households (one row each, with hidden traits) and their candidate actions."""
-
-    households: pd.DataFrame  # index household_id
-    candidates: pd.DataFrame  # one row per (household, action)
-    random_state: int
-
-
-def simulate_population(n_households: int, random_state: int = 0) -> Population:
-    """Draw ``n_households`` simulated households and their candidate actions (module docstring)."""
-    rng = np.random.default_rng(random_state)
-    n = n_households
-    regions = rng.choice(list(REGIONS), size=n, p=[v[0] for v in REGIONS.values()])
-    table = country_intensity()
-    g_per_kwh = {r: float(table.at[v[1], "g_co2e_per_kwh"]) for r, v in REGIONS.items()}  # type: ignore[arg-type]
-    low, high = real_annual_kwh()
-    median_kwh = float(np.sqrt(low * high))
-    hh = pd.DataFrame(
-        {
-            "household_id": [f"sim-{random_state}-{i:05d}" for i in range(n)],
-            "region": regions,
-            "tariff_type": np.where(rng.random(n) < 0.25, "tou", "flat"),
-            "annual_kwh": median_kwh * np.exp(rng.normal(0, np.log(high / low) / 2, n)),
-            "start_month": rng.integers(1, 13, n),
-            "g_per_kwh": [g_per_kwh[r] for r in regions],
-            "price_per_kwh": [REGIONS[r][3] for r in regions],
-            "currency": [REGIONS[r][2] for r in regions],
-            "motivation": rng.normal(size=n),
-            "time_aversion": rng.normal(size=n),
-        }
-    ).set_index("household_id")
-    cycles = {
-        "dishwasher": np.where(rng.random(n) < 0.70, rng.uniform(3, 7, n), 0.0),
-        "washing_machine": np.where(rng.random(n) < 0.95, rng.uniform(2, 6, n), 0.0),
-        "ev_charger": np.where(rng.random(n) < 0.15, rng.uniform(1, 4, n), 0.0),
-    }
-    cycles["tumble_dryer"] = np.where(rng.random(n) < 0.5, 0.6 * cycles["washing_machine"], 0.0)
-    heating = rng.random(n) < 0.15
-    commute_km = np.where(rng.random(n) < 0.6, np.clip(rng.lognormal(np.log(12), 0.6, n), 2, 40), 0)
-    flies = rng.random(n) < 0.4
-    long_haul = rng.random(n) < 0.1
-    short_km = np.where(rng.random(n) < 0.5, rng.uniform(1.5, 5, n), 0.0)
-    flight_money = rng.uniform(150, 350, n)
-    tariff_gain = rng.uniform(0.02, 0.08, n)
-    rows: list[dict[str, object]] = []
-    for i, (hid, h) in enumerate(hh.iterrows()):
-        g, price, cur = h["g_per_kwh"] / 1000.0, h["price_per_kwh"], h["currency"]
-
-        def add(
-            action_id: str,
-            kind: str,
-            topic: str,
-            kwh: float,
-            kg: float,
-            money: float,
-            minutes: float,
-            conflicts: tuple[str, ...] = (),
-            _hid: str = str(hid),
-            _cur: str = cur,
-        ) -> None:
-            rows.append(
-                dict(
-                    household_id=_hid,
-                    action_id=action_id,
-                    kind=kind,
-                    topic=topic,
-                    kwh_per_year=kwh,
-                    kg_co2e_per_year=kg,
-                    money_per_year=money,
-                    extra_minutes_per_year=minutes,
-                    currency=_cur,
-                    conflicts=conflicts,
-                )
-            )
-
-        for appliance, per_week in cycles.items():
-            if per_week[i] > 0:
-                energy = per_week[i] * 52 * KWH_PER_CYCLE[appliance]
-                money = energy * TOU_SPREAD_PER_KWH if h["tariff_type"] == "tou" else 0.0
-                conflicts = ("line-dry",) if appliance == "tumble_dryer" else ()
-                add(
-                    f"shift-{appliance}",
-                    "shift_appliance",
-                    appliance,
-                    0.0,
-                    energy * g * SHIFT_CARBON_SHARE,
-                    money,
-                    per_week[i] * 52 * 1.0,
-                    conflicts,
-                )
-        standby = h["annual_kwh"] * 0.125 / 3
-        add("standby", "home_efficiency", "standby", standby, standby * g, standby * price, 60.0)
-        if cycles["washing_machine"][i] > 0:
-            kwh = cycles["washing_machine"][i] * 52 * 1.0 * 0.38
-            add("wash-30", "home_efficiency", "wash_30", kwh, kwh * g, kwh * price, 0.0)
-        if cycles["tumble_dryer"][i] > 0:
-            dried = cycles["tumble_dryer"][i] * 52 * 0.7
-            kwh = dried * KWH_PER_CYCLE["tumble_dryer"]
-            add(
-                "line-dry",
-                "home_efficiency",
-                "line_dry",
-                kwh,
-                kwh * g,
-                kwh * price,
-                dried * 10.0,
-                ("shift-tumble_dryer",),
-            )
-        if heating[i]:
-            kwh = h["annual_kwh"] * 0.45 * 0.10
-            add("thermostat-1c", "home_efficiency", "thermostat", kwh, kwh * g, kwh * price, 0.0)
-        if h["tariff_type"] == "flat":
-            add(
-                "tariff-tou",
-                "tariff_switch",
-                "time_of_use",
-                0.0,
-                0.0,
-                h["annual_kwh"] * price * tariff_gain[i],
-                30.0,
-            )
-        if commute_km[i] > 0:
-            trips = 2 * COMMUTE_DAYS
-            km = trips * commute_km[i]
-            ids = [f"commute-{m}" for m in MODES if m != "ebike" or commute_km[i] <= 15]
-            for mode, (kg_km, cost_km, minutes, per_km) in MODES.items():
-                if f"commute-{mode}" in ids:
-                    add(
-                        f"commute-{mode}",
-                        "travel_mode",
-                        mode,
-                        0.0,
-                        km * (CAR_KG_PER_KM - kg_km),
-                        km * (CAR_COST_PER_KM - cost_km),
-                        trips * (minutes + per_km * commute_km[i]),
-                        tuple(x for x in ids if x != f"commute-{mode}"),
-                    )
-            add(
-                "electric-car",
-                "travel_mode",
-                "electric_car",
-                0.0,
-                CAR_KM_PER_YEAR * (CAR_KG_PER_KM - EV_KG_PER_KM),
-                CAR_KM_PER_YEAR * (CAR_COST_PER_KM - EV_COST_PER_KM),
-                600.0,
-            )
-        if short_km[i] > 0:
-            km = SHORT_TRIPS_PER_YEAR * short_km[i]
-            for mode, (_, _, minutes, per_km) in SHORT_MODES.items():
-                other = tuple(f"short-{m}" for m in SHORT_MODES if m != mode)
-                add(
-                    f"short-{mode}",
-                    "travel_mode",
-                    mode,
-                    0.0,
-                    km * CAR_KG_PER_KM,
-                    km * CAR_COST_PER_KM,
-                    km * per_km + SHORT_TRIPS_PER_YEAR * minutes,
-                    other,
-                )
-        if flies[i]:
-            add(
-                "fewer-flights", "fewer_flights", "short_haul", 0.0, FLIGHT_KG, flight_money[i], 0.0
-            )
-        if long_haul[i]:
-            add(
-                "fewer-long-haul",
-                "fewer_flights",
-                "long_haul",
-                0.0,
-                LONG_HAUL_KG,
-                3 * flight_money[i],
-                0.0,
-            )
-    candidates = pd.DataFrame(rows)
-    candidates["calculator_likelihood"] = _mode_choice_estimate(candidates, hh, rng)
-    return Population(households=hh, candidates=candidates, random_state=random_state)
-
-
-def _mode_choice_estimate(
-    cand: pd.DataFrame, hh: pd.DataFrame, rng: np.random.Generator
-) -> np.ndarray:
-    """What a mode-choice model would say for each travel alternative (NaN for other actions):
-    the journey's part of the behaviour rule (base, money, effort for an average person) read
-    with logit noise of sd 0.5; it knows the journey, not the person's motivation or history."""
-    topic_key = cand["kind"] + "/" + cand["topic"]
-    logit = (
-        topic_key.map(BASE_LOGIT).fillna(-1.0).to_numpy(float)
-        + 0.45 * np.log1p(np.maximum(cand["money_per_year"].to_numpy(float), 0) / 20)
-        - 0.45 * np.log1p(cand["extra_minutes_per_year"].to_numpy(float) / 60)
-        + rng.normal(0, 0.5, len(cand))
-    )
-    travel = cand["kind"].eq("travel_mode").to_numpy()
-    return np.where(travel, 1 / (1 + np.exp(-logit)), np.nan)
 
 
 def _month(start_month: np.ndarray | pd.Series, round_no: int) -> np.ndarray:

@@ -275,7 +275,7 @@ def _hhmm(minutes: np.ndarray) -> np.ndarray:
 
 
 def tariff_rates_json(product: str, base_price_per_kwh: float) -> str:
-    """The TABLES.md ``tariff_rates`` text of a synthetic ToU product at a region's base price."""
+    """The ``tariff_rates`` text (docs/tables.md) of a synthetic ToU product at a base price."""
     return json.dumps(
         [
             {"start": s, "end": e, "price_per_kwh": round(base_price_per_kwh * mult, 4)}
@@ -285,7 +285,7 @@ def tariff_rates_json(product: str, base_price_per_kwh: float) -> str:
 
 
 def households_columns(traits: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The households table of TABLES.md as column arrays (order fixed) from drawn traits."""
+    """The households table of docs/tables.md as column arrays (order fixed) from drawn traits."""
     product = traits["tariff_product"].to_numpy().astype(str)
     tou = product != ""
     base = traits["base_price_per_kwh"].to_numpy()
@@ -310,10 +310,10 @@ def households_columns(traits: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def households_table(traits: pd.DataFrame) -> pd.DataFrame:
-    """The households table of TABLES.md (column order fixed) from drawn traits."""
+    """The households table of docs/tables.md (column order fixed) from drawn traits."""
     return pd.DataFrame(households_columns(traits))
 
 
 def synthetic_households(n_households: int, seed: int = 0) -> pd.DataFrame:
-    """The households table of ``n_households`` synthetic households (TABLES.md columns)."""
+    """The households table of ``n_households`` synthetic households (docs/tables.md columns)."""
     return households_table(draw_traits(n_households, seed))

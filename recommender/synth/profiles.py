@@ -8,7 +8,7 @@ the same meter, month and day type as the calendar therefore sums to about 365 -
 generator multiplies by a household's annual kWh / 365.25 and the totals follow the stated
 distribution while the shapes, the seasonal swing and the day-to-day variation stay real.
 
-Cleaning, as SOURCES.md describes the files:
+Cleaning, as data/README.md describes the files:
 - sample-0 is hourly and complete: used as it is.
 - sample-1 is half-hourly with duplicate timestamps and gaps: duplicates are averaged, half-hours
   are summed into hours only where both halves are present, and a day with a missing hour is

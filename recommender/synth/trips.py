@@ -74,8 +74,8 @@ COLUMNS = ("household_id", "start", "distance_km", "mode", "purpose", "passenger
 def synthetic_trips(
     n_households: int, start: str | pd.Timestamp, days: int, seed: int = 0
 ) -> pd.DataFrame:
-    """The trips table (TABLES.md) of households ``0 .. n_households - 1`` over ``days`` local days
-    from the date of ``start``; ``start`` is UTC, sorted by household and time."""
+    """The trips table (docs/tables.md) of households ``0 .. n_households - 1`` over ``days``
+    local days from the date of ``start``; ``start`` is UTC, sorted by household and time."""
     start_date = _start_date(start)
     parts = []
     for block, _lo, _hi in block_spans(0, n_households):
@@ -87,7 +87,7 @@ def synthetic_trips(
 
 
 def trips_frame(traits: pd.DataFrame, columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The trips table (TABLES.md columns) of :func:`trips_for_block`'s arrays."""
+    """The trips table (docs/tables.md columns) of :func:`trips_for_block`'s arrays."""
     return pd.DataFrame(
         {
             "household_id": traits["household_id"].to_numpy()[columns["row"]],
@@ -151,10 +151,32 @@ def _templates(rng: np.random.Generator, traits: pd.DataFrame) -> dict[str, np.n
     children = traits["children"].to_numpy()
     has_car = traits["car_mode"].to_numpy() != ""
     car_code = np.array([_MODE_CODE.get(m, _MODE_CODE[LIFT_MODE]) for m in traits["car_mode"]])
-    groups: list[tuple[Any, ...]] = []
+    groups = [
+        *_weekday_journeys(rng, workers, children),
+        *_local_and_leisure_journeys(rng, n, traits["persons"].to_numpy()),
+    ]
+    hh = np.concatenate([g[0] for g in groups])
+    km = np.concatenate([g[2] for g in groups])
+    mode = _choose_mode(rng, km, has_car[hh], car_code[hh])
+    return {
+        "hh": hh,
+        "purpose": np.concatenate([np.full(len(g[0]), _PURPOSE[g[1]]) for g in groups]),
+        "km": km,
+        "mode": mode,
+        "pax": np.concatenate([g[3] for g in groups]).astype(np.int64),
+        "p_weekday": np.vstack([g[4] for g in groups]),
+        "out_min": np.concatenate([g[5] for g in groups]),
+        "back_min": np.concatenate([g[6] for g in groups]),
+    }
 
+
+def _weekday_journeys(
+    rng: np.random.Generator, workers: np.ndarray, children: np.ndarray
+) -> list[tuple[Any, ...]]:
+    """Commutes (one per worker, fixed weekdays) and school runs (households with children)."""
+    groups: list[tuple[Any, ...]] = []
     # commute: one per worker, fixed weekdays
-    hh = np.repeat(np.arange(n), workers)
+    hh = np.repeat(np.arange(len(workers)), workers)
     k = len(hh)
     n_days = rng.choice([3, 4, 5], size=k, p=[0.3, 0.3, 0.4])
     ranks = np.argsort(np.argsort(rng.random((k, 5)), axis=1), axis=1)
@@ -188,6 +210,14 @@ def _templates(rng: np.random.Generator, traits: pd.DataFrame) -> dict[str, np.n
         )
     )
 
+    return groups
+
+
+def _local_and_leisure_journeys(
+    rng: np.random.Generator, n: int, persons: np.ndarray
+) -> list[tuple[Any, ...]]:
+    """Shopping, errands, leisure and visits: every household, by weekly rates."""
+    groups: list[tuple[Any, ...]] = []
     # shopping: 1-3 a week on any day
     hh = np.arange(n)
     rate = rng.uniform(1.0, 3.0, n) / 7
@@ -224,7 +254,7 @@ def _templates(rng: np.random.Generator, traits: pd.DataFrame) -> dict[str, np.n
         rate = rng.uniform(0.5, 2.5, n) / 9  # 5 weekdays x 1 + 2 weekend days x 2 = 9
         p_week = rate[:, None] * np.where(_WEEKEND, 2.0, 1.0)[None, :]
         out = rng.uniform(10 * 60, 19 * 60, n)
-        pax = np.minimum(traits["persons"].to_numpy(), rng.integers(1, 4, n))
+        pax = np.minimum(persons, rng.integers(1, 4, n))
         groups.append(
             (
                 hh,
@@ -237,19 +267,7 @@ def _templates(rng: np.random.Generator, traits: pd.DataFrame) -> dict[str, np.n
             )
         )
 
-    hh = np.concatenate([g[0] for g in groups])
-    km = np.concatenate([g[2] for g in groups])
-    mode = _choose_mode(rng, km, has_car[hh], car_code[hh])
-    return {
-        "hh": hh,
-        "purpose": np.concatenate([np.full(len(g[0]), _PURPOSE[g[1]]) for g in groups]),
-        "km": km,
-        "mode": mode,
-        "pax": np.concatenate([g[3] for g in groups]).astype(np.int64),
-        "p_weekday": np.vstack([g[4] for g in groups]),
-        "out_min": np.concatenate([g[5] for g in groups]),
-        "back_min": np.concatenate([g[6] for g in groups]),
-    }
+    return groups
 
 
 def _choose_mode(

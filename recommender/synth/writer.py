@@ -1,4 +1,4 @@
-"""Write a synthetic population as the three batch tables (TABLES.md), in bounded memory.
+"""Write a synthetic population as the three batch tables (docs/tables.md), in bounded memory.
 
 Households are generated one seeding block (512 households) at a time; each table's rows are
 buffered up to a fixed number of rows and then written - as a Parquet row group

@@ -31,7 +31,7 @@ def test_standby_from_night_minimum(household0, meter0, data_dir):
     assert action.savings.kwh_per_year_p10 == pytest.approx(baseload_kw * 8760 * share["low"])
     assert action.savings.money_per_year == pytest.approx(action.savings.kwh_per_year * 0.245)
     assert f"{baseload_kw * 1000:.0f} W" in action.explanation
-    assert any("REFERENCE" in s for s in action.sources)
+    assert any("data/reference.md" in s for s in action.sources)
 
 
 def test_wash_cooler_and_line_dry_conflict_with_shifts(household0, data_dir):

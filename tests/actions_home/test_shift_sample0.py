@@ -15,7 +15,7 @@ NOW = pd.Timestamp("2024-01-07 12:00", tz="UTC")  # schedule covers Mon 8 - Sun 
 def hand_window_means(data_dir, hours: float) -> pd.Series:
     """Mean intensity of a cycle starting at each local half-hour, averaged over 8-14 Jan 2024,
     from the 2023 winter weekday/weekend half-hour means of the NESO CSV (zeros and blanks
-    replaced by NESO's forecast, as data/SOURCES.md asks to clean them)."""
+    replaced by NESO's forecast, as data/README.md asks to clean them)."""
     raw = pd.read_csv(data_dir / "carbon_intensity" / "neso_2023_national_intensity.csv")
     raw["from"] = pd.to_datetime(raw["from"], utc=True)
     raw = raw[raw["from"].dt.year == 2023]

@@ -18,7 +18,7 @@ from recommender.grid.providers import (
     intensity_forecast,
 )
 from recommender.grid.tariffs import example_tou_tariff, price_per_kwh_series
-from recommender.io.reference import country_intensity, neso_intensity_2023
+from recommender.reference import country_intensity, neso_intensity_2023
 
 
 def test_gb_forecast_is_the_2023_cell_mean_and_spread():

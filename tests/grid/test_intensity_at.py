@@ -7,7 +7,7 @@ import pytest
 
 from recommender.errors import InvalidInput
 from recommender.grid import intensity_at, neso_2023
-from recommender.io.reference import country_intensity, neso_intensity_2023
+from recommender.reference import country_intensity, neso_intensity_2023
 
 
 def test_gb_in_2023_is_the_published_actual():

@@ -50,6 +50,7 @@ def test_plain_numbers_take_the_fast_path_and_keep_their_values() -> None:
 
 @given(
     st.datetimes(min_value=pd.Timestamp("1990-01-01"), max_value=pd.Timestamp("2090-01-01")),
+    # both sides of the plausible dates (2000 to shortly after today): either may be refused
     st.integers(-14 * 60, 14 * 60).map(lambda m: m - m % 15),
     st.booleans(),
 )
@@ -59,12 +60,18 @@ def test_a_plain_start_reads_as_the_general_parser_reads_it(when, offset_minutes
     text = when.strftime("%Y-%m-%dT%H:%M:%S") + (
         "Z" if zulu else f"{sign}{hours:02d}:{minutes:02d}"
     )
-    problems: list = []
-    general = parse_timestamps(pd.Series([text], dtype=object), lambda i, c: "", "t", problems)
+    general_problems: list = []
+    where = lambda i, c: "readings.start"  # noqa: E731
+    general = parse_timestamps(pd.Series([text], dtype=object), where, "start", general_problems)
     payload = {"start": text, "interval_minutes": 60, "kwh": [1.0]}
-    stamps, _, _ = readings_columns(payload, "readings", "kwh", [])
-    assert not problems and stamps is not None
-    assert stamps.iloc[0] == general.iloc[0] and stamps.dtype == general.dtype
+    fast_problems: list = []
+    stamps, _, _ = readings_columns(payload, "readings", "kwh", fast_problems)
+    assert [p.to_dict() for p in fast_problems] == [p.to_dict() for p in general_problems]
+    if general_problems:
+        assert stamps is None
+    else:
+        assert stamps is not None
+        assert stamps.iloc[0] == general.iloc[0] and stamps.dtype == general.dtype
 
 
 def test_a_start_of_the_right_shape_that_is_no_instant_is_reported() -> None:

@@ -20,6 +20,7 @@ from recommender.io import (
     read_tables,
     schema,
 )
+from recommender.io.files import read_table
 from recommender.io.tables import household_to_tables
 
 
@@ -331,3 +332,46 @@ def test_naive_timestamps_in_a_parquet_column(tmp_path, tables0):
     ((_, err),) = read_tables(tables0["households"], tmp_path / "readings.parquet").failures
     assert err.problems[0].where == "readings.parquet row 1, column timestamp"
     assert "has no UTC offset" in err.problems[0].problem
+
+
+def test_readings_dated_1900_are_refused_naming_the_row(payload0) -> None:
+    payload = json.loads(json.dumps(payload0))
+    payload["readings"][3]["timestamp"] = "1900-01-01T03:00:00Z"
+    problem = only(problems_of(payload), "readings[3].timestamp")
+    assert "not a plausible date" in problem.problem and "2000-01-01" in problem.expected
+
+
+def test_a_trip_in_the_far_future_is_refused(payload0) -> None:
+    payload = json.loads(json.dumps(payload0))
+    payload["trips"] = [
+        {
+            "start": "2999-01-01T08:00:00Z",
+            "distance_km": 5,
+            "mode": "car_petrol",
+            "purpose": "commute",
+        }
+    ]
+    assert "not a plausible date" in only(problems_of(payload), "trips[0].start").problem
+
+
+def test_a_bare_nan_in_json_is_a_problem_not_a_gap(payload0) -> None:
+    text = json.dumps(payload0)  # Python writes a float NaN as the bare word NaN
+    payload = json.loads(text)
+    payload["readings"][5]["kwh"] = float("nan")
+    with pytest.raises(InvalidInput) as err:
+        parse_household_json(json.dumps(payload))
+    problem = only(err.value.problems, "readings[5].kwh")
+    assert "NaN is not a number" in problem.problem and "null" in problem.expected
+    payload["readings"][5]["kwh"] = None  # null is a gap, as before
+    parse_household_json(json.dumps(payload))
+
+
+def test_decimal_commas_are_named_in_a_value_and_in_a_semicolon_file(tmp_path) -> None:
+    with pytest.raises(InvalidInput) as err:
+        parse_household(base_payload([{"timestamp": "2024-01-01T00:00:00Z", "kwh": "0,31"}]))
+    assert "decimal comma" in only(err.value.problems, "readings[0].kwh").problem
+    path = tmp_path / "readings.csv"
+    path.write_text("household_id;timestamp;kwh\nh;2024-01-01T00:00:00Z;0,31\n")
+    with pytest.raises(InvalidInput, match="decimal commas") as err:
+        read_table(path, "readings", ("household_id", "timestamp", "kwh"))
+    assert "decimal points (0.31, not 0,31)" in err.value.problems[0].expected

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recommender.ranking.ranker import RankingWeights, order_candidates
+from recommender.ranking.ordering import RankingWeights, order_candidates
 
 KINDS = ["shift_appliance", "home_efficiency", "travel_mode", "fewer_flights"]
 

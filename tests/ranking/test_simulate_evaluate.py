@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from recommender.feedback import history_from_events
-from recommender.io.reference import country_intensity
 from recommender.ranking import simulate
 from recommender.ranking.evaluate import (
     dcg,
@@ -20,6 +19,7 @@ from recommender.ranking.evaluate import (
     without_conflicts,
 )
 from recommender.ranking.features import FEATURE_COLUMNS, feature_frame
+from recommender.reference import country_intensity
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Synthetic households: the TABLES.md columns, consistent regions, tariffs and appliances."""
+"""Synthetic households: the docs/tables.md columns, consistent regions, tariffs and appliances."""
 
 from __future__ import annotations
 

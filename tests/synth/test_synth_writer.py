@@ -1,4 +1,4 @@
-"""Writing the tables: byte-identical for a seed, in bounded chunks, readable as TABLES.md."""
+"""Writing the tables: byte-identical for a seed, in bounded chunks, readable as docs/tables.md."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recommender.actions.travel.alternatives import GROUND_ALTERNATIVES, Values, evaluate, per_trip
+from recommender.actions.travel.profile import RegularJourney
 from recommender.domain import Preferences
-from recommender.features.trips import RegularJourney
 
 km = st.floats(min_value=0.5, max_value=300.0, allow_nan=False)
 people = st.integers(min_value=1, max_value=5)

@@ -1,4 +1,4 @@
-"""Flights (hand-calculated) and the transport factor table (sourced rows, REFERENCE.md values)."""
+"""Flights (hand-calculated) and the transport factor table (sourced rows, data/reference.md)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from recommender.actions.travel import travel_report
 from recommender.actions.travel.catalogue import factor, transport_table
 from recommender.domain import Trip
 
-SHORT_HAUL_WITH_RF = 0.18287  # shared/REFERENCE.md, UK DESNZ 2024
+SHORT_HAUL_WITH_RF = 0.18287  # data/reference.md, UK DESNZ 2024
 NATIONAL_RAIL = 0.03546
 
-# shared/REFERENCE.md, kg CO2e per km (per vehicle-km for cars, motorbike, taxi)
+# data/reference.md, kg CO2e per km (per vehicle-km for cars, motorbike, taxi)
 REFERENCE = {
     "car_petrol": 0.16984,
     "car_diesel": 0.16450,

@@ -1,5 +1,5 @@
 """Done-when: a 12 km weekday car commute and a 3 km school run get the right alternatives, with
-savings that match a hand calculation from the UK DESNZ 2024 factors in shared/REFERENCE.md."""
+savings that match a hand calculation from the UK DESNZ 2024 factors in data/reference.md."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from recommender.actions.travel import travel_report
 from recommender.actions.travel.catalogue import factor
 from recommender.domain import Action
 
-# kg CO2e per km, typed from shared/REFERENCE.md (UK DESNZ 2024), not read from the code's table.
+# kg CO2e per km, typed from data/reference.md (UK DESNZ 2024), not read from the code's table.
 PETROL_CAR_PER_VEHICLE_KM = 0.16984
 NATIONAL_RAIL_PER_PASSENGER_KM = 0.03546
 LOCAL_BUS_PER_PASSENGER_KM = 0.10312
-EBIKE_PER_KM = 0.003  # middle of REFERENCE.md's 0.002-0.004 estimate
+EBIKE_PER_KM = 0.003  # middle of data/reference.md's 0.002-0.004 estimate
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +179,7 @@ def test_one_electric_car_action_for_all_the_car_km(report):
     assert [a.id for a in electric] == ["travel-electric-car"]
     commute_km = 12 * 10 * factor("active_weeks_per_year", "commute").value
     school_km = 3 * 10 * factor("active_weeks_per_year", "school").value
-    ev = 0.050  # middle of REFERENCE.md's 0.047-0.053 per vehicle-km
+    ev = 0.050  # middle of data/reference.md's 0.047-0.053 per vehicle-km
     hand = (commute_km + school_km) * (PETROL_CAR_PER_VEHICLE_KM - ev)
     assert electric[0].savings.kg_co2e_per_year == pytest.approx(hand)
     assert electric[0].savings.extra_minutes_per_year == 0.0

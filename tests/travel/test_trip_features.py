@@ -10,9 +10,7 @@ from sklearn.exceptions import NotFittedError
 from travel_builders import SCHOOL_RUN, WEEKDAY_COMMUTE, diary, household
 
 from recommender.actions.travel.catalogue import factor
-from recommender.domain import Trip
-from recommender.errors import InvalidInput
-from recommender.features.trips import (
+from recommender.actions.travel.profile import (
     TripFeatures,
     household_trip_profile,
     trip_profile,
@@ -20,6 +18,8 @@ from recommender.features.trips import (
     validate_trips,
     weekday_phrase,
 )
+from recommender.domain import Trip
+from recommender.errors import InvalidInput
 
 
 def table(rows: list[dict]) -> pd.DataFrame:
@@ -91,7 +91,7 @@ def test_every_bad_field_is_listed_with_row_and_expectation():
     assert "negative" in where["trips[0].distance_km"].problem
     assert "'car_petrol'" in where["trips[1].mode"].problem  # did you mean
     assert "offset" in where["trips[2].start"].problem
-    assert "cannot be read" in where["trips[3].start"].problem
+    assert "cannot read" in where["trips[3].start"].problem  # the JSON reader's words
     assert "unknown purpose 'gym'" in where["trips[3].purpose"].problem
     assert "not a number" in where["trips[4].distance_km"].problem
     assert "trips[4].passengers" in where
@@ -214,3 +214,14 @@ def test_batch_features_equal_each_households_own_profile():
             assert row[f"km_per_year_{mode}"] == pytest.approx(km)
         for band, n in own.flights_per_year_by_band.items():
             assert row[f"flights_per_year_{band}"] == pytest.approx(n)
+
+
+def test_the_table_reads_offsets_as_the_household_json_does():
+    """One offset rule: '+01' and a lower-case 'z' are offsets here too (the table's own regex
+    refused them before)."""
+    rows = [
+        {"start": "2024-03-04T08:00+01", "distance_km": 5.0},
+        {"start": "2024-03-05T08:00z", "distance_km": 5.0},
+    ]
+    frame, _ = validate_trips(table(rows))
+    assert list(frame["start"].dt.hour) == [7, 8]

@@ -1,6 +1,6 @@
 """Builders for travel tests: households whose trip diaries are written out by hand below.
 
-No open travel-diary data exists (shared/data/SOURCES.md), so the diaries are synthetic; the meter
+No open travel-diary data exists (data/README.md), so the diaries are synthetic; the meter
 readings attached are the real OpenEEmeter UK sample 0 where a test needs a data period.
 """
 

@@ -1,7 +1,7 @@
 """Home factors: appliance energy per cycle and the savings fractions, from ``data/factors``.
 
-Every figure is a CSV row with ``source``, ``year`` and ``status`` (see REFERENCE.md), so a user can
-see where a number comes from and replace it.
+Every figure is a CSV row with ``source``, ``year`` and ``status`` (see data/reference.md), so a
+user can see where a number comes from and replace it.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ Z90 = 1.2815515655446004  # standard normal quantile at 0.9
 def energy_draws(low: float, typical: float, high: float, seed: int = 0) -> np.ndarray:
     """Cycle energies (kWh) drawn from a triangular distribution on [low, high] peaking at typical.
 
-    The published ranges (REFERENCE.md) are read as the span of ordinary appliances.
+    The published ranges (data/reference.md) are read as the span of ordinary appliances.
     """
     rng = np.random.default_rng(seed)
     if high <= low:

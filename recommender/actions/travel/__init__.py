@@ -7,7 +7,6 @@ fitted on a SIMULATED population in about a second; see :mod:`.mode_choice`).
 
 from recommender.actions.travel.advice import (
     TravelReport,
-    default_mode_choice,
     travel_actions,
     travel_report,
 )
@@ -31,7 +30,6 @@ __all__ = [
     "Router",
     "RoutingError",
     "TravelReport",
-    "default_mode_choice",
     "train_mode_choice",
     "travel_actions",
     "travel_report",

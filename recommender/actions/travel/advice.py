@@ -1,6 +1,6 @@
 """Travel actions for one household: the service's entry point.
 
-:func:`travel_report` reads the household's trips (:mod:`recommender.features.trips`), evaluates the
+:func:`travel_report` reads the household's trips (:mod:`.profile`), evaluates the
 greener alternatives of each regular journey (:mod:`.alternatives`) and of its flights
 (:mod:`.flights`), scores each with the mode-choice model (:mod:`.mode_choice`) and returns
 ``domain.Action`` objects with their savings, ranges, explanation and sources, plus the data-quality
@@ -10,7 +10,6 @@ warnings found on the way. :func:`travel_actions` returns the actions only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -33,11 +32,10 @@ from recommender.actions.travel.mode_choice import (
     choice_features,
     is_peak,
     likelihood,
-    train_mode_choice,
 )
+from recommender.actions.travel.profile import RegularJourney, TripProfile, household_trip_profile
 from recommender.actions.travel.routing import Router
 from recommender.domain import Action, Household
-from recommender.features.trips import RegularJourney, TripProfile, household_trip_profile
 
 _VERB = {
     "walk": "Walk",
@@ -61,12 +59,6 @@ class TravelReport:
     actions: tuple[Action, ...]
     profile: TripProfile
     warnings: tuple[str, ...]
-
-
-@cache
-def default_mode_choice() -> Pipeline:
-    """The cold-start model (simulated population, seed 0), trained once per process."""
-    return train_mode_choice(random_state=0)
 
 
 def habits(profile: TripProfile) -> dict[str, float]:
@@ -169,9 +161,12 @@ def _choice_rows(
 
 
 def travel_report(
-    household: Household, *, mode_choice: Pipeline | None = None, router: Router | None = None
+    household: Household, *, mode_choice: Pipeline, router: Router | None = None
 ) -> TravelReport:
-    """Greener-travel actions of a household, the trip profile behind them, and the warnings."""
+    """Greener-travel actions of a household, the trip profile behind them, and the warnings.
+
+    ``mode_choice`` is a fitted model (the service loads it from ``models/``; nothing is trained
+    on the spot: :func:`train_mode_choice` makes one and says what it learned from)."""
     profile = household_trip_profile(household)
     warnings = list(profile.warnings)
     if household.tariff.currency != catalogue.CURRENCY:
@@ -185,7 +180,7 @@ def travel_report(
             "ApproximationWarning: travel emission factors and costs are UK figures; "
             f"region is {household.region}"
         )
-    model = mode_choice if mode_choice is not None else default_mode_choice()
+    model = mode_choice
     own = habits(profile)
     modes_used = frozenset(profile.trips["mode"]) if len(profile.trips) else frozenset()
     groups = []
@@ -217,7 +212,7 @@ def travel_report(
 
 
 def travel_actions(
-    household: Household, *, mode_choice: Pipeline | None = None, router: Router | None = None
+    household: Household, *, mode_choice: Pipeline, router: Router | None = None
 ) -> list[Action]:
     """The travel actions of :func:`travel_report` (kinds ``travel_mode`` and ``fewer_flights``)."""
     return list(travel_report(household, mode_choice=mode_choice, router=router).actions)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recommender.actions.travel import catalogue
+from recommender.actions.travel.profile import RegularJourney
 from recommender.actions.travel.routing import (
     OfflineRouter,
     Route,
@@ -31,7 +32,6 @@ from recommender.actions.travel.routing import (
     RoutingError,
 )
 from recommender.domain import Preferences
-from recommender.features.trips import RegularJourney
 
 GROUND_ALTERNATIVES: tuple[str, ...] = (
     "walk",

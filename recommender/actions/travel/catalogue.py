@@ -2,7 +2,7 @@
 
 Every number the travel actions use is a row of that CSV with its ``source``, ``year`` and
 ``status`` (``secondary`` = a copy of UK DESNZ 2024 GHG conversion factors as listed in the shared
-REFERENCE.md, ``estimate``, ``convention`` or ``assumption``), and a P10-P90 range (``low``,
+data/reference.md, ``estimate``, ``convention`` or ``assumption``), and a P10-P90 range (``low``,
 ``high``) where one applies. Edit the CSV to change a figure; nothing here hard-codes one.
 """
 

@@ -2,7 +2,7 @@
 
 A flight trip is one leg; its ``distance_km`` is taken as great-circle km (the DESNZ per
 passenger-km factors already carry their distance uplift). Flights are annualised over at least a
-year (``recommender.features.trips``). Rail replaces a flight up to ``max_route_km rail_for_flight``
+year (:mod:`.profile`). Rail replaces a flight up to ``max_route_km rail_for_flight``
 (1,000 km great-circle), over the great-circle km x ``detour_vs_great_circle rail``, at intercity
 speed, access and fares. The household's ``max_extra_minutes_per_trip`` is NOT applied to flights:
 it is about everyday trips, and a holiday's extra hours by train are shown (and lower the
@@ -19,7 +19,12 @@ import pandas as pd
 
 from recommender.actions.travel import catalogue
 from recommender.actions.travel.alternatives import N_DRAWS, Values
-from recommender.features.trips import FLIGHT_MODES, WEEKS_PER_YEAR, TripProfile, _distance_groups
+from recommender.actions.travel.profile import (
+    FLIGHT_MODES,
+    WEEKS_PER_YEAR,
+    TripProfile,
+    distance_groups,
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ def flight_routes(profile: TripProfile) -> tuple[FlightRoute, ...]:
     years = max(profile.weeks_observed / WEEKS_PER_YEAR, 1.0)
     out = []
     for mode, group in flights.groupby("mode", sort=True):
-        ids = _distance_groups(group["distance_km"].to_numpy())
+        ids = distance_groups(group["distance_km"].to_numpy())
         for gid in np.unique(ids):
             legs = group[ids == gid]
             km = float(np.round(legs["distance_km"].median(), 0))

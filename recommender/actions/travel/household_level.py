@@ -25,8 +25,9 @@ from recommender.actions.travel.flights import (
     rail_minutes,
 )
 from recommender.actions.travel.mode_choice import is_peak
+from recommender.actions.travel.profile import TripProfile
 from recommender.domain import Action, Savings
-from recommender.features.trips import TripProfile
+from recommender.quantities import money_text
 
 ASSUMPTIONS_SOURCE = (
     "detours, speeds, access times, running costs and fares: UK 2024 assumptions in GBP, "
@@ -35,7 +36,9 @@ ASSUMPTIONS_SOURCE = (
 
 
 def money_phrase(amount: float) -> str:
-    return f"£{abs(amount):,.0f} a year {'less' if amount >= 0 else 'more'}"
+    return (
+        f"{money_text(abs(amount), catalogue.CURRENCY)} a year {'less' if amount >= 0 else 'more'}"
+    )
 
 
 def savings_of(y: dict[str, float], extra_minutes: float) -> Savings:
@@ -51,6 +54,7 @@ def savings_of(y: dict[str, float], extra_minutes: float) -> Savings:
         money_per_year_p10=y["money_p10"],
         money_per_year_p90=y["money_p90"],
         extra_minutes_per_year=extra_minutes,
+        energy="transport",
     )
 
 

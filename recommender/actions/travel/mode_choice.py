@@ -8,7 +8,7 @@ and by active modes). The population part is learned from data; the household pa
 those habit features, so a household that already takes the bus sometimes gets a higher bus
 likelihood than one that never does.
 
-SIMULATED cold start. No open travel-diary data exists (shared/data/SOURCES.md), so
+SIMULATED cold start. No open travel-diary data exists (data/README.md), so
 :func:`train_mode_choice` learns from a SIMULATED population. Its behaviour rules, all assumptions
 chosen to be plausible, not measured:
 

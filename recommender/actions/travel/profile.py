@@ -1,4 +1,4 @@
-"""Trip features: a household's regular journeys, km per year by mode, short car trips, flights.
+"""Travel profile: a household's regular journeys, km per year by mode, short car trips, flights.
 
 Pure functions over a trips table (columns ``household_id, start, distance_km, mode, purpose,
 passengers``; optional ``end`` or ``duration_minutes``, ``origin_lat/origin_lon/dest_lat/dest_lon``)
@@ -22,13 +22,12 @@ Decisions, written down:
 - **Period**: trips outside the household's data period (its meter readings, when given) are kept
   and reported as warnings; the trips' own span sets the annualisation.
 
-Canonical-field errors (unknown mode or purpose, negative distance) are also caught at parse time by
-``recommender.io``; they are repeated here only because this module accepts a DataFrame directly.
+A table given directly is checked by :func:`recommender.actions.travel.trip_table.validate_trips`,
+which reads each field with the same readers as the household JSON.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,12 +37,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from recommender.domain import TRIP_MODES, TRIP_PURPOSES, Household
+from recommender.actions.travel.catalogue import factor, has_factor, label
+from recommender.actions.travel.trip_table import FLIGHT_MODES, TRIP_COLUMNS, validate_trips
+from recommender.domain import TRIP_MODES, Household
 from recommender.errors import InvalidInput, Problem
 
-TRIP_COLUMNS: tuple[str, ...] = ("household_id", "start", "distance_km", "mode", "purpose")
 CAR_MODES: tuple[str, ...] = ("car_petrol", "car_diesel", "car_hybrid", "car_electric")
-FLIGHT_MODES: tuple[str, ...] = ("flight_domestic", "flight_short_haul", "flight_long_haul")
 FLIGHT_BANDS: tuple[tuple[str, float, float], ...] = (
     ("lt500km", 0.0, 500.0),
     ("500_1000km", 500.0, 1000.0),
@@ -52,20 +51,6 @@ FLIGHT_BANDS: tuple[tuple[str, float, float], ...] = (
 )
 SHORT_TRIP_KM = 5.0
 WEEKS_PER_YEAR = 365.25 / 7.0
-MAX_LISTED = 20  # problems listed one by one per kind; the rest are summarised
-# Fastest plausible speed by mode (km/h), data/factors/transport.csv ``max_plausible_kmh``.
-_ROAD = (
-    "car_petrol",
-    "car_diesel",
-    "car_hybrid",
-    "car_electric",
-    "motorbike",
-    "taxi",
-    "bus",
-    "coach",
-)
-_SPEED_KEY = {m: "road" for m in _ROAD} | {m: "rail" for m in ("rail", "tram", "underground")}
-_SPEED_KEY |= {m: "flight" for m in FLIGHT_MODES}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _PURPOSE_NOUN = {
     "commute": "commute",
@@ -79,212 +64,10 @@ _PURPOSE_NOUN = {
 }
 
 
-def _factors() -> pd.DataFrame:
-    from recommender.actions.travel.catalogue import transport_table
-
-    return transport_table()
-
-
-def max_plausible_kmh(modes: pd.Series) -> np.ndarray:
-    """Fastest plausible speed for each mode (km/h)."""
-    table = _factors().loc["max_plausible_kmh"]["value"].to_dict()
-    by_mode = {m: float(table[_SPEED_KEY.get(m, m)]) for m in TRIP_MODES}
-    return pd.Series(modes).map(by_mode).to_numpy(dtype=float)
-
-
 def active_weeks_per_year(purpose: str) -> float:
     """Weeks a year a journey of ``purpose`` is made (holidays excluded), from the factor table."""
-    from recommender.actions.travel.catalogue import factor, has_factor
-
     key = purpose if has_factor("active_weeks_per_year", purpose) else "default"
     return factor("active_weeks_per_year", key).value
-
-
-# --- validation --------------------------------------------------------------------------------
-def _add(problems: list[Problem], rows: pd.Index, where: str, what: str, expected: str) -> None:
-    for label in list(rows)[:MAX_LISTED]:
-        problems.append(Problem(f"trips[{label}].{where}", what, expected))
-    if len(rows) > MAX_LISTED:
-        problems.append(
-            Problem(f"trips.{where}", f"{len(rows) - MAX_LISTED} more rows: {what}", expected)
-        )
-
-
-def _unknown(
-    problems: list[Problem], values: pd.Series, choices: tuple[str, ...], what: str
-) -> None:
-    bad = values[~values.isin(choices)]
-    for label, value in list(bad.items())[:MAX_LISTED]:
-        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        problems.append(
-            Problem(
-                f"trips[{label}].{what}",
-                f"unknown {what} {value!r}{hint}",
-                f"one of {', '.join(choices)}",
-            )
-        )
-    if len(bad) > MAX_LISTED:
-        problems.append(
-            Problem(f"trips.{what}", f"{len(bad) - MAX_LISTED} more unknown values", "")
-        )
-
-
-def validate_trips(
-    trips: pd.DataFrame,
-    *,
-    period_start: pd.Timestamp | None = None,
-    period_end: pd.Timestamp | None = None,
-) -> tuple[pd.DataFrame, list[str]]:
-    """Check a trips table; return the clean table (``start`` UTC, passengers filled), warnings.
-
-    Raises :class:`InvalidInput` listing every problem (``trips[<row>].<field>``: what, expected):
-    missing columns, unreadable or offset-less starts, non-positive or non-numeric distances,
-    unknown modes or purposes, passengers below 1, and where ``end`` or ``duration_minutes`` is
-    given, trips that end before they start or move faster than their mode can. Warnings
-    (strings starting ``DataQualityWarning:``) name trips that overlap the next one impossibly
-    and trips outside ``[period_start, period_end]``.
-    """
-    missing = [c for c in TRIP_COLUMNS if c not in trips.columns]
-    if missing:
-        raise InvalidInput(
-            [
-                Problem("trips", f"missing column {c!r}", f"columns {', '.join(TRIP_COLUMNS)}")
-                for c in missing
-            ],
-            source="trips",
-        )
-    problems: list[Problem] = []
-    frame = trips.copy()
-    start = _parse_times(frame["start"], "start", problems)
-    frame["start"] = start
-    distance = pd.to_numeric(frame["distance_km"], errors="coerce")
-    _add(
-        problems,
-        frame.index[distance.isna()],
-        "distance_km",
-        "is not a number",
-        "a distance in km > 0",
-    )
-    _add(problems, frame.index[distance < 0], "distance_km", "is negative", "a distance in km > 0")
-    _add(problems, frame.index[distance == 0], "distance_km", "is zero", "a distance in km > 0")
-    frame["distance_km"] = distance.astype(float)
-    _unknown(problems, frame["mode"], TRIP_MODES, "mode")
-    _unknown(problems, frame["purpose"], TRIP_PURPOSES, "purpose")
-    if "passengers" in frame.columns:
-        people = pd.to_numeric(frame["passengers"], errors="coerce")
-        bad = people.isna() | (people < 1) | (people != np.floor(people))
-        _add(
-            problems,
-            frame.index[bad],
-            "passengers",
-            "is not a whole number of people >= 1",
-            "1, 2, 3 ...",
-        )
-        frame["passengers"] = people.fillna(1).clip(lower=1)
-    else:
-        frame["passengers"] = 1.0
-    if not problems:
-        _check_durations(frame, problems)
-    if problems:
-        raise InvalidInput(problems, source="trips")
-    warnings = _overlap_warnings(frame) + _period_warnings(frame, period_start, period_end)
-    return frame, warnings
-
-
-def _parse_times(values: pd.Series, name: str, problems: list[Problem]) -> pd.Series:
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        parsed = values.dt.tz_convert("UTC")
-    else:
-        text = values.astype(str)
-        naive = ~text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True) & values.notna()
-        if pd.api.types.is_datetime64_any_dtype(values):
-            naive = values.notna()
-        _add(problems, values.index[naive], name, "has no UTC offset", "ISO 8601 with Z or +HH:MM")
-        parsed = pd.to_datetime(values.where(~naive), utc=True, errors="coerce", format="ISO8601")
-        unread = parsed.isna() & ~naive
-        _add(
-            problems,
-            values.index[unread],
-            name,
-            "cannot be read as a time",
-            "ISO 8601, e.g. 2024-01-02T08:00:00Z",
-        )
-    return parsed
-
-
-def _check_durations(frame: pd.DataFrame, problems: list[Problem]) -> None:
-    if "end" in frame.columns:
-        end = _parse_times(frame["end"], "end", problems)
-        hours = (end - frame["start"]).dt.total_seconds() / 3600.0
-        where = "end"
-    elif "duration_minutes" in frame.columns:
-        hours = pd.to_numeric(frame["duration_minutes"], errors="coerce") / 60.0
-        _add(
-            problems,
-            frame.index[hours.isna()],
-            "duration_minutes",
-            "is not a number",
-            "minutes > 0",
-        )
-        where = "duration_minutes"
-    else:
-        return
-    _add(
-        problems, frame.index[hours <= 0], where, "the trip ends before it starts", "a duration > 0"
-    )
-    kmh = frame["distance_km"] / hours.where(hours > 0)
-    limit = max_plausible_kmh(frame["mode"])
-    for label in frame.index[(kmh > limit).to_numpy()][:MAX_LISTED]:
-        row = frame.loc[label]
-        problems.append(
-            Problem(
-                f"trips[{label}].{where}",
-                f"{row['distance_km']:g} km by {row['mode']} in {hours[label] * 60:.0f} minutes "
-                f"is {kmh[label]:.0f} km/h, impossible",
-                f"at most {limit[frame.index.get_loc(label)]:.0f} km/h by {row['mode']}",
-            )
-        )
-
-
-def _overlap_warnings(frame: pd.DataFrame) -> list[str]:
-    ordered = frame.sort_values(["household_id", "start"], kind="stable")
-    limit = max_plausible_kmh(ordered["mode"])
-    min_hours = ordered["distance_km"].to_numpy() / limit
-    earliest_end = (ordered["start"] + pd.to_timedelta(min_hours, unit="h")).to_numpy()
-    starts, ids = ordered["start"].to_numpy(), ordered["household_id"].to_numpy()
-    clash = np.zeros(len(ordered), dtype=bool)  # each trip against the next one (numpy: a
-    clash[:-1] = (ids[:-1] == ids[1:]) & (earliest_end[:-1] > starts[1:])  # shift cost 4 ms)
-    out = []
-    labels = list(ordered.index)
-    for pos in np.flatnonzero(clash)[:MAX_LISTED]:
-        row, after = ordered.iloc[pos], ordered.iloc[pos + 1]
-        out.append(
-            f"DataQualityWarning: trips[{labels[pos]}] ({row['distance_km']:g} km by {row['mode']} "
-            f"from {row['start']:%Y-%m-%d %H:%M} UTC) cannot have ended before "
-            f"trips[{labels[pos + 1]}] "
-            f"starts at {after['start']:%H:%M} UTC even at {limit[pos]:.0f} "
-            "km/h; both kept (two people may travel at once) - check the start times"
-        )
-    return out
-
-
-def _period_warnings(
-    frame: pd.DataFrame, period_start: pd.Timestamp | None, period_end: pd.Timestamp | None
-) -> list[str]:
-    if period_start is None and period_end is None:
-        return []
-    lo = period_start if period_start is not None else frame["start"].min()
-    hi = period_end if period_end is not None else frame["start"].max()
-    outside = frame.index[(frame["start"] < lo) | (frame["start"] > hi)]
-    if len(outside) == 0:
-        return []
-    shown = ", ".join(f"trips[{i}]" for i in list(outside)[:MAX_LISTED])
-    more = f" and {len(outside) - MAX_LISTED} more" if len(outside) > MAX_LISTED else ""
-    return [
-        f"DataQualityWarning: {len(outside)} trip(s) fall outside the data's period "
-        f"{lo:%Y-%m-%d} to {hi:%Y-%m-%d} ({shown}{more}); kept, annualised over the trips' own span"
-    ]
 
 
 # --- profile of one household ------------------------------------------------------------------
@@ -308,8 +91,6 @@ class RegularJourney:
 
     def describe(self) -> str:
         """E.g. ``"Tuesday and Thursday 12 km commute by car"``."""
-        from recommender.actions.travel.catalogue import label
-
         days = weekday_phrase(self.weekdays)
         return f"{days} {self.distance_km:g} km {_PURPOSE_NOUN[self.purpose]} by {label(self.mode)}"
 
@@ -482,7 +263,7 @@ def features_table(frame: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
     return out
 
 
-def _distance_groups(
+def distance_groups(
     distance: np.ndarray, tolerance: float = 0.25, slack_km: float = 0.3
 ) -> np.ndarray:
     """Group ids: a new group starts above the group's first distance x (1 + tol) + slack."""
@@ -509,7 +290,7 @@ def regular_journeys(
     out: list[RegularJourney] = []
     ground = frame[~frame["mode"].isin(FLIGHT_MODES)]
     for (purpose, mode), group in ground.groupby(["purpose", "mode"], sort=True):
-        ids = _distance_groups(group["distance_km"].to_numpy())
+        ids = distance_groups(group["distance_km"].to_numpy())
         for gid in np.unique(ids):
             trips = group[ids == gid]
             if len(trips) < min_trips:

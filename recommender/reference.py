@@ -1,4 +1,7 @@
-"""Loaders for the packaged reference tables (each parsed once per process, then cached).
+"""Loaders for the packaged reference tables in ``data/`` (each parsed once, then cached).
+
+The reference layer: capabilities (``grid``, ``footprint``) and the readers (``io``) read the
+tables through here, never through each other.
 
 Raw tables as published; cleaning that depends on use (e.g. the NESO gaps) is done by the user of
 the table (``recommender.grid``) and reported there.
@@ -15,6 +18,7 @@ from recommender.resources import data_path
 NESO_2023 = "carbon_intensity/neso_2023_national_intensity.csv"
 COUNTRY_INTENSITY = "grid/country_carbon_intensity.csv"
 CPU_POWER = "hardware/cpu_power.csv"
+ISO_COUNTRY_CODES = "grid/iso_country_codes.csv"
 
 
 @cache
@@ -41,3 +45,10 @@ def country_intensity() -> pd.DataFrame:
 def cpu_power_table() -> pd.DataFrame:
     """CPU thermal design power in watts by model name (CodeCarbon 3.3.2, MIT)."""
     return pd.read_csv(data_path(CPU_POWER)).rename(columns={"Name": "name", "TDP": "tdp_w"})
+
+
+@cache
+def alpha2_to_alpha3() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 -> alpha-3 (the key of the country intensity table)."""
+    table = pd.read_csv(data_path(ISO_COUNTRY_CODES), keep_default_na=False)
+    return dict(zip(table["alpha2"], table["alpha3"], strict=True))

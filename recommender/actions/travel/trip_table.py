@@ -1,0 +1,213 @@
+"""The trips table checked: the rules a table of trips must meet beyond each field's own.
+
+Each field is read by the engine's one set of field readers (``recommender.io.normalise``: the
+same offset rule and problem wording as the household JSON); this module adds what only a table
+can show: trips that move faster than their mode can (where ``end`` or ``duration_minutes`` is
+given) and, as warnings, trips that overlap impossibly or fall outside the data's period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from recommender.actions.travel.catalogue import transport_table
+from recommender.domain import TRIP_MODES, TRIP_PURPOSES
+from recommender.errors import InvalidInput, Problem
+from recommender.io import schema
+from recommender.io.normalise import parse_numbers, parse_timestamps, row_problems
+
+TRIP_COLUMNS: tuple[str, ...] = ("household_id", "start", "distance_km", "mode", "purpose")
+FLIGHT_MODES: tuple[str, ...] = ("flight_domestic", "flight_short_haul", "flight_long_haul")
+MAX_LISTED = schema.MAX_PROBLEMS_PER_KIND  # problems listed one by one per kind
+_ROAD = (
+    "car_petrol",
+    "car_diesel",
+    "car_hybrid",
+    "car_electric",
+    "motorbike",
+    "taxi",
+    "bus",
+    "coach",
+)
+# Fastest plausible speed by mode (km/h), data/factors/transport.csv ``max_plausible_kmh``.
+_SPEED_KEY = {m: "road" for m in _ROAD} | {m: "rail" for m in ("rail", "tram", "underground")}
+_SPEED_KEY |= {m: "flight" for m in FLIGHT_MODES}
+
+
+def max_plausible_kmh(modes: pd.Series) -> np.ndarray:
+    """Fastest plausible speed for each mode (km/h)."""
+    table = transport_table().loc["max_plausible_kmh"]["value"].to_dict()
+    by_mode = {m: float(table[_SPEED_KEY.get(m, m)]) for m in TRIP_MODES}
+    return pd.Series(modes).map(by_mode).to_numpy(dtype=float)
+
+
+def _where(frame: pd.DataFrame) -> Callable[[int, str], str]:
+    labels = list(frame.index)
+    return lambda i, column: f"trips[{labels[i]}].{column}"
+
+
+def _add(
+    problems: list[Problem],
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    column: str,
+    what: str,
+    expected: str,
+) -> None:
+    row_problems(
+        problems,
+        np.flatnonzero(mask.to_numpy(dtype=bool)),
+        _where(frame),
+        column,
+        lambda i: what,
+        expected,
+    )
+
+
+def _unknown(
+    problems: list[Problem], frame: pd.DataFrame, column: str, choices: tuple[str, ...]
+) -> None:
+    values = frame[column].astype(str)
+    row_problems(
+        problems,
+        np.flatnonzero(~frame[column].isin(choices).to_numpy()),
+        _where(frame),
+        column,
+        lambda i: f"unknown {column} {values.iloc[i]!r}{schema.suggest(values.iloc[i], choices)}",
+        schema.one_of(choices),
+    )
+
+
+def validate_trips(
+    trips: pd.DataFrame,
+    *,
+    period_start: pd.Timestamp | None = None,
+    period_end: pd.Timestamp | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Check a trips table; return the clean table (``start`` UTC, passengers filled), warnings.
+
+    Raises :class:`InvalidInput` listing every problem (``trips[<row>].<field>``: what, expected):
+    missing columns, unreadable or offset-less starts, non-positive or non-numeric distances,
+    unknown modes or purposes, passengers below 1, and where ``end`` or ``duration_minutes`` is
+    given, trips that end before they start or move faster than their mode can. Warnings
+    (strings starting ``DataQualityWarning:``) name trips that overlap the next one impossibly
+    and trips outside ``[period_start, period_end]``.
+    """
+    missing = [c for c in TRIP_COLUMNS if c not in trips.columns]
+    if missing:
+        raise InvalidInput(
+            [
+                Problem("trips", f"missing column {c!r}", f"columns {', '.join(TRIP_COLUMNS)}")
+                for c in missing
+            ],
+            source="trips",
+        )
+    problems: list[Problem] = []
+    frame = trips.copy()
+    where = _where(frame)
+    start = parse_timestamps(frame["start"], where, "start", problems)
+    frame["start"] = start.set_axis(frame.index)
+    distance = pd.Series(
+        parse_numbers(frame["distance_km"], where, "distance_km", problems), index=frame.index
+    )
+    _add(
+        problems,
+        frame,
+        distance.isna() & frame["distance_km"].isna(),
+        "distance_km",
+        "is missing",
+        "a distance in km > 0",
+    )
+    _add(problems, frame, distance == 0, "distance_km", "is zero", "a distance in km > 0")
+    frame["distance_km"] = distance.astype(float)
+    _unknown(problems, frame, "mode", TRIP_MODES)
+    _unknown(problems, frame, "purpose", TRIP_PURPOSES)
+    if "passengers" in frame.columns:
+        people = pd.to_numeric(frame["passengers"], errors="coerce")
+        bad = people.isna() | (people < 1) | (people != np.floor(people))
+        _add(
+            problems,
+            frame,
+            bad,
+            "passengers",
+            "is not a whole number of people >= 1",
+            "1, 2, 3 ...",
+        )
+        frame["passengers"] = people.fillna(1).clip(lower=1)
+    else:
+        frame["passengers"] = 1.0
+    if not problems:
+        _check_durations(frame, problems)
+    if problems:
+        raise InvalidInput(problems, source="trips")
+    warnings = _overlap_warnings(frame) + _period_warnings(frame, period_start, period_end)
+    return frame, warnings
+
+
+def _check_durations(frame: pd.DataFrame, problems: list[Problem]) -> None:
+    if "end" in frame.columns:
+        end = parse_timestamps(frame["end"], _where(frame), "end", problems)
+        hours = (end.set_axis(frame.index) - frame["start"]).dt.total_seconds() / 3600.0
+        where = "end"
+    elif "duration_minutes" in frame.columns:
+        hours = pd.to_numeric(frame["duration_minutes"], errors="coerce") / 60.0
+        _add(problems, frame, hours.isna(), "duration_minutes", "is not a number", "minutes > 0")
+        where = "duration_minutes"
+    else:
+        return
+    _add(problems, frame, hours <= 0, where, "the trip ends before it starts", "a duration > 0")
+    kmh = frame["distance_km"] / hours.where(hours > 0)
+    limit = max_plausible_kmh(frame["mode"])
+    for label in frame.index[(kmh > limit).to_numpy()][:MAX_LISTED]:
+        row = frame.loc[label]
+        problems.append(
+            Problem(
+                f"trips[{label}].{where}",
+                f"{row['distance_km']:g} km by {row['mode']} in {hours[label] * 60:.0f} minutes "
+                f"is {kmh[label]:.0f} km/h, impossible",
+                f"at most {limit[frame.index.get_loc(label)]:.0f} km/h by {row['mode']}",
+            )
+        )
+
+
+def _overlap_warnings(frame: pd.DataFrame) -> list[str]:
+    ordered = frame.sort_values(["household_id", "start"], kind="stable")
+    limit = max_plausible_kmh(ordered["mode"])
+    min_hours = ordered["distance_km"].to_numpy() / limit
+    earliest_end = (ordered["start"] + pd.to_timedelta(min_hours, unit="h")).to_numpy()
+    starts, ids = ordered["start"].to_numpy(), ordered["household_id"].to_numpy()
+    clash = np.zeros(len(ordered), dtype=bool)  # each trip against the next one (numpy: a
+    clash[:-1] = (ids[:-1] == ids[1:]) & (earliest_end[:-1] > starts[1:])  # shift cost 4 ms)
+    out = []
+    labels = list(ordered.index)
+    for pos in np.flatnonzero(clash)[:MAX_LISTED]:
+        row, after = ordered.iloc[pos], ordered.iloc[pos + 1]
+        out.append(
+            f"DataQualityWarning: trips[{labels[pos]}] ({row['distance_km']:g} km by {row['mode']} "
+            f"from {row['start']:%Y-%m-%d %H:%M} UTC) cannot have ended before "
+            f"trips[{labels[pos + 1]}] "
+            f"starts at {after['start']:%H:%M} UTC even at {limit[pos]:.0f} "
+            "km/h; both kept (two people may travel at once) - check the start times"
+        )
+    return out
+
+
+def _period_warnings(
+    frame: pd.DataFrame, period_start: pd.Timestamp | None, period_end: pd.Timestamp | None
+) -> list[str]:
+    if period_start is None and period_end is None:
+        return []
+    lo = period_start if period_start is not None else frame["start"].min()
+    hi = period_end if period_end is not None else frame["start"].max()
+    outside = frame.index[(frame["start"] < lo) | (frame["start"] > hi)]
+    if len(outside) == 0:
+        return []
+    shown = ", ".join(f"trips[{i}]" for i in list(outside)[:MAX_LISTED])
+    more = f" and {len(outside) - MAX_LISTED} more" if len(outside) > MAX_LISTED else ""
+    return [
+        f"DataQualityWarning: {len(outside)} trip(s) fall outside the data's period "
+        f"{lo:%Y-%m-%d} to {hi:%Y-%m-%d} ({shown}{more}); kept, annualised over the trips' own span"
+    ]

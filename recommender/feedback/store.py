@@ -1,0 +1,233 @@
+"""Feedback events in a SQL database (SQLAlchemy: a SQLite file by default, any server URL)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from recommender.errors import InvalidInput, Problem
+from recommender.feedback.events import (
+    EVENT_COLUMNS,
+    MAX_ID_LENGTH,
+    RESPONSE_TYPES,
+    FeedbackEvent,
+    event_timestamp,
+    validate_event,
+)
+from recommender.feedback.history import history_from_events
+
+_metadata = sa.MetaData()
+_events = sa.Table(
+    "feedback_events",
+    _metadata,
+    sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(MAX_ID_LENGTH), nullable=True, unique=True),
+    sa.Column("household_id", sa.String(MAX_ID_LENGTH), nullable=False, index=True),
+    sa.Column("action_id", sa.String(MAX_ID_LENGTH), nullable=False),
+    sa.Column("action_kind", sa.String(MAX_ID_LENGTH), nullable=True),
+    sa.Column("event_type", sa.String(16), nullable=False),
+    # UTC, stored naive because SQLite keeps no offset; converted back to aware on the way out.
+    sa.Column("timestamp_utc", sa.DateTime(timezone=False), nullable=False),
+    sa.Column("context", sa.Text, nullable=True),
+    sa.UniqueConstraint(
+        "household_id", "action_id", "event_type", "timestamp_utc", name="uq_feedback_event"
+    ),
+)
+
+
+def _row(event: FeedbackEvent) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "household_id": event.household_id,
+        "action_id": event.action_id,
+        "action_kind": event.action_kind,
+        "event_type": event.event_type,
+        "timestamp_utc": event.timestamp.astimezone(UTC).replace(tzinfo=None),
+        "context": None if event.context is None else json.dumps(dict(event.context)),
+    }
+
+
+class FeedbackStore:
+    """Feedback events in a SQL database (a SQLite file by default).
+
+    Parameters
+    ----------
+    url : str
+        Any SQLAlchemy URL; ``"sqlite://"`` is an in-memory store (tests, benchmarks).
+    """
+
+    def __init__(self, url: str = "sqlite:///greenrec-feedback.sqlite3") -> None:
+        self.url = url
+        try:
+            self._engine = sa.create_engine(url)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+            raise InvalidInput(
+                Problem(
+                    "url",
+                    f"{url!r} is not a usable database URL ({exc})",
+                    "a SQLAlchemy URL such as sqlite:///feedback.sqlite3",
+                ),
+                source="feedback store",
+            ) from exc
+        _metadata.create_all(self._engine)
+
+    def __repr__(self) -> str:
+        return f"FeedbackStore({self._engine.url.render_as_string(hide_password=True)!r})"
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    def _exists(self, conn: sa.Connection, row: dict[str, Any]) -> bool:
+        key = sa.and_(
+            _events.c.household_id == row["household_id"],
+            _events.c.action_id == row["action_id"],
+            _events.c.event_type == row["event_type"],
+            _events.c.timestamp_utc == row["timestamp_utc"],
+        )
+        if row["event_id"] is not None:
+            key = sa.or_(key, _events.c.event_id == row["event_id"])
+        return conn.execute(sa.select(_events.c.pk).where(key).limit(1)).first() is not None
+
+    def record(self, event: FeedbackEvent | Mapping[str, Any]) -> bool:
+        """Validate and store one event; True if it was new, False if it was already stored."""
+        return self.record_many([event]) == 1
+
+    def record_many(self, events: Iterable[FeedbackEvent | Mapping[str, Any]]) -> int:
+        """Validate all events first (InvalidInput lists every problem, nothing is written), then
+        store the new ones in one transaction; returns how many were new."""
+        validated, problems = [], []
+        for i, raw in enumerate(events):
+            try:
+                validated.append(validate_event(raw, where=f"events[{i}]."))
+            except InvalidInput as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise InvalidInput(problems, source="feedback events")
+        new = 0
+        seen: set[tuple[Any, ...]] = set()
+        with self._engine.begin() as conn:
+            for event in validated:
+                row = _row(event)
+                key = (
+                    row["household_id"],
+                    row["action_id"],
+                    row["event_type"],
+                    row["timestamp_utc"],
+                )
+                if key in seen or (row["event_id"] is not None and row["event_id"] in seen):
+                    continue
+                seen.update({key, row["event_id"]} - {None})
+                if self._exists(conn, row):
+                    continue
+                conn.execute(_events.insert().values(**row))
+                new += 1
+        return new
+
+    def record_response(
+        self,
+        household_id: str,
+        action_id: str,
+        event_type: str,
+        *,
+        shown_at: datetime | str | None = None,
+        now: datetime | None = None,
+    ) -> bool:
+        """Record what a household did with an action it was shown; True if new.
+
+        The action must have been shown to the household (a ``shown`` event, written by a
+        service that keeps this store): at ``shown_at`` when given (the answer's
+        ``generated_at``), else its latest showing. Recording is idempotent per (household,
+        action, response, showing): the same click twice is stored once. InvalidInput names
+        the field that is wrong (an unknown action, a showing that never happened).
+        """
+        if event_type not in RESPONSE_TYPES:
+            raise InvalidInput(
+                Problem(
+                    "event_type",
+                    f"{event_type!r} is not a response",
+                    f"one of {list(RESPONSE_TYPES)}",
+                ),
+                source="feedback",
+            )
+        showings = self._showings(household_id, action_id)
+        if showings.empty:
+            raise InvalidInput(
+                Problem(
+                    "action_id",
+                    f"{action_id!r} was never shown to household {household_id!r}",
+                    "the id of an action in an answer given to this household by a service "
+                    "that keeps this feedback store (e.g. `greenrec recommend --feedback URL`)",
+                ),
+                source="feedback",
+            )
+        showing = showings.iloc[-1]
+        if shown_at is not None:
+            problems: list[Problem] = []
+            wanted = event_timestamp({"timestamp": shown_at}, "", problems)
+            match = showings[showings["timestamp"] == wanted] if wanted else showings.iloc[:0]
+            if problems or match.empty:
+                raise InvalidInput(
+                    [replace(p, where="shown_at") for p in problems]
+                    or Problem(
+                        "shown_at",
+                        f"{action_id!r} was not shown to {household_id!r} at {shown_at}",
+                        "the generated_at of an answer that listed it",
+                    ),
+                    source="feedback",
+                )
+            showing = match.iloc[-1]
+        shown_iso = showing["timestamp"].isoformat()
+        key = f"{household_id}\x1f{action_id}\x1f{event_type}\x1f{shown_iso}"
+        return self.record(
+            {
+                "event_id": "response-" + hashlib.sha256(key.encode()).hexdigest()[:40],
+                "household_id": household_id,
+                "action_id": action_id,
+                "action_kind": showing["action_kind"],
+                "event_type": event_type,
+                "timestamp": now or datetime.now(UTC),
+            }
+        )
+
+    def _showings(self, household_id: str, action_id: str) -> pd.DataFrame:
+        """The ``shown`` events of one action for one household, oldest first."""
+        events = self.events(household_id)
+        return events[(events["action_id"] == action_id) & (events["event_type"] == "shown")]
+
+    def events(self, household_id: str | None = None) -> pd.DataFrame:
+        """Stored events in time order, columns :data:`EVENT_COLUMNS` (``timestamp`` tz-aware UTC,
+        ``context`` a dict or None)."""
+        query = sa.select(_events).order_by(_events.c.timestamp_utc, _events.c.pk)
+        if household_id is not None:
+            query = query.where(_events.c.household_id == household_id)
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        frame = pd.DataFrame(
+            {
+                "event_id": pd.Series([r["event_id"] for r in rows], dtype=object),
+                "household_id": pd.Series([r["household_id"] for r in rows], dtype=object),
+                "action_id": pd.Series([r["action_id"] for r in rows], dtype=object),
+                "action_kind": pd.Series([r["action_kind"] for r in rows], dtype=object),
+                "event_type": pd.Series([r["event_type"] for r in rows], dtype=object),
+                "timestamp": pd.to_datetime(
+                    pd.Series([r["timestamp_utc"] for r in rows], dtype="datetime64[us]")
+                ).dt.tz_localize(UTC),
+                "context": pd.Series(
+                    [None if r["context"] is None else json.loads(r["context"]) for r in rows],
+                    dtype=object,
+                ),
+            }
+        )
+        return frame.loc[:, list(EVENT_COLUMNS)]
+
+    def history(self, household_id: str) -> pd.DataFrame:
+        """Per-action counts for one household, for the ranker: see :func:`history_from_events`."""
+        return history_from_events(self.events(household_id))
