@@ -8,8 +8,9 @@
     run, or the running cluster whose scheduler ``scheduler`` names (its workers must have
     greenrec installed and see ``models_dir``). One task per part.
 
-Each engine yields ``(part, result)`` as parts finish, keeping a bounded number of parts in
-flight so that memory stays flat however large the input.
+Each engine yields ``(part, result)`` as parts finish, keeping at most one part waiting per
+worker (its parsed households stay referenced in this process until its result is back), so
+that memory stays flat however large the input.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def run_local(
         pending: deque[tuple[Part, Future[ChunkResult]]] = deque()
         for part in parts:
             pending.append((part, pool.submit(score_task, models_dir, part.households, top_k, now)))
-            while len(pending) > 2 * workers:  # bounded: reading stays just ahead
+            while len(pending) > workers:  # bounded: one part waiting per worker (memory)
                 done, future = pending.popleft()
                 yield done, future.result()
         while pending:
@@ -100,7 +101,7 @@ def run_dask(
             [households] = client.scatter([part.households], hash=False)
             future = client.submit(score_task, models_dir, households, top_k, now, pure=False)
             pending.append((part, future))
-            while len(pending) > 2 * slots:
+            while len(pending) > slots:  # one part waiting per worker thread
                 done, oldest = pending.popleft()
                 yield done, oldest.result()
         while pending:

@@ -63,11 +63,12 @@ from recommender.service import Service
 
 log = logging.getLogger(__name__)
 
-PART_HOUSEHOLDS = 200  # households per part: one engine task, one atomic write
+PART_HOUSEHOLDS = 100  # households per part: one engine task, one atomic write
 # households parsed and held by the reader at a time: a parsed one-year hourly household with its
-# trips holds about 2 MiB (measured: 412 MiB for 200 synthetic ones), so 500 keep the reading
-# process near 1 GiB where the earlier 2,000 needed about 4
-CHUNK_HOUSEHOLDS = 500
+# trips holds about 2 MiB (measured: 412 MiB for 200 synthetic ones); the parts in flight hold as
+# many again (workers + 1 parts), so the reading process holds about (200 + 100 x (workers + 1))
+# x 2 MiB
+CHUNK_HOUSEHOLDS = 200
 # Test hook: stop (block until killed) after this many parts are written, so a test can kill a
 # run at a known point without sleeping on the machine's speed.
 PAUSE_ENV = "GREENREC_BATCH_PAUSE_AFTER_PARTS"
