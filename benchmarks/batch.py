@@ -121,8 +121,12 @@ def run_score(paths: dict[str, Path], models: Path, out: Path, workers: int) -> 
         raise SystemExit(f"greenrec score failed ({p.returncode}):\n{stderr}")
     manifest = json.loads((out / "manifest.json").read_text())
     counts = manifest["counts"]
-    if counts["households_in"] != counts["scored"] + counts["failed"] or counts["failed"]:
-        raise SystemExit(f"counts: {counts}; see {out / 'failures.csv'}")
+    if counts["households_in"] != counts["scored"] + counts["failed"]:
+        raise SystemExit(f"counts do not add up: {counts}")
+    if counts["failed"]:  # explained, not lost: say which and why, and go on
+        failures = pd.read_csv(out / "failures.csv", keep_default_na=False)
+        for row in failures.head(3).itertuples():
+            print(f"    failed: {row.household_id} ({row.stage}) {row.where}: {row.problem}")
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     for line in stdout.splitlines():
         if "households/s" in line or line.startswith("scored"):
