@@ -1,35 +1,50 @@
-"""Batch scoring speed: households/s of ``score_tables`` and where the time goes.
+"""Batch scoring end to end: households/s and peak memory of ``greenrec score``; where time goes.
 
-Prints, for a synthetic population (``recommender.synth.write_population``: real meters' daily
-shapes, 28 days of hourly readings, trips; no real multi-household batch with trips exists in
-data/), the median of ``--repeats`` runs at 1 and 2 worker processes, then the per-stage split of
-one profiled in-process run (cProfile cumulative times; profiling adds overhead, so the shares
-matter more than the seconds).
+A synthetic population (``recommender.synth.write_population``: real meters' daily shapes, one
+year of hourly readings, trips; no real multi-household batch with trips exists in data/) is
+written as Parquet; then ``greenrec score`` runs on it in a subprocess, as a data team would run it
+(read, validate, forecast, act, rank, write Parquet, manifest). Printed beside the issue's targets:
 
-    python benchmarks/batch.py                       # 200 households, 3 runs each
-    python benchmarks/batch.py --households 50 --repeats 1 --models-dir models/
+- households/s end to end (wall clock of the whole command: model loading and worker start
+  included) and the CPU seconds per household of the process tree;
+- peak RSS of the process tree (the sum over the parent and its workers, sampled every 0.1 s) and
+  of the largest single process;
+- with ``--scale-to M``: the same for M households, and the ratio of the two peaks (target: the
+  100,000 run's peak within 10 % of the 10,000 run's);
+- with ``--profile-households K`` (default 20): a cProfile split by stage of K households scored
+  in-process (profiling adds overhead: the shares matter more than the seconds).
 
-Each run's time includes loading the models (and, for 2 workers, starting the processes), as a
-user of ``greenrec score`` sees it.
+    python benchmarks/batch.py                                # 1,000 households, 2 workers
+    python benchmarks/batch.py --households 10000 --scale-to 100000 --models-dir models/
+    python benchmarks/batch.py --households 200 --profile-households 20 --models-dir models/
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import os
 import pstats
-import statistics
+import resource
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
+from _models import models_or_train  # benchmarks/_models.py (scripts run from benchmarks/)
 
 from recommender.batch import score_tables
 from recommender.synth import write_population
 
-NOW = pd.Timestamp("2024-02-05T12:00:00Z")
+NOW = "2025-01-01T00:00:00+00:00"  # just after the synthetic year
+TARGET_RATE = 500.0  # households/s end to end on the 2-core machine
+TARGET_PEAK_BYTES = 2 * 1024**3
+TARGET_SCALE_RATIO = 1.10
 
 # stage -> (file suffix, function name) whose cumulative time is the stage's
 STAGES = {
@@ -38,56 +53,117 @@ STAGES = {
     "actions: home (home_actions)": [("actions/home/__init__.py", "home_actions")],
     "actions: travel (travel_report)": [("actions/travel/advice.py", "travel_report")],
     "ranking (rank_actions)": [("ranking/ranker.py", "rank_actions")],
-    "footprint meter (measure)": [
-        ("footprint/meter.py", "measure"),
-        ("footprint/meter.py", "__enter__"),
-        ("footprint/meter.py", "__exit__"),
+    "write (parts, results, manifest)": [
+        ("batch/parts.py", "write_part"),
+        ("batch/manifest.py", "combine_parts"),
+        ("batch/manifest.py", "write_manifest"),
     ],
-    "write (parquet/csv rows)": [("batch/score.py", "add"), ("batch/score.py", "close")],
     "model load (Service.from_dir)": [("recommender/service.py", "from_dir")],
 }
 
 
-def _models(models_dir: str | None, scratch: Path) -> Path:
-    if models_dir:
-        return Path(models_dir)
-    from recommender.training import train_all
+class PeakRss:
+    """Samples the RSS of a process and its descendants until stopped."""
 
-    target = scratch / "models"
+    def __init__(self, pid: int, every_s: float = 0.1) -> None:
+        self.root = psutil.Process(pid)
+        self.every_s = every_s
+        self.tree_peak = 0
+        self.single_peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+                sizes = []
+                for proc in procs:
+                    try:
+                        sizes.append(proc.memory_info().rss)
+                    except psutil.Error:
+                        continue
+            except psutil.Error:
+                return
+            if sizes:
+                self.tree_peak = max(self.tree_peak, sum(sizes))
+                self.single_peak = max(self.single_peak, max(sizes))
+            self._stop.wait(self.every_s)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_score(paths: dict[str, Path], models: Path, out: Path, workers: int) -> dict[str, float]:
+    """``greenrec score`` in a subprocess: wall seconds, CPU seconds of the tree, peaks."""
+    command = [
+        sys.executable, "-c", "from recommender.cli import main; main()", "score",
+        "--households", str(paths["households"]),
+        "--readings", str(paths["readings"]),
+        "--trips", str(paths["trips"]),
+        "--out", str(out),
+        "--models-dir", str(models),
+        "--workers", str(workers),
+        "--now", NOW,
+        "--no-progress",
+    ]  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    train_all(target)
-    print(f"trained models in {time.perf_counter() - t0:.1f} s (pass --models-dir to reuse)")
-    return target
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
+        peak = PeakRss(p.pid)
+        stdout, stderr = p.communicate()
+        peak.stop()
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        raise SystemExit(f"greenrec score failed ({p.returncode}):\n{stderr}")
+    manifest = json.loads((out / "manifest.json").read_text())
+    counts = manifest["counts"]
+    if counts["households_in"] != counts["scored"] + counts["failed"]:
+        raise SystemExit(f"counts do not add up: {counts}")
+    if counts["failed"]:  # explained, not lost: say which and why, and go on
+        failures = pd.read_csv(out / "failures.csv", keep_default_na=False)
+        for row in failures.head(3).itertuples():
+            print(f"    failed: {row.household_id} ({row.stage}) {row.where}: {row.problem}")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    for line in stdout.splitlines():
+        if "households/s" in line or line.startswith("scored"):
+            print("    greenrec score:", line)
+    return {
+        "households": counts["households_in"],
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "tree_peak": peak.tree_peak,
+        "single_peak": peak.single_peak,
+    }
 
 
-def _run(paths: dict[str, Path], models: Path, out: Path, workers: int) -> float:
-    summary = score_tables(
-        paths["households"],
-        paths["readings"],
-        paths["trips"],
-        out_dir=out,
-        models_dir=models,
-        workers=workers,
-        now=NOW,
+def report(label: str, figures: dict[str, float]) -> None:
+    n, wall = figures["households"], figures["wall_s"]
+    rate = n / wall
+    gib = figures["tree_peak"] / 1024**3
+    print(
+        f"  {label}: {n:.0f} households in {wall:.1f} s = {rate:.1f} households/s end to end "
+        f"(target >= {TARGET_RATE:.0f}: {'met' if rate >= TARGET_RATE else 'MISSED'}); "
+        f"{1000 * figures['cpu_s'] / n:.0f} CPU-ms a household"
     )
-    assert summary.n_households == summary.n_scored + summary.n_failed
-    if summary.n_internal_errors or summary.n_failed:
-        raise SystemExit(f"{summary.n_failed} households failed: see {summary.paths['failures']}")
-    return summary.n_households / summary.seconds
+    print(
+        f"  {label}: peak RSS {gib:.2f} GiB for the process tree, "
+        f"{figures['single_peak'] / 1024**3:.2f} GiB the largest process "
+        f"(target <= 2 GiB: {'met' if figures['tree_peak'] <= TARGET_PEAK_BYTES else 'MISSED'})"
+    )
 
 
-def _profile(paths: dict[str, Path], models: Path, out: Path) -> None:
+def profile(paths: dict[str, Path], models: Path, out: Path) -> None:
     profiler = cProfile.Profile()
     t0 = time.perf_counter()
     profiler.enable()
     score_tables(
-        paths["households"],
-        paths["readings"],
-        paths["trips"],
-        out_dir=out,
-        models_dir=models,
+        paths["households"], paths["readings"], paths["trips"], out_dir=out, models_dir=models,
         now=NOW,
-    )
+    )  # fmt: skip
     profiler.disable()
     wall = time.perf_counter() - t0
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
@@ -110,36 +186,49 @@ def _profile(paths: dict[str, Path], models: Path, out: Path) -> None:
         print(f"    {v[2]:6.2f} s  {name} ({Path(file).name}:{line})")
 
 
+def population(folder: Path, n: int, days: int) -> dict[str, Path]:
+    t0 = time.perf_counter()
+    paths = write_population(folder, n, days=days, seed=0, start="2024-01-01T00:00:00Z")
+    size = sum(p.stat().st_size for p in paths.values()) / 1024**2
+    print(
+        f"wrote {n} synthetic households x {days} days hourly as Parquet ({size:.0f} MiB) in "
+        f"{time.perf_counter() - t0:.1f} s (not counted)"
+    )
+    return paths
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=200)
-    parser.add_argument("--repeats", type=int, default=3, help="0: only the profile")
-    parser.add_argument("--profile-households", type=int, default=200)
+    parser.add_argument("--households", type=int, default=1000)
+    parser.add_argument("--days", type=int, default=366, help="hourly readings per household")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--scale-to", type=int, default=0, help="also run this many, compare")
+    parser.add_argument("--profile-households", type=int, default=20, help="0: no profile")
     parser.add_argument("--models-dir", default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
-        models = _models(args.models_dir, scratch)
-        paths = write_population(scratch / "pop", args.households, days=28, seed=0)
+        models = models_or_train(args.models_dir, scratch)
         print(
-            f"{args.households} synthetic households x 28 days hourly, os.cpu_count()="
-            f"{os.cpu_count()}, load average {os.getloadavg()[0]:.1f}"
+            f"os.cpu_count()={os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, "
+            f"workers={args.workers}, pandas {pd.__version__}"
         )
-        for workers in (1, 2) if args.repeats else ():
-            rates = [
-                _run(paths, models, scratch / f"out{workers}-{i}", workers)
-                for i in range(args.repeats)
-            ]
-            print(
-                f"workers={workers}: median {statistics.median(rates):.2f} households/s "
-                f"(runs: {', '.join(f'{r:.2f}' for r in rates)})"
-            )
-        prof_paths = (
-            paths
-            if args.profile_households == args.households
-            else write_population(scratch / "prof", args.profile_households, days=28, seed=0)
-        )
-        _profile(prof_paths, models, scratch / "prof-out")
+        paths = population(scratch / "pop", args.households, args.days)
+        base = run_score(paths, models, scratch / "out", args.workers)
+        report(f"N={args.households}", base)
+        if args.scale_to:
+            big = population(scratch / "pop-big", args.scale_to, args.days)
+            scaled = run_score(big, models, scratch / "out-big", args.workers)
+            report(f"N={args.scale_to}", scaled)
+            ratio = scaled["tree_peak"] / base["tree_peak"]
+            verdict = "met" if ratio <= TARGET_SCALE_RATIO else "MISSED"
+            print(f"  peak RSS ratio {ratio:.2f} (target <= {TARGET_SCALE_RATIO:.2f}: {verdict})")
+        else:
+            print("  peak RSS at 10x the households: not measured (pass --scale-to)")
+        print("  eemeter side by side: not measured by this script")
+        if args.profile_households:
+            small = population(scratch / "prof", args.profile_households, args.days)
+            profile(small, models, scratch / "prof-out")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
-"""Score a whole dataset of households through the one :class:`~recommender.service.Service`.
+"""Score a whole dataset of households through the one chunk function, losing nothing.
 
-:func:`score_tables` streams the batch tables with :func:`recommender.io.iter_tables`, scores every
-household that parsed with ``Service.recommend`` (so a household's row is the same answer the web
-form, the API and the CLI give it) and writes three files to ``out_dir``:
+:func:`score_tables` streams the batch tables with :func:`recommender.io.iter_tables`, cuts them
+into parts of ``part_households`` households, scores each part with
+:func:`recommender.batch.chunk.score_task` on the chosen engine and writes each finished part
+atomically into ``out_dir/.staging`` (:mod:`recommender.batch.parts`). When every part is in and
+the counts add up, it writes the result files to ``out_dir`` and then ``manifest.json``
+(:mod:`recommender.batch.manifest`):
 
 ``scores.parquet``
     One row per scored household (:data:`recommender.batch.rows.SCORES_SCHEMA`).
@@ -10,72 +13,67 @@ form, the API and the CLI give it) and writes three files to ``out_dir``:
     One row per household x ranked action (:data:`recommender.batch.rows.ACTIONS_SCHEMA`).
 ``failures.csv``
     One row per problem (:data:`recommender.batch.rows.FAILURE_COLUMNS`): rows the reader could not
-    use (``stage`` "input") and households the engine could not score, e.g. too little history
-    (``stage`` "engine").
+    use (``stage`` "input") and households the engine could not score (``stage`` "engine").
+``manifest.json``
+    ``"status": "complete"``, the inputs' SHA-256, the model versions, the settings, the counts
+    (``households_in == scored + failed``, checked), the result files' SHA-256 and the run's own
+    measured footprint. Written last: without it, nothing in ``out_dir`` is a result.
 
-Nothing is lost: every household id found in any input table is in exactly one of ``scores`` and
-``failures`` (a household scored and later found to have readings out of order is moved to
-``failures``), and :class:`ScoreSummary` counts add up: ``n_households == n_scored + n_failed``.
-
-Engines: ``"local"`` scores in this process (``workers=1``) or in a
-``concurrent.futures.ProcessPoolExecutor`` whose workers each load the models once; ``"dask"`` runs
-``dask.delayed`` tasks over the same chunks on dask's local scheduler (synchronous for one worker,
-processes otherwise) or on a ``dask.distributed`` cluster when ``scheduler`` names one. The answer
-is the same whichever engine runs it: every household of a run is scored at the same ``now``.
+A run that stops (an error, a kill) leaves only its staging folder; ``resume=True`` continues it
+without redoing or duplicating a finished part, and the result is the same as an uninterrupted
+run's. A household scored and later found to have readings out of order is withdrawn and
+explained in ``failures.csv`` instead.
 """
 
 from __future__ import annotations
 
-import csv
 import logging
-import math
+import os
+import sys
 import time
-from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from recommender.batch.rows import (
-    ACTIONS_SCHEMA,
-    FAILURE_COLUMNS,
-    SCORES_SCHEMA,
-    action_rows,
-    failure_rows,
-    score_row,
+from recommender import registry
+from recommender.batch.chunk import ChunkResult, forget_services
+from recommender.batch.engines import ENGINES, require_dask, run_dask, run_local
+from recommender.batch.manifest import (
+    RunCounts,
+    clear_results,
+    combine_parts,
+    count_parts,
+    greenrec_version,
+    sha256_of,
+    write_manifest,
 )
-from recommender.domain import Household
-from recommender.errors import GreenrecError, InvalidInput, Problem
+from recommender.batch.parts import Part, Staging
+from recommender.batch.progress import count_households, progress_bar
+from recommender.domain import Footprint
+from recommender.errors import InvalidInput, Problem
+from recommender.footprint import measure
+from recommender.footprint.report import to_json
 from recommender.io import iter_tables
 from recommender.io.files import Source
+from recommender.manifest import MODEL_NAMES
+from recommender.service import Service
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("local", "dask")
-MAX_TASK_HOUSEHOLDS = 200  # households per task sent to a worker (bounds a task's memory)
-DASK_MISSING = (
-    "the dask engine needs dask: pip install greenrec[dask] "
-    "(and dask.distributed for a scheduler address: pip install 'dask[distributed]')"
-)
-
-
-@dataclass(frozen=True)
-class ChunkResult:
-    """What scoring one chunk of households gives: output rows and the ids in each outcome."""
-
-    scores: list[dict[str, Any]]
-    actions: list[dict[str, Any]]
-    failures: list[dict[str, str]]
-    scored_ids: list[str]
-    failed_ids: list[str]
-    n_internal_errors: int = 0
+PART_HOUSEHOLDS = 100  # households per part: one engine task, one atomic write
+# households parsed and held by the reader at a time: a parsed one-year hourly household with its
+# trips holds about 2 MiB (measured: 412 MiB for 200 synthetic ones); the parts in flight hold as
+# many again (workers + 1 parts), so the reading process holds about (200 + 100 x (workers + 1))
+# x 2 MiB
+CHUNK_HOUSEHOLDS = 200
+# Test hook: stop (block until killed) after this many parts are written, so a test can kill a
+# run at a known point without sleeping on the machine's speed.
+PAUSE_ENV = "GREENREC_BATCH_PAUSE_AFTER_PARTS"
+EMPTY = ChunkResult([], [], [], [], [])
+Engine = Callable[[Iterator[Part]], Iterator[tuple[Part, ChunkResult]]]
 
 
 @dataclass(frozen=True)
@@ -99,6 +97,8 @@ class ScoreSummary:
     engine: str
     workers: int
     model_version: str
+    n_parts: int = 0
+    n_parts_resumed: int = 0  # parts an earlier, interrupted attempt had finished
     paths: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -106,219 +106,128 @@ class ScoreSummary:
         return self.n_households / self.seconds if self.seconds > 0 else float("nan")
 
 
-def score_households(
-    service: Any,
-    households: Sequence[Household],
-    *,
-    top_k: int = 5,
-    now: pd.Timestamp | None = None,
-) -> ChunkResult:
-    """Score households one by one with ``service.recommend``; engine errors become failure rows.
-
-    A :class:`~recommender.errors.GreenrecError` (too little history, an input the engine
-    rejects) is the household's answer; any other exception is a bug, logged with its traceback
-    and reported as a failure so the rest of the batch still runs.
-    """
-    scores: list[dict[str, Any]] = []
-    actions: list[dict[str, Any]] = []
-    failures: list[dict[str, str]] = []
-    scored: list[str] = []
-    failed: list[str] = []
-    internal = 0
-    for home in households:
-        try:
-            rec = service.recommend(home, now=now, top_k=top_k)
-        except GreenrecError as exc:
-            failures += failure_rows(home.household_id, exc, "engine")
-            failed.append(home.household_id)
-            continue
-        except Exception as exc:  # a bug: keep the batch going, say so loudly
-            log.exception("internal error scoring household %r", home.household_id)
-            failures += failure_rows(home.household_id, exc, "engine (internal error)")
-            failed.append(home.household_id)
-            internal += 1
-            continue
-        scores.append(score_row(rec))
-        actions += action_rows(rec)
-        scored.append(home.household_id)
-    return ChunkResult(scores, actions, failures, scored, failed, internal)
+def _check_arguments(**args: Any) -> None:
+    problems = []
+    if args["engine"] not in ENGINES:
+        problems.append(Problem("engine", f"{args['engine']!r}", " or ".join(ENGINES)))
+    for name in ("workers", "chunk_households", "part_households", "top_k"):
+        value = args[name]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            problems.append(Problem(name, f"{value!r}", "a whole number >= 1"))
+    if args["now"] is not None and _instant(args["now"]) is None:
+        problems.append(
+            Problem("now", f"{args['now']!r}", "an ISO 8601 instant with an offset, e.g. ...Z")
+        )
+    if args["scheduler"] is not None and args["engine"] != "dask":
+        problems.append(Problem("scheduler", "given without engine='dask'", "engine='dask'"))
+    if args["service"] is not None and (args["engine"] != "local" or args["workers"] != 1):
+        problems.append(
+            Problem("service", "given with workers > 1 or dask", "models_dir for worker processes")
+        )
+    if problems:
+        raise InvalidInput(problems, source="score_tables")
+    if args["engine"] == "dask":
+        require_dask()
 
 
-# --- workers: each process loads the models once ---------------------------------------------
-
-_SERVICES: dict[str, Any] = {}
-
-
-def _service_for(models_dir: str | None) -> Any:
-    key = models_dir or ""
-    if key not in _SERVICES:
-        from recommender.service import Service
-
-        _SERVICES[key] = Service.from_dir(Path(models_dir) if models_dir else None)
-    return _SERVICES[key]
-
-
-def _init_worker(models_dir: str | None) -> None:
-    """Process-pool initializer: load the models once per worker process."""
-    _service_for(models_dir)
-
-
-def _score_task(
-    models_dir: str | None, households: list[Household], top_k: int, now: pd.Timestamp
-) -> ChunkResult:
-    return score_households(_service_for(models_dir), households, top_k=top_k, now=now)
-
-
-def _pieces(households: list[Household], workers: int) -> list[list[Household]]:
-    """Split a batch into tasks: about four per worker, at most MAX_TASK_HOUSEHOLDS each."""
-    if not households:
-        return []
-    size = max(1, min(MAX_TASK_HOUSEHOLDS, math.ceil(len(households) / (4 * workers))))
-    return [households[i : i + size] for i in range(0, len(households), size)]
-
-
-# --- writing -----------------------------------------------------------------------------------
-
-
-class _Writer:
-    """Appends rows to the three output files as chunks arrive, and keeps the counts."""
-
-    def __init__(self, out_dir: Path) -> None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        self.paths = {
-            "scores": out_dir / "scores.parquet",
-            "actions": out_dir / "actions.parquet",
-            "failures": out_dir / "failures.csv",
-        }
-        self._scores = pq.ParquetWriter(self.paths["scores"], SCORES_SCHEMA)
-        self._actions = pq.ParquetWriter(self.paths["actions"], ACTIONS_SCHEMA)
-        self._fail_file = self.paths["failures"].open("w", newline="", encoding="utf-8")
-        self._fail = csv.DictWriter(self._fail_file, fieldnames=FAILURE_COLUMNS)
-        self._fail.writeheader()
-        self.scored: set[str] = set()
-        self.input_failed: set[str] = set()
-        self.engine_failed: set[str] = set()
-        self.n_internal = 0
-        self.n_failure_rows = 0
-        self.n_action_rows = 0
-        self.model_version = ""
-
-    def input_failures(self, failures: Iterable[tuple[str, InvalidInput]]) -> None:
-        for hid, error in failures:
-            self._failure_rows(failure_rows(hid, error, "input"))
-            self.input_failed.add(hid)
-
-    def add(self, result: ChunkResult) -> None:
-        if result.scores:
-            self._scores.write_table(pa.Table.from_pylist(result.scores, schema=SCORES_SCHEMA))
-            self.model_version = result.scores[-1]["model_version"]
-        if result.actions:
-            self._actions.write_table(pa.Table.from_pylist(result.actions, schema=ACTIONS_SCHEMA))
-        self._failure_rows(result.failures)
-        self.scored.update(result.scored_ids)
-        self.engine_failed.update(result.failed_ids)
-        self.n_internal += result.n_internal_errors
-        self.n_action_rows += len(result.actions)
-
-    def _failure_rows(self, rows: list[dict[str, str]]) -> None:
-        self._fail.writerows(rows)
-        self.n_failure_rows += len(rows)
-
-    def close(self) -> None:
-        self._scores.close()
-        self._actions.close()
-        self._fail_file.close()
-        # A household scored from one chunk of readings whose later rows came out of order is
-        # reported by the reader afterwards: its score rested on part of its data, so drop it.
-        moved = self.scored & self.input_failed
-        if moved:
-            for name in ("scores", "actions"):
-                table = pq.read_table(self.paths[name])
-                keep = pc.invert(pc.is_in(table["household_id"], value_set=pa.array(sorted(moved))))
-                pq.write_table(table.filter(keep), self.paths[name])
-                if name == "actions":
-                    self.n_action_rows = table.filter(keep).num_rows
-            self.scored -= moved
-
-
-# --- engines -----------------------------------------------------------------------------------
-
-
-def _local(
-    batches: Iterator[list[Household]],
-    workers: int,
-    models_dir: str | None,
-    service: Any,
-    top_k: int,
-    now: pd.Timestamp,
-) -> Iterator[ChunkResult]:
-    if workers == 1:
-        if service is None:
-            from recommender.service import Service
-
-            service = Service.from_dir(Path(models_dir) if models_dir else None)
-        for households in batches:
-            for piece in _pieces(households, 1):
-                yield score_households(service, piece, top_k=top_k, now=now)
-        return
-    # spawn, not fork: the parent may hold OpenMP/BLAS threads, which fork does not survive
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(models_dir,),
-    ) as pool:
-        pending: deque[Future[ChunkResult]] = deque()
-        for households in batches:
-            for piece in _pieces(households, workers):
-                pending.append(pool.submit(_score_task, models_dir, piece, top_k, now))
-                while len(pending) > 2 * workers:  # bounded: reading stays just ahead
-                    yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
-def _dask(
-    batches: Iterator[list[Household]],
-    workers: int,
-    models_dir: str | None,
-    top_k: int,
-    now: pd.Timestamp,
-    scheduler: str | None,
-) -> Iterator[ChunkResult]:
+def _instant(value: Any) -> pd.Timestamp | None:
     try:
-        import dask
-    except ImportError as exc:  # pragma: no cover - dask is installed in the dev venv
-        raise ImportError(DASK_MISSING) from exc
-    task = dask.delayed(_score_task)  # not pure: hashing every Household would cost more
-    if scheduler is not None:
-        try:
-            from dask.distributed import Client
-        except ImportError as exc:
-            raise ImportError(DASK_MISSING) from exc
-        # the cluster's workers must see models_dir (a shared path) and have greenrec installed
-        with Client(scheduler) as client:
-            for households in batches:
-                tasks = [task(models_dir, p, top_k, now) for p in _pieces(households, workers)]
-                yield from dask.compute(*tasks, scheduler=client)
-        return
-    if workers == 1:
-        for households in batches:
-            tasks = [task(models_dir, p, top_k, now) for p in _pieces(households, 1)]
-            yield from dask.compute(*tasks, scheduler="synchronous")
-        return
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(models_dir,),
-    ) as pool:
-        for households in batches:
-            tasks = [task(models_dir, p, top_k, now) for p in _pieces(households, workers)]
-            yield from dask.compute(*tasks, scheduler="processes", pool=pool)
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return None
+    return None if stamp is pd.NaT or stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
-# --- the entry point ---------------------------------------------------------------------------
+def _model_versions(models_dir: Path | None, service: Service | None) -> dict[str, str]:
+    """Each model's version, read from its card (ModelNotFound, exit 3, before any work)."""
+    if service is not None:
+        return {name: service.models.cards[name].version for name in MODEL_NAMES}
+    folder = models_dir or registry.default_models_dir()
+    return {name: registry.read_card(name, folder).version for name in MODEL_NAMES}
+
+
+def _parts(batches: Iterator[Any], part_households: int) -> Iterator[Part]:
+    """Cut the reader's batches into parts; the reader's failures ride with a batch's first part.
+    The cut depends only on the input and the settings, so a resumed run cuts the same parts."""
+    index = 0
+    for batch in batches:
+        homes = batch.households
+        pieces = [homes[i : i + part_households] for i in range(0, len(homes), part_households)]
+        for j, piece in enumerate(pieces or [[]]):
+            failures = batch.failures if j == 0 else []
+            if piece or failures:
+                yield Part(index, piece, failures)
+                index += 1
+
+
+def _footprint_scope(n_resumed: int) -> str:
+    return (
+        "this invocation only"
+        + (f" (it resumed {n_resumed} parts finished earlier)" if n_resumed else "")
+        + "; CPU time of this process and of its reaped child processes (local workers, a "
+        "LocalCluster), not of a remote dask cluster's workers"
+    )
+
+
+def _pause_after() -> int | None:
+    value = os.environ.get(PAUSE_ENV, "").strip()
+    return int(value) if value else None
+
+
+def _pause() -> None:
+    print(f"greenrec: paused ({PAUSE_ENV})", file=sys.stderr, flush=True)
+    while True:  # until the test kills this process
+        time.sleep(3600)
+
+
+@dataclass
+class _Reading:
+    """The reader's stream and the time spent in it (read, parse, validate: this process)."""
+
+    stream: Iterator[Any]
+    seconds: float = 0.0
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            t0 = time.perf_counter()
+            batch = next(self.stream, None)
+            self.seconds += time.perf_counter() - t0
+            if batch is None:
+                return
+            yield batch
+
+
+def _score_parts(
+    staging: Staging,
+    parts: Iterator[Part],
+    engine: Engine,
+    bar: Any,
+) -> None:
+    """Write each part as it finishes; skip the parts an earlier attempt finished."""
+    done = staging.done()
+    pause_after = _pause_after()
+    written = 0
+
+    def wrote(part: Part) -> None:
+        nonlocal written
+        bar.update(part.n_in)
+        written += 1
+        if pause_after is not None and written >= pause_after:
+            _pause()
+
+    def todo() -> Iterator[Part]:
+        for part in parts:
+            if part.index in done:
+                bar.update(part.n_in)
+            elif not part.households:  # only the reader's failures: nothing to score
+                staging.write_part(part, EMPTY)
+                wrote(part)
+            else:
+                yield part
+
+    for part, result in engine(todo()):
+        staging.write_part(part, result)
+        wrote(part)
 
 
 def score_tables(
@@ -330,115 +239,140 @@ def score_tables(
     out_dir: str | Path,
     models_dir: str | Path | None = None,
     workers: int = 1,
-    chunk_households: int = 2000,
+    chunk_households: int = CHUNK_HOUSEHOLDS,
+    part_households: int = PART_HOUSEHOLDS,
     engine: str = "local",
     rows_per_chunk: int = 500_000,
     top_k: int = 5,
     scheduler: str | None = None,
     now: pd.Timestamp | str | None = None,
-    service: Any = None,
+    service: Service | None = None,
+    resume: bool = False,
+    progress: bool | None = False,
+    region: str | None = None,
 ) -> ScoreSummary:
-    """Score every household of the batch tables and write scores, actions and failures.
+    """Score every household of the batch tables; see the module docstring for the files.
 
     Parameters
     ----------
     households, readings, trips, temperature : path (CSV, Parquet, JSON lines) or DataFrame
         The batch tables of docs/product.md; readings grouped by household_id.
-    out_dir : folder for ``scores.parquet``, ``actions.parquet`` and ``failures.csv``
-        (created if missing; files of an earlier run are replaced).
+    out_dir : folder for the results (created if missing; an earlier run's results are removed
+        when a new run starts, its manifest first).
     models_dir : trained models (default: the registry's default directory).
-    workers : processes scoring in parallel (1 = in this process).
+    workers : processes scoring in parallel (local: 1 = in this process; dask: LocalCluster size).
     chunk_households : households read and parsed per chunk (bounds memory).
+    part_households : households per part (one task, one atomic write; the unit of resume).
     rows_per_chunk : readings rows read at a time (CSV, Parquet).
-    engine : ``"local"`` or ``"dask"``.
+    engine : ``"local"`` or ``"dask"``; scheduler : a dask.distributed scheduler's address.
     top_k : actions kept per household.
-    scheduler : address of a ``dask.distributed`` scheduler (``engine="dask"`` only).
-    now : the instant every household is scored at (default: when the run starts).
+    now : the instant every household is scored at (default: when the run starts; a resumed run
+        keeps the interrupted run's).
     service : an already loaded Service to use in-process (``workers=1``, local engine only).
-
-    Returns
-    -------
-    ScoreSummary
+    resume : continue the interrupted run staged in ``out_dir``.
+    progress : show a progress bar (None: when stderr is a terminal).
+    region : where this machine is (ISO alpha-2), for the run's measured footprint.
 
     Raises
     ------
     InvalidInput
-        A file-level problem (missing columns, unreadable file) or unusable arguments.
-    ImportError
-        ``engine="dask"`` without dask installed (the message names ``pip install greenrec[dask]``).
+        A file-level problem, unusable arguments, or a resume that does not match the staged run.
+    ModelNotFound
+        No trained models. :class:`~recommender.batch.engines.EngineMissing`: dask not installed.
     """
-    problems = []
-    if engine not in ENGINES:
-        problems.append(Problem("engine", f"{engine!r}", " or ".join(ENGINES)))
-    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-        problems.append(Problem("workers", f"{workers!r}", "a whole number >= 1"))
-    if not isinstance(chunk_households, int) or chunk_households < 1:
-        problems.append(Problem("chunk_households", f"{chunk_households!r}", "a whole number >= 1"))
-    if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1:
-        problems.append(Problem("top_k", f"{top_k!r}", "a whole number >= 1"))
-    if scheduler is not None and engine != "dask":
-        problems.append(Problem("scheduler", "given without engine='dask'", "engine='dask'"))
-    if service is not None and (engine != "local" or workers != 1):
-        problems.append(
-            Problem("service", "given with workers > 1 or dask", "models_dir for worker processes")
-        )
-    if problems:
-        raise InvalidInput(problems, source="score_tables")
-    if engine == "dask":
-        try:
-            import dask  # noqa: F401
-        except ImportError as exc:
-            raise ImportError(DASK_MISSING) from exc
-    stamp = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
-    models = str(models_dir) if models_dir is not None else None
+    _check_arguments(**locals())
+    out = Path(out_dir)
+    model_dir = Path(models_dir) if models_dir is not None else None
+    sources: dict[str, Source | None] = {"households": households, "readings": readings}
+    sources |= {"trips": trips, "temperature": temperature}
+    run_info: dict[str, Any] = {
+        "greenrec_version": greenrec_version(),
+        "inputs": {name: sha256_of(src) for name, src in sources.items() if src is not None},
+        "models": _model_versions(model_dir, service),
+        "top_k": top_k,
+        "chunk_households": chunk_households,
+        "part_households": part_households,
+        "rows_per_chunk": rows_per_chunk,
+    }
+    if now is not None or not resume:  # a resumed run keeps the staged run's instant
+        run_info["now"] = (_instant(now) or pd.Timestamp.now(tz="UTC")).isoformat()
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Staging(out)
+    if resume:
+        run_info = {**staging.resume(run_info), "greenrec_version": run_info["greenrec_version"]}
+    else:
+        staging.start(run_info)
+    clear_results(out)  # after the checks: a refused --resume leaves an earlier run alone
+    stream = iter_tables(
+        households, readings, trips, temperature, chunk_households=chunk_households,
+        rows_per_chunk=rows_per_chunk,
+    )  # fmt: skip
+    reading = _Reading(stream)
+    models, when = (str(model_dir) if model_dir else None), pd.Timestamp(run_info["now"])
+    engine_run: Engine = (
+        (lambda parts: run_local(parts, workers, models, service, top_k, when))
+        if engine == "local"
+        else (lambda parts: run_dask(parts, workers, models, top_k, when, scheduler))
+    )
+    n_resumed = len(staging.done())
     started = time.perf_counter()
-    read_seconds = 0.0
-    writer = _Writer(Path(out_dir))
-
-    def batches() -> Iterator[list[Household]]:
-        nonlocal read_seconds
-        stream = iter_tables(
-            households,
-            readings,
-            trips,
-            temperature,
-            chunk_households=chunk_households,
-            rows_per_chunk=rows_per_chunk,
+    with progress_bar(count_households(households), enabled=progress) as bar:
+        counts, paths, footprint = _execute(
+            staging, _parts(iter(reading), part_households), engine_run, bar, region
         )
-        while True:
-            t0 = time.perf_counter()
-            batch = next(stream, None)
-            read_seconds += time.perf_counter() - t0
-            if batch is None:
-                return
-            writer.input_failures(batch.failures)
-            yield batch.households
-
-    try:
-        if engine == "local":
-            results = _local(batches(), workers, models, service, top_k, stamp)
-        else:
-            results = _dask(batches(), workers, models, top_k, stamp, scheduler)
-        for result in results:
-            writer.add(result)
-    finally:
-        writer.close()
-        _SERVICES.clear()  # models loaded in this process (dask's synchronous scheduler)
     seconds = time.perf_counter() - started
-    failed = writer.input_failed | writer.engine_failed
+    extra = {
+        "run": {"engine": engine, "workers": workers, "scheduler": scheduler, "seconds": seconds},
+        "resumed_parts": n_resumed,
+        "footprint": {**to_json(footprint), "scope": _footprint_scope(n_resumed)},
+    }
+    paths["manifest"] = write_manifest(out, run_info, counts, paths, extra)
+    staging.remove()
+    return _summary(counts, paths, run_info, seconds, reading.seconds, engine, workers, n_resumed)
+
+
+def _execute(
+    staging: Staging, parts: Iterator[Part], engine: Engine, bar: Any, region: str | None
+) -> tuple[RunCounts, dict[str, Path], Footprint]:
+    """Score and write every part, then check the counts and publish the result files; on any
+    failure say so in the staging folder and re-raise (no manifest is written)."""
+    try:
+        with measure("batch-score", region=region) as meter:
+            _score_parts(staging, parts, engine, bar)
+            counts, paths = combine_parts(staging, count_parts(staging))
+    except BaseException as error:
+        staging.record_failure(error)
+        raise
+    finally:
+        forget_services()  # models loaded in this process
+    return counts, paths, meter.footprint
+
+
+def _summary(
+    counts: RunCounts,
+    paths: dict[str, Path],
+    run_info: dict[str, Any],
+    seconds: float,
+    seconds_read: float,
+    engine: str,
+    workers: int,
+    n_resumed: int,
+) -> ScoreSummary:
     return ScoreSummary(
-        n_households=len(writer.scored | failed),
-        n_scored=len(writer.scored),
-        n_failed=len(failed),
-        n_input_failed=len(writer.input_failed),
-        n_engine_failed=len(writer.engine_failed - writer.input_failed),
-        n_internal_errors=writer.n_internal,
-        n_failure_rows=writer.n_failure_rows,
-        n_action_rows=writer.n_action_rows,
+        n_households=counts.households_in,
+        n_scored=counts.scored,
+        n_failed=counts.failed,
+        n_input_failed=counts.input_failed,
+        n_engine_failed=counts.engine_failed,
+        n_internal_errors=counts.internal_errors,
+        n_failure_rows=counts.failure_rows,
+        n_action_rows=counts.action_rows,
         seconds=seconds,
-        seconds_read=read_seconds,
+        seconds_read=seconds_read,
         engine=engine,
         workers=workers,
-        model_version=writer.model_version,
-        paths=dict(writer.paths),
+        model_version="+".join(run_info["models"][name] for name in MODEL_NAMES),
+        n_parts=counts.parts,
+        n_parts_resumed=n_resumed,
+        paths=paths,
     )

@@ -23,7 +23,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for scores.parquet, actions.parquet and failures.csv.",
+    help="Folder for scores.parquet, actions.parquet, failures.csv and manifest.json.",
 )
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
@@ -35,7 +35,32 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="Trained models (default: the registry's directory).",
 )
 @click.option("--top-k", type=click.IntRange(min=1), default=5, show_default=True)
-@click.option("--chunk-households", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option(
+    "--chunk-households",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Households the reader parses and holds at a time (about 2 MiB each for a year).",
+)
+@click.option(
+    "--part-households",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Households per part (written atomically as it finishes; the unit --resume skips).",
+)
+@click.option("--resume", is_flag=True, help="Continue the interrupted run staged in --out.")
+@click.option(
+    "--now",
+    default=None,
+    help="ISO 8601 instant every household is scored at (default: now; --resume keeps the "
+    "interrupted run's).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar with households/s and ETA (default: when stderr is a terminal).",
+)
 @friendly_errors
 def score(
     households: Path,
@@ -49,27 +74,49 @@ def score(
     models_dir: Path | None,
     top_k: int,
     chunk_households: int,
+    part_households: int,
+    resume: bool,
+    now: str | None,
+    progress: bool | None,
 ) -> None:
     """Score every household; households that cannot be scored are explained in failures.csv.
 
-    Exit code 0 when the run finished (even with failed households), 2 when a file itself is
-    unusable (missing columns, unreadable), 1 for other errors (no trained models, dask missing).
+    Results appear in --out only when the run has finished and its counts add up, with
+    manifest.json (status complete) written last; a run that stops keeps its finished parts in
+    --out/.staging for --resume. Exit code 0 when the run finished (even with failed
+    households), 2 when a file itself is unusable (missing columns, unreadable), 3 without
+    trained models, 1 for other errors (dask missing).
     """
     from recommender.batch.score import score_tables
+    from recommender.errors import GreenrecError
 
-    summary = score_tables(
-        households,
-        readings,
-        trips,
-        temperature,
-        out_dir=out_dir,
-        models_dir=models_dir,
-        workers=workers,
-        chunk_households=chunk_households,
-        engine=engine,
-        top_k=top_k,
-        scheduler=scheduler,
-    )
+    try:
+        summary = score_tables(
+            households,
+            readings,
+            trips,
+            temperature,
+            out_dir=out_dir,
+            models_dir=models_dir,
+            workers=workers,
+            chunk_households=chunk_households,
+            part_households=part_households,
+            engine=engine,
+            top_k=top_k,
+            scheduler=scheduler,
+            now=now,
+            resume=resume,
+            progress=progress,
+        )
+    except GreenrecError:
+        staged = out_dir / ".staging"
+        kept = len(list((staged / "parts").glob("part-*"))) if staged.is_dir() else 0
+        click.echo(
+            f"the run did not finish: no results and no manifest in {out_dir}"
+            + (f"; {kept} finished part(s) kept in {staged} for --resume" if kept else ""),
+            err=True,
+        )
+        raise
     click.echo(
         f"scored {summary.n_scored} of {summary.n_households} households, "
         f"{summary.n_failed} failed ({summary.n_input_failed} bad input, "
@@ -82,7 +129,9 @@ def score(
     click.echo(
         f"{summary.households_per_s:.1f} households/s ({summary.seconds:.1f} s, "
         f"{summary.seconds_read:.1f} s reading; engine {summary.engine}, "
-        f"{summary.workers} worker(s))"
+        f"{summary.workers} worker(s)"
+        + (f"; {summary.n_parts_resumed} of {summary.n_parts} parts resumed" if resume else "")
+        + ")"
     )
     for name, path in summary.paths.items():
         click.echo(f"wrote {name}: {path}")

@@ -97,11 +97,11 @@ class IntensityProfileModel(RegressorMixin, BaseEstimator):
         """Columns ``mean``, ``std``, ``low``, ``high`` (g/kWh) per row."""
         check_is_fitted(self, "table_")
         frame = self._check_X(X)
-        return pd.DataFrame(
-            {c: self._lookup(frame, c) for c in ("mean", "std", "low", "high")}, index=X.index
-        )
+        columns = ["mean", "std", "low", "high"]
+        values = self._lookup(frame, columns)  # one index lookup for the four columns
+        return pd.DataFrame(dict(zip(columns, values.T, strict=True)), index=X.index)
 
-    def _lookup(self, frame: pd.DataFrame, column: str) -> np.ndarray:
+    def _lookup(self, frame: pd.DataFrame, column: str | list[str]) -> np.ndarray:
         keys = pd.MultiIndex.from_frame(frame[list(FEATURES)])
         values = self.table_[column].reindex(keys).to_numpy(dtype=float)
         if np.isnan(values).any():

@@ -8,7 +8,7 @@ WattTime) implements the same ``forecast`` method and is passed in, without touc
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Protocol, runtime_checkable
 
@@ -104,12 +104,13 @@ class OfflineProvider:
     ) -> pd.DataFrame:
         _check_index(index)
         if alpha3(region) == "GBR":
-            cells = gb_profile_model().predict_interval(calendar_features(index.floor("30min")))
-            frame = pd.DataFrame(
-                {"g_per_kwh": cells["mean"].to_numpy(), "error_g_per_kwh": cells["std"].to_numpy()},
-                index=index,
+            # regular: the same window for a whole batch scored at one instant, so cached
+            cells = (
+                _gb_cells(index[0], len(index), index.freqstr)
+                if index.freq is not None
+                else _gb_cells_of(index)
             )
-            return frame
+            return pd.DataFrame({"g_per_kwh": cells[0], "error_g_per_kwh": cells[1]}, index=index)
         mean, _ = country_average(region)
         zone = timezone or region_timezone(region)
         hours = np.asarray(index.tz_convert(zone).hour)
@@ -175,6 +176,21 @@ class Neso2023ForecastProvider:
 
     def source(self, region: str) -> str:
         return NESO_SOURCE + " (forecast column)"
+
+
+def _gb_cells_of(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """The GB climatology's mean and spread (g/kWh) of each instant's half-hour cell."""
+    cells = gb_profile_model().predict_interval(calendar_features(index.floor("30min")))
+    return cells["mean"].to_numpy(), cells["std"].to_numpy()
+
+
+@lru_cache(maxsize=64)
+def _gb_cells(start: pd.Timestamp, periods: int, freq: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_gb_cells_of` for a regular window, remembered: every household of a batch scored
+    at the same instant asks for the same window (read-only arrays: callers get copies)."""
+    mean, std = _gb_cells_of(pd.date_range(start, periods=periods, freq=freq))
+    mean.flags.writeable = std.flags.writeable = False
+    return mean, std
 
 
 @cache

@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -264,9 +265,14 @@ def _compact(
     before = len(problems)
     unknown_keys(raw, ("start", "interval_minutes", value), lambda f: f"{name}.{f}", problems)
     where: Where = lambda i, column: f"{name}.{value}[{i}]"  # noqa: E731
-    start = parse_timestamps(
-        pd.Series([raw.get("start")], dtype=object), lambda i, c: f"{name}.start", "start", problems
-    )
+    start = _plain_instant(raw.get("start"))
+    if start is None:  # not the plain form: the general parser accepts or names the problem
+        start = parse_timestamps(
+            pd.Series([raw.get("start")], dtype=object),
+            lambda i, c: f"{name}.start",
+            "start",
+            problems,
+        )
     step = raw.get("interval_minutes")
     if step not in schema.ALLOWED_INTERVALS_MINUTES or isinstance(step, bool):
         problems.append(
@@ -298,10 +304,43 @@ def _compact(
         index = index.tz_convert("UTC")
     else:
         index = pd.date_range(first, periods=len(series), freq=f"{step}min")
-    values = parse_numbers(
-        pd.Series(series, dtype=object), where, value, problems, negative_ok=(value == "celsius")
-    )
+    negative_ok = value == "celsius"
+    values = _plain_numbers(series, negative_ok=negative_ok)
+    if values is None:  # something to report: the general parser names each problem
+        objects = pd.Series(series, dtype=object)
+        values = parse_numbers(objects, where, value, problems, negative_ok=negative_ok)
     return pd.Series(index), values, where
+
+
+_PLAIN_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")
+
+
+def _plain_instant(text: object) -> pd.Series | None:
+    """A compact series' start in the plain ISO 8601 form (``2024-01-01T00:00:00Z``, an offset
+    always) read directly, as :func:`parse_timestamps` reads it (UTC, nanoseconds), without its
+    per-column machinery: 5 ms a call on this machine for one value. None for any other form."""
+    if not isinstance(text, str) or not _PLAIN_INSTANT.fullmatch(text):
+        return None
+    try:
+        stamp = pd.Timestamp(text).tz_convert("UTC").as_unit("ns")
+    except ValueError:  # the right shape, not a real instant (month 13): let the parser say so
+        return None
+    earliest, latest = schema.plausible_dates()
+    if not earliest <= stamp <= latest:  # the parser's rule and its message
+        return None
+    return pd.Series([stamp], dtype="datetime64[ns, UTC]")
+
+
+def _plain_numbers(series: list[Any], *, negative_ok: bool) -> np.ndarray | None:
+    """The compact values as one float64 array, without an object per reading, when every value
+    is a plain JSON number (not a bool, string or null), finite, and not negative unless allowed:
+    what :func:`parse_numbers` gives such values. None otherwise."""
+    if not set(map(type, series)) <= {float, int}:
+        return None
+    values = np.asarray(series, dtype=np.float64)
+    if np.isinf(values).any() or (not negative_ok and (values < 0).any()):
+        return None
+    return values
 
 
 def parse_household_json(text: str | bytes, *, source: str = "household") -> Household:

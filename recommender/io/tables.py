@@ -211,6 +211,7 @@ def _assemble(
     temps = _group_rows([temp], problems, home_ids, "temperature")
     trips_by_home = _group_rows([trips], problems, home_ids, "trips")
     records = frame.to_dict(orient="records")
+    trip_records = trips.frame.to_dict(orient="records") if trips is not None else []
     cache: dict[int, Parsed] = {}  # each readings/temperature table parsed once, vectorised
     for pos, hid in enumerate(ids):
         if hid == "" or duplicated[pos]:
@@ -223,7 +224,11 @@ def _assemble(
             partial(_where_col, homes, pos),
             by_home.get(hid),
             temps.get(hid),
-            trips_by_home.get(hid, []),
+            [
+                (table, int(i), trip_records[i])
+                for table, idx in trips_by_home.get(hid, [])
+                for i in idx
+            ],
             found,
             cache,
         )
@@ -321,7 +326,7 @@ def _household(
     where_col: Any,
     readings: list[tuple[Table, np.ndarray]] | None,
     temps: list[tuple[Table, np.ndarray]] | None,
-    trips: list[tuple[Table, np.ndarray]],
+    trips: list[tuple[Table, int, dict[Any, Any]]],
     problems: list[Problem],
     cache: dict[int, Parsed],
 ) -> Household | None:
@@ -379,13 +384,12 @@ def _household(
     }
     prefs = parse_preferences(prefs_obj, lambda f: where_col(pref_cols.get(f, f)), problems)
     parsed_trips = []
-    for table, idx in trips:
-        for i in idx:
-            obj = {str(k): _plain(v) for k, v in table.frame.iloc[int(i)].items()}
-            obj.pop("household_id")
-            trip = parse_trip(obj, partial(table.where, int(i)), problems)
-            if trip is not None:
-                parsed_trips.append(trip)
+    for table, i, record in trips:  # the trips table's rows, turned into dicts once per batch
+        obj = {str(k): _plain(v) for k, v in record.items()}
+        obj.pop("household_id")
+        trip = parse_trip(obj, partial(table.where, i), problems)
+        if trip is not None:
+            parsed_trips.append(trip)
     series = None
     if not readings:
         problems.append(

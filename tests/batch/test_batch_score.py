@@ -16,7 +16,7 @@ import pandas.testing as pdt
 import pytest
 from click.testing import CliRunner
 
-from recommender.batch import score_tables
+from recommender.batch import EngineMissing, score_tables
 from recommender.cli.score import score
 from recommender.io import read_tables
 from recommender.synth import write_population
@@ -206,7 +206,27 @@ def test_two_worker_processes_give_the_same_rows(run, four_files, trained_models
 
 
 def test_dask_engine_gives_the_same_rows(run, four_files, trained_models_dir, tmp_path) -> None:
+    """The default: a distributed LocalCluster started for the run."""
     summary, scores, actions = _score_four(four_files, trained_models_dir, tmp_path, engine="dask")
+    assert (summary.n_scored, summary.engine) == (4, "dask")
+    _same_as_main_run(run, scores, actions)
+
+
+def test_dask_joins_a_running_scheduler(run, four_files, trained_models_dir, tmp_path) -> None:
+    """--scheduler ADDRESS: the run's tasks go to a cluster that was already running."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        summary, scores, actions = _score_four(
+            four_files,
+            trained_models_dir,
+            tmp_path,
+            engine="dask",
+            scheduler=cluster.scheduler_address,
+        )
+        assert "score_task" in cluster.scheduler.task_prefixes  # it ran there
     assert (summary.n_scored, summary.engine) == (4, "dask")
     _same_as_main_run(run, scores, actions)
 
@@ -304,7 +324,19 @@ def test_unusable_arguments_are_listed_together(files, tmp_path) -> None:
     assert {p.where for p in err.value.problems} == {"engine", "workers"}
 
 
-def test_dask_missing_names_the_extra_to_install(files, tmp_path, monkeypatch) -> None:
-    monkeypatch.setitem(sys.modules, "dask", None)  # import dask now raises ImportError
-    with pytest.raises(ImportError, match=r"pip install greenrec\[dask\]"):
+def test_dask_missing_is_an_engine_error_naming_the_extra(files, tmp_path, monkeypatch) -> None:
+    """A GreenrecError, not an ImportError: the CLI's exit-code map applies (1, no traceback)."""
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # its import now fails
+    with pytest.raises(EngineMissing, match=r"pip install 'greenrec\[dask\]'"):
         score_tables(files["households"], files["readings"], out_dir=tmp_path, engine="dask")
+    result = CliRunner().invoke(
+        score,
+        [
+            "--households", files["households"],
+            "--readings", files["readings"],
+            "--out", str(tmp_path / "out"),
+            "--engine", "dask",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "greenrec[dask]" in result.output and "Traceback" not in result.output

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.factors import home_factors
-from recommender.actions.home.profile import LoadProfile
+from recommender.actions.home.profile import LoadProfile, local_days
 from recommender.actions.home.savings import Z90, energy_savings, money
 from recommender.domain import Action, Household
 
@@ -42,11 +42,10 @@ def heating_fit(household: Household, profile: LoadProfile) -> HeatingFit | None
     base = home_factors()["heating_base_temperature_c"].value
     zone = household.timezone
     kwh = profile.last_year_kwh
-    kwh_days = pd.DatetimeIndex(kwh.index).tz_convert(zone).date
-    per_day = kwh.groupby(kwh_days).agg(["sum", "count"])
+    per_day = kwh.groupby(local_days(kwh.index, zone)).agg(["sum", "count"])
     daily_kwh: pd.Series = per_day.loc[per_day["count"] >= 22, "sum"]
     temp = household.temperature_c.dropna()
-    daily_c: pd.Series = temp.groupby(pd.DatetimeIndex(temp.index).tz_convert(zone).date).mean()
+    daily_c: pd.Series = temp.groupby(local_days(temp.index, zone)).mean()
     joined = pd.DataFrame({"kwh": daily_kwh, "c": daily_c}).dropna()
     if len(joined) < MIN_DAYS:
         return None

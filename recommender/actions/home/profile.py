@@ -36,6 +36,12 @@ class LoadProfile:
     last_year_kwh: pd.Series  # hourly readings (UTC) of the last <= 365 days, gaps dropped
 
 
+def local_days(index: pd.Index, zone: str) -> pd.DatetimeIndex:
+    """Each instant's local calendar day, as midnight (grouping by it, not by one Python date
+    object per hour, which cost 2 ms a year of readings)."""
+    return pd.DatetimeIndex(index).tz_convert(zone).tz_localize(None).normalize()
+
+
 def load_profile(household: Household, forecast: Forecast | None = None) -> LoadProfile:
     """Profile of ``household``'s hourly readings; InsufficientData with under two weeks of them."""
     if household.reading_interval_minutes > 60:
@@ -62,7 +68,7 @@ def load_profile(household: Household, forecast: Forecast | None = None) -> Load
         annual = float(last.mean()) * 8760.0
         source = f"the last {n_days} days of readings, scaled to a year"
     night = last[(hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1])]
-    nightly_min = night.groupby(np.asarray(night.index.tz_convert(household.timezone).date)).min()
+    nightly_min = night.groupby(local_days(night.index, household.timezone)).min()
     day_slice = hourly[DAY_HOURS[0] : DAY_HOURS[1]]
     return LoadProfile(
         hourly_kwh=hourly,

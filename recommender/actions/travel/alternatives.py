@@ -175,8 +175,15 @@ def evaluate(
     modes_used: frozenset[str] = frozenset(),
     router: Router | None = None,
     n_draws: int = N_DRAWS,
+    ranges_if_infeasible: bool = True,
 ) -> Alternative:
-    """Figures and feasibility of taking ``mode`` instead of the journey's current mode."""
+    """Figures and feasibility of taking ``mode`` instead of the journey's current mode.
+
+    ``ranges_if_infeasible=False`` skips the Monte Carlo ranges of an infeasible alternative
+    (its ``yearly`` is then empty): a caller that drops infeasible ones need not pay for them.
+    Each alternative's draws are seeded by its own journey and mode, so skipping one changes no
+    other's figures.
+    """
     router = router or OfflineRouter()
     warnings: list[str] = []
     road_km = journey.distance_km / catalogue.detour(journey.mode).value
@@ -199,7 +206,8 @@ def evaluate(
     reasons = _infeasible(journey, mode, option, current, extra, preferences, modes_used)
     rng = np.random.default_rng(zlib.crc32(f"{journey.journey_id}>{mode}".encode()))
     draws = Values(rng, n_draws)
-    yearly = _yearly(journey, (current, option), central, draws)
+    skip = bool(reasons) and not ranges_if_infeasible
+    yearly = {} if skip else _yearly(journey, (current, option), central, draws)
     used = {**central.used, **draws.used}
     sources = tuple(
         f.cite()
@@ -236,10 +244,17 @@ def _yearly(
         car_mode=car,
         vary_detour=option.route.estimated,
     )
-    for i, name in enumerate(("kg_co2e", "money", "kwh")):
+    names = ("kg_co2e", "money", "kwh")
+    samples = np.stack(
+        [
+            np.broadcast_to(n_draw * (np.asarray(cur[i]) - np.asarray(alt[i])), (draws.n,))
+            for i in range(len(names))
+        ]
+    )
+    bands = np.percentile(samples, [10, 90], axis=1)  # one call for the three figures
+    for i, name in enumerate(names):
         mid = n_central * (getattr(current, name) - getattr(option, name))
-        sample = np.broadcast_to(n_draw * (np.asarray(cur[i]) - np.asarray(alt[i])), (draws.n,))
-        p10, p90 = np.percentile(sample, [10, 90])
+        p10, p90 = bands[0, i], bands[1, i]
         out[name] = float(mid)
         out[f"{name}_p10"] = float(min(p10, mid))
         out[f"{name}_p90"] = float(max(p90, mid))
@@ -306,7 +321,14 @@ def alternatives_for(
     if journey.mode in catalogue.FLIGHT_MODES:
         return []
     out = [
-        evaluate(journey, mode, preferences=preferences, modes_used=modes_used, router=router)
+        evaluate(
+            journey,
+            mode,
+            preferences=preferences,
+            modes_used=modes_used,
+            router=router,
+            ranges_if_infeasible=include_infeasible,
+        )
         for mode in GROUND_ALTERNATIVES
         if mode != journey.mode
     ]

@@ -34,6 +34,8 @@ refitted on real accepted/declined alternatives with the same columns (:data:`CH
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
@@ -108,14 +110,16 @@ def is_peak(hours: np.ndarray) -> np.ndarray:
 def choice_features(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the derived columns to rows with ``alternative, purpose, current_mode, road_km,
     extra_minutes, cost_diff, peak, passengers, car_owner, pt_share, active_share``."""
-    out = pd.DataFrame(index=frame.index)
-    alt = frame["alternative"].astype(str)
-    out["alternative"] = alt
-    out["purpose"] = frame["purpose"].astype(str)
-    out["current_group"] = frame["current_mode"].map(current_group)
-    is_pt = alt.isin(PT_MODES).astype(float)
-    is_active = alt.isin(ACTIVE_MODES).astype(float)
-    out["log_km"] = np.log(frame["road_km"].astype(float))
+    # numpy columns, one DataFrame at the end (a column assignment each cost 0.2 ms a call)
+    alt = frame["alternative"].astype(str).to_numpy()
+    out: dict[str, Any] = {
+        "alternative": alt,
+        "purpose": frame["purpose"].astype(str).to_numpy(),
+        "current_group": frame["current_mode"].map(current_group).to_numpy(),
+        "log_km": np.log(frame["road_km"].to_numpy(dtype=float)),
+    }
+    is_pt = np.isin(alt, PT_MODES).astype(float)
+    is_active = np.isin(alt, ACTIVE_MODES).astype(float)
     for col in (
         "extra_minutes",
         "cost_diff",
@@ -125,16 +129,15 @@ def choice_features(frame: pd.DataFrame) -> pd.DataFrame:
         "pt_share",
         "active_share",
     ):
-        out[col] = frame[col].astype(float)
+        out[col] = frame[col].to_numpy(dtype=float)
     out["pt_share_x_pt"] = out["pt_share"] * is_pt
     out["active_share_x_active"] = out["active_share"] * is_active
     out["log_km_x_active"] = out["log_km"] * is_active
-    out["car_owner_x_switch"] = out["car_owner"] * (
-        ~alt.isin(("car_share", "car_electric"))
-    ).astype(float)
-    out["peak_x_rail"] = out["peak"] * alt.isin(("rail", "cycle_rail")).astype(float)
+    switch = ~np.isin(alt, ("car_share", "car_electric"))
+    out["car_owner_x_switch"] = out["car_owner"] * switch.astype(float)
+    out["peak_x_rail"] = out["peak"] * np.isin(alt, ("rail", "cycle_rail")).astype(float)
     out["extra_people_x_active"] = (out["passengers"] - 1.0) * is_active
-    return out[list(CHOICE_COLUMNS)]
+    return pd.DataFrame({c: out[c] for c in CHOICE_COLUMNS}, index=frame.index)
 
 
 def simulated_utility(features: pd.DataFrame) -> np.ndarray:

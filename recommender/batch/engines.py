@@ -1,0 +1,113 @@
+"""Engines: where the chunks are scored. Every engine runs the same :func:`score_task`.
+
+``local``
+    In this process (``workers=1``) or in a ``ProcessPoolExecutor`` of ``workers`` spawned
+    processes, each loading the models once.
+``dask``
+    A ``dask.distributed`` cluster: a ``LocalCluster`` of ``workers`` processes started for the
+    run, or the running cluster whose scheduler ``scheduler`` names (its workers must have
+    greenrec installed and see ``models_dir``). One task per part.
+
+Each engine yields ``(part, result)`` as parts finish, keeping at most one part waiting per
+worker (its parsed households stay referenced in this process until its result is back), so
+that memory stays flat however large the input.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from recommender.batch.chunk import ChunkResult, init_worker, score_households, score_task
+from recommender.batch.parts import Part
+from recommender.errors import GreenrecError
+from recommender.service import Service
+
+ENGINES = ("local", "dask")
+DASK_MISSING = (
+    "the dask engine needs dask and dask.distributed: pip install 'greenrec[dask]' "
+    "(or pip install 'dask[distributed]')"
+)
+
+
+class EngineMissing(GreenrecError):
+    """The engine asked for is not installed (the message says what to install)."""
+
+
+def require_dask() -> None:
+    """Raise :class:`EngineMissing` unless dask.distributed can be imported."""
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError as exc:
+        raise EngineMissing(DASK_MISSING) from exc
+
+
+def run_local(
+    parts: Iterator[Part],
+    workers: int,
+    models_dir: str | None,
+    service: Service | None,
+    top_k: int,
+    now: pd.Timestamp,
+) -> Iterator[tuple[Part, ChunkResult]]:
+    if workers == 1:
+        service = service or Service.from_dir(Path(models_dir) if models_dir else None)
+        for part in parts:
+            yield part, score_households(service, part.households, top_k=top_k, now=now)
+        return
+    # spawn, not fork: the parent may hold OpenMP/BLAS threads, which fork does not survive
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=init_worker, initargs=(models_dir,)
+    ) as pool:
+        pending: deque[tuple[Part, Future[ChunkResult]]] = deque()
+        for part in parts:
+            pending.append((part, pool.submit(score_task, models_dir, part.households, top_k, now)))
+            while len(pending) > workers:  # bounded: one part waiting per worker (memory)
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+
+
+def run_dask(
+    parts: Iterator[Part],
+    workers: int,
+    models_dir: str | None,
+    top_k: int,
+    now: pd.Timestamp,
+    scheduler: str | None,
+) -> Iterator[tuple[Part, ChunkResult]]:
+    require_dask()
+    from dask.distributed import Client, LocalCluster  # optional extra, checked just above
+
+    cluster: Any = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    client = Client(cluster if cluster is not None else scheduler)
+    try:
+        slots = max(1, sum(client.nthreads().values()))
+        pending: deque[tuple[Part, Any]] = deque()
+        for part in parts:
+            # scattered first: a large chunk travels as data, not inside the task graph
+            [households] = client.scatter([part.households], hash=False)
+            future = client.submit(score_task, models_dir, households, top_k, now, pure=False)
+            pending.append((part, future))
+            while len(pending) > slots:  # one part waiting per worker thread
+                done, oldest = pending.popleft()
+                yield done, oldest.result()
+        while pending:
+            done, oldest = pending.popleft()
+            yield done, oldest.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

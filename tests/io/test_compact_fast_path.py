@@ -1,0 +1,81 @@
+"""Compact readings take a fast path (one float64 array, no object per reading); it must give
+exactly what the general number parser gives, values and problems alike, for any input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from recommender.io.household import readings_columns
+from recommender.io.normalise import parse_numbers, parse_timestamps
+
+VALUES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**6), 10**6),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=4),
+)
+
+
+@given(st.lists(VALUES, min_size=1, max_size=40), st.sampled_from(["kwh", "celsius"]))
+def test_compact_values_parse_as_the_general_parser_would(values: list, column: str) -> None:
+    fast_problems: list = []
+    payload = {"start": "2024-01-01T00:00:00Z", "interval_minutes": 60, column: values}
+    _, fast, _ = readings_columns(payload, "readings", column, fast_problems)
+    slow_problems: list = []
+    slow = parse_numbers(
+        pd.Series(values, dtype=object),
+        lambda i, c: f"readings.{column}[{i}]",
+        column,
+        slow_problems,
+        negative_ok=(column == "celsius"),
+    )
+    np.testing.assert_array_equal(fast, slow)
+    assert [p.to_dict() for p in fast_problems] == [p.to_dict() for p in slow_problems]
+
+
+def test_plain_numbers_take_the_fast_path_and_keep_their_values() -> None:
+    kwh = [0.31, 2, 0.0, float("nan"), 1e-9]
+    payload = {"start": "2024-01-01T00:00:00Z", "interval_minutes": 60, "kwh": kwh}
+    problems: list = []
+    stamps, values, _ = readings_columns(payload, "readings", "kwh", problems)
+    assert not problems
+    assert values.dtype == np.float64
+    np.testing.assert_array_equal(values, np.array(kwh))
+    assert stamps is not None and len(stamps) == len(kwh)
+
+
+@given(
+    st.datetimes(min_value=pd.Timestamp("1990-01-01"), max_value=pd.Timestamp("2090-01-01")),
+    # both sides of the plausible dates (2000 to shortly after today): either may be refused
+    st.integers(-14 * 60, 14 * 60).map(lambda m: m - m % 15),
+    st.booleans(),
+)
+def test_a_plain_start_reads_as_the_general_parser_reads_it(when, offset_minutes, zulu) -> None:
+    sign = "+" if offset_minutes >= 0 else "-"
+    hours, minutes = divmod(abs(offset_minutes), 60)
+    text = when.strftime("%Y-%m-%dT%H:%M:%S") + (
+        "Z" if zulu else f"{sign}{hours:02d}:{minutes:02d}"
+    )
+    general_problems: list = []
+    where = lambda i, c: "readings.start"  # noqa: E731
+    general = parse_timestamps(pd.Series([text], dtype=object), where, "start", general_problems)
+    payload = {"start": text, "interval_minutes": 60, "kwh": [1.0]}
+    fast_problems: list = []
+    stamps, _, _ = readings_columns(payload, "readings", "kwh", fast_problems)
+    assert [p.to_dict() for p in fast_problems] == [p.to_dict() for p in general_problems]
+    if general_problems:
+        assert stamps is None
+    else:
+        assert stamps is not None
+        assert stamps.iloc[0] == general.iloc[0] and stamps.dtype == general.dtype
+
+
+def test_a_start_of_the_right_shape_that_is_no_instant_is_reported() -> None:
+    problems: list = []
+    payload = {"start": "2024-13-01T00:00:00Z", "interval_minutes": 60, "kwh": [1.0]}
+    readings_columns(payload, "readings", "kwh", problems)
+    assert [p.where for p in problems] == ["readings.start"]
