@@ -11,7 +11,8 @@ from recommender.io.household import (
     parse_household_json,
     read_household_json,
 )
-from recommender.io.tables import BatchInput, household_to_tables, iter_tables, read_tables
+from recommender.io.table_rows import household_to_tables
+from recommender.io.tables import BatchInput, iter_tables, read_tables
 
 __all__ = [
     "BatchInput",

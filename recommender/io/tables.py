@@ -9,8 +9,7 @@ Rows are parsed by the same functions as the canonical JSON (``recommender.io.va
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -18,11 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recommender.domain import APPLIANCE_KINDS, Household, Preferences
+from recommender.domain import Household
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.files import Source, Table, iter_table, read_table
-from recommender.io.household import household_to_payload
 from recommender.io.normalise import (
     Where,
     normalise_readings,
@@ -30,12 +28,13 @@ from recommender.io.normalise import (
     parse_numbers,
     parse_timestamps,
 )
-from recommender.io.validate import (
+from recommender.io.table_rows import (
     is_blank,
-    parse_appliance,
-    parse_preferences,
-    parse_tariff,
-    parse_trip,
+    plain_value,
+    row_appliances,
+    row_preferences,
+    row_tariff,
+    row_trips,
 )
 
 
@@ -216,7 +215,7 @@ def _assemble(
     for pos, hid in enumerate(ids):
         if hid == "" or duplicated[pos]:
             continue
-        row = {str(k): _plain(v) for k, v in records[pos].items()}
+        row = {str(k): plain_value(v) for k, v in records[pos].items()}
         found: list[Problem] = problems.setdefault(hid, [])
         home = _household(
             hid,
@@ -238,10 +237,6 @@ def _assemble(
         if found:
             out.failures.append((hid, InvalidInput(found, source=f"household {hid!r}")))
     return out
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _group_rows(
@@ -332,64 +327,10 @@ def _household(
 ) -> Household | None:
     region = schema.check_region(row["region"], where_col("region"), problems)
     tz = schema.check_timezone(row["timezone"], where_col("timezone"), problems)
-    tariff_obj: dict[str, Any] = {"type": row["tariff_type"], "currency": row["currency"]}
-    for key in ("price_per_kwh", "tariff_rates"):
-        if not is_blank(row.get(key)):
-            tariff_obj["price_per_kwh" if key == "price_per_kwh" else "rates"] = row[key]
-    if isinstance(tariff_obj.get("rates"), str):
-        try:
-            tariff_obj["rates"] = json.loads(tariff_obj["rates"])
-        except json.JSONDecodeError as exc:
-            problems.append(
-                Problem(
-                    where_col("tariff_rates"),
-                    f"not valid JSON: {exc.msg}",
-                    '[{"start": "00:00", "end": "07:00", "price_per_kwh": 0.09}, ...]',
-                )
-            )
-            tariff_obj.pop("rates")
-    names = {"type": "tariff_type", "rates": "tariff_rates"}
-    tariff = parse_tariff(
-        tariff_obj,
-        lambda f: where_col(names.get(f.split("[")[0], f)) + (f" ({f})" if "[" in f else ""),
-        problems,
-    )
-    appliances = []
-    for kind in APPLIANCE_KINDS:
-        cycles, start = row.get(f"{kind}_cycles_per_week"), row.get(f"{kind}_usual_start")
-        if is_blank(cycles):
-            if not is_blank(start):
-                problems.append(
-                    Problem(
-                        where_col(f"{kind}_usual_start"),
-                        f"a usual start for {kind} but no cycles per week",
-                        f"{kind}_cycles_per_week as well",
-                    )
-                )
-            continue
-        obj = {"kind": kind, "cycles_per_week": cycles, "usual_start": start}
-        parsed = parse_appliance(obj, _prefixed(where_col, f"{kind}_"), problems)
-        if parsed is not None:
-            appliances.append(parsed)
-    prefs_obj: dict[str, Any] = {
-        k: row.get(k) for k in ("max_extra_minutes_per_trip", "carbon_weight", "ready_by")
-    }
-    qs, qe = row.get("quiet_hours_start"), row.get("quiet_hours_end")
-    if not (is_blank(qs) and is_blank(qe)):
-        prefs_obj["quiet_hours"] = [qs, qe]
-    pref_cols = {
-        "quiet_hours[0]": "quiet_hours_start",
-        "quiet_hours[1]": "quiet_hours_end",
-        "quiet_hours": "quiet_hours_start",
-    }
-    prefs = parse_preferences(prefs_obj, lambda f: where_col(pref_cols.get(f, f)), problems)
-    parsed_trips = []
-    for table, i, record in trips:  # the trips table's rows, turned into dicts once per batch
-        obj = {str(k): _plain(v) for k, v in record.items()}
-        obj.pop("household_id")
-        trip = parse_trip(obj, partial(table.where, i), problems)
-        if trip is not None:
-            parsed_trips.append(trip)
+    tariff = row_tariff(row, where_col, problems)
+    appliances = row_appliances(row, where_col, problems)
+    prefs = row_preferences(row, where_col, problems)
+    parsed_trips = row_trips(trips, problems)
     series = None
     if not readings:
         problems.append(
@@ -424,8 +365,8 @@ def _household(
         readings_kwh=series.kwh,
         appliances=tuple(appliances),
         temperature_c=temperature,
-        trips=tuple(sorted(parsed_trips, key=lambda t: t.start)),
-        preferences=prefs if isinstance(prefs, Preferences) else Preferences(),
+        trips=parsed_trips,
+        preferences=prefs,
         warnings=series.warnings + tuple(f"temperature: {w}" for w in t_warn),
         reading_interval_minutes=series.interval_minutes,
     )
@@ -433,53 +374,3 @@ def _household(
 
 def _where_col(table: Table, position: int, column: str) -> str:
     return table.where(position, column)
-
-
-def _prefixed(where: Callable[[str], str], prefix: str) -> Callable[[str], str]:
-    return lambda f: where(prefix + f)
-
-
-def household_to_tables(h: Household) -> dict[str, pd.DataFrame]:
-    """The household as the batch tables (``households``, ``readings``, ``trips``, maybe
-    ``temperature``); :func:`read_tables` of them gives the same Household."""
-    p = household_to_payload(h)
-    row: dict[str, Any] = {
-        "household_id": h.household_id,
-        "region": h.region,
-        "timezone": h.timezone,
-        "tariff_type": h.tariff.type,
-        "price_per_kwh": p["tariff"].get("price_per_kwh"),
-        "currency": h.tariff.currency,
-        "tariff_rates": json.dumps(p["tariff"]["rates"]) if h.tariff.type == "tou" else None,
-    }
-    for kind in APPLIANCE_KINDS:
-        row[f"{kind}_cycles_per_week"] = None
-        row[f"{kind}_usual_start"] = None
-    for a in p["appliances"]:
-        row[f"{a['kind']}_cycles_per_week"] = a["cycles_per_week"]
-        row[f"{a['kind']}_usual_start"] = a["usual_start"]
-    quiet = p["preferences"]["quiet_hours"] or [None, None]
-    row.update(
-        quiet_hours_start=quiet[0],
-        quiet_hours_end=quiet[1],
-        max_extra_minutes_per_trip=h.preferences.max_extra_minutes_per_trip,
-        carbon_weight=h.preferences.carbon_weight,
-        ready_by=p["preferences"]["ready_by"],
-    )
-    tables = {
-        "households": pd.DataFrame([row]),
-        "readings": pd.DataFrame(p["readings"]).assign(household_id=h.household_id)[
-            list(schema.READINGS_COLUMNS)
-        ],
-        "trips": pd.DataFrame(
-            p["trips"],
-            columns=[
-                c for c in (*schema.TRIPS_REQUIRED, *schema.TRIPS_OPTIONAL) if c != "household_id"
-            ],
-        ).assign(household_id=h.household_id)[[*schema.TRIPS_REQUIRED, *schema.TRIPS_OPTIONAL]],
-    }
-    if "temperature" in p:
-        tables["temperature"] = pd.DataFrame(p["temperature"]).assign(household_id=h.household_id)[
-            list(schema.TEMPERATURE_COLUMNS)
-        ]
-    return tables

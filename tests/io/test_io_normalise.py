@@ -13,8 +13,13 @@ from household_payloads import base_payload
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recommender.io import household_to_payload, parse_household, read_tables, schema
-from recommender.io.tables import household_to_tables
+from recommender.io import (
+    household_to_payload,
+    household_to_tables,
+    parse_household,
+    read_tables,
+    schema,
+)
 from recommender.resources import data_path
 
 LONDON = "Europe/London"

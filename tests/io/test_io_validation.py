@@ -14,6 +14,7 @@ from household_payloads import as_rows, base_payload
 
 from recommender.errors import InvalidInput
 from recommender.io import (
+    household_to_tables,
     parse_household,
     parse_household_json,
     read_household_json,
@@ -21,7 +22,6 @@ from recommender.io import (
     schema,
 )
 from recommender.io.files import read_table
-from recommender.io.tables import household_to_tables
 
 
 def problems_of(payload) -> list:
