@@ -23,13 +23,7 @@ import pandas as pd
 
 from recommender.errors import Problem
 from recommender.io import schema
-from recommender.io.cells import (  # noqa: F401  (JsonConstant, parse_timestamps: for io's readers)
-    JsonConstant,
-    Where,
-    parse_numbers,
-    parse_timestamps,
-    row_problems,
-)
+from recommender.io.cells import Where, row_problems
 
 _SUBDAILY_NS = {m * 60_000_000_000 for m in (15, 30, 60)}
 

@@ -20,14 +20,9 @@ import pandas as pd
 from recommender.domain import Household
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
+from recommender.io.cells import Where, parse_numbers, parse_timestamps
 from recommender.io.files import Source, Table, iter_table, read_table
-from recommender.io.normalise import (
-    Where,
-    normalise_readings,
-    normalise_temperature,
-    parse_numbers,
-    parse_timestamps,
-)
+from recommender.io.normalise import normalise_readings, normalise_temperature
 from recommender.io.table_rows import (
     is_blank,
     plain_value,

@@ -8,8 +8,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recommender.io.household import readings_columns
-from recommender.io.normalise import parse_numbers, parse_timestamps
+from recommender.io.cells import parse_numbers, parse_timestamps
+from recommender.io.readings import readings_columns
 
 VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
