@@ -38,22 +38,19 @@ from typing import Any
 
 import pandas as pd
 
-from recommender import registry
+from recommender.batch.arguments import check_arguments, describe_run, instant
 from recommender.batch.chunk import ChunkResult, forget_services
-from recommender.batch.engines import ENGINES, require_dask, run_dask, run_local
+from recommender.batch.engines import run_dask, run_local
 from recommender.batch.manifest import (
     RunCounts,
     clear_results,
     combine_parts,
     count_parts,
-    greenrec_version,
-    sha256_of,
     write_manifest,
 )
 from recommender.batch.parts import Part, Staging
 from recommender.batch.progress import count_households, progress_bar
 from recommender.domain import Footprint
-from recommender.errors import InvalidInput, Problem
 from recommender.footprint import measure
 from recommender.footprint.report import to_json
 from recommender.io import iter_tables
@@ -104,46 +101,6 @@ class ScoreSummary:
     @property
     def households_per_s(self) -> float:
         return self.n_households / self.seconds if self.seconds > 0 else float("nan")
-
-
-def _check_arguments(**args: Any) -> None:
-    problems = []
-    if args["engine"] not in ENGINES:
-        problems.append(Problem("engine", f"{args['engine']!r}", " or ".join(ENGINES)))
-    for name in ("workers", "chunk_households", "part_households", "top_k"):
-        value = args[name]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            problems.append(Problem(name, f"{value!r}", "a whole number >= 1"))
-    if args["now"] is not None and _instant(args["now"]) is None:
-        problems.append(
-            Problem("now", f"{args['now']!r}", "an ISO 8601 instant with an offset, e.g. ...Z")
-        )
-    if args["scheduler"] is not None and args["engine"] != "dask":
-        problems.append(Problem("scheduler", "given without engine='dask'", "engine='dask'"))
-    if args["service"] is not None and (args["engine"] != "local" or args["workers"] != 1):
-        problems.append(
-            Problem("service", "given with workers > 1 or dask", "models_dir for worker processes")
-        )
-    if problems:
-        raise InvalidInput(problems, source="score_tables")
-    if args["engine"] == "dask":
-        require_dask()
-
-
-def _instant(value: Any) -> pd.Timestamp | None:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        return None
-    return None if stamp is pd.NaT or stamp.tzinfo is None else stamp.tz_convert("UTC")
-
-
-def _model_versions(models_dir: Path | None, service: Service | None) -> dict[str, str]:
-    """Each model's version, read from its card (ModelNotFound, exit 3, before any work)."""
-    if service is not None:
-        return {name: service.models.cards[name].version for name in MODEL_NAMES}
-    folder = models_dir or registry.default_models_dir()
-    return {name: registry.read_card(name, folder).version for name in MODEL_NAMES}
 
 
 def _parts(batches: Iterator[Any], part_households: int) -> Iterator[Part]:
@@ -280,40 +237,23 @@ def score_tables(
     ModelNotFound
         No trained models. :class:`~recommender.batch.engines.EngineMissing`: dask not installed.
     """
-    _check_arguments(**locals())
+    check_arguments(**locals())
     out = Path(out_dir)
     model_dir = Path(models_dir) if models_dir is not None else None
     sources: dict[str, Source | None] = {"households": households, "readings": readings}
     sources |= {"trips": trips, "temperature": temperature}
-    run_info: dict[str, Any] = {
-        "greenrec_version": greenrec_version(),
-        "inputs": {name: sha256_of(src) for name, src in sources.items() if src is not None},
-        "models": _model_versions(model_dir, service),
-        "top_k": top_k,
-        "chunk_households": chunk_households,
-        "part_households": part_households,
-        "rows_per_chunk": rows_per_chunk,
-    }
+    run_info = describe_run(sources, model_dir, service, top_k, chunk_households, part_households)
+    run_info["rows_per_chunk"] = rows_per_chunk
     if now is not None or not resume:  # a resumed run keeps the staged run's instant
-        run_info["now"] = (_instant(now) or pd.Timestamp.now(tz="UTC")).isoformat()
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Staging(out)
-    if resume:
-        run_info = {**staging.resume(run_info), "greenrec_version": run_info["greenrec_version"]}
-    else:
-        staging.start(run_info)
-    clear_results(out)  # after the checks: a refused --resume leaves an earlier run alone
+        run_info["now"] = (instant(now) or pd.Timestamp.now(tz="UTC")).isoformat()
+    staging, run_info = _stage(out, run_info, resume)
     stream = iter_tables(
         households, readings, trips, temperature, chunk_households=chunk_households,
         rows_per_chunk=rows_per_chunk,
     )  # fmt: skip
     reading = _Reading(stream)
     models, when = (str(model_dir) if model_dir else None), pd.Timestamp(run_info["now"])
-    engine_run: Engine = (
-        (lambda parts: run_local(parts, workers, models, service, top_k, when))
-        if engine == "local"
-        else (lambda parts: run_dask(parts, workers, models, top_k, when, scheduler))
-    )
+    engine_run = _engine(engine, workers, models, service, top_k, when, scheduler)
     n_resumed = len(staging.done())
     started = time.perf_counter()
     with progress_bar(count_households(households), enabled=progress) as bar:
@@ -321,14 +261,57 @@ def score_tables(
             staging, _parts(iter(reading), part_households), engine_run, bar, region
         )
     seconds = time.perf_counter() - started
+    run = {"engine": engine, "workers": workers, "scheduler": scheduler, "seconds": seconds}
+    paths["manifest"] = _publish(staging, run_info, counts, paths, run, footprint, n_resumed)
+    return _summary(counts, paths, run_info, seconds, reading.seconds, engine, workers, n_resumed)
+
+
+def _stage(out: Path, run_info: dict[str, Any], resume: bool) -> tuple[Staging, dict[str, Any]]:
+    """The staging folder of a new run, or of the interrupted one (whose settings must match);
+    an earlier run's results are removed only after these checks."""
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Staging(out)
+    if resume:
+        run_info = {**staging.resume(run_info), "greenrec_version": run_info["greenrec_version"]}
+    else:
+        staging.start(run_info)
+    clear_results(out)  # after the checks: a refused --resume leaves an earlier run alone
+    return staging, run_info
+
+
+def _publish(
+    staging: Staging,
+    run_info: dict[str, Any],
+    counts: RunCounts,
+    paths: dict[str, Path],
+    run: dict[str, Any],
+    footprint: Footprint,
+    n_resumed: int,
+) -> Path:
+    """Write the manifest (the run is complete from this moment) and drop the staging folder."""
     extra = {
-        "run": {"engine": engine, "workers": workers, "scheduler": scheduler, "seconds": seconds},
+        "run": run,
         "resumed_parts": n_resumed,
         "footprint": {**to_json(footprint), "scope": _footprint_scope(n_resumed)},
     }
-    paths["manifest"] = write_manifest(out, run_info, counts, paths, extra)
+    manifest = write_manifest(staging.out_dir, run_info, counts, paths, extra)
     staging.remove()
-    return _summary(counts, paths, run_info, seconds, reading.seconds, engine, workers, n_resumed)
+    return manifest
+
+
+def _engine(
+    engine: str,
+    workers: int,
+    models: str | None,
+    service: Service | None,
+    top_k: int,
+    when: pd.Timestamp,
+    scheduler: str | None,
+) -> Engine:
+    """The chosen engine as a function from parts to their scored results."""
+    if engine == "local":
+        return lambda parts: run_local(parts, workers, models, service, top_k, when)
+    return lambda parts: run_dask(parts, workers, models, top_k, when, scheduler)
 
 
 def _execute(
