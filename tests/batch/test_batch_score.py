@@ -8,6 +8,7 @@ the reader accepts and the hourly forecast cannot use).
 
 from __future__ import annotations
 
+import json
 import sys
 
 import numpy as np
@@ -312,6 +313,25 @@ def test_cli_exits_2_on_a_file_level_problem(files, trained_models_dir, tmp_path
     )  # fmt: skip
     assert result.exit_code == 2
     assert "region" in result.output
+
+
+def test_no_models_exits_3_like_every_command(files, tmp_path, sample_payload) -> None:
+    """One error -> exit-code map: no usable model is 3 in `score` as in `recommend`."""
+    from recommender.cli import EXIT_NO_MODEL, main
+
+    empty = str(tmp_path / "no-models")
+    batch = CliRunner().invoke(
+        score,
+        [
+            "--households", files["households"], "--readings", files["readings"],
+            "--out", str(tmp_path / "out"), "--models-dir", empty,
+        ],
+    )  # fmt: skip
+    household = tmp_path / "household.json"
+    household.write_text(json.dumps(sample_payload))
+    single = CliRunner().invoke(main, ["recommend", str(household), "--models-dir", empty])
+    assert batch.exit_code == single.exit_code == EXIT_NO_MODEL, batch.output + single.output
+    assert "Traceback" not in batch.output
 
 
 def test_unusable_arguments_are_listed_together(files, tmp_path) -> None:
