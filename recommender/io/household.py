@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from recommender.domain import FUELS, Household, Preferences
+from recommender.domain import FUELS, Appliance, Household, Preferences, Tariff, Trip
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.cells import JsonConstant
@@ -90,19 +90,45 @@ def parse_household(payload: Mapping[str, Any], *, source: str = "household") ->
         problems.append(Problem("fuel", f"{fuel!r} is not a fuel we forecast", f"one of {FUELS}"))
     if problems or readings is None or tariff is None:
         raise InvalidInput(problems, source=source)
+    return assemble_household(
+        str(hid),
+        str(region),
+        str(tz),
+        tariff,
+        readings,
+        (temperature, t_warnings),
+        (appliances, trips, prefs),
+        fuel=str(fuel),
+    )
+
+
+def assemble_household(
+    household_id: str,
+    region: str,
+    timezone: str,
+    tariff: Tariff,
+    readings: NormalisedReadings,
+    temperature: tuple[pd.Series | None, tuple[str, ...]],
+    parts: tuple[list[Appliance], list[Trip] | tuple[Trip, ...], Preferences],
+    fuel: str = "electricity",
+) -> Household:
+    """The household from its validated, normalised parts (one assembly for the JSON and the
+    table readers): trips in time order, the temperature's warnings beside the readings'."""
+    celsius, temperature_warnings = temperature
+    appliances, trips, preferences = parts
     return Household(
-        household_id=str(hid),
-        region=str(region),
-        timezone=str(tz),
+        household_id=household_id,
+        region=region,
+        timezone=timezone,
         tariff=tariff,
         readings_kwh=readings.kwh,
         appliances=tuple(appliances),
-        temperature_c=temperature,
+        temperature_c=celsius,
         trips=tuple(sorted(trips, key=lambda t: t.start)),
-        preferences=prefs,
-        warnings=readings.warnings + tuple(f"temperature: {w}" for w in t_warnings),
+        preferences=preferences,
+        warnings=readings.warnings + tuple(f"temperature: {w}" for w in temperature_warnings),
         reading_interval_minutes=readings.interval_minutes,
-        fuel=str(fuel),
+        fuel=fuel,
     )
 
 

@@ -22,6 +22,7 @@ from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.cells import Where, parse_numbers, parse_timestamps
 from recommender.io.files import Source, Table, iter_table, read_table
+from recommender.io.household import assemble_household
 from recommender.io.normalise import normalise_readings, normalise_temperature
 from recommender.io.table_rows import (
     is_blank,
@@ -352,18 +353,14 @@ def _household(
         temperature, t_warn = normalise_temperature(stamps, celsius, where=where, problems=problems)
     if problems or series is None or tariff is None:
         return None
-    return Household(
-        household_id=hid,
-        region=str(region),
-        timezone=str(tz),
-        tariff=tariff,
-        readings_kwh=series.kwh,
-        appliances=tuple(appliances),
-        temperature_c=temperature,
-        trips=parsed_trips,
-        preferences=prefs,
-        warnings=series.warnings + tuple(f"temperature: {w}" for w in t_warn),
-        reading_interval_minutes=series.interval_minutes,
+    return assemble_household(
+        hid,
+        str(region),
+        str(tz),
+        tariff,
+        series,
+        (temperature, t_warn),
+        (appliances, parsed_trips, prefs),
     )
 
 
