@@ -28,7 +28,7 @@ from recommender.domain import (
     ModelInfo,
     Recommendation,
 )
-from recommender.errors import GreenrecError, InvalidInput, Problem
+from recommender.errors import GreenrecError, InsufficientData, InvalidInput, Problem
 from recommender.feedback import FeedbackStore
 from recommender.footprint import carbon_payback_range, measure
 from recommender.forecast import forecast_household
@@ -200,13 +200,20 @@ class Service:
     ) -> list[Recommendation | InvalidInput]:
         """Answers for several households, in order: each one a :class:`Recommendation`, or the
         :class:`InvalidInput` that lists what is wrong with that household (one bad household
-        never costs the others their answer)."""
+        never costs the others their answer; too little history to use is such a problem)."""
         answers: list[Recommendation | InvalidInput] = []
         for household in households:
             try:
                 answers.append(self.recommend(household, now=now, top_k=top_k))
             except InvalidInput as error:
                 answers.append(error)
+            except InsufficientData as error:
+                answers.append(
+                    InvalidInput(
+                        Problem("readings", str(error), "enough history for this household"),
+                        source="household",
+                    )
+                )
         return answers
 
     def record_feedback(self, event: Mapping[str, Any]) -> bool:

@@ -137,3 +137,28 @@ def test_the_table_wraps_titles_keeps_money_in_one_style_and_energies_apart(
     assert "elec kWh/yr" in header and "travel kWh/yr" in header
     travel = [a for a in answer.actions if a.kind == "travel_mode"]
     assert travel and all(a.savings.energy == "transport" for a in travel)
+
+
+def test_recommend_many_explains_a_household_with_too_little_history(
+    service, sample_payload, monkeypatch
+):
+    """One household the engine cannot use costs only its own answer, as a problem."""
+    from recommender.errors import InsufficientData, InvalidInput
+    from recommender.service import Service
+
+    real = Service.recommend
+
+    def short_of_data(self, household, **kwargs):
+        if isinstance(household, dict) and household.get("household_id") == "h-short":
+            raise InsufficientData("household h-short: 3 days of readings, 14 needed")
+        return real(self, household, **kwargs)
+
+    monkeypatch.setattr(Service, "recommend", short_of_data)
+    answers = service.recommend_many(
+        [{**sample_payload, "household_id": "h-short"}, sample_payload]
+    )
+    assert isinstance(answers[0], InvalidInput)
+    assert (
+        answers[0].problems[0].where == "readings" and "14 needed" in answers[0].problems[0].problem
+    )
+    assert answers[1].household_id == sample_payload["household_id"]
