@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from recommender.database import open_database
 from recommender.errors import InvalidInput, Problem
 
 KEY_PREFIX = "grk"
@@ -95,14 +96,7 @@ class KeyStore:
 
     def __init__(self, url: str = "sqlite:///greenrec-keys.sqlite3") -> None:
         self.url = url
-        try:
-            self._engine = sa.create_engine(url)
-        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
-            raise InvalidInput(
-                Problem("url", f"{url!r} is not a usable database URL ({exc})", "a SQLAlchemy URL"),
-                source="key store",
-            ) from exc
-        _metadata.create_all(self._engine)
+        self._engine = open_database(url, _metadata, store="key store")
 
     def __repr__(self) -> str:
         return f"KeyStore({self._engine.url.render_as_string(hide_password=True)!r})"

@@ -31,7 +31,6 @@ import joblib
 from recommender.errors import ModelIntegrityError, ModelNotFound, ModelOutdated
 from recommender.settings import Settings
 
-MODELS_ENV = "GREENREC_MODELS_DIR"
 KEY_ENV = "GREENREC_MODEL_KEY"  # path of the signing key file
 CARD_SCHEMA = 3  # 2: cards name the model's inputs; 3: cards are signed
 _LIBRARIES = ("greenrec", "scikit-learn", "numpy", "pandas", "joblib")

@@ -67,7 +67,7 @@ def test_missing_model_names_the_fix(tmp_path) -> None:
 
 
 def test_models_dir_follows_the_environment(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv(registry.MODELS_ENV, str(tmp_path))
+    monkeypatch.setenv("GREENREC_MODELS_DIR", str(tmp_path))
     assert registry.default_models_dir() == tmp_path
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from recommender.database import open_database
 from recommender.errors import InvalidInput, Problem
 from recommender.feedback.events import (
     EVENT_COLUMNS,
@@ -65,18 +66,7 @@ class FeedbackStore:
 
     def __init__(self, url: str = "sqlite:///greenrec-feedback.sqlite3") -> None:
         self.url = url
-        try:
-            self._engine = sa.create_engine(url)
-        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
-            raise InvalidInput(
-                Problem(
-                    "url",
-                    f"{url!r} is not a usable database URL ({exc})",
-                    "a SQLAlchemy URL such as sqlite:///feedback.sqlite3",
-                ),
-                source="feedback store",
-            ) from exc
-        _metadata.create_all(self._engine)
+        self._engine = open_database(url, _metadata, store="feedback store")
 
     def __repr__(self) -> str:
         return f"FeedbackStore({self._engine.url.render_as_string(hide_password=True)!r})"
