@@ -18,8 +18,7 @@ from typing import Any
 import pandas as pd
 
 from recommender import registry
-from recommender.actions.home import home_actions
-from recommender.actions.travel import travel_report
+from recommender.chunk import ScoredHousehold, score_chunk
 from recommender.domain import (
     Action,
     Footprint,
@@ -30,11 +29,11 @@ from recommender.domain import (
 )
 from recommender.errors import GreenrecError, InsufficientData, InvalidInput, Problem
 from recommender.feedback import FeedbackStore
-from recommender.footprint import carbon_payback_range, measure
+from recommender.footprint import carbon_payback_range, measure, share_of
 from recommender.forecast import forecast_household
 from recommender.io import parse_household
 from recommender.manifest import FORECASTER, LIKELIHOOD, MODE_CHOICE, MODEL_NAMES, model_inputs
-from recommender.ranking import RankingWeights, rank_actions, shown_events
+from recommender.ranking import RankingWeights, shown_events
 
 log = logging.getLogger(__name__)
 
@@ -147,41 +146,76 @@ class Service:
         :class:`recommender.errors.InvalidInput` listing every problem). ``history`` is the
         household's feedback history (``FeedbackStore.history``), read from the service's store
         when it has one; ``weights`` set how carbon, money and effort combine in the ranking.
+        It is :meth:`answers` on a chunk of one, so every surface gives the batch's answer.
         """
         if not isinstance(household, Household):
             household = parse_household(household)
-        if history is None and self.feedback is not None:
-            history = self.feedback.history(household.household_id)
+        answer = self.answers(
+            [household], now=now, top_k=top_k, histories=[history], weights=weights
+        )[0]
+        if isinstance(answer, GreenrecError):
+            raise answer
+        return answer
+
+    def answers(
+        self,
+        households: Sequence[Household],
+        *,
+        now: pd.Timestamp | None = None,
+        top_k: int | None = None,
+        histories: Sequence[Any] | None = None,
+        weights: RankingWeights | None = None,
+    ) -> list[Recommendation | GreenrecError]:
+        """Answers for a chunk of validated households, computed together (the columnar path).
+
+        Each capability runs once over the chunk (:mod:`recommender.chunk`); a household whose
+        data a stage cannot use gets that stage's :class:`GreenrecError` as its item and the
+        others go on. The inference footprint is measured over the chunk and shared equally.
+        """
+        if histories is None:
+            histories = [None] * len(households)
+        histories = [
+            self.feedback.history(home.household_id)
+            if history is None and self.feedback is not None
+            else history
+            for home, history in zip(households, histories, strict=True)
+        ]
         with measure("recommend", region=self.region, clock=self.meter_clock) as meter:
-            forecast = forecast_household(self.models.forecaster, household)
-            travel = travel_report(household, mode_choice=self.models.mode_choice)
-            actions = [*home_actions(household, forecast, now=now), *travel.actions]
-            ranked = rank_actions(
-                actions,
-                household,
-                model=self.models.likelihood,
-                history=history,
-                weights=weights,
-                top_k=top_k,
+            results = score_chunk(
+                households, histories, self.models, now=now, top_k=top_k, weights=weights
             )
         generated_at = datetime.now(UTC)
+        footprint = share_of(meter.footprint, max(len(households), 1))
+        return [
+            result
+            if isinstance(result, GreenrecError)
+            else self._answer(result, footprint, generated_at)
+            for result in results
+        ]
+
+    def _answer(
+        self, scored: ScoredHousehold, footprint: Footprint, generated_at: datetime
+    ) -> Recommendation:
+        household = scored.household
         if self.feedback is not None:
-            self.feedback.record_many(shown_events(household.household_id, ranked, generated_at))
-        payback = self._payback(ranked)
+            self.feedback.record_many(
+                shown_events(household.household_id, scored.ranked, generated_at)
+            )
+        payback = self._payback(scored.ranked)
         model = ModelInfo(
             version=self.models.version,
             training_footprint=self._training_footprint,
-            inference_footprint=meter.footprint,
+            inference_footprint=footprint,
             carbon_payback=payback[0] if payback else None,
             carbon_payback_low=payback[1] if payback else None,
             carbon_payback_high=payback[2] if payback else None,
         )
         return Recommendation(
             household_id=household.household_id,
-            forecast=forecast,
-            actions=tuple(ranked),
+            forecast=scored.answer_forecast,
+            actions=tuple(scored.ranked),
             model=model,
-            warnings=(*household.warnings, *travel.warnings),
+            warnings=(*household.warnings, *scored.travel_warnings),
             generated_at=generated_at,
         )
 
@@ -198,23 +232,16 @@ class Service:
         now: pd.Timestamp | None = None,
         top_k: int | None = None,
     ) -> list[Recommendation | InvalidInput]:
-        """Answers for several households, in order: each one a :class:`Recommendation`, or the
-        :class:`InvalidInput` that lists what is wrong with that household (one bad household
-        never costs the others their answer; too little history to use is such a problem)."""
-        answers: list[Recommendation | InvalidInput] = []
-        for household in households:
-            try:
-                answers.append(self.recommend(household, now=now, top_k=top_k))
-            except InvalidInput as error:
-                answers.append(error)
-            except InsufficientData as error:
-                answers.append(
-                    InvalidInput(
-                        Problem("readings", str(error), "enough history for this household"),
-                        source="household",
-                    )
-                )
-        return answers
+        """Answers for several households, in order, computed together: each one a
+        :class:`Recommendation`, or the :class:`InvalidInput` that lists what is wrong with that
+        household (one bad household never costs the others their answer; too little history
+        to use is such a problem)."""
+        parsed = [_parsed(home) for home in households]
+        valid = [home for home in parsed if isinstance(home, Household)]
+        computed = iter(self.answers(valid, now=now, top_k=top_k))
+        return [
+            _as_problem(next(computed) if isinstance(item, Household) else item) for item in parsed
+        ]
 
     def record_feedback(self, event: Mapping[str, Any]) -> bool:
         """Record what a household did with an action this service showed it; True if new.
@@ -263,6 +290,28 @@ class Service:
         return carbon_payback_range(
             (expected[0], expected[1], expected[2]), self._training_footprint
         )
+
+
+def _parsed(household: Household | Mapping[str, Any]) -> Household | InvalidInput:
+    if isinstance(household, Household):
+        return household
+    try:
+        return parse_household(household)
+    except InvalidInput as error:
+        return error
+
+
+def _as_problem(answer: Recommendation | GreenrecError) -> Recommendation | InvalidInput:
+    """A household's answer for :meth:`Service.recommend_many`: too little history becomes the
+    household's problem; an error that is not about the household (a model) is raised."""
+    if isinstance(answer, Recommendation | InvalidInput):
+        return answer
+    if isinstance(answer, InsufficientData):
+        return InvalidInput(
+            Problem("readings", str(answer), "enough history for this household"),
+            source="household",
+        )
+    raise answer
 
 
 __all__ = ["LoadedModels", "Service", "load_models"]

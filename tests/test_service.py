@@ -139,26 +139,19 @@ def test_the_table_wraps_titles_keeps_money_in_one_style_and_energies_apart(
     assert travel and all(a.savings.energy == "transport" for a in travel)
 
 
-def test_recommend_many_explains_a_household_with_too_little_history(
-    service, sample_payload, monkeypatch
-):
+def test_recommend_many_explains_a_household_with_too_little_history(service, sample_payload):
     """One household the engine cannot use costs only its own answer, as a problem."""
-    from recommender.errors import InsufficientData, InvalidInput
-    from recommender.service import Service
+    from recommender.errors import InvalidInput
 
-    real = Service.recommend
-
-    def short_of_data(self, household, **kwargs):
-        if isinstance(household, dict) and household.get("household_id") == "h-short":
-            raise InsufficientData("household h-short: 3 days of readings, 14 needed")
-        return real(self, household, **kwargs)
-
-    monkeypatch.setattr(Service, "recommend", short_of_data)
-    answers = service.recommend_many(
-        [{**sample_payload, "household_id": "h-short"}, sample_payload]
-    )
+    readings = sample_payload["readings"]
+    short = {
+        **sample_payload,
+        "household_id": "h-short",
+        "readings": {**readings, "kwh": readings["kwh"][-72:]},  # the last 3 days only
+    }
+    answers = service.recommend_many([short, sample_payload])
     assert isinstance(answers[0], InvalidInput)
     assert (
-        answers[0].problems[0].where == "readings" and "14 needed" in answers[0].problems[0].problem
+        answers[0].problems[0].where == "readings" and "3.0 days" in answers[0].problems[0].problem
     )
     assert answers[1].household_id == sample_payload["household_id"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,35 +41,43 @@ def score_households(
     top_k: int = 5,
     now: pd.Timestamp | None = None,
 ) -> ChunkResult:
-    """Score households with ``service.recommend``; engine errors become failure rows.
+    """Score a chunk of households together (``service.answers``); errors become failure rows.
 
     A :class:`~recommender.errors.GreenrecError` (too little history, an input the engine
-    rejects) is the household's answer; any other exception is a bug, logged with its traceback
-    and reported as a failure so the rest of the batch still runs.
+    rejects) is the household's answer. Any other exception is a bug: the chunk is then scored
+    one household at a time, so the household that raises it is logged with its traceback and
+    reported as a failure while the rest of the batch still runs.
     """
-    scores: list[dict[str, Any]] = []
-    actions: list[dict[str, Any]] = []
-    failures: list[dict[str, str]] = []
-    scored: list[str] = []
-    failed: list[str] = []
+    try:
+        answers: list[Any] = service.answers(households, now=now, top_k=top_k)
+    except Exception:  # a bug somewhere in the chunk: find the household, keep the others
+        log.exception(
+            "internal error scoring a chunk of %d; scoring it one by one", len(households)
+        )
+        answers = [_alone(service, home, top_k=top_k, now=now) for home in households]
+    result = ChunkResult([], [], [], [], [])
     internal = 0
-    for home in households:
-        try:
-            rec = service.recommend(home, now=now, top_k=top_k)
-        except GreenrecError as exc:
-            failures += failure_rows(home.household_id, exc, "engine")
-            failed.append(home.household_id)
+    for home, answer in zip(households, answers, strict=True):
+        if isinstance(answer, Exception):
+            bug = not isinstance(answer, GreenrecError)
+            stage = "engine (internal error)" if bug else "engine"
+            result.failures.extend(failure_rows(home.household_id, answer, stage))
+            result.failed_ids.append(home.household_id)
+            internal += bug
             continue
-        except Exception as exc:  # a bug: keep the batch going, say so loudly
-            log.exception("internal error scoring household %r", home.household_id)
-            failures += failure_rows(home.household_id, exc, "engine (internal error)")
-            failed.append(home.household_id)
-            internal += 1
-            continue
-        scores.append(score_row(rec))
-        actions += action_rows(rec)
-        scored.append(home.household_id)
-    return ChunkResult(scores, actions, failures, scored, failed, internal)
+        result.scores.append(score_row(answer))
+        result.actions.extend(action_rows(answer))
+        result.scored_ids.append(home.household_id)
+    return replace(result, n_internal_errors=internal)
+
+
+def _alone(service: Any, home: Household, *, top_k: int, now: pd.Timestamp | None) -> Any:
+    """One household's answer, or the exception it raised (logged when it is a bug)."""
+    try:
+        return service.answers([home], now=now, top_k=top_k)[0]
+    except Exception as exc:
+        log.exception("internal error scoring household %r", home.household_id)
+        return exc
 
 
 # --- workers: each process loads the models once ---------------------------------------------

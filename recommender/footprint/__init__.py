@@ -14,6 +14,7 @@ from recommender.footprint.report import (
     emissions_csv_row,
     footprint_from_dict,
     format_text,
+    share_of,
     write_emissions_csv,
 )
 
@@ -27,5 +28,6 @@ __all__ = [
     "footprint_from_dict",
     "format_text",
     "measure",
+    "share_of",
     "write_emissions_csv",
 ]

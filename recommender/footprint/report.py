@@ -8,6 +8,7 @@ import json
 import math
 import platform
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,39 @@ def _check_payback_inputs(savings_kg_co2e_per_year: float, total: float) -> None
         )
     if problems:
         raise InvalidInput(problems, source="carbon_payback")
+
+
+def share_of(footprint: Footprint, n_answers: int) -> Footprint:
+    """One answer's share of a footprint measured over ``n_answers`` computed together.
+
+    A chunk of households is scored in one pass (one model call for all of them), so its
+    measured energy is divided equally; the method says so. A chunk of one is returned as is.
+
+    >>> whole = Footprint(energy_kwh=4e-6, kg_co2e=1e-6, kg_co2e_low=5e-7, kg_co2e_high=2e-6,
+    ...                   method="measured")
+    >>> share_of(whole, 4).energy_kwh, share_of(whole, 4).method
+    (1e-06, 'measured; one equal share of 4 answers computed together')
+    """
+    if n_answers < 1:
+        raise ValueError(f"n_answers must be at least 1, not {n_answers}")
+    if n_answers == 1:
+        return footprint
+
+    def part(value: float | None) -> float | None:
+        return None if value is None else value / n_answers
+
+    return replace(
+        footprint,
+        energy_kwh=footprint.energy_kwh / n_answers,
+        kg_co2e=footprint.kg_co2e / n_answers,
+        kg_co2e_low=footprint.kg_co2e_low / n_answers,
+        kg_co2e_high=footprint.kg_co2e_high / n_answers,
+        energy_kwh_low=part(footprint.energy_kwh_low),
+        energy_kwh_high=part(footprint.energy_kwh_high),
+        embodied_kg_co2e=part(footprint.embodied_kg_co2e),
+        method=f"{footprint.method}; one equal share of {n_answers} answers computed together",
+        details={**footprint.details, "answers_in_chunk": n_answers},
+    )
 
 
 def footprint_from_dict(data: Mapping[str, Any], where: str = "training_footprint") -> Footprint:

@@ -360,3 +360,28 @@ def test_dask_missing_is_an_engine_error_naming_the_extra(files, tmp_path, monke
     )  # fmt: skip
     assert result.exit_code == 1
     assert "greenrec[dask]" in result.output and "Traceback" not in result.output
+
+
+def test_a_bug_on_one_household_costs_only_that_households_answer(files, service, caplog) -> None:
+    """An unexpected exception inside a chunk is found by scoring the chunk one by one: the
+    household that raises it is a failure row saying "internal error", the others are scored."""
+    from recommender.batch import score_households
+    from recommender.service import Service
+
+    batch = read_tables(files["households"], files["readings"], files["trips"])
+    homes = [h for h in batch.households if h.household_id in GOOD[:3]]
+
+    class Buggy(Service):
+        def answers(self, households, **kwargs):
+            if any(h.household_id == GOOD[1] for h in households):
+                raise ZeroDivisionError("a bug planted for this test")
+            return super().answers(households, **kwargs)
+
+    buggy = Buggy(service.models)
+    result = score_households(buggy, homes, now=NOW)
+    assert result.scored_ids == [GOOD[0], GOOD[2]] and result.failed_ids == [GOOD[1]]
+    assert result.n_internal_errors == 1
+    assert {row["stage"] for row in result.failures} == {"engine (internal error)"}
+    assert "planted" in caplog.text
+    alone = score_households(service, [homes[0]], now=NOW)
+    assert alone.actions == result.actions[: len(alone.actions)]

@@ -1,0 +1,136 @@
+"""The columnar path: a chunk of households through every capability at once.
+
+:func:`score_chunk` is what :meth:`recommender.service.Service.answers` runs, for a chunk of one
+(an app's request) or of hundreds (a batch task): forecast, travel, home actions and ranking each
+run once over the chunk's households, so a model is called once per chunk and not once per
+household. A household that a stage cannot use (too little history, trips it cannot read) gets
+that stage's :class:`~recommender.errors.GreenrecError` as its result and leaves the chunk; the
+others go on. Each stage returns its results in the order of the households it was given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from recommender.actions.home import home_actions
+from recommender.actions.travel import TravelReport, travel_report
+from recommender.domain import Action, Forecast, Household
+from recommender.errors import GreenrecError
+from recommender.forecast import forecast_household
+from recommender.ranking import RankingWeights, rank_actions
+
+T = TypeVar("T")
+
+
+@dataclass
+class ScoredHousehold:
+    """One household's way through the chunk: each stage fills its part."""
+
+    household: Household
+    history: Any = None
+    forecast: Forecast | None = None
+    travel: TravelReport | None = None
+    home: list[Action] = field(default_factory=list)
+    ranked: list[Action] = field(default_factory=list)
+
+    @property
+    def answer_forecast(self) -> Forecast:
+        if self.forecast is None:
+            raise RuntimeError("the forecast stage has not run for this household")
+        return self.forecast
+
+    @property
+    def travel_actions(self) -> tuple[Action, ...]:
+        return tuple(self.travel.actions) if self.travel is not None else ()
+
+    @property
+    def travel_warnings(self) -> tuple[str, ...]:
+        return tuple(self.travel.warnings) if self.travel is not None else ()
+
+
+Work = ScoredHousehold | GreenrecError
+
+
+def score_chunk(
+    households: Sequence[Household],
+    histories: Sequence[Any],
+    models: Any,
+    *,
+    now: pd.Timestamp | None = None,
+    top_k: int | None = None,
+    weights: RankingWeights | None = None,
+) -> list[Work]:
+    """Forecast, act and rank a chunk of households; one result per household, in order.
+
+    ``models`` has ``forecaster``, ``mode_choice`` and ``likelihood`` (the service's loaded
+    models); ``histories`` each household's feedback history or None.
+    """
+    work: list[Work] = [
+        ScoredHousehold(home, history) for home, history in zip(households, histories, strict=True)
+    ]
+
+    def forecasts(alive: list[ScoredHousehold]) -> list[Any]:
+        return _one_by_one(alive, lambda w: forecast_household(models.forecaster, w.household))
+
+    def travel(alive: list[ScoredHousehold]) -> list[Any]:
+        return _one_by_one(
+            alive, lambda w: travel_report(w.household, mode_choice=models.mode_choice)
+        )
+
+    def home(alive: list[ScoredHousehold]) -> list[Any]:
+        return [home_actions(w.household, w.answer_forecast, now=now) for w in alive]
+
+    def ranked(alive: list[ScoredHousehold]) -> list[Any]:
+        return [
+            rank_actions(
+                [*w.home, *w.travel_actions],
+                w.household,
+                model=models.likelihood,
+                history=w.history,
+                weights=weights,
+                top_k=top_k,
+            )
+            for w in alive
+        ]
+
+    for part, run in (
+        ("forecast", forecasts),
+        ("travel", travel),
+        ("home", home),
+        ("ranked", ranked),
+    ):
+        work = _stage(work, part, run)
+    return work
+
+
+def _stage(
+    work: list[Work], part: str, run: Callable[[list[ScoredHousehold]], Sequence[Any]]
+) -> list[Work]:
+    """Run one stage over the households still in the chunk; an error item takes one out."""
+    alive = [w for w in work if isinstance(w, ScoredHousehold)]
+    results = iter(run(alive) if alive else [])
+    out: list[Work] = []
+    for item in work:
+        if isinstance(item, ScoredHousehold):
+            result = next(results)
+            if isinstance(result, GreenrecError):
+                item = result
+            else:
+                setattr(item, part, result)
+        out.append(item)
+    return out
+
+
+def _one_by_one(items: Sequence[T], run: Callable[[T], Any]) -> list[Any]:
+    """A stage with no columnar form yet: each item alone, its GreenrecError as its result."""
+    out: list[Any] = []
+    for item in items:
+        try:
+            out.append(run(item))
+        except GreenrecError as error:
+            out.append(error)
+    return out
