@@ -11,6 +11,10 @@ written as Parquet; then ``greenrec score`` runs on it in a subprocess, as a dat
   of the largest single process;
 - with ``--scale-to M``: the same for M households, and the ratio of the two peaks (target: the
   100,000 run's peak within 10 % of the 10,000 run's);
+- eemeter's hourly model side by side, in the same run (``--no-eemeter`` skips it): its CPU
+  seconds to fit one year and predict its test period on the real meters with temperatures
+  (benchmarks/forecast.py runs it from its own virtual environment, created on first use), and
+  our end-to-end CPU per household as a ratio to eemeter's forecast alone;
 - with ``--profile-households K`` (default 20): a cProfile split by stage of K households scored
   in-process (profiling adds overhead: the shares matter more than the seconds).
 
@@ -27,6 +31,7 @@ import json
 import os
 import pstats
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 from _models import models_or_train  # benchmarks/_models.py (scripts run from benchmarks/)
+from forecast import METERS, eemeter_python, load, run_eemeter  # benchmarks/forecast.py
 
 from recommender.batch import score_tables
 from recommender.synth import write_population
@@ -186,6 +192,33 @@ def profile(paths: dict[str, Path], models: Path, out: Path) -> None:
         print(f"    {v[2]:6.2f} s  {name} ({Path(file).name}:{line})")
 
 
+def eemeter_side_by_side(ours_cpu_s_per_household: float) -> None:
+    """eemeter's fit + predict CPU per meter-year on the real meters with temperatures, beside
+    our end-to-end CPU per household (read, validate, forecast, act, rank, write)."""
+    python, why = eemeter_python()
+    if python is None:
+        print(f"  eemeter side by side: not measured ({why})")
+        return
+    seconds = []
+    for name, (_, temperature, *_rest) in METERS.items():
+        if temperature is None:
+            continue
+        scores, why = run_eemeter(python, name, load(name))
+        if scores is None:
+            print(f"  eemeter on {name}: not measured ({why})")
+            continue
+        seconds.append(scores["cpu_seconds"])
+        print(f"  eemeter 4.1 hourly on {name}: {1000 * scores['cpu_seconds']:.0f} CPU-ms to fit "
+              "one year and predict its test period")  # fmt: skip
+    if seconds:
+        theirs = statistics.median(seconds)
+        print(
+            f"  ours end to end {1000 * ours_cpu_s_per_household:.0f} CPU-ms a household = "
+            f"{ours_cpu_s_per_household / theirs:.2f} x eemeter's forecast alone "
+            f"({1000 * theirs:.0f} CPU-ms a meter-year, median of {len(seconds)})"
+        )
+
+
 def population(folder: Path, n: int, days: int) -> dict[str, Path]:
     t0 = time.perf_counter()
     paths = write_population(folder, n, days=days, seed=0, start="2024-01-01T00:00:00Z")
@@ -205,6 +238,7 @@ def main() -> None:
     parser.add_argument("--scale-to", type=int, default=0, help="also run this many, compare")
     parser.add_argument("--profile-households", type=int, default=20, help="0: no profile")
     parser.add_argument("--models-dir", default=None)
+    parser.add_argument("--no-eemeter", dest="eemeter", action="store_false")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
@@ -225,7 +259,10 @@ def main() -> None:
             print(f"  peak RSS ratio {ratio:.2f} (target <= {TARGET_SCALE_RATIO:.2f}: {verdict})")
         else:
             print("  peak RSS at 10x the households: not measured (pass --scale-to)")
-        print("  eemeter side by side: not measured by this script")
+        if args.eemeter:
+            eemeter_side_by_side(base["cpu_s"] / base["households"])
+        else:
+            print("  eemeter side by side: skipped (--no-eemeter)")
         if args.profile_households:
             small = population(scratch / "prof", args.profile_households, args.days)
             profile(small, models, scratch / "prof-out")
