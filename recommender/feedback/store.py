@@ -218,6 +218,14 @@ class FeedbackStore:
         )
         return frame.loc[:, list(EVENT_COLUMNS)]
 
+    def forget(self, household_id: str) -> int:
+        """Delete every event stored for ``household_id`` (what was shown, the answers and their
+        feature snapshots), for a person who asks to be forgotten; returns how many were deleted.
+        A model already trained on them keeps what it learned until it is retrained."""
+        with self._engine.begin() as conn:
+            done = conn.execute(sa.delete(_events).where(_events.c.household_id == household_id))
+        return int(done.rowcount or 0)
+
     def history(self, household_id: str) -> pd.DataFrame:
         """Per-action counts for one household, for the ranker: see :func:`history_from_events`."""
         return history_from_events(self.events(household_id))

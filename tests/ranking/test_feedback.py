@@ -42,6 +42,16 @@ def test_record_and_read_back(store):
     assert frame["context"].iloc[1] is None
 
 
+def test_forget_deletes_one_households_events_and_no_others(store):
+    store.record_many(
+        [ev("shown"), ev("accepted", minutes=1), ev("shown") | {"household_id": "h-2"}]
+    )
+    assert store.forget("h-1") == 2
+    assert store.events("h-1").empty and store.history("h-1").empty
+    assert list(store.events()["household_id"]) == ["h-2"]
+    assert store.forget("h-1") == 0
+
+
 def test_timestamps_with_other_offsets_are_stored_in_utc(store):
     paris = timezone(timedelta(hours=2))
     store.record(ev("accepted") | {"timestamp": datetime(2024, 5, 1, 10, 0, tzinfo=paris)})

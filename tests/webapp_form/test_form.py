@@ -180,12 +180,16 @@ def test_feedback_on_an_action_never_shown_is_refused(client) -> None:
     assert response.status_code == 422
 
 
-def test_forget_deletes_the_cookie(client) -> None:
+def test_forget_deletes_the_cookie_and_what_was_kept_under_it(client, feedback_store) -> None:
     client.post("/results", data={**_fields(client), "feedback_opt_in": "y"})
-    assert client.get_cookie(COOKIE) is not None
+    anon_id = client.get_cookie(COOKIE).value
+    kept = len(feedback_store.events(anon_id))
+    assert kept > 0
     response = client.post("/forget", data={"csrf_token": _fields(client)["csrf_token"]})
     assert response.status_code == 200
     assert client.get_cookie(COOKIE) is None
+    assert feedback_store.events(anon_id).empty
+    assert f"deleted the {kept} records" in response.get_data(as_text=True)
 
 
 def test_upload_chosen_without_a_file_is_named_by_the_file_field(client) -> None:

@@ -262,7 +262,9 @@ def _recorded(anon_id: str) -> list[dict[str, Any]]:
 def forget() -> Response:
     form = ForgetForm()
     ok = form.validate()
-    html = render_template("forgotten.html", ok=ok, had_cookie=COOKIE in request.cookies)
+    anon_id = request.cookies.get(COOKIE)
+    deleted = _store().forget(anon_id) if ok and anon_id else 0
+    html = render_template("forgotten.html", ok=ok, had_cookie=anon_id is not None, deleted=deleted)
     response = make_response(html, 200 if ok else 422)
     if ok:
         response.delete_cookie(COOKIE, httponly=True, samesite="Lax")
