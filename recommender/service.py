@@ -273,6 +273,13 @@ class Service:
             shown_at=event.get("shown_at"),
         )
 
+    def forget_household(self, household_id: str) -> int:
+        """Delete what this service's store kept for a household (what it was shown, its
+        answers); returns how many events were deleted."""
+        if self.feedback is None:
+            raise GreenrecError("this service keeps no feedback store; there is nothing to forget")
+        return self.feedback.forget(household_id)
+
     def _payback(self, ranked: list[Action]) -> tuple[float, float, float | None] | None:
         """Expected yearly savings of the advice shown (each action's savings times its
         likelihood, an action counted once even if a later one overlaps it) over the training

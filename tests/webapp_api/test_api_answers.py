@@ -187,3 +187,12 @@ def test_feedback_is_recorded_against_what_was_shown(service, keys, api_key, tmp
     response = client.post("/v1/feedback", json=never_shown, headers=headers)
     assert response.status_code == 422
     assert response.get_json()["problems"][0]["where"] == "action_id"
+
+    kept = len(store.events(household["household_id"]))
+    forgotten = client.delete(f"/v1/feedback/{household['household_id']}", headers=headers)
+    assert forgotten.get_json() == {
+        "household_id": household["household_id"],
+        "deleted_events": kept,
+    }
+    assert store.events(household["household_id"]).empty
+    assert client.delete(f"/v1/feedback/{household['household_id']}").status_code == 401

@@ -174,4 +174,15 @@ def feedback() -> Response:
     return _answer({"recorded": recorded}, 201 if recorded else 200)
 
 
+@bp.delete("/feedback/<household_id>")
+@bp.output(ANSWERS["forgotten"])
+@bp.doc(
+    summary="Forget a household: delete what it was shown and its answers (for a person who "
+    "asks; a model already trained on them keeps what it learned until retrained)"
+)
+def forget(household_id: str) -> Response:
+    deleted = _state().get_service().forget_household(household_id)
+    return _answer({"household_id": household_id, "deleted_events": deleted})
+
+
 __all__ = ["ApiState", "bp", "problem"]

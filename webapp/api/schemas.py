@@ -216,5 +216,6 @@ def answer_models() -> dict[str, type[BaseModel]]:
             transport_factors=(list[model_of(Factor)], ...),  # type: ignore[misc]
         ),
         "feedback": _model("FeedbackAnswer", recorded=(bool, ...)),
+        "forgotten": _model("Forgotten", household_id=(str, ...), deleted_events=(int, ...)),
         "health": _model("Health", status=(str, ...), models=(str, ...)),
     }
