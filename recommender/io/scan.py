@@ -1,0 +1,144 @@
+"""The rows of a few households from a table too big to hold, streamed and filtered.
+
+The batch reader streams the readings a chunk of households at a time; the trips and temperature
+tables may be as big, so for each chunk they are scanned for that chunk's households only
+(:func:`rows_of`), never held whole. Memory stays bounded by one chunk and one block of rows,
+whatever the file's size. Row numbers are kept, so a problem still names the row in the file.
+
+In Parquet, a row group whose ``household_id`` statistics (min and max) cannot hold any of the
+chunk's ids is skipped unread: a file sorted by ``household_id`` (as ``ORDER BY household_id``
+gives, and ``greenrec synth`` writes) is read once over the whole run; an unsorted one is read
+once per chunk (slower, same answers, same memory).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Collection, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from recommender.io.files import Source, Table, check_columns, iter_table
+from recommender.io.validate import is_blank
+
+ID = "household_id"
+MAX_CACHED_ROWS = 2**21  # a row group this small is read once and kept for the next chunk
+
+
+def household_ids(frame: pd.DataFrame) -> pd.Series:
+    """A table's ``household_id`` column as stripped strings ("" where blank)."""
+    ids = frame[ID]
+    if not pd.api.types.is_string_dtype(ids.dtype):
+        ids = ids.map(lambda v: None if is_blank(v) else str(v), na_action="ignore")
+    return ids.astype("string").str.strip().fillna("").astype(object)
+
+
+class Scanner:
+    """Scans one table for the rows of a chunk's households, chunk after chunk.
+
+    The file's columns are checked once, when the scanner is made (a bad file fails before any
+    household is scored). The last Parquet row group read is kept: consecutive chunks of a sorted
+    file mostly fall in the same group, which is then read once.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        default_name: str,
+        required: tuple[str, ...],
+        optional: tuple[str, ...] = (),
+        *,
+        rows_per_chunk: int = 500_000,
+    ) -> None:
+        self.source, self.required, self.optional = source, required, optional
+        self.rows_per_chunk = rows_per_chunk
+        path = None if isinstance(source, pd.DataFrame) else Path(source)
+        self.name = default_name if path is None else path.name
+        self._parquet = (
+            pq.ParquetFile(path)
+            if path is not None and path.suffix.lower() in (".parquet", ".pq")
+            else None
+        )
+        self._last: tuple[int, pd.Series, pa.Table] | None = None  # group, its ids, its rows
+        if self._parquet is not None:
+            check_columns(self._parquet.schema_arrow.names, self.name, required, optional)
+        else:
+            next(self._tables(), None)  # the first block: columns, delimiter, encoding checked
+
+    def rows_of(self, ids: Collection[str]) -> Table:
+        """The rows whose household is one of ``ids``, in file order, with their row numbers in
+        the file (an empty table when there are none)."""
+        wanted = sorted(set(ids))
+        parts = list(
+            self._parquet_rows(wanted) if self._parquet is not None else self._rows(wanted)
+        )
+        if not parts:
+            return Table(pd.DataFrame(columns=[ID]), self.name, 1, np.zeros(0, dtype=np.int64))
+        frame = pd.concat([p.frame for p in parts], ignore_index=True)
+        rows = np.concatenate([p.rows for p in parts if p.rows is not None])
+        return Table(frame, self.name, int(rows[0]), rows)
+
+    def _tables(self) -> Iterator[Table]:
+        return iter_table(
+            self.source, self.name, self.required, self.optional, rows_per_chunk=self.rows_per_chunk
+        )
+
+    def _rows(self, wanted: list[str]) -> Iterator[Table]:
+        for table in self._tables():
+            keep = household_ids(table.frame).isin(wanted).to_numpy()
+            if keep.any():
+                yield table.subset(keep)
+
+    def _parquet_rows(self, wanted: list[str]) -> Iterator[Table]:
+        """The wanted rows of each row group that may hold them (row 1 = the first row)."""
+        assert self._parquet is not None
+        meta = self._parquet.metadata
+        column = meta.schema.names.index(ID)
+        first_row = 1
+        for group in range(self._parquet.num_row_groups):
+            n_rows = meta.row_group(group).num_rows
+            if _may_hold(meta.row_group(group).column(column).statistics, wanted):
+                for offset, ids, block in self._blocks(group, n_rows):
+                    keep = ids.isin(wanted).to_numpy()
+                    if keep.any():
+                        frame = block.filter(pa.array(keep)).to_pandas()
+                        rows = first_row + offset + np.flatnonzero(keep)
+                        yield Table(frame, self.name, first_row, rows)
+            first_row += n_rows
+
+    def _blocks(self, group: int, n_rows: int) -> Iterator[tuple[int, pd.Series, pa.Table]]:
+        """A row group's rows with their ids, as (offset in the group, ids, rows): a group of at
+        most ``MAX_CACHED_ROWS`` whole and kept for the next chunk, a bigger one streamed."""
+        assert self._parquet is not None
+        if n_rows > MAX_CACHED_ROWS:
+            offset = 0
+            for batch in self._parquet.iter_batches(self.rows_per_chunk, row_groups=[group]):
+                block = pa.Table.from_batches([batch])
+                yield offset, _ids_of(block), block
+                offset += block.num_rows
+            return
+        if self._last is None or self._last[0] != group:
+            block = self._parquet.read_row_group(group)
+            self._last = (group, _ids_of(block), block)
+        yield 0, self._last[1], self._last[2]
+
+
+def _ids_of(block: pa.Table) -> pd.Series:
+    return household_ids(pd.DataFrame({ID: block.column(ID).to_pandas()}))
+
+
+def _may_hold(statistics: Any, wanted: list[str]) -> bool:
+    """Whether a row group with these ``household_id`` statistics may hold a wanted id (ids are
+    compared stripped: trailing blanks only lower a value, leading ones turn pruning off)."""
+    if statistics is None or not statistics.has_min_max:
+        return True
+    low, high = statistics.min, statistics.max
+    if not isinstance(low, str) or not isinstance(high, str) or low != low.lstrip():
+        return True
+    at = bisect.bisect_left(wanted, low.rstrip())
+    return at < len(wanted) and wanted[at] <= high

@@ -1,0 +1,75 @@
+"""Scanner: a chunk's rows from a table too big to hold, with the row numbers of the file.
+
+The trips are synthetic (``recommender.synth``; no real multi-household trips table exists in
+data/); each layout a data team may send is checked against a plain pandas filter of the same
+file: sorted or shuffled, small or big row groups, Parquet or CSV, ids padded with blanks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from recommender.errors import InvalidInput
+from recommender.io import scan, schema
+from recommender.synth import write_population
+
+
+@pytest.fixture(scope="module")
+def trips(tmp_path_factory) -> pd.DataFrame:
+    paths = write_population(tmp_path_factory.mktemp("pop"), n_households=12, days=30, seed=5)
+    return pd.read_parquet(paths["trips"])
+
+
+def _scanner(path) -> scan.Scanner:
+    return scan.Scanner(path, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL)
+
+
+def _expected_rows(frame: pd.DataFrame, ids: list[str], header_rows: int) -> np.ndarray:
+    return np.flatnonzero(frame["household_id"].str.strip().isin(ids)) + 1 + header_rows
+
+
+@pytest.mark.parametrize("layout", ["sorted", "shuffled", "small groups", "csv", "big group"])
+def test_each_chunk_gets_exactly_its_rows_with_their_row_numbers(
+    trips, tmp_path, layout, monkeypatch
+) -> None:
+    frame = trips.sample(frac=1, random_state=1) if layout == "shuffled" else trips
+    frame = frame.reset_index(drop=True)
+    path = tmp_path / ("trips.csv" if layout == "csv" else "trips.parquet")
+    if layout == "csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, row_group_size=200 if layout != "sorted" else None)
+    if layout == "big group":
+        monkeypatch.setattr(scan, "MAX_CACHED_ROWS", 100)  # stream groups in blocks of rows
+    scanner = scan.Scanner(
+        path, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL, rows_per_chunk=150
+    )
+    ids = sorted(frame["household_id"].unique())
+    for chunk in (ids[:4], ids[4:9], ids[9:], ["no-such-household"]):
+        table = scanner.rows_of(chunk)
+        expected = _expected_rows(frame, chunk, header_rows=1 if layout == "csv" else 0)
+        assert table.rows is not None and table.rows.tolist() == expected.tolist()
+        assert sorted(set(table.frame["household_id"])) == sorted(
+            set(chunk) - {"no-such-household"}
+        )
+
+
+def test_ids_padded_with_blanks_are_still_found(trips, tmp_path) -> None:
+    frame = trips.copy()
+    frame["household_id"] = "  " + frame["household_id"] + " "
+    frame.to_parquet(tmp_path / "padded.parquet", row_group_size=100)
+    wanted = [sorted(trips["household_id"].unique())[3]]
+    table = _scanner(tmp_path / "padded.parquet").rows_of(wanted)
+    assert table.rows is not None
+    assert table.rows.tolist() == _expected_rows(frame, wanted, header_rows=0).tolist()
+
+
+def test_a_file_with_a_missing_column_fails_before_any_chunk(trips, tmp_path) -> None:
+    trips.drop(columns=["distance_km"]).to_parquet(tmp_path / "t.parquet")
+    trips.drop(columns=["distance_km"]).to_csv(tmp_path / "t.csv", index=False)
+    for name in ("t.parquet", "t.csv"):
+        with pytest.raises(InvalidInput) as error:
+            _scanner(tmp_path / name)
+        assert "distance_km" in str(error.value)
