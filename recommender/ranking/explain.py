@@ -78,12 +78,10 @@ def drivers_from(probability: np.ndarray, n_rows: int, labels: list[str]) -> lis
     p = np.asarray(probability, dtype=float).reshape(len(labels) + 1, n_rows)
     effect = p[0][np.newaxis, :] - p[1:]
     by_name = np.argsort(np.argsort(labels))[:, np.newaxis] * np.ones((1, n_rows))
-    order = np.lexsort((by_name, -np.abs(effect)), axis=0).T.tolist()
-    effects = effect.T.tolist()
-    return [
-        {labels[i]: row[i] for i in row_order}
-        for row, row_order in zip(effects, order, strict=True)
-    ]
+    order = np.lexsort((by_name, -np.abs(effect)), axis=0)
+    names = np.array(labels, dtype=object)[order].T.tolist()
+    values = np.take_along_axis(effect, order, axis=0).T.tolist()
+    return [dict(zip(n, v, strict=True)) for n, v in zip(names, values, strict=True)]
 
 
 def likelihood_and_drivers(

@@ -94,7 +94,7 @@ def annual_kwh(household: Household) -> float:
     """The household's yearly use scaled from its readings (mean per interval x intervals per
     year); NaN when it has no readings."""
     readings = household.readings_kwh
-    if readings is None or readings.notna().sum() == 0:
+    if readings is None or not pd.notna(readings.to_numpy()).any():
         return float("nan")
     per_year = 365.25 * 24 * 60 / household.reading_interval_minutes
     return float(readings.mean() * per_year)
@@ -103,9 +103,10 @@ def annual_kwh(household: Household) -> float:
 def context_month(household: Household) -> float:
     """Local month (1-12) of the latest reading, the season the advice is given in; NaN if none."""
     readings = household.readings_kwh
-    if readings is None or readings.notna().sum() == 0:
+    known = None if readings is None else pd.notna(readings.to_numpy())
+    if known is None or not known.any():
         return float("nan")
-    last = readings.dropna().index.max()
+    last = readings.index[known].max()
     if last.tzinfo is None:
         return float(last.month)
     return float(last.tz_convert(household.timezone).month)

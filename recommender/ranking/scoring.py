@@ -18,11 +18,11 @@ layout), goes through its own ``adoption_probability`` or ``predict_proba`` on a
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.preprocessing import OrdinalEncoder
 
@@ -48,14 +48,23 @@ def adoption_probability(model: Any, X: FeatureMatrix) -> np.ndarray:
 class _FittedTrees:
     """The fitted parts of a LikelihoodModel, to be evaluated without the per-call checks."""
 
-    categories: list[pd.Index]  # the encoder's categories of each categorical feature
+    codes: list[dict[str, float]]  # each categorical feature: category -> the encoder's code
     booster: HistGradientBoostingClassifier
     calibrator: Any
 
     @classmethod
     def of(cls, model: Any) -> _FittedTrees | None:
-        """The parts, or None unless the model is laid out exactly as this module expects."""
+        """The parts, or None unless the model is laid out exactly as this module expects (read
+        once per fitted model: refitting replaces ``calibrated_``, the key)."""
         calibrated = getattr(model, "calibrated_", None)
+        if calibrated is None:
+            return None
+        if calibrated not in _SEEN:
+            _SEEN[calibrated] = cls._read(model, calibrated)
+        return _SEEN[calibrated]
+
+    @classmethod
+    def _read(cls, model: Any, calibrated: Any) -> _FittedTrees | None:
         fitted = getattr(calibrated, "calibrated_classifiers_", None)
         if not fitted or len(fitted) != 1 or list(getattr(model, "classes_", [])) != [0, 1]:
             return None
@@ -78,16 +87,14 @@ class _FittedTrees:
         encoder = _encoder(booster)
         if encoder is None:
             return None
-        categories = [pd.Index(c) for c in encoder.categories_]
-        return cls(categories, booster, next(iter(calibrators)))
+        codes = [{c: float(i) for i, c in enumerate(cats)} for cats in encoder.categories_]
+        return cls(codes, booster, next(iter(calibrators)))
 
     def probability(self, X: FeatureMatrix) -> np.ndarray:
         n_categorical = len(CATEGORICAL_FEATURES)
         coded = np.empty((len(X), n_categorical + X.numeric.shape[1]))
-        for j, categories in enumerate(self.categories):
-            codes = categories.get_indexer(pd.Index(X.categorical[:, j])).astype(float)
-            codes[codes < 0] = np.nan  # handle_unknown="use_encoded_value", unknown_value=NaN
-            coded[:, j] = codes
+        for j, codes in enumerate(self.codes):  # unknown -> NaN, as the fitted encoder codes it
+            coded[:, j] = [codes.get(v, np.nan) for v in X.categorical[:, j].tolist()]
         coded[:, n_categorical:] = X.numeric
         baseline = self.booster._baseline_prediction
         raw = np.zeros((len(X), 1), dtype=baseline.dtype, order="F")
@@ -96,6 +103,9 @@ class _FittedTrees:
         p = np.asarray(self.calibrator.predict(raw.ravel()), dtype=float)
         p[(p > 1.0) & (p <= 1.0 + 1e-5)] = 1.0  # as CalibratedClassifierCV.predict_proba does
         return p
+
+
+_SEEN: weakref.WeakKeyDictionary[Any, _FittedTrees | None] = weakref.WeakKeyDictionary()
 
 
 def _encoder(booster: HistGradientBoostingClassifier) -> OrdinalEncoder | None:
