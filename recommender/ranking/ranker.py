@@ -26,6 +26,11 @@ Each returned action is a new :class:`Action` (``dataclasses.replace``) with ``r
 ``details["why_ranked"]``, plus ``details["score"]``, ``["value_points"]``,
 ``["likelihood_drivers"]`` and ``["ranking_features"]`` (the snapshot to send back with the
 ``shown`` feedback event, see :func:`shown_events`).
+
+:func:`rank_actions_many` ranks a chunk of households at once: one feature matrix
+(:class:`recommender.ranking.features.FeatureMatrix`) and one model call for all their candidates
+and the explanations' occluded copies, then the rules above per household. :func:`rank_actions`
+is a chunk of one, so a household gets the same answer alone or in any chunk.
 """
 
 from __future__ import annotations
