@@ -125,12 +125,16 @@ class FeatureMatrix:
         return len(self.numeric)
 
     @classmethod
+    def empty(cls) -> FeatureMatrix:
+        return cls(
+            np.empty((0, len(CATEGORICAL_FEATURES)), dtype=object),
+            np.empty((0, len(NUMERIC_FEATURES))),
+        )
+
+    @classmethod
     def concat(cls, parts: Sequence[FeatureMatrix]) -> FeatureMatrix:
         if not parts:
-            return cls(
-                np.empty((0, len(CATEGORICAL_FEATURES)), dtype=object),
-                np.empty((0, len(NUMERIC_FEATURES))),
-            )
+            return cls.empty()
         if len(parts) == 1:
             return parts[0]
         return cls(

@@ -55,10 +55,9 @@ def normalise_history(
     if "action_kind" not in frame:
         frame["action_kind"] = None
     if "status" not in frame:
-        accepted = (frame["accepted"] + frame["done"]) > 0
-        frame["status"] = np.where(
-            accepted, "accepted", np.where(frame["dismissed"] > 0, "dismissed", "shown")
-        )
+        accepted = (frame["accepted"] + frame["done"]).tolist()
+        dismissed = frame["dismissed"].tolist()
+        frame["status"] = [_status(a, d) for a, d in zip(accepted, dismissed, strict=True)]
     frame.index = frame.index.astype(str)
     frame.index.name = "action_id"
     return frame.loc[:, list(HISTORY_COLUMNS)]
@@ -149,6 +148,7 @@ def _clean_frame(frame: pd.DataFrame) -> bool:
 
 
 def _status(accepted: int, dismissed: int) -> str:
+    """The status a history without one implies: accepted (or done) before dismissed."""
     return "accepted" if accepted > 0 else "dismissed" if dismissed > 0 else "shown"
 
 

@@ -171,11 +171,11 @@ def rank_actions_many(
     InvalidInput listing every problem), which costs the other households nothing. A household's
     answer does not depend on the other households in the chunk.
     """
+    weights = weights or RankingWeights()
     prepared = [_prepared(RankingInput(*item), weights, top_k) for item in items]
     ready = [p for p in prepared if isinstance(p, _Prepared)]
     likelihood, drivers = likelihood_and_drivers(model, FeatureMatrix.concat([p.X for p in ready]))
     source = likelihood_source(model)
-    weights = weights or RankingWeights()
     answers: list[list[Action] | GreenrecError] = []
     start = 0
     for p in prepared:
@@ -202,13 +202,12 @@ class _Prepared:
     X: FeatureMatrix
 
 
-def _prepared(
-    item: RankingInput, weights: RankingWeights | None, top_k: int | None
-) -> _Prepared | GreenrecError:
+def _prepared(item: RankingInput, weights: Any, top_k: int | None) -> _Prepared | GreenrecError:
+    """What a household's ranking needs, or the error its input (or ``weights``) raises."""
     actions, household, history = item
     try:
         _validate(actions, household, top_k)
-        if weights is not None and not isinstance(weights, RankingWeights):
+        if not isinstance(weights, RankingWeights):
             raise InvalidInput(
                 Problem(
                     "weights",
@@ -225,7 +224,7 @@ def _prepared(
     blocked = {other for p in pairs for i in in_progress if i in p for other in p - {i}}
     new_advice = [a for a in actions if a.id not in in_progress]
     keep = [j for j, a in enumerate(new_advice) if a.id not in blocked]
-    X = feature_matrix(new_advice, household, hist).take(keep) if keep else FeatureMatrix.concat([])
+    X = feature_matrix(new_advice, household, hist).take(keep) if keep else FeatureMatrix.empty()
     return _Prepared([new_advice[j] for j in keep], household, hist, pairs, X)
 
 
