@@ -8,6 +8,7 @@ what really happened after it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -106,7 +107,8 @@ def context_month(household: Household) -> float:
     known = None if readings is None else pd.notna(readings.to_numpy())
     if known is None or not known.any():
         return float("nan")
-    last = readings.index[known].max()
+    index = readings.index
+    last = index[np.flatnonzero(known)[-1]] if index.is_monotonic_increasing else index[known].max()
     if last.tzinfo is None:
         return float(last.month)
     return float(last.tz_convert(household.timezone).month)
@@ -282,5 +284,6 @@ def snapshot(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
         if name in CATEGORICAL_FEATURES:
             out[name] = str(value)
         else:
-            out[name] = None if pd.isna(value) else float(value)
+            missing = math.isnan(value) if isinstance(value, float) else pd.isna(value)
+            out[name] = None if missing else float(value)
     return out

@@ -72,3 +72,13 @@ def test_other_models_are_asked_through_their_own_predict(impressions, rows):
     expected = numeric_only.predict_proba(rows.numeric)[:, 1]
     np.testing.assert_array_equal(adoption_probability(Numbers(), rows), expected)
     assert adoption_probability(Numbers(), rows.take([])).shape == (0,)
+
+
+def test_a_refitted_model_is_read_again(impressions, rows):
+    X, y = impressions
+    model = LikelihoodModel(max_iter=5, random_state=0).fit(X, y)
+    before = adoption_probability(model, rows)
+    model.set_params(max_iter=30, learning_rate=0.3).fit(X, y)  # same object, new trees
+    after = adoption_probability(model, rows)
+    np.testing.assert_array_equal(after, model.predict_proba(rows.frame())[:, 1])
+    assert not np.array_equal(before, after)
