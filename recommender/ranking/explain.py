@@ -3,11 +3,13 @@
 The likelihood's main drivers are found by occlusion: for each group of features, the model is
 asked again with that group set to a reference (no history for the history counts; the training
 data's typical value for the rest), and the change in probability is that group's contribution.
-Model-agnostic, one batched ``predict_proba`` call per ranking.
+Model-agnostic, one batched prediction per chunk of households
+(:func:`recommender.ranking.scoring.adoption_probability`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,8 @@ import pandas as pd
 
 from recommender.domain import Action
 from recommender.quantities import money_text
+from recommender.ranking.features import CATEGORICAL_FEATURES, FeatureMatrix
+from recommender.ranking.scoring import adoption_probability
 
 # label: (features set together, phrase with {value} from the action's own row)
 DRIVER_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -53,62 +57,50 @@ HISTORY_FEATURES = frozenset(
 MIN_EFFECT = 0.02  # a driver must move the probability by at least 2 points to be named
 
 
-def occlusion_frame(model: Any, X: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def occlusion_matrix(model: Any, X: FeatureMatrix) -> tuple[FeatureMatrix, list[str]]:
     """``X`` followed by one copy of it per driver group with that group set to its reference,
     and the group labels (for one batched prediction)."""
     reference = getattr(model, "feature_reference_", {}) or {}
     blocks, labels = [X], []
     for label, (columns, _) in DRIVER_GROUPS.items():
-        if not all(c in X.columns and (c in HISTORY_FEATURES or c in reference) for c in columns):
+        if not all(c in HISTORY_FEATURES or c in reference for c in columns):
             continue
-        block = X.copy()
-        for c in columns:
-            value = 0.0 if c in HISTORY_FEATURES else reference[c]
-            block[c] = str(value) if isinstance(X[c].dtype, pd.CategoricalDtype) else float(value)
-        blocks.append(block)
+        blocks.append(
+            X.with_values({c: 0.0 if c in HISTORY_FEATURES else reference[c] for c in columns})
+        )
         labels.append(label)
-    stacked = pd.concat(blocks, ignore_index=True)
-    for c in X.columns:
-        if isinstance(X[c].dtype, pd.CategoricalDtype):
-            stacked[c] = stacked[c].astype(str).astype("category")
-    return stacked, labels
+    return FeatureMatrix.concat(blocks), labels
 
 
 def drivers_from(probability: np.ndarray, n_rows: int, labels: list[str]) -> list[dict[str, float]]:
-    """{driver label: change in probability it causes} per row, largest first, from the
-    predictions on :func:`occlusion_frame`."""
+    """{driver label: change in probability it causes} per row, largest first (ties by label),
+    from the predictions on :func:`occlusion_matrix`."""
     p = np.asarray(probability, dtype=float).reshape(len(labels) + 1, n_rows)
     effect = p[0][np.newaxis, :] - p[1:]
-    out = []
-    for j in range(n_rows):
-        row = {labels[i]: float(effect[i, j]) for i in range(len(labels))}
-        out.append(dict(sorted(row.items(), key=lambda kv: (-abs(kv[1]), kv[0]))))
-    return out
+    by_name = np.argsort(np.argsort(labels))[:, np.newaxis] * np.ones((1, n_rows))
+    order = np.lexsort((by_name, -np.abs(effect)), axis=0)
+    names = np.array(labels, dtype=object)[order].T.tolist()
+    values = np.take_along_axis(effect, order, axis=0).T.tolist()
+    return [dict(zip(n, v, strict=True)) for n, v in zip(names, values, strict=True)]
 
 
 def likelihood_and_drivers(
-    model: Any, X: pd.DataFrame
+    model: Any, X: FeatureMatrix
 ) -> tuple[np.ndarray, list[dict[str, float]]]:
     """Adoption probability of each row of ``X`` and its drivers, in one model call."""
-    if X.empty:
+    if len(X) == 0:
         return np.zeros(0), []
-    stacked, labels = occlusion_frame(model, X)
-    p = _adoption(model, stacked)
+    stacked, labels = occlusion_matrix(model, X)
+    p = adoption_probability(model, stacked)
     drivers = drivers_from(p, len(X), labels)
     for label in labels:  # a feature the row does not have (NaN) explains nothing
-        columns = list(DRIVER_GROUPS[label][0])
-        unknown = X[columns].isna().any(axis=1).to_numpy()
-        for j in np.flatnonzero(unknown):
+        unknown = np.zeros(len(X), dtype=bool)
+        for c in DRIVER_GROUPS[label][0]:
+            if c not in CATEGORICAL_FEATURES:
+                unknown |= np.isnan(X.column(c))
+        for j in np.flatnonzero(unknown).tolist():
             drivers[j].pop(label, None)
     return p[: len(X)], drivers
-
-
-def _adoption(model: Any, X: pd.DataFrame) -> np.ndarray:
-    if hasattr(model, "adoption_probability"):
-        return np.asarray(model.adoption_probability(X), dtype=float)
-    proba = model.predict_proba(X)
-    classes = list(getattr(model, "classes_", [0, 1]))
-    return np.asarray(proba[:, classes.index(1) if 1 in classes else -1], dtype=float)
 
 
 @dataclass(frozen=True)
@@ -147,7 +139,7 @@ def why_ranked(
     n_ranked: int,
     likelihood: float,
     value: float,
-    features: pd.Series,
+    features: Mapping[str, Any],
     drivers: dict[str, float],
     notes: tuple[str, ...] = (),
     source: LikelihoodSource | None = None,
@@ -172,7 +164,7 @@ def why_ranked(
         f"and it saves about {' and '.join(figures)} a year{effort}{home}{worth}."
     )
     named = [(k, v) for k, v in drivers.items() if abs(v) >= MIN_EFFECT][:2]
-    values = {c: features.get(c) for c in features.index}
+    values = dict(features)
     up: list[str] = []
     down: list[str] = []
     for label, effect in named:

@@ -8,7 +8,9 @@ what really happened after it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,7 +18,7 @@ import pandas as pd
 
 from recommender.domain import Action, Household
 from recommender.errors import InvalidInput, Problem
-from recommender.feedback import EVENT_TYPES, HISTORY_COLUMNS
+from recommender.ranking.history import HistoryCounts, history_counts
 
 CATEGORICAL_FEATURES: tuple[str, ...] = ("kind", "topic", "region", "tariff_type")
 NUMERIC_FEATURES: tuple[str, ...] = (
@@ -58,7 +60,6 @@ _TOPIC_BY_MODE = {
     "flight_short_haul": "short_haul",
     "flight_long_haul": "long_haul",
 }
-IN_PROGRESS = ("accepted", "done")
 
 
 def action_topic(action: Action) -> str:
@@ -94,7 +95,7 @@ def annual_kwh(household: Household) -> float:
     """The household's yearly use scaled from its readings (mean per interval x intervals per
     year); NaN when it has no readings."""
     readings = household.readings_kwh
-    if readings is None or readings.notna().sum() == 0:
+    if readings is None or not pd.notna(readings.to_numpy()).any():
         return float("nan")
     per_year = 365.25 * 24 * 60 / household.reading_interval_minutes
     return float(readings.mean() * per_year)
@@ -103,107 +104,153 @@ def annual_kwh(household: Household) -> float:
 def context_month(household: Household) -> float:
     """Local month (1-12) of the latest reading, the season the advice is given in; NaN if none."""
     readings = household.readings_kwh
-    if readings is None or readings.notna().sum() == 0:
+    known = None if readings is None else pd.notna(readings.to_numpy())
+    if known is None or not known.any():
         return float("nan")
-    last = readings.dropna().index.max()
+    index = readings.index
+    last = index[np.flatnonzero(known)[-1]] if index.is_monotonic_increasing else index[known].max()
     if last.tzinfo is None:
         return float(last.month)
     return float(last.tz_convert(household.timezone).month)
 
 
-def normalise_history(
-    history: pd.DataFrame | Mapping[str, Mapping[str, Any]] | None,
-) -> pd.DataFrame:
-    """History as :meth:`recommender.feedback.FeedbackStore.history` returns it, from that frame,
-    a mapping ``{action_id: {"dismissed": 2, ...}}`` or None (no history)."""
-    if history is None:
-        history = {}
-    if isinstance(history, Mapping):
-        history = pd.DataFrame.from_dict(dict(history), orient="index")
-    if not isinstance(history, pd.DataFrame):
-        raise InvalidInput(
-            Problem(
-                "history",
-                f"{type(history).__name__} is not a history",
-                "FeedbackStore.history(household_id) or a mapping",
-            ),
-            source="history",
+@dataclass(frozen=True)
+class FeatureMatrix:
+    """Feature rows as two arrays: ``categorical`` (str, :data:`CATEGORICAL_FEATURES` order) and
+    ``numeric`` (float64, :data:`NUMERIC_FEATURES` order). The ranker's columnar form of
+    :func:`feature_frame`; :meth:`frame` gives the model's DataFrame."""
+
+    categorical: np.ndarray  # (n, len(CATEGORICAL_FEATURES)) object
+    numeric: np.ndarray  # (n, len(NUMERIC_FEATURES)) float64
+
+    def __len__(self) -> int:
+        return len(self.numeric)
+
+    @classmethod
+    def empty(cls) -> FeatureMatrix:
+        return cls(
+            np.empty((0, len(CATEGORICAL_FEATURES)), dtype=object),
+            np.empty((0, len(NUMERIC_FEATURES))),
         )
-    frame = history.copy()
-    problems = []
-    for name in EVENT_TYPES:
-        if name not in frame:
-            frame[name] = 0
-        values = pd.to_numeric(frame[name], errors="coerce")
-        if values.isna().any() or (values < 0).any():
-            problems.append(
-                Problem(
-                    f"history.{name}", "has missing, non-numeric or negative counts", "counts >= 0"
-                )
+
+    @classmethod
+    def concat(cls, parts: Sequence[FeatureMatrix]) -> FeatureMatrix:
+        if not parts:
+            return cls.empty()
+        if len(parts) == 1:
+            return parts[0]
+        return cls(
+            np.concatenate([p.categorical for p in parts]),
+            np.concatenate([p.numeric for p in parts]),
+        )
+
+    def take(self, rows: Sequence[int]) -> FeatureMatrix:
+        return FeatureMatrix(self.categorical[rows], self.numeric[rows])
+
+    def column(self, name: str) -> np.ndarray:
+        if name in _CATEGORICAL_AT:
+            return self.categorical[:, _CATEGORICAL_AT[name]]
+        return self.numeric[:, _NUMERIC_AT[name]]
+
+    def with_values(self, values: Mapping[str, Any]) -> FeatureMatrix:
+        """A copy with each named column set to one value (str for categoricals, else float)."""
+        categorical, numeric = self.categorical.copy(), self.numeric.copy()
+        for name, value in values.items():
+            if name in _CATEGORICAL_AT:
+                categorical[:, _CATEGORICAL_AT[name]] = str(value)
+            else:
+                numeric[:, _NUMERIC_AT[name]] = float(value)
+        return FeatureMatrix(categorical, numeric)
+
+    def row(self, i: int) -> dict[str, Any]:
+        """Row ``i`` as {feature: str or float}, in :data:`FEATURE_COLUMNS` order."""
+        return {
+            **dict(zip(CATEGORICAL_FEATURES, self.categorical[i].tolist(), strict=True)),
+            **dict(zip(NUMERIC_FEATURES, self.numeric[i].tolist(), strict=True)),
+        }
+
+    def frame(self, index: pd.Index | None = None) -> pd.DataFrame:
+        """The rows as :func:`as_model_input` makes them (categoricals as ``category``)."""
+        columns: dict[str, Any] = {
+            name: pd.Categorical(self.categorical[:, j].astype(str))
+            for j, name in enumerate(CATEGORICAL_FEATURES)
+        }
+        columns.update({name: self.numeric[:, j] for j, name in enumerate(NUMERIC_FEATURES)})
+        return pd.DataFrame(columns, index=index)
+
+
+_CATEGORICAL_AT = {name: j for j, name in enumerate(CATEGORICAL_FEATURES)}
+_NUMERIC_AT = {name: j for j, name in enumerate(NUMERIC_FEATURES)}
+
+
+def feature_matrix(
+    actions: Sequence[Action], household: Household, history: HistoryCounts
+) -> FeatureMatrix:
+    """One row per action: the features :func:`feature_frame` documents, as a FeatureMatrix.
+
+    Kinds of actions that are in the history but not in ``actions`` come from its
+    ``action_kind``; ``n_candidates`` counts the actions not in progress.
+    """
+    kinds = {a.id: a.kind for a in actions}
+    kind_accepted: dict[str, int] = {}
+    kind_dismissed: dict[str, int] = {}
+    household_accepted = household_dismissed = 0
+    for action_id, (_, accepted, dismissed, done) in history.counts.items():
+        household_accepted += accepted + done
+        household_dismissed += dismissed
+        kind = history.kind[action_id]
+        kind = kinds.get(action_id) if kind is None else kind
+        if kind is not None:
+            kind_accepted[kind] = kind_accepted.get(kind, 0) + accepted + done
+            kind_dismissed[kind] = kind_dismissed.get(kind, 0) + dismissed
+    in_progress = history.in_progress()
+    per_household = (
+        annual_kwh(household),
+        float(household_accepted),
+        float(household_dismissed),
+    )
+    context = (float(sum(1 for a in actions if a.id not in in_progress)), context_month(household))
+    numeric = []
+    for a in actions:
+        shown, accepted, dismissed, done = history.of(a.id)
+        s = a.savings
+        numeric.append(
+            (
+                *per_household,
+                s.kg_co2e_per_year,
+                s.money_per_year,
+                s.kwh_per_year,
+                s.extra_minutes_per_year / 60.0,
+                calculator_likelihood(a),
+                shown,
+                accepted + done,
+                dismissed,
+                kind_accepted.get(a.kind, 0),
+                kind_dismissed.get(a.kind, 0),
+                *context,
             )
-        frame[name] = values.fillna(0).astype("int64")
-    if problems:
-        raise InvalidInput(problems, source="history")
-    if "action_kind" not in frame:
-        frame["action_kind"] = None
-    if "status" not in frame:
-        accepted = (frame["accepted"] + frame["done"]) > 0
-        frame["status"] = np.where(
-            accepted, "accepted", np.where(frame["dismissed"] > 0, "dismissed", "shown")
         )
-    frame.index = frame.index.astype(str)
-    frame.index.name = "action_id"
-    return frame.loc[:, list(HISTORY_COLUMNS)]
+    region, tariff = str(household.region), str(household.tariff.type)
+    categorical = [(str(a.kind), action_topic(a), region, tariff) for a in actions]
+    return FeatureMatrix(
+        np.array(categorical, dtype=object).reshape(len(actions), len(CATEGORICAL_FEATURES)),
+        np.array(numeric, dtype=float).reshape(len(actions), len(NUMERIC_FEATURES)),
+    )
 
 
 def feature_frame(
     actions: Sequence[Action],
     household: Household,
-    history: pd.DataFrame | None = None,
+    history: pd.DataFrame | Mapping[str, Mapping[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """One row of :data:`FEATURE_COLUMNS` per action, indexed by action id.
 
-    ``history`` is a normalised history (:func:`normalise_history`); kinds of actions that are in
-    the history but not in ``actions`` come from its ``action_kind`` column.
+    ``history`` is a history as :func:`recommender.ranking.history.normalise_history` takes
+    it; kinds of actions that are in the history but not in ``actions`` come from its
+    ``action_kind`` column.
     """
-    hist = normalise_history(history)
-    ids = [a.id for a in actions]
-    kinds = pd.Series({a.id: a.kind for a in actions}, dtype=object)
-    hist_kind = hist["action_kind"].astype(object).where(hist["action_kind"].notna(), None)
-    hist_kind = hist_kind.fillna(kinds.reindex(hist.index))
-    accepted = hist["accepted"] + hist["done"]
-    in_progress = hist["status"].isin(IN_PROGRESS)
-    kind_accepted = accepted.groupby(hist_kind).sum() if len(hist) else pd.Series(dtype="int64")
-    kind_dismissed = (
-        hist["dismissed"].groupby(hist_kind).sum() if len(hist) else pd.Series(dtype="int64")
-    )
-    per_action = hist.reindex(ids).fillna({name: 0 for name in EVENT_TYPES})
-    n_candidates = sum(1 for i in ids if not (i in in_progress.index and in_progress[i]))
-    frame = pd.DataFrame(
-        {
-            "kind": [a.kind for a in actions],
-            "topic": [action_topic(a) for a in actions],
-            "region": household.region,
-            "tariff_type": household.tariff.type,
-            "annual_kwh": annual_kwh(household),
-            "household_accepted": float(accepted.sum()),
-            "household_dismissed": float(hist["dismissed"].sum()),
-            "kg_co2e_per_year": [a.savings.kg_co2e_per_year for a in actions],
-            "money_per_year": [a.savings.money_per_year for a in actions],
-            "kwh_per_year": [a.savings.kwh_per_year for a in actions],
-            "extra_hours_per_year": [a.savings.extra_minutes_per_year / 60.0 for a in actions],
-            "calculator_likelihood": [calculator_likelihood(a) for a in actions],
-            "action_shown": per_action["shown"].to_numpy(dtype=float),
-            "action_accepted": (per_action["accepted"] + per_action["done"]).to_numpy(dtype=float),
-            "action_dismissed": per_action["dismissed"].to_numpy(dtype=float),
-            "kind_accepted": [float(kind_accepted.get(a.kind, 0)) for a in actions],
-            "kind_dismissed": [float(kind_dismissed.get(a.kind, 0)) for a in actions],
-            "n_candidates": float(n_candidates),
-            "month": context_month(household),
-        },
-        index=pd.Index(ids, name="action_id"),
-    )
-    return as_model_input(frame)
+    matrix = feature_matrix(actions, household, history_counts(history))
+    return matrix.frame(pd.Index([a.id for a in actions], name="action_id"))
 
 
 def as_model_input(frame: pd.DataFrame) -> pd.DataFrame:
@@ -229,7 +276,7 @@ def features_from_contexts(contexts: Sequence[Mapping[str, Any]]) -> pd.DataFram
     return as_model_input(pd.DataFrame(rows) if rows else pd.DataFrame(columns=FEATURE_COLUMNS))
 
 
-def snapshot(row: pd.Series) -> dict[str, Any]:
+def snapshot(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
     """A JSON-ready snapshot of one feature row, to store with the ``shown`` event."""
     out: dict[str, Any] = {}
     for name in FEATURE_COLUMNS:
@@ -237,5 +284,6 @@ def snapshot(row: pd.Series) -> dict[str, Any]:
         if name in CATEGORICAL_FEATURES:
             out[name] = str(value)
         else:
-            out[name] = None if pd.isna(value) else float(value)
+            missing = math.isnan(value) if isinstance(value, float) else pd.isna(value)
+            out[name] = None if missing else float(value)
     return out

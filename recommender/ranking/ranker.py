@@ -26,6 +26,11 @@ Each returned action is a new :class:`Action` (``dataclasses.replace``) with ``r
 ``details["why_ranked"]``, plus ``details["score"]``, ``["value_points"]``,
 ``["likelihood_drivers"]`` and ``["ranking_features"]`` (the snapshot to send back with the
 ``shown`` feedback event, see :func:`shown_events`).
+
+:func:`rank_actions_many` ranks a chunk of households at once: one feature matrix
+(:class:`recommender.ranking.features.FeatureMatrix`) and one model call for all their candidates
+and the explanations' occluded copies, then the rules above per household. :func:`rank_actions`
+is a chunk of one, so a household gets the same answer alone or in any chunk.
 """
 
 from __future__ import annotations
@@ -34,13 +39,13 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from recommender.domain import Action, Household
-from recommender.errors import InvalidInput, Problem
+from recommender.errors import GreenrecError, InvalidInput, Problem
 from recommender.feedback import FeedbackEvent, validate_event
 from recommender.ranking.explain import (
     LikelihoodSource,
@@ -48,12 +53,8 @@ from recommender.ranking.explain import (
     likelihood_source,
     why_ranked,
 )
-from recommender.ranking.features import (
-    IN_PROGRESS,
-    feature_frame,
-    normalise_history,
-    snapshot,
-)
+from recommender.ranking.features import FeatureMatrix, feature_matrix, snapshot
+from recommender.ranking.history import IN_PROGRESS, HistoryCounts, history_counts
 from recommender.ranking.ordering import (
     Ordering,
     RankingWeights,
@@ -104,6 +105,15 @@ def _validate(actions: Sequence[Action], household: Household, top_k: int | None
         raise InvalidInput(problems, source="ranking input")
 
 
+class RankingInput(NamedTuple):
+    """One household's part of a chunk: its candidate actions, the household and its history
+    (``FeedbackStore.history(household_id)``, ``{action_id: {"dismissed": 2, ...}}`` or None)."""
+
+    actions: Sequence[Action]
+    household: Household
+    history: pd.DataFrame | Mapping[str, Mapping[str, Any]] | None = None
+
+
 def rank_actions(
     actions: Sequence[Action],
     household: Household,
@@ -113,7 +123,8 @@ def rank_actions(
     weights: RankingWeights | None = None,
     top_k: int | None = None,
 ) -> list[Action]:
-    """Rank home and travel actions for one household (module docstring for the rules).
+    """Rank home and travel actions for one household (module docstring for the rules): a
+    chunk of one of :func:`rank_actions_many`, so both give the same answer.
 
     Parameters
     ----------
@@ -135,38 +146,123 @@ def rank_actions(
     list of Action
         New advice only, ranks 1..n; accepted actions are left out (:func:`in_progress_actions`).
     """
-    _validate(actions, household, top_k)
+    (answer,) = rank_actions_many(
+        [RankingInput(actions, household, history)], model=model, weights=weights, top_k=top_k
+    )
+    if isinstance(answer, GreenrecError):
+        raise answer
+    return answer
+
+
+def rank_actions_many(
+    items: Sequence[RankingInput],
+    *,
+    model: Any,
+    weights: RankingWeights | None = None,
+    top_k: int | None = None,
+) -> list[list[Action] | GreenrecError]:
+    """Rank the actions of a chunk of households: one feature matrix and one model call for all
+    their candidates (and the explanations' occluded copies), then each household's list by
+    the ranking rules.
+
+    ``items`` are :class:`RankingInput` (or ``(actions, household, history)`` tuples);
+    ``model``, ``weights`` and ``top_k`` are as for :func:`rank_actions`. Returns one item per
+    household, in order: its ranked list, or the :class:`GreenrecError` its input raised (an
+    InvalidInput listing every problem), which costs the other households nothing. A household's
+    answer does not depend on the other households in the chunk.
+    """
     weights = weights or RankingWeights()
-    if not isinstance(weights, RankingWeights):
-        raise InvalidInput(
-            Problem(
-                "weights",
-                f"{type(weights).__name__} is not RankingWeights",
-                "recommender.ranking.RankingWeights or None",
-            ),
-            source="weights",
-        )
-    hist = normalise_history(history)
-    in_progress = set(hist.index[hist["status"].isin(IN_PROGRESS)])
+    prepared = [_prepared(RankingInput(*item), weights, top_k) for item in items]
+    ready = [p for p in prepared if isinstance(p, _Prepared)]
+    likelihood, drivers = likelihood_and_drivers(model, FeatureMatrix.concat([p.X for p in ready]))
+    source = likelihood_source(model)
+    answers: list[list[Action] | GreenrecError] = []
+    start = 0
+    for p in prepared:
+        if isinstance(p, GreenrecError):
+            answers.append(p)
+            continue
+        rows = slice(start, start + len(p.X))
+        start = rows.stop
+        try:
+            answers.append(_ranked(p, likelihood[rows], drivers[rows], weights, top_k, source))
+        except GreenrecError as error:
+            answers.append(error)
+    return answers
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One household's candidates (new advice, not blocked by what it accepted) and features."""
+
+    candidates: list[Action]
+    household: Household
+    history: HistoryCounts
+    pairs: set[frozenset[str]]
+    X: FeatureMatrix
+
+
+def _prepared(item: RankingInput, weights: Any, top_k: int | None) -> _Prepared | GreenrecError:
+    """What a household's ranking needs, or the error its input (or ``weights``) raises."""
+    actions, household, history = item
+    try:
+        _validate(actions, household, top_k)
+        if not isinstance(weights, RankingWeights):
+            raise InvalidInput(
+                Problem(
+                    "weights",
+                    f"{type(weights).__name__} is not RankingWeights",
+                    "recommender.ranking.RankingWeights or None",
+                ),
+                source="weights",
+            )
+        hist = history_counts(history)
+    except GreenrecError as error:
+        return error
+    in_progress = hist.in_progress()
     pairs = conflict_pairs(actions)
     blocked = {other for p in pairs for i in in_progress if i in p for other in p - {i}}
     new_advice = [a for a in actions if a.id not in in_progress]
     keep = [j for j, a in enumerate(new_advice) if a.id not in blocked]
-    if not keep:
+    X = feature_matrix(new_advice, household, hist).take(keep) if keep else FeatureMatrix.empty()
+    return _Prepared([new_advice[j] for j in keep], household, hist, pairs, X)
+
+
+def _ranked(
+    p: _Prepared,
+    likelihood: np.ndarray,
+    drivers: list[dict[str, float]],
+    weights: RankingWeights,
+    top_k: int | None,
+    source: LikelihoodSource,
+) -> list[Action]:
+    """One household's ranked list from its candidates' likelihoods and drivers."""
+    if not p.candidates:
         return []
-    X = feature_frame(new_advice, household, hist).iloc[keep]
-    scored = _score([new_advice[j] for j in keep], X, household, model, hist, weights)
+    value = weights.values(p.candidates, p.household.preferences.carbon_weight)
+    dismissed = np.array([p.history.of(a.id)[2] for a in p.candidates])
+    scored = _Scored(
+        candidates=p.candidates,
+        X=p.X,
+        likelihood=likelihood,
+        drivers=drivers,
+        value=value,
+        score=likelihood * value,
+        dismissed=dismissed,
+        demoted=dismissed >= weights.demote_after_dismissals,
+        source=source,
+    )
     ordering = order_candidates(
-        [a.id for a in scored.candidates],
-        [a.kind for a in scored.candidates],
+        [a.id for a in p.candidates],
+        [a.kind for a in p.candidates],
         scored.score,
         scored.demoted,
-        pairs,
+        p.pairs,
         weights,
     )
     final = ordering.order if top_k is None else ordering.order[:top_k]
     return [
-        _presented(scored, i, rank, len(final), ordering, hist)
+        _presented(scored, i, rank, len(final), ordering, p.history)
         for rank, i in enumerate(final, start=1)
     ]
 
@@ -176,7 +272,7 @@ class _Scored:
     """The candidates of one household with what the ranking rules need of each."""
 
     candidates: list[Action]
-    X: pd.DataFrame
+    X: FeatureMatrix
     likelihood: np.ndarray
     drivers: list[dict[str, float]]
     value: np.ndarray
@@ -184,30 +280,6 @@ class _Scored:
     dismissed: np.ndarray
     demoted: np.ndarray
     source: LikelihoodSource
-
-
-def _score(
-    candidates: list[Action],
-    X: pd.DataFrame,
-    household: Household,
-    model: Any,
-    hist: pd.DataFrame,
-    weights: RankingWeights,
-) -> _Scored:
-    likelihood, drivers = likelihood_and_drivers(model, X)
-    value = weights.values(candidates, household.preferences.carbon_weight)
-    dismissed = hist["dismissed"].reindex([a.id for a in candidates]).fillna(0).to_numpy()
-    return _Scored(
-        candidates=candidates,
-        X=X,
-        likelihood=likelihood,
-        drivers=drivers,
-        value=value,
-        score=likelihood * value,
-        dismissed=dismissed,
-        demoted=dismissed >= weights.demote_after_dismissals,
-        source=likelihood_source(model),
-    )
 
 
 def _notes(scored: _Scored, i: int, ordering: Ordering) -> tuple[str, ...]:
@@ -230,17 +302,19 @@ def _notes(scored: _Scored, i: int, ordering: Ordering) -> tuple[str, ...]:
 
 
 def _presented(
-    scored: _Scored, i: int, rank: int, n_ranked: int, ordering: Ordering, hist: pd.DataFrame
+    scored: _Scored, i: int, rank: int, n_ranked: int, ordering: Ordering, hist: HistoryCounts
 ) -> Action:
     """Candidate ``i`` at ``rank``: its likelihood, source, explanation and ranking details."""
     action = scored.candidates[i]
+    features = scored.X.row(i)
+    likelihood = float(scored.likelihood[i])
     text = why_ranked(
         action,
         rank=rank,
         n_ranked=n_ranked,
-        likelihood=float(scored.likelihood[i]),
+        likelihood=likelihood,
         value=float(scored.value[i]),
-        features=scored.X.iloc[i],
+        features=features,
         drivers=scored.drivers[i],
         notes=_notes(scored, i, ordering),
         source=scored.source,
@@ -253,26 +327,19 @@ def _presented(
         "score": float(scored.score[i]),
         "value_points": float(scored.value[i]),
         "likelihood_drivers": {k: round(v, 4) for k, v in scored.drivers[i].items()},
-        "ranking_features": snapshot(scored.X.iloc[i]),
+        "ranking_features": snapshot(features),
         **({"replaces": [scored.candidates[j].title for j in replaced]} if replaced else {}),
     }
-    own = "; adjusted by your own feedback" if _has_responses(hist, action.id) else ""
+    _, accepted, dismissed, done = hist.of(action.id)
+    own = "; adjusted by your own feedback" if accepted + dismissed + done > 0 else ""
     return replace(
         action,
         rank=rank,
-        likelihood=float(scored.likelihood[i]),
+        likelihood=likelihood,
         likelihood_source=scored.source.label + own,
         explanation=f"{action.explanation} {text}".strip(),
         details=details,
     )
-
-
-def _has_responses(hist: pd.DataFrame, action_id: str) -> bool:
-    """Whether this household has answered this action before (its history moved the rank)."""
-    if action_id not in hist.index:
-        return False
-    row = hist.loc[action_id]
-    return bool(row["accepted"] + row["dismissed"] + row["done"] > 0)
 
 
 def in_progress_actions(
@@ -281,12 +348,11 @@ def in_progress_actions(
 ) -> list[Action]:
     """The actions the household has accepted or done: not new advice, shown apart with
     ``details["status"]`` = ``"accepted"`` or ``"done"`` and ``rank`` 0."""
-    hist = normalise_history(history)
-    status = hist["status"]
+    status = history_counts(history).status
     return [
         replace(a, rank=0, details={**a.details, "status": str(status[a.id])})
         for a in sorted(actions, key=lambda a: a.id)
-        if a.id in status.index and status[a.id] in IN_PROGRESS
+        if a.id in status and status[a.id] in IN_PROGRESS
     ]
 
 
