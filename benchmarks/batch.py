@@ -58,7 +58,7 @@ STAGES = {
     "forecast (forecast_household)": [("forecast/api.py", "forecast_household")],
     "actions: home (home_actions)": [("actions/home/__init__.py", "home_actions")],
     "actions: travel (travel_report)": [("actions/travel/advice.py", "travel_report")],
-    "ranking (rank_actions)": [("ranking/ranker.py", "rank_actions")],
+    "ranking (rank_actions)": [("ranking/ranker.py", "rank_actions_many")],
     "write (parts, results, manifest)": [
         ("batch/parts.py", "write_part"),
         ("batch/manifest.py", "combine_parts"),

@@ -21,7 +21,7 @@ from recommender.actions.travel import TravelReport, travel_report
 from recommender.domain import Action, Forecast, Household
 from recommender.errors import GreenrecError
 from recommender.forecast import forecast_household
-from recommender.ranking import RankingWeights, rank_actions
+from recommender.ranking import RankingInput, RankingWeights, rank_actions_many
 
 T = TypeVar("T")
 
@@ -85,17 +85,8 @@ def score_chunk(
         return [home_actions(w.household, w.answer_forecast, now=now) for w in alive]
 
     def ranked(alive: list[ScoredHousehold]) -> list[Any]:
-        return [
-            rank_actions(
-                [*w.home, *w.travel_actions],
-                w.household,
-                model=models.likelihood,
-                history=w.history,
-                weights=weights,
-                top_k=top_k,
-            )
-            for w in alive
-        ]
+        items = [RankingInput([*w.home, *w.travel_actions], w.household, w.history) for w in alive]
+        return rank_actions_many(items, model=models.likelihood, weights=weights, top_k=top_k)
 
     for part, run in (
         ("forecast", forecasts),
