@@ -34,10 +34,12 @@ refitted on real accepted/declined alternatives with the same columns (:data:`CH
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -262,3 +264,32 @@ def likelihood(model: Pipeline, features: pd.DataFrame) -> np.ndarray:
     """Probability that the household takes each row's alternative (column 1 of predict_proba)."""
     proba = model.predict_proba(features[list(CHOICE_COLUMNS)])
     return proba[:, list(model.classes_).index(1)]
+
+
+def likelihoods(model: Pipeline, features: pd.DataFrame, bounds: np.ndarray) -> np.ndarray:
+    """:func:`likelihood` of the rows of many households (household ``i``: rows
+    ``bounds[i]:bounds[i + 1]``), each household's exactly (bit for bit) what it gets alone.
+
+    The columns are transformed once for every row (one-hot and scaling work row by row); the
+    logistic is then applied household by household, because a matrix product's rounding depends
+    on how many rows it multiplies at once. A model of another shape is scored household by
+    household with :func:`likelihood`.
+    """
+    logit = model.steps[-1][1] if isinstance(model, Pipeline) else None
+    if not isinstance(logit, LogisticRegression) or list(logit.classes_) != [0, 1]:
+        return _by_household(model, features, bounds)
+    X = model[:-1].transform(features[list(CHOICE_COLUMNS)])
+    if not isinstance(X, np.ndarray):
+        return _by_household(model, features, bounds)
+    coef, intercept = logit.coef_.T, logit.intercept_
+    out = np.empty(len(X))
+    for a, b in itertools.pairwise(bounds.tolist()):
+        # the same steps as LogisticRegression.predict_proba on a fresh array of these rows
+        scores = np.array(X[a:b], dtype=float, order="C") @ coef + intercept
+        out[a:b] = expit(scores.reshape(-1))
+    return out
+
+
+def _by_household(model: Pipeline, features: pd.DataFrame, bounds: np.ndarray) -> np.ndarray:
+    parts = [likelihood(model, features.iloc[a:b]) for a, b in itertools.pairwise(bounds.tolist())]
+    return np.concatenate(parts) if parts else np.array([])

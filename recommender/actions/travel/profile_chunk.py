@@ -1,0 +1,389 @@
+"""Trip profiles of a chunk of households at once: group-wise numpy over one trips table.
+
+:func:`trip_profiles` is the one place a household's trips become its :class:`TripProfile`
+(``trip_profile`` and ``household_trip_profile`` are chunks of one): features by household
+(one pandas group-sum over the chunk, the same compensated sum per household as alone), regular
+journeys and flight routes by one sort of the chunk (household, purpose/mode, distance) and a
+search per distance group (the rule of :func:`.profile.distance_groups`), and each household's
+habits and fuel-car use for the mode-choice rows. Every figure of a household is computed from its
+own rows in their own order, so it does not depend on which households share its chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from recommender.actions.travel import catalogue
+from recommender.actions.travel.flights import FlightRoute
+from recommender.actions.travel.mode_choice import ACTIVE_MODES, PT_MODES, is_peak
+from recommender.actions.travel.profile import (
+    FLIGHT_BANDS,
+    WEEKS_PER_YEAR,
+    RegularJourney,
+    TripProfile,
+    active_weeks_per_year,
+    feature_matrix,
+    trips_frame,
+    weeks_by_group,
+)
+from recommender.actions.travel.trip_chunk import (
+    TripChunk,
+    chunk_of_frame,
+    chunk_of_households,
+    local_times,
+    period_warnings,
+)
+from recommender.actions.travel.trip_table import FLIGHT_MODES, overlap_warnings, validate_trips
+from recommender.domain import TRIP_MODES, Household
+from recommender.errors import GreenrecError, InvalidInput, Problem
+
+FUEL_CARS: tuple[str, ...] = ("car_petrol", "car_diesel", "car_hybrid")
+Period = tuple[pd.Timestamp | None, pd.Timestamp | None]
+
+
+@dataclass(frozen=True)
+class CarUse:
+    """A household's fuel-car driving, for the electric-car action and its mode-choice row."""
+
+    km_per_year_by_mode: dict[str, float]
+    mean_trip_km: float
+    main_purpose: str
+    peak_share: float
+    mean_passengers: float
+
+
+@dataclass(frozen=True)
+class HouseholdTrips:
+    """A household's trip profile and what its travel actions read from its trips."""
+
+    profile: TripProfile
+    peak_share: tuple[float, ...]  # of each regular journey's trips, aligned with the journeys
+    flights: tuple[FlightRoute, ...]
+    habits: dict[str, float]  # car_owner, pt_share, active_share
+    car: CarUse | None
+
+
+def data_period(household: Household) -> Period:
+    """The household's data period: its readings' span (their last day included), if any."""
+    readings = household.readings_kwh
+    if readings is None or len(readings) == 0:
+        return None, None
+    return readings.index.min(), readings.index.max() + pd.Timedelta(days=1)
+
+
+def households_trips(
+    households: Sequence[Household], *, min_trips: int = 3
+) -> list[HouseholdTrips | GreenrecError]:
+    """The trips of each household of a chunk, or the error its trips raise (aligned)."""
+    chunk, flagged = chunk_of_households(households)
+    periods = [data_period(h) for h in households]
+    timezones = [h.timezone for h in households]
+    out: list[HouseholdTrips | GreenrecError] = list(
+        trip_profiles(chunk, timezones=timezones, periods=periods, min_trips=min_trips)
+    )
+    for i in np.flatnonzero(flagged).tolist():  # validate_trips names what is wrong
+        start, end = periods[i]
+        try:
+            frame, _ = validate_trips(
+                trips_frame(households[i]), period_start=start, period_end=end
+            )
+        except GreenrecError as exc:
+            out[i] = exc
+            continue
+        alone = chunk_of_frame(frame)
+        out[i] = trip_profiles(
+            alone,
+            timezones=[timezones[i]],
+            periods=[periods[i]],
+            frames=[frame],
+            min_trips=min_trips,
+        )[0]
+    return out
+
+
+def household_trip_profile(household: Household, *, min_trips: int = 3) -> TripProfile:
+    """:func:`trip_profile` of a household in its time zone; its readings span the data period."""
+    result = households_trips([household], min_trips=min_trips)[0]
+    if isinstance(result, GreenrecError):
+        raise result
+    return result.profile
+
+
+def trip_profile(
+    trips: pd.DataFrame,
+    *,
+    timezone: str = "UTC",
+    period_start: pd.Timestamp | None = None,
+    period_end: pd.Timestamp | None = None,
+    min_trips: int = 3,
+) -> TripProfile:
+    """Regular journeys, km a year by mode, short car trips and flights of ONE household's table
+    (checked by ``validate_trips``; row labels kept)."""
+    frame, _ = validate_trips(trips, period_start=period_start, period_end=period_end)
+    if frame["household_id"].nunique() > 1:
+        raise InvalidInput(
+            Problem("trips.household_id", "holds several households", "one household")
+        )
+    return trip_profiles(
+        chunk_of_frame(frame),
+        timezones=[timezone],
+        periods=[(period_start, period_end)],
+        frames=[frame],
+        min_trips=min_trips,
+    )[0].profile
+
+
+def trip_profiles(
+    chunk: TripChunk,
+    *,
+    timezones: Sequence[str],
+    periods: Sequence[Period],
+    frames: Sequence[pd.DataFrame] | None = None,
+    min_trips: int = 3,
+) -> list[HouseholdTrips]:
+    """The profile of each household of a validated chunk. ``frames``: each household's validated
+    table when the chunk came from one (else the chunk's own rows make it)."""
+    n = len(chunk.bounds) - 1
+    code = chunk.code
+    weekday, hour, midnight = local_times(chunk, timezones)
+    weeks = weeks_by_group(code, n, midnight)
+    overlaps = overlap_warnings(
+        code, n, chunk.start_ns, chunk.distance_km, chunk.mode, chunk.labels
+    )
+    outside = period_warnings(chunk, periods)
+    features = feature_matrix(code, n, weeks[code], chunk.purpose, chunk.mode, chunk.distance_km)
+    peak = is_peak(hour)
+    ground = ~np.isin(chunk.mode, FLIGHT_MODES)
+    journeys = _journeys(chunk, weeks, weekday, hour, peak, ground, min_trips)
+    flights = _flight_routes(chunk, weeks, ~ground)
+    frames = frames if frames is not None else _frames(chunk)
+    out = []
+    for i in range(n):
+        a, b = chunk.bounds[i], chunk.bounds[i + 1]
+        warnings = (*overlaps[i], *outside[i])
+        trips = frames[i]
+        if a == b:
+            profile = TripProfile(
+                trips, 0.0, {}, 0.0, 0.0, {band: 0.0 for band, _, _ in FLIGHT_BANDS}, (), warnings
+            )
+            out.append(HouseholdTrips(profile, (), (), _habits(chunk.mode[a:b]), None))
+            continue
+        trips = trips.assign(weekday=weekday[a:b], hour=hour[a:b])
+        row = features.iloc[i]
+        km_by_mode = {
+            m: float(row[f"km_per_year_{m}"]) for m in TRIP_MODES if row[f"km_per_year_{m}"] > 0
+        }
+        mine = journeys[i]
+        profile = TripProfile(
+            trips=trips,
+            weeks_observed=float(weeks[i]),
+            km_per_year_by_mode=km_by_mode,
+            short_car_trip_share=float(row["short_car_trip_share"]),
+            car_trips_per_year=float(row["car_trips_per_year"]),
+            flights_per_year_by_band={
+                band: float(row[f"flights_per_year_{band}"]) for band, _, _ in FLIGHT_BANDS
+            },
+            regular_journeys=tuple(j for j, _ in mine),
+            warnings=warnings,
+        )
+        car = _car_use(chunk, a, b, km_by_mode, hour[a:b], peak[a:b])
+        shares = tuple(p for _, p in mine)
+        out.append(HouseholdTrips(profile, shares, flights[i], _habits(chunk.mode[a:b]), car))
+    return out
+
+
+def _frames(chunk: TripChunk) -> list[pd.DataFrame]:
+    """Each household's validated trips table (as ``validate_trips`` returns it)."""
+    counts = np.diff(chunk.bounds)
+    table = pd.DataFrame(
+        {
+            "household_id": np.repeat(chunk.household_id, counts),
+            "start": pd.DatetimeIndex(chunk.start_ns.astype("datetime64[ns]"), tz="UTC"),
+            "distance_km": chunk.distance_km,
+            "mode": chunk.mode,
+            "purpose": chunk.purpose,
+            "passengers": chunk.passengers.astype(np.int64),
+            "origin": chunk.origin,
+            "destination": chunk.destination,
+        },
+        index=pd.RangeIndex(len(chunk)),
+    )
+    return [
+        table.iloc[a:b].set_axis(pd.RangeIndex(b - a))
+        for a, b in zip(chunk.bounds[:-1], chunk.bounds[1:], strict=True)
+    ]
+
+
+def _habits(modes: np.ndarray) -> dict[str, float]:
+    """The household's own habits: car owner, shares of its trips by PT and by active modes."""
+    n = max(len(modes), 1)
+    return {
+        "car_owner": float(np.isin(modes, catalogue.CAR_MODES).any()),
+        "pt_share": float(np.isin(modes, PT_MODES).sum() / n),
+        "active_share": float(np.isin(modes, ACTIVE_MODES).sum() / n),
+    }
+
+
+def _car_use(
+    chunk: TripChunk,
+    a: int,
+    b: int,
+    km_by_mode: dict[str, float],
+    hour: np.ndarray,
+    peak: np.ndarray,
+) -> CarUse | None:
+    fuel_km = {m: km for m, km in km_by_mode.items() if m in FUEL_CARS}
+    if not fuel_km:
+        return None
+    rows = np.isin(chunk.mode[a:b], FUEL_CARS)
+    purposes, counts = np.unique(chunk.purpose[a:b][rows].astype(str), return_counts=True)
+    km = chunk.distance_km[a:b][rows]
+    return CarUse(
+        km_per_year_by_mode=fuel_km,
+        mean_trip_km=float(km.sum() / len(km)),
+        main_purpose=str(purposes[np.argmax(counts)]),
+        peak_share=float(peak[rows].mean()),
+        mean_passengers=float(chunk.passengers[a:b][rows].sum() / len(km)),
+    )
+
+
+@dataclass(frozen=True)
+class _Clusters:
+    order: np.ndarray  # row positions sorted by household, key, distance
+    first: np.ndarray  # each cluster's first position in ``order``
+    size: np.ndarray
+    code: np.ndarray  # each cluster's household
+    key: np.ndarray  # each cluster's key code
+
+    def members(self, c: int) -> np.ndarray:
+        """Rows of cluster ``c`` in table order."""
+        return np.sort(self.order[self.first[c] : self.first[c] + self.size[c]])
+
+
+def clusters(
+    code: np.ndarray,
+    key: np.ndarray,
+    distance: np.ndarray,
+    rows: np.ndarray,
+    tolerance: float = 0.25,
+    slack_km: float = 0.3,
+) -> _Clusters:
+    """Distance groups of ``rows`` within each (household, key): the rule of
+    :func:`.profile.distance_groups` (a group starts above its first km x (1 + tol) + slack)."""
+    idx = np.flatnonzero(rows)
+    order = idx[np.lexsort((distance[idx], key[idx], code[idx]))]
+    d, c, k = distance[order], code[order], key[order]
+    breaks = np.flatnonzero(np.r_[True, (c[1:] != c[:-1]) | (k[1:] != k[:-1])])
+    ends = np.r_[breaks[1:], len(order)]
+    first: list[int] = []
+    for s, e in zip(breaks.tolist(), ends.tolist(), strict=True):
+        i = s
+        while i < e:
+            first.append(i)
+            i = s + int(np.searchsorted(d[s:e], d[i] * (1 + tolerance) + slack_km, "right"))
+    starts = np.array(first, dtype=np.int64)
+    size = np.diff(np.r_[starts, len(order)])
+    return _Clusters(order, starts, size, c[starts], k[starts])
+
+
+def _medians(distance: np.ndarray, cl: _Clusters) -> np.ndarray:
+    """Median km of each cluster (its rows are sorted by km: the middle one or two)."""
+    d = distance[cl.order]
+    lo = d[cl.first + (cl.size - 1) // 2]
+    hi = d[cl.first + cl.size // 2]
+    return np.where(cl.size % 2 == 1, lo, (lo + hi) / 2)
+
+
+def _usual(cluster_of_row: np.ndarray, values: np.ndarray, n_values: int, n: int) -> np.ndarray:
+    """(clusters, values) mask: values seen at least a quarter as often as the most common one."""
+    counts = np.bincount(cluster_of_row * n_values + values, minlength=n * n_values)
+    counts = counts.reshape(n, n_values)
+    return counts >= 0.25 * counts.max(axis=1, keepdims=True)
+
+
+def _coords(chunk: TripChunk, rows: np.ndarray) -> tuple:
+    for r in rows.tolist():
+        o, d = chunk.origin[r], chunk.destination[r]
+        if isinstance(o, tuple) and isinstance(d, tuple):
+            return o, d
+    return None, None
+
+
+def _journeys(
+    chunk: TripChunk,
+    weeks: np.ndarray,
+    weekday: np.ndarray,
+    hour: np.ndarray,
+    peak: np.ndarray,
+    ground: np.ndarray,
+    min_trips: int,
+) -> list[list[tuple[RegularJourney, float]]]:
+    """Each household's regular journeys (sorted as :func:`.profile.regular_journeys` sorts them)
+    with the share of each one's trips at peak time."""
+    purposes, p_code = np.unique(chunk.purpose.astype(str), return_inverse=True)
+    modes, m_code = np.unique(chunk.mode.astype(str), return_inverse=True)
+    cl = clusters(chunk.code, p_code * len(modes) + m_code, chunk.distance_km, ground)
+    n = len(cl.first)
+    of_row = np.repeat(np.arange(n), cl.size)
+    days = _usual(of_row, weekday[cl.order].astype(np.int64), 7, n)
+    half_hours = np.round(hour[cl.order] * 2).astype(np.int64)
+    hours = _usual(of_row, half_hours, 49, n)
+    km = np.round(_medians(chunk.distance_km, cl), 1)
+    people = np.add.reduceat(chunk.passengers[cl.order], cl.first) if n else np.zeros(0)
+    at_peak = np.add.reduceat(peak[cl.order].astype(np.int64), cl.first) if n else people
+    out: list[list[tuple[RegularJourney, float]]] = [[] for _ in range(len(chunk.bounds) - 1)]
+    for c in np.flatnonzero(cl.size >= min_trips).tolist():
+        h, size = int(cl.code[c]), int(cl.size[c])
+        purpose, mode = str(purposes[cl.key[c] // len(modes)]), str(modes[cl.key[c] % len(modes)])
+        w = float(weeks[h])
+        scale = WEEKS_PER_YEAR / w if w >= 52 else active_weeks_per_year(purpose) / w
+        rows = cl.members(c)
+        origin, destination = _coords(chunk, rows)
+        journey = RegularJourney(
+            journey_id=f"{purpose}-{float(km[c]):g}km-{mode}",
+            purpose=purpose,
+            mode=mode,
+            distance_km=float(km[c]),
+            passengers=float(people[c] / size),
+            trips_observed=size,
+            weeks_observed=w,
+            trips_per_year=float(scale * size),
+            weekdays=tuple(np.flatnonzero(days[c]).tolist()),
+            departure_hours=tuple((np.flatnonzero(hours[c]) / 2).tolist()),
+            rows=tuple(chunk.labels[rows].tolist()),
+            origin=origin,
+            destination=destination,
+        )
+        out[h].append((journey, float(at_peak[c] / size)))
+    return [sorted(js, key=lambda jp: -jp[0].trips_per_year * jp[0].distance_km) for js in out]
+
+
+def _flight_routes(
+    chunk: TripChunk, weeks: np.ndarray, flights: np.ndarray
+) -> list[tuple[FlightRoute, ...]]:
+    """Each household's flights grouped by mode and distance (within 25 %), largest first."""
+    out: list[list[FlightRoute]] = [[] for _ in range(len(chunk.bounds) - 1)]
+    if not flights.any():
+        return [()] * len(out)
+    modes, m_code = np.unique(chunk.mode.astype(str), return_inverse=True)
+    cl = clusters(chunk.code, m_code, chunk.distance_km, flights)
+    km = np.round(_medians(chunk.distance_km, cl), 0)
+    people = np.add.reduceat(chunk.passengers[cl.order], cl.first)
+    for c in range(len(cl.first)):
+        h, size, mode = int(cl.code[c]), int(cl.size[c]), str(modes[cl.key[c]])
+        years = max(float(weeks[h]) / WEEKS_PER_YEAR, 1.0)
+        out[h].append(
+            FlightRoute(
+                route_id=f"{mode}-{float(km[c]):g}km",
+                mode=mode,
+                distance_km=float(km[c]),
+                passengers=float(people[c] / size),
+                legs_observed=size,
+                legs_per_year=size / years,
+            )
+        )
+    return [tuple(sorted(r, key=lambda r: -r.legs_per_year * r.distance_km)) for r in out]
