@@ -2,8 +2,8 @@
 
 Entry points for the service: :func:`travel_actions` (``list[Action]``), :func:`travel_report`
 (actions + trip profile + warnings), :func:`travel_reports` (the same for a chunk of households,
-each report or the household's error) and :func:`train_mode_choice` (the cold-start mode-choice model,
-fitted on a SIMULATED population in about a second; see :mod:`.mode_choice`).
+each report or the household's error) and :func:`train_mode_choice` (the cold-start mode-choice
+model, fitted on a SIMULATED population in about a second; see :mod:`.mode_choice`).
 """
 
 from recommender.actions.travel.advice import (

@@ -18,7 +18,11 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.alternatives import Alternative, alternatives_for
+from recommender.actions.travel.alternatives import (
+    GROUND_ALTERNATIVES,
+    Alternative,
+    evaluate_many,
+)
 from recommender.actions.travel.household_level import (
     ASSUMPTIONS_SOURCE,
     Pending,
@@ -161,7 +165,11 @@ class _Plan:
     warnings: list[str]
 
 
-def _plan(household: Household, trips: HouseholdTrips, router: Router | None) -> _Plan:
+def _plan(
+    household: Household, trips: HouseholdTrips, alternatives: list[list[Alternative]]
+) -> _Plan:
+    """``alternatives``: each regular journey's feasible alternatives (the electric car left out:
+    it is one household-level action)."""
     profile = trips.profile
     warnings = list(profile.warnings)
     if household.tariff.currency != catalogue.CURRENCY:
@@ -176,21 +184,49 @@ def _plan(household: Household, trips: HouseholdTrips, router: Router | None) ->
             f"region is {household.region}"
         )
     own = trips.habits
-    modes_used = frozenset(profile.trips["mode"]) if len(profile.trips) else frozenset()
-    groups, peaks = [], []
-    for journey, peak in zip(profile.regular_journeys, trips.peak_share, strict=True):
-        alts = alternatives_for(
-            journey, preferences=household.preferences, modes_used=modes_used, router=router
-        )
-        alts = [a for a in alts if a.option.mode != "car_electric"]  # one household-level action
-        if alts:
-            groups.append(alts)
-            peaks.append(peak)
+    kept = [(alts, peak) for alts, peak in zip(alternatives, trips.peak_share, strict=True) if alts]
+    groups, peaks = [alts for alts, _ in kept], [peak for _, peak in kept]
     ids = [f"travel-{a.journey.journey_id}-to-{a.option.mode}" for alts in groups for a in alts]
     electric = electric_car_action(trips.car, own, ids)
     pending = [*([electric] if electric else []), *flight_actions(trips.flights, own)]
     rows = _choice_rows(groups, peaks, own) + [row for row, _ in pending if row is not None]
     return _Plan(profile, groups, pending, rows, warnings)
+
+
+def _alternatives(
+    households: Sequence[Household],
+    trips: Sequence[HouseholdTrips | GreenrecError],
+    router: Router | None,
+) -> list[list[list[Alternative]]]:
+    """Each household's journeys' feasible alternatives, evaluated for the whole chunk at once."""
+    pairs: list[tuple[int, int, RegularJourney, str]] = []
+    for h, mine in enumerate(trips):
+        if isinstance(mine, GreenrecError):
+            continue
+        for k, journey in enumerate(mine.profile.regular_journeys):
+            modes = [m for m in GROUND_ALTERNATIVES if m not in (journey.mode, "car_electric")]
+            pairs.extend((h, k, journey, m) for m in modes)
+    evaluated = evaluate_many(
+        [j for _, _, j, _ in pairs],
+        [m for _, _, _, m in pairs],
+        preferences=[households[h].preferences for h, _, _, _ in pairs],
+        modes_used=[_used(trips[h]) for h, _, _, _ in pairs],
+        router=router,
+        ranges_if_infeasible=False,
+        keep_infeasible=False,
+    )
+    out = [
+        [[] for _ in t.profile.regular_journeys] if not isinstance(t, GreenrecError) else []
+        for t in trips
+    ]
+    for (h, k, _, _), alt in zip(pairs, evaluated, strict=True):
+        if alt is not None:
+            out[h][k].append(alt)
+    return out
+
+
+def _used(trips: HouseholdTrips | GreenrecError) -> frozenset[str]:
+    return trips.modes_used if isinstance(trips, HouseholdTrips) else frozenset()
 
 
 def _report(plan: _Plan, p: np.ndarray) -> TravelReport:
@@ -216,13 +252,15 @@ def travel_reports(
     report, or the :class:`GreenrecError` its data raised (one bad household costs the others
     nothing). Trips are read as one table, and the mode-choice model scores every row of the
     chunk in one pass; each household's answer is the one it gets alone."""
+    chunk = households_trips(households)
+    alternatives = _alternatives(households, chunk, router)
     plans: list[_Plan | GreenrecError] = []
-    for household, trips in zip(households, households_trips(households), strict=True):
+    for household, trips, alts in zip(households, chunk, alternatives, strict=True):
         if isinstance(trips, GreenrecError):
             plans.append(trips)
             continue
         try:
-            plans.append(_plan(household, trips, router))
+            plans.append(_plan(household, trips, alts))
         except GreenrecError as exc:
             plans.append(exc)
     ready = [plan for plan in plans if isinstance(plan, _Plan)]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.alternatives import N_DRAWS, Values
+from recommender.actions.travel.figures import N_DRAWS, Values
 
 
 @dataclass(frozen=True)

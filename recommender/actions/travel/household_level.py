@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.alternatives import N_DRAWS, Values
+from recommender.actions.travel.figures import N_DRAWS, Values
 from recommender.actions.travel.flights import (
     FlightRoute,
     flight_minutes,

@@ -46,7 +46,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.alternatives import GROUND_ALTERNATIVES, Values, per_trip
+from recommender.actions.travel.alternatives import GROUND_ALTERNATIVES
+from recommender.actions.travel.figures import Values, per_trip
 
 PT_MODES: tuple[str, ...] = ("bus", "coach", "rail", "cycle_rail", "tram", "underground")
 ACTIVE_MODES: tuple[str, ...] = ("walk", "cycle", "ebike", "escooter")

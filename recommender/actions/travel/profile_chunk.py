@@ -65,6 +65,7 @@ class HouseholdTrips:
     flights: tuple[FlightRoute, ...]
     habits: dict[str, float]  # car_owner, pt_share, active_share
     car: CarUse | None
+    modes_used: frozenset[str] = frozenset()
 
 
 def data_period(household: Household) -> Period:
@@ -192,7 +193,10 @@ def trip_profiles(
         )
         car = _car_use(chunk, a, b, km_by_mode, hour[a:b], peak[a:b])
         shares = tuple(p for _, p in mine)
-        out.append(HouseholdTrips(profile, shares, flights[i], _habits(chunk.mode[a:b]), car))
+        modes = chunk.mode[a:b]
+        out.append(
+            HouseholdTrips(profile, shares, flights[i], _habits(modes), car, frozenset(modes))
+        )
     return out
 
 

@@ -1,0 +1,134 @@
+"""Per-trip figures of a mode and the factor draws behind their P10-P90 ranges.
+
+:class:`Values` reads factor values: central (``rng=None``), or ``n`` split-normal draws per factor
+row (``low`` and ``high`` being its P10 and P90), drawn lazily in the order the figures read
+them. :class:`StackedValues` draws the same numbers for many alternatives at once (row ``i`` from
+alternative ``i``'s own generator), so their ranges are computed as arrays. :func:`per_trip` is
+the one formula of a trip's kg CO2e, money and kWh (shapes in :mod:`.alternatives`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from recommender.actions.travel import catalogue
+from recommender.actions.travel.profile import RegularJourney
+
+N_DRAWS = 1000
+_Z90 = 1.2815515655446004  # standard normal P90
+
+
+class Values:
+    """Factor values: central (``rng=None``) or ``n`` split-normal draws, one per factor row."""
+
+    def __init__(self, rng: np.random.Generator | None = None, n: int = N_DRAWS) -> None:
+        self.rng, self.n = rng, n
+        self._cache: dict[tuple[str, str], np.ndarray | float] = {}
+        self.used: dict[tuple[str, str], catalogue.Factor] = {}
+
+    def __call__(self, parameter: str, key: str) -> np.ndarray | float:
+        if (parameter, key) not in self._cache:
+            f = catalogue.factor(parameter, key)
+            self.used[(parameter, key)] = f
+            if self.rng is None:
+                self._cache[(parameter, key)] = f.value
+            else:
+                z = self._normal()
+                spread = np.where(z < 0, f.value - f.low, f.high - f.value) / _Z90
+                self._cache[(parameter, key)] = np.maximum(f.value + z * spread, 0.0)
+        return self._cache[(parameter, key)]
+
+    def _normal(self) -> np.ndarray:
+        assert self.rng is not None
+        return self.rng.standard_normal(self.n)
+
+    def ratio(self, parameter: str, key: str) -> np.ndarray | float:
+        """Draw / central value (1.0 when central) - scales a figure known only at its centre."""
+        central = catalogue.factor(parameter, key).value
+        return self(parameter, key) / central if central else 1.0
+
+    def trips_per_year(self, journey: RegularJourney) -> np.ndarray | float:
+        """The journey's trips a year: central, or drawn (Gamma on the trips seen, and the
+        purpose's active weeks when the diary is shorter than a year)."""
+        if self.rng is None:
+            return journey.trips_per_year
+        rate = self._gamma(np.array([journey.trips_observed], dtype=float))[0]
+        return journey.trips_per_year * rate * self._weeks_ratio(journey)
+
+    def _gamma(self, observed: np.ndarray) -> np.ndarray:
+        assert self.rng is not None
+        return self.rng.gamma(shape=observed[0], scale=1.0 / observed[0], size=self.n)[None]
+
+    def _weeks_ratio(self, journey: RegularJourney) -> np.ndarray | float:
+        if journey.weeks_observed >= 52:
+            return 1.0
+        key = journey.purpose
+        return self.ratio(
+            "active_weeks_per_year",
+            key if catalogue.has_factor("active_weeks_per_year", key) else "default",
+        )
+
+
+class StackedValues(Values):
+    """The draws of many alternatives at once, row ``i`` from generator ``i``: the same numbers,
+    drawn in the same order, as a :class:`Values` of each alone (its alternatives must read the
+    same factors in the same order)."""
+
+    def __init__(self, rngs: Sequence[np.random.Generator], n: int = N_DRAWS) -> None:
+        super().__init__(rngs[0], n)
+        self.rngs = rngs
+
+    def _normal(self) -> np.ndarray:
+        return np.stack([rng.standard_normal(self.n) for rng in self.rngs])
+
+    def _gamma(self, observed: np.ndarray) -> np.ndarray:
+        return np.stack(
+            [
+                rng.gamma(shape=k, scale=1.0 / k, size=self.n)
+                for rng, k in zip(self.rngs, observed.tolist(), strict=True)
+            ]
+        )
+
+    def trips_per_year_of(self, journeys: Sequence[RegularJourney]) -> np.ndarray:
+        """(alternatives, draws) trips a year of each row's journey (see :meth:`trips_per_year`)."""
+        rate = self._gamma(np.array([j.trips_observed for j in journeys], dtype=float))
+        central = np.array([j.trips_per_year for j in journeys])[:, None]
+        return central * rate * self._weeks_ratio(journeys[0])
+
+
+def per_trip(
+    mode: str,
+    route_km: np.ndarray | float,
+    passengers: np.ndarray | float,
+    v: Values,
+    *,
+    car_mode: str = "car_petrol",
+    vary_detour: bool = False,
+) -> tuple:
+    """kg CO2e, money (GBP) and kWh of one trip by ``mode`` over ``route_km`` for ``passengers``.
+
+    ``car_mode``: the household's car, for a lift share. ``vary_detour``: the route km is an offline
+    estimate, so it varies with the mode's detour draw. Works on arrays (the simulated population).
+    """
+    p = passengers
+    detour_key = "rail" if mode == "cycle_rail" else catalogue.family(mode)
+    km = route_km * (v.ratio("detour_vs_road", detour_key) if vary_detour else 1.0)
+    if mode == "cycle_rail":
+        money = p * (v("cost_per_trip", "rail") + km * v("cost_per_km", "rail"))
+        return km * v("emission_factor", "rail") * p, money, 0.0 * km
+    if mode == "car_share":
+        share = p / np.maximum(v("car_share_occupancy", "car_share"), p + 1)
+        return (
+            km * v("emission_factor", car_mode) * share,
+            km * v("cost_per_km", car_mode) * share,
+            km * v("energy_kwh_per_km", car_mode) * share,
+        )
+    people = 1.0 if mode in (*catalogue.CAR_MODES, "motorbike", "taxi") else p
+    kg = km * v("emission_factor", mode) * people
+    fixed = v("cost_per_trip", mode) if catalogue.has_factor("cost_per_trip", mode) else 0.0
+    money = fixed * (1.0 if mode == "taxi" else people) + km * v("cost_per_km", mode) * people
+    has_kwh = catalogue.has_factor("energy_kwh_per_km", mode)
+    kwh = km * v("energy_kwh_per_km", mode) * people if has_kwh else 0.0 * km
+    return kg, money, kwh
