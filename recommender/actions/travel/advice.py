@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from recommender.actions.travel import catalogue
@@ -31,7 +30,7 @@ from recommender.actions.travel.household_level import (
     money_phrase,
     savings_of,
 )
-from recommender.actions.travel.mode_choice import choice_features, likelihoods
+from recommender.actions.travel.mode_choice import choice_columns, likelihoods
 from recommender.actions.travel.profile import RegularJourney, TripProfile
 from recommender.actions.travel.profile_chunk import (
     HouseholdTrips,
@@ -266,7 +265,8 @@ def travel_reports(
     ready = [plan for plan in plans if isinstance(plan, _Plan)]
     bounds = np.cumsum([0, *(len(plan.rows) for plan in ready)])
     rows = [row for plan in ready for row in plan.rows]
-    p = likelihoods(mode_choice, choice_features(pd.DataFrame(rows)), bounds) if rows else None
+    columns = {c: [row[c] for row in rows] for c in rows[0]} if rows else {}
+    p = likelihoods(mode_choice, choice_columns(columns), bounds) if rows else None
     out: list[TravelReport | GreenrecError] = []
     k = 0
     for plan in plans:
