@@ -170,8 +170,7 @@ def features_table(frame: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
         frame["mode"].to_numpy(),
         frame["distance_km"].to_numpy(dtype=float),
     )
-    out.index = pd.Index(ids, name="household_id")
-    return out
+    return pd.DataFrame(out, index=pd.Index(ids, name="household_id"), columns=feature_names())
 
 
 def weeks_by_group(code: np.ndarray, n_groups: int, midnight_ns: np.ndarray) -> np.ndarray:
@@ -194,37 +193,37 @@ def feature_matrix(
     purpose: np.ndarray,
     mode: np.ndarray,
     dist: np.ndarray,
-) -> pd.DataFrame:
-    """:func:`feature_names` of each group (household ``0..n_groups-1``) of validated trips; each
-    row's ``weeks`` is its household's. One pandas group-sum (compensated, row order) per chunk."""
-    active = {p: active_weeks_per_year(p) for p in pd.unique(purpose)}
-    active_weeks = pd.Series(purpose).map(active).to_numpy(dtype=float)
+) -> np.ndarray:
+    """(groups, :func:`feature_names`) of validated trips in groups (households ``0..n-1``);
+    each row's ``weeks`` is its household's. The sums are pandas' group sums (compensated, in row
+    order), one per chunk, so a household's figures do not depend on its chunk."""
+    purpose_code, purposes = pd.factorize(purpose)
+    active = np.array([active_weeks_per_year(p) for p in purposes], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):  # weeks >= 1 wherever there are trips
-        scale = np.where(weeks >= 52, WEEKS_PER_YEAR / weeks, active_weeks / weeks)
+        scale = np.where(weeks >= 52, WEEKS_PER_YEAR / weeks, active[purpose_code] / weeks)
     is_flight = np.isin(mode, FLIGHT_MODES)
     scale = np.where(is_flight, 1.0 / np.maximum(weeks / WEEKS_PER_YEAR, 1.0), scale)
     car = np.isin(mode, CAR_MODES)
-    columns: dict[str, np.ndarray] = {
-        "car_trips_per_year": scale * car,
-        "_short": scale * (car & (dist < SHORT_TRIP_KM)),
-    }
-    for band, lo, hi in FLIGHT_BANDS:
-        columns[f"flights_per_year_{band}"] = scale * (is_flight & (dist >= lo) & (dist < hi))
-    groups = pd.RangeIndex(n_groups)
-    sums = pd.DataFrame(columns).groupby(code, sort=True).sum().reindex(groups, fill_value=0.0)
-    modes = np.array(TRIP_MODES, dtype=object)
-    mode_code = pd.Index(modes).get_indexer(mode)
-    km = pd.Series(dist * scale).groupby(code * len(modes) + mode_code, sort=True).sum()
-    km_matrix = np.zeros(n_groups * len(modes))
-    km_matrix[km.index.to_numpy()] = km.to_numpy()
-    out = pd.DataFrame(0.0, index=groups, columns=feature_names())
-    out[[f"km_per_year_{m}" for m in modes]] = km_matrix.reshape(n_groups, len(modes))
-    for col in sums.columns.drop("_short"):
-        out[col] = sums[col].to_numpy()
-    cars = sums["car_trips_per_year"].to_numpy()
-    out["short_car_trip_share"] = np.divide(
-        sums["_short"].to_numpy(), cars, out=np.zeros(len(cars)), where=cars > 0
+    parts = np.column_stack(
+        [scale * car, scale * (car & (dist < SHORT_TRIP_KM))]
+        + [scale * (is_flight & (dist >= lo) & (dist < hi)) for _, lo, hi in FLIGHT_BANDS]
     )
+    sums = np.zeros((n_groups, parts.shape[1]))
+    if len(code):
+        by_household = pd.DataFrame(parts).groupby(code, sort=True).sum()
+        sums[by_household.index.to_numpy()] = by_household.to_numpy()
+    modes = pd.Index(TRIP_MODES)
+    km = np.zeros(n_groups * len(modes))
+    if len(code):
+        key = code * len(modes) + modes.get_indexer(mode)
+        by_mode = pd.Series(dist * scale).groupby(key, sort=True).sum()
+        km[by_mode.index.to_numpy()] = by_mode.to_numpy()
+    out = np.zeros((n_groups, len(feature_names())))
+    out[:, : len(modes)] = km.reshape(n_groups, len(modes))
+    cars = sums[:, 0]
+    out[:, len(modes)] = cars
+    out[:, len(modes) + 1] = np.divide(sums[:, 1], cars, out=np.zeros(n_groups), where=cars > 0)
+    out[:, len(modes) + 2 :] = sums[:, 2:]
     return out
 
 

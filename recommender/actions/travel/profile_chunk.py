@@ -27,6 +27,7 @@ from recommender.actions.travel.profile import (
     TripProfile,
     active_weeks_per_year,
     feature_matrix,
+    feature_names,
     trips_frame,
     weeks_by_group,
 )
@@ -43,6 +44,7 @@ from recommender.errors import GreenrecError, InvalidInput, Problem
 
 FUEL_CARS: tuple[str, ...] = ("car_petrol", "car_diesel", "car_hybrid")
 Period = tuple[pd.Timestamp | None, pd.Timestamp | None]
+_COLUMN = {name: k for k, name in enumerate(feature_names())}
 
 
 @dataclass(frozen=True)
@@ -161,32 +163,31 @@ def trip_profiles(
     ground = ~np.isin(chunk.mode, FLIGHT_MODES)
     journeys = _journeys(chunk, weeks, weekday, hour, peak, ground, min_trips)
     flights = _flight_routes(chunk, weeks, ~ground)
-    frames = frames if frames is not None else _frames(chunk)
+    tables = frames if frames is not None else _frames(chunk, weekday, hour)
     out = []
     for i in range(n):
         a, b = chunk.bounds[i], chunk.bounds[i + 1]
         warnings = (*overlaps[i], *outside[i])
-        trips = frames[i]
+        trips = tables[i]
         if a == b:
             profile = TripProfile(
                 trips, 0.0, {}, 0.0, 0.0, {band: 0.0 for band, _, _ in FLIGHT_BANDS}, (), warnings
             )
             out.append(HouseholdTrips(profile, (), (), _habits(chunk.mode[a:b]), None))
             continue
-        trips = trips.assign(weekday=weekday[a:b], hour=hour[a:b])
-        row = features.iloc[i]
-        km_by_mode = {
-            m: float(row[f"km_per_year_{m}"]) for m in TRIP_MODES if row[f"km_per_year_{m}"] > 0
-        }
+        if frames is not None:
+            trips = trips.assign(weekday=weekday[a:b], hour=hour[a:b])
+        row = features[i]
+        km_by_mode = {m: float(row[k]) for k, m in enumerate(TRIP_MODES) if row[k] > 0}
         mine = journeys[i]
         profile = TripProfile(
             trips=trips,
             weeks_observed=float(weeks[i]),
             km_per_year_by_mode=km_by_mode,
-            short_car_trip_share=float(row["short_car_trip_share"]),
-            car_trips_per_year=float(row["car_trips_per_year"]),
+            short_car_trip_share=float(row[_COLUMN["short_car_trip_share"]]),
+            car_trips_per_year=float(row[_COLUMN["car_trips_per_year"]]),
             flights_per_year_by_band={
-                band: float(row[f"flights_per_year_{band}"]) for band, _, _ in FLIGHT_BANDS
+                band: float(row[_COLUMN[f"flights_per_year_{band}"]]) for band, _, _ in FLIGHT_BANDS
             },
             regular_journeys=tuple(j for j, _ in mine),
             warnings=warnings,
@@ -200,8 +201,9 @@ def trip_profiles(
     return out
 
 
-def _frames(chunk: TripChunk) -> list[pd.DataFrame]:
-    """Each household's validated trips table (as ``validate_trips`` returns it)."""
+def _frames(chunk: TripChunk, weekday: np.ndarray, hour: np.ndarray) -> list[pd.DataFrame]:
+    """Each household's validated trips table (as ``validate_trips`` returns it) with the local
+    ``weekday`` and ``hour`` (a household without trips: without them)."""
     counts = np.diff(chunk.bounds)
     table = pd.DataFrame(
         {
@@ -213,12 +215,16 @@ def _frames(chunk: TripChunk) -> list[pd.DataFrame]:
             "passengers": chunk.passengers.astype(np.int64),
             "origin": chunk.origin,
             "destination": chunk.destination,
+            "weekday": weekday,
+            "hour": hour,
         },
         index=pd.RangeIndex(len(chunk)),
     )
     return [
         table.iloc[a:b].set_axis(pd.RangeIndex(b - a))
-        for a, b in zip(chunk.bounds[:-1], chunk.bounds[1:], strict=True)
+        if b > a
+        else table.iloc[:0, :-2].set_axis(pd.RangeIndex(0))
+        for a, b in zip(chunk.bounds[:-1].tolist(), chunk.bounds[1:].tolist(), strict=True)
     ]
 
 

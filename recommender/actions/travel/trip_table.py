@@ -9,6 +9,7 @@ given) and, as warnings, trips that overlap impossibly or fall outside the data'
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -28,11 +29,17 @@ _SPEED_KEY = {m: "road" for m in _ROAD} | {m: "rail" for m in ("rail", "tram", "
 _SPEED_KEY |= {m: "flight" for m in FLIGHT_MODES}
 
 
-def max_plausible_kmh(modes: pd.Series) -> np.ndarray:
+def max_plausible_kmh(modes: pd.Series | np.ndarray) -> np.ndarray:
     """Fastest plausible speed for each mode (km/h)."""
+    code, uniques = pd.factorize(np.asarray(modes, dtype=object))
+    speeds = _speeds_by_mode()
+    return np.array([speeds.get(m, np.nan) for m in uniques], dtype=float)[code]
+
+
+@cache
+def _speeds_by_mode() -> dict[str, float]:
     table = transport_table().loc["max_plausible_kmh"]["value"].to_dict()
-    by_mode = {m: float(table[_SPEED_KEY.get(m, m)]) for m in TRIP_MODES}
-    return pd.Series(modes).map(by_mode).to_numpy(dtype=float)
+    return {m: float(table[_SPEED_KEY.get(m, m)]) for m in TRIP_MODES}
 
 
 def _where(frame: pd.DataFrame) -> Callable[[int, str], str]:
@@ -186,7 +193,7 @@ def overlap_warnings(
     starts, even at the fastest plausible speed of their mode; the first ``MAX_LISTED`` of each."""
     order = np.lexsort((start_ns, code))
     mode, km = mode[order], distance_km[order]
-    limit = max_plausible_kmh(pd.Series(mode, dtype=object))
+    limit = max_plausible_kmh(mode)
     starts = start_ns[order]
     earliest_end = starts + pd.to_timedelta(km / limit, unit="h").as_unit("ns").asi8
     ids = code[order]
