@@ -29,6 +29,7 @@ which reads each field with the same readers as the household JSON.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,7 +40,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from recommender.actions.travel.catalogue import factor, has_factor, label
 from recommender.actions.travel.trip_table import FLIGHT_MODES, TRIP_COLUMNS, validate_trips
-from recommender.domain import TRIP_MODES, Household
+from recommender.domain import TRIP_MODES, Household, Trip
 from recommender.errors import InvalidInput, Problem
 
 CAR_MODES: tuple[str, ...] = ("car_petrol", "car_diesel", "car_hybrid", "car_electric")
@@ -125,9 +126,14 @@ def weekday_phrase(days: tuple[int, ...]) -> str:
 
 def trips_frame(household: Household) -> pd.DataFrame:
     """A household's trips as a trips table (row labels = positions in ``household.trips``)."""
+    return trips_table(household.household_id, household.trips)
+
+
+def trips_table(household_id: str, trips: Sequence[Trip]) -> pd.DataFrame:
+    """Trips as a trips table (row labels = positions in ``trips``)."""
     rows = [
         {
-            "household_id": household.household_id,
+            "household_id": household_id,
             "start": t.start,
             "distance_km": t.distance_km,
             "mode": t.mode,
@@ -136,7 +142,7 @@ def trips_frame(household: Household) -> pd.DataFrame:
             "origin": t.origin,
             "destination": t.destination,
         }
-        for t in household.trips
+        for t in trips
     ]
     columns = [*TRIP_COLUMNS, "passengers", "origin", "destination"]
     frame = pd.DataFrame(rows, columns=columns)

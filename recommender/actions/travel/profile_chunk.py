@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from recommender.actions.travel.profile import (
     feature_matrix,
     feature_names,
     trips_frame,
+    trips_table,
     weeks_by_group,
 )
 from recommender.actions.travel.trip_chunk import (
@@ -221,11 +223,19 @@ def _frames(chunk: TripChunk, weekday: np.ndarray, hour: np.ndarray) -> list[pd.
         index=pd.RangeIndex(len(chunk)),
     )
     return [
-        table.iloc[a:b].set_axis(pd.RangeIndex(b - a))
-        if b > a
-        else table.iloc[:0, :-2].set_axis(pd.RangeIndex(0))
+        table.iloc[a:b].set_axis(pd.RangeIndex(b - a)) if b > a else empty_trips()
         for a, b in zip(chunk.bounds[:-1].tolist(), chunk.bounds[1:].tolist(), strict=True)
     ]
+
+
+@cache
+def _empty_trips() -> pd.DataFrame:
+    return validate_trips(trips_table("", ()))[0]
+
+
+def empty_trips() -> pd.DataFrame:
+    """The validated trips table of a household without trips (as ``validate_trips`` gives it)."""
+    return _empty_trips().copy()
 
 
 def _habits(modes: np.ndarray) -> dict[str, float]:

@@ -46,8 +46,8 @@ class TripChunk:
 
 
 def chunk_of_households(households: Sequence[Household]) -> tuple[TripChunk, np.ndarray]:
-    """The chunk of ``households``' trips, and which households break a field rule (for those,
-    ``validate_trips`` of their trips table says what; their rows are in the chunk as given)."""
+    """The chunk of ``households``' trips, and which households break a field rule (those are in
+    the chunk without trips; ``validate_trips`` of their trips table says what is wrong)."""
     counts = np.array([len(h.trips) for h in households], dtype=np.int64)
     bounds = np.concatenate([[0], np.cumsum(counts)])
     trips = [t for h in households for t in h.trips]
@@ -70,13 +70,22 @@ def chunk_of_households(households: Sequence[Household]) -> tuple[TripChunk, np.
     )
     ok = aware & _numbers_ok(chunk.distance_km, positive=True) & _numbers_ok(people, whole=True)
     ok &= np.isin(chunk.mode, TRIP_MODES) & np.isin(chunk.purpose, TRIP_PURPOSES)
-    bad_rows = np.bincount(chunk.code[~ok], minlength=len(households))
+    flagged = np.bincount(chunk.code[~ok], minlength=len(households)) > 0
+    keep = ~flagged[chunk.code]  # a flagged household stays in the chunk without its trips
+    counts[flagged] = 0
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    columns = {
+        name: getattr(chunk, name)[keep]
+        for name in ("labels", "start_ns", "mode", "purpose", "origin", "destination")
+    }
     clean = _replace(
         chunk,
-        distance_km=np.where(ok, chunk.distance_km, 1.0).astype(float),
-        passengers=np.where(ok, people, 1).astype(float),
+        bounds=bounds,
+        distance_km=chunk.distance_km[keep].astype(float),
+        passengers=people[keep].astype(float),
+        **columns,
     )
-    return clean, bad_rows > 0
+    return clean, flagged
 
 
 def chunk_of_frame(frame: pd.DataFrame) -> TripChunk:
