@@ -11,16 +11,21 @@ batch reader; no real multi-household travel diary exists in data/, so the chunk
 - chunk of 64: ``travel_reports`` over 64 households at once, divided by 64 (what batch pays).
 
 Run on a checkout without ``travel_reports`` (before the columnar path), the chunk of 64 is
-measured as 64 calls of ``travel_report``, which is what that checkout does:
+measured as 64 calls of ``travel_report``, which is what that checkout does. ``--baseline PATH``
+measures that checkout first, in a subprocess of the same run (same households, same models),
+and prints before, after and their ratio beside the target:
 
-    python benchmarks/travel_chunk.py --models-dir DIR
-    PYTHONPATH=/path/to/main python benchmarks/travel_chunk.py --models-dir DIR   # before
+    cd benchmarks && python travel_chunk.py --models-dir DIR --baseline /path/to/main
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -65,6 +70,28 @@ def synthetic_households(n: int, seed: int) -> list[Household]:
     return list(batch.households)
 
 
+def measure(model: object, households: list[Household], repeats: int) -> dict[str, float]:
+    """Median CPU-ms per household: the sample alone, each synthetic alone, the whole chunk."""
+    name, chunk = chunk_function(model)
+    sample, synth = households[0], households[1:]
+    chunk(households)  # warm caches (factor tables, model)
+    ones = [cpu_ms(lambda h=h: travel_report(h, mode_choice=model), repeats) for h in synth]
+    return {
+        "sample_alone": cpu_ms(lambda: travel_report(sample, mode_choice=model), repeats * 4),
+        "one": statistics.median(ones),
+        "chunk": cpu_ms(lambda: chunk(households), repeats) / len(households),
+    }
+
+
+def baseline(path: str, args: argparse.Namespace) -> dict[str, float]:
+    """The same measurement on the checkout at ``path`` (its ``recommender`` package)."""
+    command = [sys.executable, __file__, "--json", "--repeats", str(args.repeats)]
+    command += ["--seed", str(args.seed), "--models-dir", str(args.models_dir)]
+    env = {**os.environ, "PYTHONPATH": str(Path(path).resolve())}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -72,32 +99,43 @@ def main() -> None:
     parser.add_argument("--models-dir", default=None)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--baseline", default=None, help="a checkout to measure as 'before'")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        model = load_models(models_or_train(args.models_dir, Path(scratch))).mode_choice
+    scratch = tempfile.TemporaryDirectory()
+    args.models_dir = models_or_train(args.models_dir, Path(scratch.name))
+    model = load_models(args.models_dir).mode_choice
     sample = parse_household(sample_household_payload())
-    synth = synthetic_households(CHUNK - 1, args.seed)
-    households = [sample, *synth]
-    name, chunk = chunk_function(model)
-    print(f"recommender from {Path(recommender.__file__).parent}; chunk path: {name}")
+    households = [sample, *synthetic_households(CHUNK - 1, args.seed)]
+    if args.json:
+        print(json.dumps(measure(model, households, args.repeats)))
+        return
+    before = baseline(args.baseline, args) if args.baseline else None
+    after = measure(model, households, args.repeats)
     n_trips = sum(len(h.trips) for h in households)
-    print(f"{len(households)} households (sample + {len(synth)} synthetic), {n_trips:,} trips")
-
-    chunk(households)  # warm caches (factor tables, model)
-    sample_ms = cpu_ms(lambda: travel_report(sample, mode_choice=model), args.repeats * 4)
-    ones = [cpu_ms(lambda h=h: travel_report(h, mode_choice=model), args.repeats) for h in synth]
-    one_ms = statistics.median(ones)
-    many_ms = cpu_ms(lambda: chunk(households), args.repeats) / len(households)
-    print(f"chunk of 1, the sample household: {sample_ms:.2f} CPU-ms (median)")
+    print(f"recommender from {Path(recommender.__file__).parent}")
     print(
-        f"chunk of 1, synthetic households: {one_ms:.2f} CPU-ms per household "
-        f"(median over {len(synth)}; mean {statistics.mean(ones):.2f})"
+        f"{len(households)} households (the sample + {len(households) - 1} synthetic), "
+        f"{n_trips:,} trips; CPU-ms per household, medians of {args.repeats} repeats"
     )
-    print(
-        f"chunk of {len(households)}: {many_ms:.2f} CPU-ms per household; "
-        f"{one_ms / many_ms:.1f}x lower than a chunk of 1 in this run "
-        f"(target: several times lower than before, {TARGET_CHUNK_SPEEDUP:g}x)"
-    )
+    rows = [
+        ("chunk of 1, the sample household", "sample_alone"),
+        ("chunk of 1, synthetic households (median)", "one"),
+        (f"chunk of {len(households)} (per household)", "chunk"),
+    ]
+    for label, key in rows:
+        if before is None:
+            print(f"  {label}: {after[key]:.2f}")
+            continue
+        print(
+            f"  {label}: before {before[key]:.2f}, after {after[key]:.2f}, "
+            f"{before[key] / after[key]:.1f}x lower"
+        )
+    if before is not None:
+        print(
+            f"target: a chunk of {len(households)} several times ({TARGET_CHUNK_SPEEDUP:g}x) lower "
+            f"than before: {before['chunk'] / after['chunk']:.1f}x"
+        )
 
 
 if __name__ == "__main__":
