@@ -20,7 +20,6 @@ together) as arrays; :func:`evaluate` and :func:`alternatives_for` are its one-j
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,7 +27,7 @@ from functools import cache
 import numpy as np
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.figures import N_DRAWS, StackedValues, Values, per_trip
+from recommender.actions.travel.figures import N_DRAWS, Values, per_trip, yearly_figures
 from recommender.actions.travel.profile import RegularJourney
 from recommender.actions.travel.routing import (
     OFFLINE_SOURCE,
@@ -178,7 +177,7 @@ def evaluate_many(
     feasible = ~np.any([mask for mask, _ in rules], axis=0) if n else np.ones(0, bool)
     keep = np.ones(n, bool) if keep_infeasible else feasible
     ranged = keep & (feasible | ranges_if_infeasible)
-    yearly = _yearly(journeys, mode, car, (cur, alt), (cur_fig, alt_fig), ranged, n_draws)
+    yearly = yearly_figures(journeys, mode, car, (cur, alt), (cur_fig, alt_fig), ranged, n_draws)
     out: list[Alternative | None] = [None] * n
     for i in np.flatnonzero(keep).tolist():
         j, m = journeys[i], str(mode[i])
@@ -328,60 +327,3 @@ def _sources(current: str, mode: str, car: str) -> tuple[str, ...]:
         for (param, _), f in sorted(v.used.items())
         if param in ("emission_factor", "cost_per_km", "energy_kwh_per_km")
     )
-
-
-def _yearly(
-    journeys: Sequence[RegularJourney],
-    mode: np.ndarray,
-    car: np.ndarray,
-    routes: tuple[_Routes, _Routes],
-    figures: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]],
-    ranged: np.ndarray,
-    n_draws: int,
-) -> dict[int, dict[str, float]]:
-    """Yearly figures of the ``ranged`` pairs, each with its P10-P90 from its own seeded draws;
-    pairs that read the same factors in the same order are drawn and summarised together."""
-    cur, alt = routes
-    people = np.array([j.passengers for j in journeys], dtype=float)
-    trips = np.array([j.trips_per_year for j in journeys], dtype=float)
-    groups: dict[tuple, list[int]] = {}
-    for i in np.flatnonzero(ranged).tolist():
-        j = journeys[i]
-        key = (j.mode, mode[i], car[i], bool(alt.estimated[i]), j.weeks_observed < 52, j.purpose)
-        groups.setdefault(key, []).append(i)
-    out: dict[int, dict[str, float]] = {}
-    names = ("kg_co2e", "money", "kwh")
-    for (current, option, car_mode, estimated, _, _), rows in groups.items():
-        rngs = [
-            np.random.default_rng(zlib.crc32(f"{journeys[i].journey_id}>{option}".encode()))
-            for i in rows
-        ]
-        draws = StackedValues(rngs, n_draws)
-        n_draw = draws.trips_per_year_of([journeys[i] for i in rows])
-        p = people[rows][:, None]
-        c = per_trip(current, cur.km[rows][:, None], p, draws, car_mode=car_mode)
-        a = per_trip(
-            option, alt.km[rows][:, None], p, draws, car_mode=car_mode, vary_detour=estimated
-        )
-        shape = (len(rows), n_draws)
-        samples = np.stack(
-            [
-                np.broadcast_to(n_draw * (np.asarray(c[k]) - np.asarray(a[k])), shape)
-                for k in range(3)
-            ],
-            axis=1,
-        )
-        bands = np.percentile(samples, [10, 90], axis=2)  # one call for the group's figures
-        mid = [trips[rows] * (figures[0][k][rows] - figures[1][k][rows]) for k in range(3)]
-        extra = trips[rows] * (alt.minutes[rows] - cur.minutes[rows])
-        for g, i in enumerate(rows):
-            y: dict[str, float] = {}
-            for k, name in enumerate(names):
-                m = float(mid[k][g])
-                y[name] = m
-                y[f"{name}_p10"] = float(min(bands[0, g, k], m))
-                y[f"{name}_p90"] = float(max(bands[1, g, k], m))
-            y["trips_per_year"] = float(trips[i])
-            y["extra_minutes"] = float(extra[g])
-            out[i] = y
-    return out

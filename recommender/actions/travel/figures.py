@@ -9,7 +9,9 @@ the one formula of a trip's kg CO2e, money and kWh (shapes in :mod:`.alternative
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -17,6 +19,16 @@ from recommender.actions.travel import catalogue
 from recommender.actions.travel.profile import RegularJourney
 
 N_DRAWS = 1000
+
+
+class RouteArrays(Protocol):
+    """Route km, door-to-door minutes and whether estimated, one per (journey, mode) pair."""
+
+    km: np.ndarray
+    minutes: np.ndarray
+    estimated: np.ndarray
+
+
 _Z90 = 1.2815515655446004  # standard normal P90
 
 
@@ -132,3 +144,80 @@ def per_trip(
     has_kwh = catalogue.has_factor("energy_kwh_per_km", mode)
     kwh = km * v("energy_kwh_per_km", mode) * people if has_kwh else 0.0 * km
     return kg, money, kwh
+
+
+def yearly_figures(
+    journeys: Sequence[RegularJourney],
+    mode: np.ndarray,
+    car: np.ndarray,
+    routes: tuple[RouteArrays, RouteArrays],
+    figures: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]],
+    ranged: np.ndarray,
+    n_draws: int = N_DRAWS,
+) -> dict[int, dict[str, float]]:
+    """Yearly figures of the ``ranged`` (journey, mode) pairs: central (``figures``: per trip,
+    current and option), and P10-P90 from each pair's own seeded draws. Pairs that read the same
+    factors in the same order are drawn together (:class:`StackedValues`); one percentile call
+    serves them all."""
+    cur, alt = routes
+    people = np.array([j.passengers for j in journeys], dtype=float)
+    trips = np.array([j.trips_per_year for j in journeys], dtype=float)
+    groups: dict[tuple, list[int]] = {}
+    for i in np.flatnonzero(ranged).tolist():
+        j = journeys[i]
+        key = (j.mode, mode[i], car[i], bool(alt.estimated[i]), j.weeks_observed < 52, j.purpose)
+        groups.setdefault(key, []).append(i)
+    order: list[int] = []
+    blocks: list[np.ndarray] = []
+    for (current, option, car_mode, estimated, _, _), rows in groups.items():
+        rngs = [
+            np.random.default_rng(zlib.crc32(f"{journeys[i].journey_id}>{option}".encode()))
+            for i in rows
+        ]
+        draws = StackedValues(rngs, n_draws)
+        n_draw = draws.trips_per_year_of([journeys[i] for i in rows])
+        p = people[rows][:, None]
+        c = per_trip(current, cur.km[rows][:, None], p, draws, car_mode=car_mode)
+        a = per_trip(
+            option, alt.km[rows][:, None], p, draws, car_mode=car_mode, vary_detour=estimated
+        )
+        shape = (len(rows), n_draws)
+        blocks.append(
+            np.stack(
+                [
+                    np.broadcast_to(n_draw * (np.asarray(c[k]) - np.asarray(a[k])), shape)
+                    for k in range(3)
+                ],
+                axis=1,
+            )
+        )
+        order.extend(rows)
+    if not order:
+        return {}
+    bands = np.percentile(np.concatenate(blocks), [10, 90], axis=2)  # one call for all
+    return _yearly_figures(order, bands, trips, figures, (cur, alt))
+
+
+def _yearly_figures(
+    order: list[int],
+    bands: np.ndarray,
+    trips: np.ndarray,
+    figures: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]],
+    routes: tuple[RouteArrays, RouteArrays],
+) -> dict[int, dict[str, float]]:
+    """Each pair's central yearly figures, with ``bands`` (P10, P90; pair; figure) around them."""
+    rows = np.array(order)
+    mid = [trips[rows] * (figures[0][k][rows] - figures[1][k][rows]) for k in range(3)]
+    extra = trips[rows] * (routes[1].minutes[rows] - routes[0].minutes[rows])
+    out: dict[int, dict[str, float]] = {}
+    for g, i in enumerate(order):
+        y: dict[str, float] = {}
+        for k, name in enumerate(("kg_co2e", "money", "kwh")):
+            m = float(mid[k][g])
+            y[name] = m
+            y[f"{name}_p10"] = float(min(bands[0, g, k], m))
+            y[f"{name}_p90"] = float(max(bands[1, g, k], m))
+        y["trips_per_year"] = float(trips[i])
+        y["extra_minutes"] = float(extra[g])
+        out[i] = y
+    return out

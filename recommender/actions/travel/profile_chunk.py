@@ -3,8 +3,7 @@
 :func:`trip_profiles` is the one place a household's trips become its :class:`TripProfile`
 (``trip_profile`` and ``household_trip_profile`` are chunks of one): features by household
 (one pandas group-sum over the chunk, the same compensated sum per household as alone), regular
-journeys and flight routes by one sort of the chunk (household, purpose/mode, distance) and a
-search per distance group (the rule of :func:`.profile.distance_groups`), and each household's
+journeys and flight routes by one sort of the chunk (:mod:`.trip_clusters`), and each household's
 habits and fuel-car use for the mode-choice rows. Every figure of a household is computed from its
 own rows in their own order, so it does not depend on which households share its chunk.
 """
@@ -40,6 +39,7 @@ from recommender.actions.travel.trip_chunk import (
     local_times,
     period_warnings,
 )
+from recommender.actions.travel.trip_clusters import clusters, medians, usual
 from recommender.actions.travel.trip_table import FLIGHT_MODES, overlap_warnings, validate_trips
 from recommender.domain import TRIP_MODES, Household
 from recommender.errors import GreenrecError, InvalidInput, Problem
@@ -271,60 +271,6 @@ def _car_use(
     )
 
 
-@dataclass(frozen=True)
-class _Clusters:
-    order: np.ndarray  # row positions sorted by household, key, distance
-    first: np.ndarray  # each cluster's first position in ``order``
-    size: np.ndarray
-    code: np.ndarray  # each cluster's household
-    key: np.ndarray  # each cluster's key code
-
-    def members(self, c: int) -> np.ndarray:
-        """Rows of cluster ``c`` in table order."""
-        return np.sort(self.order[self.first[c] : self.first[c] + self.size[c]])
-
-
-def clusters(
-    code: np.ndarray,
-    key: np.ndarray,
-    distance: np.ndarray,
-    rows: np.ndarray,
-    tolerance: float = 0.25,
-    slack_km: float = 0.3,
-) -> _Clusters:
-    """Distance groups of ``rows`` within each (household, key): the rule of
-    :func:`.profile.distance_groups` (a group starts above its first km x (1 + tol) + slack)."""
-    idx = np.flatnonzero(rows)
-    order = idx[np.lexsort((distance[idx], key[idx], code[idx]))]
-    d, c, k = distance[order], code[order], key[order]
-    breaks = np.flatnonzero(np.r_[True, (c[1:] != c[:-1]) | (k[1:] != k[:-1])])
-    ends = np.r_[breaks[1:], len(order)]
-    first: list[int] = []
-    for s, e in zip(breaks.tolist(), ends.tolist(), strict=True):
-        i = s
-        while i < e:
-            first.append(i)
-            i = s + int(np.searchsorted(d[s:e], d[i] * (1 + tolerance) + slack_km, "right"))
-    starts = np.array(first, dtype=np.int64)
-    size = np.diff(np.r_[starts, len(order)])
-    return _Clusters(order, starts, size, c[starts], k[starts])
-
-
-def _medians(distance: np.ndarray, cl: _Clusters) -> np.ndarray:
-    """Median km of each cluster (its rows are sorted by km: the middle one or two)."""
-    d = distance[cl.order]
-    lo = d[cl.first + (cl.size - 1) // 2]
-    hi = d[cl.first + cl.size // 2]
-    return np.where(cl.size % 2 == 1, lo, (lo + hi) / 2)
-
-
-def _usual(cluster_of_row: np.ndarray, values: np.ndarray, n_values: int, n: int) -> np.ndarray:
-    """(clusters, values) mask: values seen at least a quarter as often as the most common one."""
-    counts = np.bincount(cluster_of_row * n_values + values, minlength=n * n_values)
-    counts = counts.reshape(n, n_values)
-    return counts >= 0.25 * counts.max(axis=1, keepdims=True)
-
-
 def _coords(chunk: TripChunk, rows: np.ndarray) -> tuple:
     for r in rows.tolist():
         o, d = chunk.origin[r], chunk.destination[r]
@@ -349,10 +295,10 @@ def _journeys(
     cl = clusters(chunk.code, p_code * len(modes) + m_code, chunk.distance_km, ground)
     n = len(cl.first)
     of_row = np.repeat(np.arange(n), cl.size)
-    days = _usual(of_row, weekday[cl.order].astype(np.int64), 7, n)
+    days = usual(of_row, weekday[cl.order].astype(np.int64), 7, n)
     half_hours = np.round(hour[cl.order] * 2).astype(np.int64)
-    hours = _usual(of_row, half_hours, 49, n)
-    km = np.round(_medians(chunk.distance_km, cl), 1)
+    hours = usual(of_row, half_hours, 49, n)
+    km = np.round(medians(chunk.distance_km, cl), 1)
     people = np.add.reduceat(chunk.passengers[cl.order], cl.first) if n else np.zeros(0)
     at_peak = np.add.reduceat(peak[cl.order].astype(np.int64), cl.first) if n else people
     out: list[list[tuple[RegularJourney, float]]] = [[] for _ in range(len(chunk.bounds) - 1)]
@@ -391,7 +337,7 @@ def _flight_routes(
         return [()] * len(out)
     modes, m_code = np.unique(chunk.mode.astype(str), return_inverse=True)
     cl = clusters(chunk.code, m_code, chunk.distance_km, flights)
-    km = np.round(_medians(chunk.distance_km, cl), 0)
+    km = np.round(medians(chunk.distance_km, cl), 0)
     people = np.add.reduceat(chunk.passengers[cl.order], cl.first)
     for c in range(len(cl.first)):
         h, size, mode = int(cl.code[c]), int(cl.size[c]), str(modes[cl.key[c]])
