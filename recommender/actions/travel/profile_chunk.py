@@ -36,6 +36,7 @@ from recommender.actions.travel.trip_chunk import (
     TripChunk,
     chunk_of_frame,
     chunk_of_households,
+    factorized,
     local_times,
     period_warnings,
 )
@@ -162,8 +163,11 @@ def trip_profiles(
     outside = period_warnings(chunk, periods)
     features = feature_matrix(code, n, weeks[code], chunk.purpose, chunk.mode, chunk.distance_km)
     peak = is_peak(hour)
-    ground = ~np.isin(chunk.mode, FLIGHT_MODES)
-    journeys = _journeys(chunk, weeks, weekday, hour, peak, ground, min_trips)
+    ground = ~chunk.is_mode(FLIGHT_MODES)
+    habits = _habits(chunk)
+    fuel = chunk.is_mode(FUEL_CARS)
+    has_coords = ~(pd.isna(chunk.origin) | pd.isna(chunk.destination))
+    journeys = _journeys(chunk, weeks, weekday, hour, peak, ground, has_coords, min_trips)
     flights = _flight_routes(chunk, weeks, ~ground)
     tables = frames if frames is not None else _frames(chunk, weekday, hour)
     out = []
@@ -175,7 +179,7 @@ def trip_profiles(
             profile = TripProfile(
                 trips, 0.0, {}, 0.0, 0.0, {band: 0.0 for band, _, _ in FLIGHT_BANDS}, (), warnings
             )
-            out.append(HouseholdTrips(profile, (), (), _habits(chunk.mode[a:b]), None))
+            out.append(HouseholdTrips(profile, (), (), habits[i], None))
             continue
         if frames is not None:
             trips = trips.assign(weekday=weekday[a:b], hour=hour[a:b])
@@ -194,12 +198,10 @@ def trip_profiles(
             regular_journeys=tuple(j for j, _ in mine),
             warnings=warnings,
         )
-        car = _car_use(chunk, a, b, km_by_mode, hour[a:b], peak[a:b])
+        car = _car_use(chunk, a, b, km_by_mode, fuel[a:b], peak[a:b])
         shares = tuple(p for _, p in mine)
         modes = chunk.mode[a:b]
-        out.append(
-            HouseholdTrips(profile, shares, flights[i], _habits(modes), car, frozenset(modes))
-        )
+        out.append(HouseholdTrips(profile, shares, flights[i], habits[i], car, frozenset(modes)))
     return out
 
 
@@ -238,14 +240,20 @@ def empty_trips() -> pd.DataFrame:
     return _empty_trips().copy()
 
 
-def _habits(modes: np.ndarray) -> dict[str, float]:
-    """The household's own habits: car owner, shares of its trips by PT and by active modes."""
-    n = max(len(modes), 1)
-    return {
-        "car_owner": float(np.isin(modes, catalogue.CAR_MODES).any()),
-        "pt_share": float(np.isin(modes, PT_MODES).sum() / n),
-        "active_share": float(np.isin(modes, ACTIVE_MODES).sum() / n),
-    }
+def _habits(chunk: TripChunk) -> list[dict[str, float]]:
+    """Each household's own habits: car owner, shares of its trips by PT and by active modes."""
+    out = []
+    car, pt, active = (chunk.is_mode(m) for m in (catalogue.CAR_MODES, PT_MODES, ACTIVE_MODES))
+    for a, b in zip(chunk.bounds[:-1].tolist(), chunk.bounds[1:].tolist(), strict=True):
+        n = max(b - a, 1)
+        out.append(
+            {
+                "car_owner": float(car[a:b].any()),
+                "pt_share": float(pt[a:b].sum() / n),
+                "active_share": float(active[a:b].sum() / n),
+            }
+        )
+    return out
 
 
 def _car_use(
@@ -253,13 +261,13 @@ def _car_use(
     a: int,
     b: int,
     km_by_mode: dict[str, float],
-    hour: np.ndarray,
+    rows: np.ndarray,
     peak: np.ndarray,
 ) -> CarUse | None:
+    """``rows``: the household's fuel-car trips."""
     fuel_km = {m: km for m, km in km_by_mode.items() if m in FUEL_CARS}
     if not fuel_km:
         return None
-    rows = np.isin(chunk.mode[a:b], FUEL_CARS)
     purposes, counts = np.unique(chunk.purpose[a:b][rows].astype(str), return_counts=True)
     km = chunk.distance_km[a:b][rows]
     return CarUse(
@@ -271,8 +279,9 @@ def _car_use(
     )
 
 
-def _coords(chunk: TripChunk, rows: np.ndarray) -> tuple:
-    for r in rows.tolist():
+def _coords(chunk: TripChunk, rows: np.ndarray, has: np.ndarray) -> tuple:
+    """The first of ``rows`` with both ends as (lat, lon), if any (``has``: rows with both)."""
+    for r in rows[has[rows]].tolist():
         o, d = chunk.origin[r], chunk.destination[r]
         if isinstance(o, tuple) and isinstance(d, tuple):
             return o, d
@@ -286,12 +295,13 @@ def _journeys(
     hour: np.ndarray,
     peak: np.ndarray,
     ground: np.ndarray,
+    has_coords: np.ndarray,
     min_trips: int,
 ) -> list[list[tuple[RegularJourney, float]]]:
     """Each household's regular journeys (sorted as :func:`.profile.regular_journeys` sorts them)
     with the share of each one's trips at peak time."""
-    purposes, p_code = np.unique(chunk.purpose.astype(str), return_inverse=True)
-    modes, m_code = np.unique(chunk.mode.astype(str), return_inverse=True)
+    p_code, purposes = factorized(chunk.purpose)
+    m_code, modes = chunk.mode_codes
     cl = clusters(chunk.code, p_code * len(modes) + m_code, chunk.distance_km, ground)
     n = len(cl.first)
     of_row = np.repeat(np.arange(n), cl.size)
@@ -308,7 +318,7 @@ def _journeys(
         w = float(weeks[h])
         scale = WEEKS_PER_YEAR / w if w >= 52 else active_weeks_per_year(purpose) / w
         rows = cl.members(c)
-        origin, destination = _coords(chunk, rows)
+        origin, destination = _coords(chunk, rows, has_coords)
         journey = RegularJourney(
             journey_id=f"{purpose}-{float(km[c]):g}km-{mode}",
             purpose=purpose,
@@ -335,7 +345,7 @@ def _flight_routes(
     out: list[list[FlightRoute]] = [[] for _ in range(len(chunk.bounds) - 1)]
     if not flights.any():
         return [()] * len(out)
-    modes, m_code = np.unique(chunk.mode.astype(str), return_inverse=True)
+    m_code, modes = chunk.mode_codes
     cl = clusters(chunk.code, m_code, chunk.distance_km, flights)
     km = np.round(medians(chunk.distance_km, cl), 0)
     people = np.add.reduceat(chunk.passengers[cl.order], cl.first)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,29 @@ class TripChunk:
     def __len__(self) -> int:
         return int(self.bounds[-1])
 
+    @cached_property
+    def mode_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's mode as a code into the sorted distinct modes, and those modes."""
+        return factorized(self.mode)
+
+    def is_mode(self, modes: Sequence[str]) -> np.ndarray:
+        """Rows whose mode is one of ``modes``."""
+        return member(self.mode, modes, self.mode_codes)
+
+
+def factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the sorted distinct values (hashing, not sorting the rows), and the values."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def member(
+    values: np.ndarray, choices: Sequence[str], codes: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
+    """``np.isin(values, choices)`` for a column of strings, through its distinct values."""
+    code, uniques = codes if codes is not None else factorized(values)
+    return np.append(np.isin(uniques, list(choices)), False)[code]  # code -1: missing
+
 
 def chunk_of_households(households: Sequence[Household]) -> tuple[TripChunk, np.ndarray]:
     """The chunk of ``households``' trips, and which households break a field rule (those are in
@@ -69,7 +93,7 @@ def chunk_of_households(households: Sequence[Household]) -> tuple[TripChunk, np.
         household_id=np.array([h.household_id for h in households], dtype=object),
     )
     ok = aware & _numbers_ok(chunk.distance_km, positive=True) & _numbers_ok(people, whole=True)
-    ok &= np.isin(chunk.mode, TRIP_MODES) & np.isin(chunk.purpose, TRIP_PURPOSES)
+    ok &= member(chunk.mode, TRIP_MODES) & member(chunk.purpose, TRIP_PURPOSES)
     flagged = np.bincount(chunk.code[~ok], minlength=len(households)) > 0
     keep = ~flagged[chunk.code]  # a flagged household stays in the chunk without its trips
     counts[flagged] = 0
@@ -114,8 +138,11 @@ def _replace(chunk: TripChunk, **columns: np.ndarray) -> TripChunk:
 
 def _numbers_ok(values: np.ndarray, *, positive: bool = False, whole: bool = False) -> np.ndarray:
     """Rows a table's number reader takes as they are (real numbers, finite; > 0 or whole >= 1)."""
-    real = np.array([type(v) in (int, float) or isinstance(v, np.number) for v in values], bool)
-    x = np.where(real, values, np.nan).astype(float)
+    if set(map(type, values)) <= {int, float}:
+        real, x = np.ones(len(values), bool), values.astype(float)
+    else:
+        real = np.array([type(v) in (int, float) or isinstance(v, np.number) for v in values], bool)
+        x = np.where(real, values, np.nan).astype(float)
     with np.errstate(invalid="ignore"):
         ok = real & np.isfinite(x)
         if positive:
