@@ -214,7 +214,7 @@ def _alternatives(
         ranges_if_infeasible=False,
         keep_infeasible=False,
     )
-    out = [
+    out: list[list[list[Alternative]]] = [
         [[] for _ in t.profile.regular_journeys] if not isinstance(t, GreenrecError) else []
         for t in trips
     ]

@@ -114,7 +114,7 @@ def is_peak(hours: np.ndarray) -> np.ndarray:
 def choice_features(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the derived columns to rows with ``alternative, purpose, current_mode, road_km,
     extra_minutes, cost_diff, peak, passengers, car_owner, pt_share, active_share``."""
-    return pd.DataFrame(choice_columns(frame), index=frame.index)
+    return pd.DataFrame(choice_columns({c: frame[c] for c in frame.columns}), index=frame.index)
 
 
 def choice_columns(rows: Mapping[str, Any]) -> dict[str, np.ndarray]:
@@ -289,8 +289,9 @@ def likelihoods(
     shape is scored household by household with :func:`likelihood`.
     """
     logit = model.steps[-1][1] if isinstance(model, Pipeline) else None
-    X = _transformed(model, columns) if isinstance(logit, LogisticRegression) else None
-    if X is None or list(logit.classes_) != [0, 1]:
+    binary = isinstance(logit, LogisticRegression) and list(logit.classes_) == [0, 1]
+    X = _transformed(model, columns) if binary else None
+    if X is None or not isinstance(logit, LogisticRegression):
         frame = pd.DataFrame(dict(columns))
         parts = [likelihood(model, frame.iloc[a:b]) for a, b in itertools.pairwise(bounds.tolist())]
         return np.concatenate(parts) if parts else np.array([])

@@ -1,8 +1,12 @@
 """Travel profile: a household's regular journeys, km per year by mode, short car trips, flights.
 
-Pure functions over a trips table (columns ``household_id, start, distance_km, mode, purpose,
-passengers``; optional ``end`` or ``duration_minutes``, ``origin_lat/origin_lon/dest_lat/dest_lon``)
-and a thin scikit-learn transformer, :class:`TripFeatures`, over the same table.
+What a profile holds (:class:`TripProfile`, :class:`RegularJourney`), the trip features as
+group-wise arrays (:func:`feature_matrix`, one row per household of a chunk) and a thin
+scikit-learn transformer, :class:`TripFeatures`, over a trips table (columns ``household_id,
+start, distance_km, mode, purpose, passengers``; optional ``end`` or ``duration_minutes``,
+``origin_lat/origin_lon/dest_lat/dest_lon``). The profiles themselves are built for a chunk of
+households at once by :mod:`.profile_chunk` (``trip_profile`` and ``household_trip_profile``
+there are its chunks of one).
 
 Decisions, written down:
 
@@ -221,7 +225,7 @@ def feature_matrix(
     modes = pd.Index(TRIP_MODES)
     km = np.zeros(n_groups * len(modes))
     if len(code):
-        key = code * len(modes) + modes.get_indexer(mode)
+        key = code * len(modes) + modes.get_indexer(pd.Index(mode))
         by_mode = pd.Series(dist * scale).groupby(key, sort=True).sum()
         km[by_mode.index.to_numpy()] = by_mode.to_numpy()
     out = np.zeros((n_groups, len(feature_names())))
