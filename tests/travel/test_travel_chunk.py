@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from travel_builders import SCHOOL_RUN, WEEKDAY_COMMUTE, diary, household
 
-from recommender.actions.travel import TravelReport, travel_report, travel_reports
+from recommender.actions.travel import TravelReport, figures, travel_report, travel_reports
 from recommender.domain import Trip
 from recommender.errors import GreenrecError, InvalidInput
 from recommender.io import parse_household, read_tables
@@ -87,3 +87,12 @@ def test_one_bad_household_is_an_item_naming_its_trip(households, mode_choice):
 
 def test_an_empty_chunk_is_an_empty_list(mode_choice):
     assert travel_reports([], mode_choice=mode_choice) == []
+
+
+def test_alternatives_summarised_in_small_blocks_give_the_same_answers(
+    households, mode_choice, monkeypatch
+):
+    whole = travel_reports(households, mode_choice=mode_choice)
+    monkeypatch.setattr(figures, "BLOCK_ROWS", 3)  # many blocks, some groups split across them
+    for a, b in zip(travel_reports(households, mode_choice=mode_choice), whole, strict=True):
+        _same(a, b)

@@ -19,6 +19,7 @@ from recommender.actions.travel import catalogue
 from recommender.actions.travel.profile import RegularJourney
 
 N_DRAWS = 1000
+BLOCK_ROWS = 256  # alternatives drawn and summarised together at most (memory, not speed)
 
 
 class RouteArrays(Protocol):
@@ -158,7 +159,7 @@ def yearly_figures(
     """Yearly figures of the ``ranged`` (journey, mode) pairs: central (``figures``: per trip,
     current and option), and P10-P90 from each pair's own seeded draws. Pairs that read the same
     factors in the same order are drawn together (:class:`StackedValues`); one percentile call
-    serves them all."""
+    serves up to ``BLOCK_ROWS`` of them."""
     cur, alt = routes
     people = np.array([j.passengers for j in journeys], dtype=float)
     trips = np.array([j.trips_per_year for j in journeys], dtype=float)
@@ -167,35 +168,57 @@ def yearly_figures(
         j = journeys[i]
         key = (j.mode, mode[i], car[i], bool(alt.estimated[i]), j.weeks_observed < 52, j.purpose)
         groups.setdefault(key, []).append(i)
+    out: dict[int, dict[str, float]] = {}
     order: list[int] = []
     blocks: list[np.ndarray] = []
-    for (current, option, car_mode, estimated, _, _), rows in groups.items():
-        rngs = [
-            np.random.default_rng(zlib.crc32(f"{journeys[i].journey_id}>{option}".encode()))
-            for i in rows
-        ]
-        draws = StackedValues(rngs, n_draws)
-        n_draw = draws.trips_per_year_of([journeys[i] for i in rows])
-        p = people[rows][:, None]
-        c = per_trip(current, cur.km[rows][:, None], p, draws, car_mode=car_mode)
-        a = per_trip(
-            option, alt.km[rows][:, None], p, draws, car_mode=car_mode, vary_detour=estimated
-        )
-        shape = (len(rows), n_draws)
-        blocks.append(
-            np.stack(
-                [
-                    np.broadcast_to(n_draw * (np.asarray(c[k]) - np.asarray(a[k])), shape)
-                    for k in range(3)
-                ],
-                axis=1,
-            )
-        )
-        order.extend(rows)
-    if not order:
-        return {}
-    bands = np.percentile(np.concatenate(blocks), [10, 90], axis=2)  # one call for all
-    return _yearly_figures(order, bands, trips, figures, (cur, alt))
+    for key, members in groups.items():
+        for start in range(0, len(members), BLOCK_ROWS):  # memory: BLOCK_ROWS x draws a factor
+            rows = members[start : start + BLOCK_ROWS]
+            blocks.append(_samples(journeys, key, rows, people, (cur.km, alt.km), n_draws))
+            order.extend(rows)
+            if len(order) >= BLOCK_ROWS:
+                out.update(_summarised(order, blocks, trips, figures, (cur, alt)))
+                order, blocks = [], []
+    if order:
+        out.update(_summarised(order, blocks, trips, figures, (cur, alt)))
+    return out
+
+
+def _summarised(
+    order: list[int],
+    blocks: list[np.ndarray],
+    trips: np.ndarray,
+    figures: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]],
+    routes: tuple[RouteArrays, RouteArrays],
+) -> dict[int, dict[str, float]]:
+    bands = np.percentile(np.concatenate(blocks), [10, 90], axis=2)  # one call for the blocks
+    return _yearly_figures(order, bands, trips, figures, routes)
+
+
+def _samples(
+    journeys: Sequence[RegularJourney],
+    key: tuple,
+    rows: list[int],
+    people: np.ndarray,
+    km: tuple[np.ndarray, np.ndarray],
+    n_draws: int,
+) -> np.ndarray:
+    """(rows, figure, draw) yearly savings of alike pairs, each row from its own generator."""
+    current, option, car_mode, estimated = key[:4]
+    rngs = [
+        np.random.default_rng(zlib.crc32(f"{journeys[i].journey_id}>{option}".encode()))
+        for i in rows
+    ]
+    draws = StackedValues(rngs, n_draws)
+    n_draw = draws.trips_per_year_of([journeys[i] for i in rows])
+    p = people[rows][:, None]
+    c = per_trip(current, km[0][rows][:, None], p, draws, car_mode=car_mode)
+    a = per_trip(option, km[1][rows][:, None], p, draws, car_mode=car_mode, vary_detour=estimated)
+    shape = (len(rows), n_draws)
+    return np.stack(
+        [np.broadcast_to(n_draw * (np.asarray(c[k]) - np.asarray(a[k])), shape) for k in range(3)],
+        axis=1,
+    )
 
 
 def _yearly_figures(
