@@ -49,8 +49,11 @@ class Values:
                 self._cache[(parameter, key)] = f.value
             else:
                 z = self._normal()
-                spread = np.where(z < 0, f.value - f.low, f.high - f.value) / _Z90
-                self._cache[(parameter, key)] = np.maximum(f.value + z * spread, 0.0)
+                # each side's spread divided once (the same numbers as dividing each draw's)
+                spread = np.where(z < 0, (f.value - f.low) / _Z90, (f.high - f.value) / _Z90)
+                draw = z * spread
+                draw += f.value
+                self._cache[(parameter, key)] = np.maximum(draw, 0.0, out=draw)
         return self._cache[(parameter, key)]
 
     def _normal(self) -> np.ndarray:
