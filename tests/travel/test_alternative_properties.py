@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recommender.actions.travel.alternatives import GROUND_ALTERNATIVES, Values, evaluate, per_trip
+from recommender.actions.travel.alternatives import GROUND_ALTERNATIVES, evaluate
+from recommender.actions.travel.figures import Values, per_trip
 from recommender.actions.travel.profile import RegularJourney
 from recommender.domain import Preferences
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import joblib
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ from recommender.actions.travel.mode_choice import (
     CHOICE_COLUMNS,
     choice_features,
     likelihood,
+    likelihoods,
     make_mode_choice_model,
     simulate_population,
     simulated_utility,
@@ -88,3 +91,23 @@ def test_same_seed_same_population():
     b, yb = simulate_population(100, random_state=5)
     pd.testing.assert_frame_equal(a, b)
     np.testing.assert_array_equal(ya, yb)
+
+
+def test_many_households_score_bit_for_bit_as_each_alone(mode_choice):
+    features, _ = simulate_population(300, random_state=4)
+    sizes = np.random.default_rng(2).integers(1, 30, size=40)
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    features = features.iloc[: bounds[-1]]
+    columns = {c: features[c].to_numpy() for c in CHOICE_COLUMNS}
+    together = likelihoods(mode_choice, columns, bounds)
+    alone = [likelihood(mode_choice, features.iloc[a:b]) for a, b in itertools.pairwise(bounds)]
+    assert np.array_equal(together, np.concatenate(alone))  # exactly, not approximately
+
+
+def test_a_model_of_another_shape_is_scored_household_by_household(mode_choice):
+    features, taken = simulate_population(300, random_state=4)
+    other = clone(mode_choice).set_params(columns__sparse_threshold=1.0).fit(features, taken)
+    bounds = np.array([0, 7, 20, 21])
+    columns = {c: features[c].to_numpy()[:21] for c in CHOICE_COLUMNS}
+    alone = [likelihood(other, features.iloc[a:b]) for a, b in itertools.pairwise(bounds)]
+    assert np.array_equal(likelihoods(other, columns, bounds), np.concatenate(alone))

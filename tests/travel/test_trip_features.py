@@ -12,12 +12,11 @@ from travel_builders import SCHOOL_RUN, WEEKDAY_COMMUTE, diary, household
 from recommender.actions.travel.catalogue import factor
 from recommender.actions.travel.profile import (
     TripFeatures,
-    household_trip_profile,
-    trip_profile,
     trips_frame,
     validate_trips,
     weekday_phrase,
 )
+from recommender.actions.travel.profile_chunk import household_trip_profile, trip_profile
 from recommender.domain import Trip
 from recommender.errors import InvalidInput
 

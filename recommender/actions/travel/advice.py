@@ -1,4 +1,4 @@
-"""Travel actions for one household: the service's entry point.
+"""Travel actions for a chunk of households (:func:`travel_reports`) or one (:func:`travel_report`).
 
 :func:`travel_report` reads the household's trips (:mod:`.profile`), evaluates the
 greener alternatives of each regular journey (:mod:`.alternatives`) and of its flights
@@ -9,33 +9,37 @@ warnings found on the way. :func:`travel_actions` returns the actions only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.alternatives import Alternative, alternatives_for
-from recommender.actions.travel.flights import flight_routes
+from recommender.actions.travel.alternatives import (
+    GROUND_ALTERNATIVES,
+    Alternative,
+    evaluate_many,
+)
 from recommender.actions.travel.household_level import (
     ASSUMPTIONS_SOURCE,
+    Pending,
     electric_car_action,
     flight_actions,
     money_phrase,
     savings_of,
 )
-from recommender.actions.travel.mode_choice import (
-    ACTIVE_MODES,
-    PT_MODES,
-    choice_features,
-    is_peak,
-    likelihood,
+from recommender.actions.travel.mode_choice import choice_columns, likelihoods
+from recommender.actions.travel.profile import RegularJourney, TripProfile
+from recommender.actions.travel.profile_chunk import (
+    HouseholdTrips,
+    household_trip_profile,
+    households_trips,
 )
-from recommender.actions.travel.profile import RegularJourney, TripProfile, household_trip_profile
 from recommender.actions.travel.routing import Router
 from recommender.domain import Action, Household
+from recommender.errors import GreenrecError
 
 _VERB = {
     "walk": "Walk",
@@ -59,17 +63,6 @@ class TravelReport:
     actions: tuple[Action, ...]
     profile: TripProfile
     warnings: tuple[str, ...]
-
-
-def habits(profile: TripProfile) -> dict[str, float]:
-    """The household's own habits from its trips: car owner, shares by PT and by active modes."""
-    modes = profile.trips["mode"] if len(profile.trips) else pd.Series(dtype=str)
-    n = max(len(modes), 1)
-    return {
-        "car_owner": float(modes.isin(catalogue.CAR_MODES).any()),
-        "pt_share": float(modes.isin(PT_MODES).sum() / n),
-        "active_share": float(modes.isin(ACTIVE_MODES).sum() / n),
-    }
 
 
 def _hours(hours: tuple[float, ...]) -> str:
@@ -138,36 +131,45 @@ def _leg(leg: Any) -> dict[str, Any]:
 
 
 def _choice_rows(
-    alts: list[Alternative], profile: TripProfile, own: dict[str, float]
+    groups: list[list[Alternative]], peak_shares: list[float], own: dict[str, float]
 ) -> list[dict[str, Any]]:
     rows = []
-    for alt in alts:
-        j = alt.journey
-        hours = profile.trips.loc[list(j.rows), "hour"].to_numpy() if j.rows else np.array([12.0])
-        rows.append(
-            {
-                "alternative": alt.option.mode,
-                "purpose": j.purpose,
-                "current_mode": j.mode,
-                "road_km": j.distance_km / catalogue.detour(j.mode).value,
-                "extra_minutes": alt.extra_minutes_per_trip,
-                "cost_diff": alt.option.money - alt.current.money,
-                "peak": float(is_peak(hours).mean()),
-                "passengers": j.passengers,
-                **own,
-            }
-        )
+    for alts, peak in zip(groups, peak_shares, strict=True):
+        for alt in alts:
+            j = alt.journey
+            rows.append(
+                {
+                    "alternative": alt.option.mode,
+                    "purpose": j.purpose,
+                    "current_mode": j.mode,
+                    "road_km": j.distance_km / catalogue.detour(j.mode).value,
+                    "extra_minutes": alt.extra_minutes_per_trip,
+                    "cost_diff": alt.option.money - alt.current.money,
+                    "peak": peak,
+                    "passengers": j.passengers,
+                    **own,
+                }
+            )
     return rows
 
 
-def travel_report(
-    household: Household, *, mode_choice: Pipeline, router: Router | None = None
-) -> TravelReport:
-    """Greener-travel actions of a household, the trip profile behind them, and the warnings.
+@dataclass(frozen=True)
+class _Plan:
+    """One household's travel actions waiting for their likelihoods (``rows``, in order)."""
 
-    ``mode_choice`` is a fitted model (the service loads it from ``models/``; nothing is trained
-    on the spot: :func:`train_mode_choice` makes one and says what it learned from)."""
-    profile = household_trip_profile(household)
+    profile: TripProfile
+    groups: list[list[Alternative]]  # each regular journey's feasible alternatives
+    pending: list[Pending]  # the electric car, then the flights
+    rows: list[dict[str, Any]]
+    warnings: list[str]
+
+
+def _plan(
+    household: Household, trips: HouseholdTrips, alternatives: list[list[Alternative]]
+) -> _Plan:
+    """``alternatives``: each regular journey's feasible alternatives (the electric car left out:
+    it is one household-level action)."""
+    profile = trips.profile
     warnings = list(profile.warnings)
     if household.tariff.currency != catalogue.CURRENCY:
         warnings.append(
@@ -180,35 +182,114 @@ def travel_report(
             "ApproximationWarning: travel emission factors and costs are UK figures; "
             f"region is {household.region}"
         )
-    model = mode_choice
-    own = habits(profile)
-    modes_used = frozenset(profile.trips["mode"]) if len(profile.trips) else frozenset()
-    groups = []
-    for journey in profile.regular_journeys:
-        alts = alternatives_for(
-            journey, preferences=household.preferences, modes_used=modes_used, router=router
-        )
-        alts = [a for a in alts if a.option.mode != "car_electric"]  # one household-level action
-        if alts:
-            groups.append(alts)
-    flat = [alt for alts in groups for alt in alts]
-    ids = [f"travel-{a.journey.journey_id}-to-{a.option.mode}" for a in flat]
-    electric = electric_car_action(profile, own, ids)
-    pending = [*([electric] if electric else []), *flight_actions(flight_routes(profile), own)]
-    rows = _choice_rows(flat, profile, own) + [row for row, _ in pending if row is not None]
-    p = likelihood(model, choice_features(pd.DataFrame(rows))) if rows else np.array([])
+    own = trips.habits
+    kept = [(alts, peak) for alts, peak in zip(alternatives, trips.peak_share, strict=True) if alts]
+    groups, peaks = [alts for alts, _ in kept], [peak for _, peak in kept]
+    ids = [f"travel-{a.journey.journey_id}-to-{a.option.mode}" for alts in groups for a in alts]
+    electric = electric_car_action(trips.car, own, ids)
+    pending = [*([electric] if electric else []), *flight_actions(trips.flights, own)]
+    rows = _choice_rows(groups, peaks, own) + [row for row, _ in pending if row is not None]
+    return _Plan(profile, groups, pending, rows, warnings)
+
+
+def _alternatives(
+    households: Sequence[Household],
+    trips: Sequence[HouseholdTrips | GreenrecError],
+    router: Router | None,
+) -> list[list[list[Alternative]]]:
+    """Each household's journeys' feasible alternatives, evaluated for the whole chunk at once."""
+    pairs: list[tuple[int, int, RegularJourney, str]] = []
+    for h, mine in enumerate(trips):
+        if isinstance(mine, GreenrecError):
+            continue
+        for k, journey in enumerate(mine.profile.regular_journeys):
+            modes = [m for m in GROUND_ALTERNATIVES if m not in (journey.mode, "car_electric")]
+            pairs.extend((h, k, journey, m) for m in modes)
+    evaluated = evaluate_many(
+        [j for _, _, j, _ in pairs],
+        [m for _, _, _, m in pairs],
+        preferences=[households[h].preferences for h, _, _, _ in pairs],
+        modes_used=[_used(trips[h]) for h, _, _, _ in pairs],
+        router=router,
+        ranges_if_infeasible=False,
+        keep_infeasible=False,
+    )
+    out: list[list[list[Alternative]]] = [
+        [[] for _ in t.profile.regular_journeys] if not isinstance(t, GreenrecError) else []
+        for t in trips
+    ]
+    for (h, k, _, _), alt in zip(pairs, evaluated, strict=True):
+        if alt is not None:
+            out[h][k].append(alt)
+    return out
+
+
+def _used(trips: HouseholdTrips | GreenrecError) -> frozenset[str]:
+    return trips.modes_used if isinstance(trips, HouseholdTrips) else frozenset()
+
+
+def _report(plan: _Plan, p: np.ndarray) -> TravelReport:
     actions: list[Action] = []
+    warnings = list(plan.warnings)
     k = 0
-    for alts in groups:
+    for alts in plan.groups:
         ids = [f"travel-{a.journey.journey_id}-to-{a.option.mode}" for a in alts]
         for i, alt in enumerate(alts):
             actions.append(_journey_action(alt, p[k], tuple(x for x in ids if x != ids[i])))
             warnings.extend(alt.warnings)
             k += 1
-    for row, build in pending:  # the electric car, then the flights, as before
+    for row, build in plan.pending:  # the electric car, then the flights, as before
         actions.append(build(float(p[k]) if row is not None else 0.0))
         k += row is not None
-    return TravelReport(tuple(actions), profile, tuple(dict.fromkeys(warnings)))
+    return TravelReport(tuple(actions), plan.profile, tuple(dict.fromkeys(warnings)))
+
+
+def travel_reports(
+    households: Sequence[Household], *, mode_choice: Pipeline, router: Router | None = None
+) -> list[TravelReport | GreenrecError]:
+    """:func:`travel_report` of each household of a chunk, aligned with ``households``: its
+    report, or the :class:`GreenrecError` its data raised (one bad household costs the others
+    nothing). Trips are read as one table, and the mode-choice model scores every row of the
+    chunk in one pass; each household's answer is the one it gets alone."""
+    chunk = households_trips(households)
+    alternatives = _alternatives(households, chunk, router)
+    plans: list[_Plan | GreenrecError] = []
+    for household, trips, alts in zip(households, chunk, alternatives, strict=True):
+        if isinstance(trips, GreenrecError):
+            plans.append(trips)
+            continue
+        try:
+            plans.append(_plan(household, trips, alts))
+        except GreenrecError as exc:
+            plans.append(exc)
+    ready = [plan for plan in plans if isinstance(plan, _Plan)]
+    bounds = np.cumsum([0, *(len(plan.rows) for plan in ready)])
+    rows = [row for plan in ready for row in plan.rows]
+    columns = {c: [row[c] for row in rows] for c in rows[0]} if rows else {}
+    p = likelihoods(mode_choice, choice_columns(columns), bounds) if rows else None
+    out: list[TravelReport | GreenrecError] = []
+    k = 0
+    for plan in plans:
+        if isinstance(plan, GreenrecError):
+            out.append(plan)
+            continue
+        out.append(_report(plan, p[bounds[k] : bounds[k + 1]] if p is not None else np.array([])))
+        k += 1
+    return out
+
+
+def travel_report(
+    household: Household, *, mode_choice: Pipeline, router: Router | None = None
+) -> TravelReport:
+    """Greener-travel actions of a household, the trip profile behind them, and the warnings.
+
+    ``mode_choice`` is a fitted model (the service loads it from ``models/``; nothing is trained
+    on the spot: :func:`train_mode_choice` makes one and says what it learned from). A chunk of
+    one of :func:`travel_reports`; raises the household's error."""
+    report = travel_reports([household], mode_choice=mode_choice, router=router)[0]
+    if isinstance(report, GreenrecError):
+        raise report
+    return report
 
 
 def travel_actions(

@@ -1,4 +1,4 @@
-"""Greener alternatives for one regular journey, with per-trip and yearly figures and their ranges.
+"""Greener alternatives for regular journeys, with per-trip and yearly figures and their ranges.
 
 For a journey of road distance ``d`` km made ``N`` times a year by ``p`` people, the yearly saving
 of alternative ``a`` over the current mode ``c`` is ``N x (E_c - E_a)`` where, per trip,
@@ -13,23 +13,30 @@ Money (GBP, UK 2024 running costs and fares, ``data/factors/transport.csv``) and
 own fuel/electricity kWh follow the same shapes. The central figures use each factor's value; the
 P10-P90 range comes from 1,000 draws of every factor between its ``low`` and ``high`` (split normal,
 those being its P10 and P90), of the detours, and of the trip count (Gamma on the trips seen).
+
+:func:`evaluate_many` evaluates many (journey, mode) pairs at once (a chunk's households
+together) as arrays; :func:`evaluate` and :func:`alternatives_for` are its one-journey forms.
 """
 
 from __future__ import annotations
 
-import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
 from recommender.actions.travel import catalogue
+from recommender.actions.travel.figures import N_DRAWS, Values, per_trip, yearly_figures
 from recommender.actions.travel.profile import RegularJourney
 from recommender.actions.travel.routing import (
+    OFFLINE_SOURCE,
     OfflineRouter,
     Route,
     Router,
     RouteRequest,
     RoutingError,
+    offline_routes,
 )
 from recommender.domain import Preferences
 
@@ -48,49 +55,6 @@ GROUND_ALTERNATIVES: tuple[str, ...] = (
 )
 NEEDS_LOCAL_EVIDENCE: tuple[str, ...] = ("tram", "underground")  # offered only where used already
 CAR_SHARE_PURPOSES: tuple[str, ...] = ("commute", "school", "business")
-N_DRAWS = 1000
-_Z90 = 1.2815515655446004  # standard normal P90
-
-
-class Values:
-    """Factor values: central (``rng=None``) or ``n`` split-normal draws, one per factor row."""
-
-    def __init__(self, rng: np.random.Generator | None = None, n: int = N_DRAWS) -> None:
-        self.rng, self.n = rng, n
-        self._cache: dict[tuple[str, str], np.ndarray | float] = {}
-        self.used: dict[tuple[str, str], catalogue.Factor] = {}
-
-    def __call__(self, parameter: str, key: str) -> np.ndarray | float:
-        if (parameter, key) not in self._cache:
-            f = catalogue.factor(parameter, key)
-            self.used[(parameter, key)] = f
-            if self.rng is None:
-                self._cache[(parameter, key)] = f.value
-            else:
-                z = self.rng.standard_normal(self.n)
-                spread = np.where(z < 0, f.value - f.low, f.high - f.value) / _Z90
-                self._cache[(parameter, key)] = np.maximum(f.value + z * spread, 0.0)
-        return self._cache[(parameter, key)]
-
-    def ratio(self, parameter: str, key: str) -> np.ndarray | float:
-        """Draw / central value (1.0 when central) - scales a figure known only at its centre."""
-        central = catalogue.factor(parameter, key).value
-        return self(parameter, key) / central if central else 1.0
-
-    def trips_per_year(self, journey: RegularJourney) -> np.ndarray | float:
-        if self.rng is None:
-            return journey.trips_per_year
-        n = journey.trips_observed
-        rate = self.rng.gamma(shape=n, scale=1.0 / n, size=self.n)
-        weeks_key = (
-            journey.purpose
-            if catalogue.has_factor("active_weeks_per_year", journey.purpose)
-            else "default"
-        )
-        scale = (
-            self.ratio("active_weeks_per_year", weeks_key) if journey.weeks_observed < 52 else 1.0
-        )
-        return journey.trips_per_year * rate * scale
 
 
 @dataclass(frozen=True)
@@ -117,42 +81,6 @@ class Alternative:
     yearly: dict[str, float] = field(default_factory=dict)  # central, p10, p90 of each figure
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-
-
-def per_trip(
-    mode: str,
-    route_km: np.ndarray | float,
-    passengers: np.ndarray | float,
-    v: Values,
-    *,
-    car_mode: str = "car_petrol",
-    vary_detour: bool = False,
-) -> tuple:
-    """kg CO2e, money (GBP) and kWh of one trip by ``mode`` over ``route_km`` for ``passengers``.
-
-    ``car_mode``: the household's car, for a lift share. ``vary_detour``: the route km is an offline
-    estimate, so it varies with the mode's detour draw. Works on arrays (the simulated population).
-    """
-    p = passengers
-    detour_key = "rail" if mode == "cycle_rail" else catalogue.family(mode)
-    km = route_km * (v.ratio("detour_vs_road", detour_key) if vary_detour else 1.0)
-    if mode == "cycle_rail":
-        money = p * (v("cost_per_trip", "rail") + km * v("cost_per_km", "rail"))
-        return km * v("emission_factor", "rail") * p, money, 0.0 * km
-    if mode == "car_share":
-        share = p / np.maximum(v("car_share_occupancy", "car_share"), p + 1)
-        return (
-            km * v("emission_factor", car_mode) * share,
-            km * v("cost_per_km", car_mode) * share,
-            km * v("energy_kwh_per_km", car_mode) * share,
-        )
-    people = 1.0 if mode in (*catalogue.CAR_MODES, "motorbike", "taxi") else p
-    kg = km * v("emission_factor", mode) * people
-    fixed = v("cost_per_trip", mode) if catalogue.has_factor("cost_per_trip", mode) else 0.0
-    money = fixed * (1.0 if mode == "taxi" else people) + km * v("cost_per_km", mode) * people
-    has_kwh = catalogue.has_factor("energy_kwh_per_km", mode)
-    kwh = km * v("energy_kwh_per_km", mode) * people if has_kwh else 0.0 * km
-    return kg, money, kwh
 
 
 def _car_mode(journey: RegularJourney) -> str:
@@ -184,129 +112,17 @@ def evaluate(
     Each alternative's draws are seeded by its own journey and mode, so skipping one changes no
     other's figures.
     """
-    router = router or OfflineRouter()
-    warnings: list[str] = []
-    road_km = journey.distance_km / catalogue.detour(journey.mode).value
-    ends = (journey.origin, journey.destination)
-    cur_route = _route(router, RouteRequest(journey.mode, road_km, *ends), warnings)
-    alt_route = _route(router, RouteRequest(mode, road_km, *ends), warnings)
-    if mode == "car_electric":  # the same car trip in an electric car: same route and time
-        alt_route = Route(
-            cur_route.distance_km, cur_route.minutes, cur_route.source, cur_route.estimated
-        )
-    central = Values()
-    legs = []
-    for m, r in ((journey.mode, cur_route), (mode, alt_route)):
-        kg, money, kwh = per_trip(
-            m, r.distance_km, journey.passengers, central, car_mode=_car_mode(journey)
-        )
-        legs.append(Leg(m, r, float(kg), float(money), float(kwh)))
-    current, option = legs
-    extra = option.route.minutes - current.route.minutes
-    reasons = _infeasible(journey, mode, option, current, extra, preferences, modes_used)
-    rng = np.random.default_rng(zlib.crc32(f"{journey.journey_id}>{mode}".encode()))
-    draws = Values(rng, n_draws)
-    skip = bool(reasons) and not ranges_if_infeasible
-    yearly = {} if skip else _yearly(journey, (current, option), central, draws)
-    used = {**central.used, **draws.used}
-    sources = tuple(
-        f.cite()
-        for (param, _), f in sorted(used.items())
-        if param in ("emission_factor", "cost_per_km", "energy_kwh_per_km")
-    )
-    return Alternative(
-        journey=journey,
-        current=current,
-        option=option,
-        feasible=not reasons,
-        reasons=tuple(reasons),
-        extra_minutes_per_trip=float(extra),
-        yearly=yearly,
-        sources=sources,
-        warnings=tuple(warnings),
-    )
-
-
-def _yearly(
-    journey: RegularJourney, legs: tuple[Leg, Leg], central: Values, draws: Values
-) -> dict[str, float]:
-    current, option = legs
-    out: dict[str, float] = {}
-    n_central = central.trips_per_year(journey)
-    n_draw = draws.trips_per_year(journey)
-    p, car = journey.passengers, _car_mode(journey)
-    cur = per_trip(current.mode, current.route.distance_km, p, draws, car_mode=car)
-    alt = per_trip(
-        option.mode,
-        option.route.distance_km,
-        p,
-        draws,
-        car_mode=car,
-        vary_detour=option.route.estimated,
-    )
-    names = ("kg_co2e", "money", "kwh")
-    samples = np.stack(
-        [
-            np.broadcast_to(n_draw * (np.asarray(cur[i]) - np.asarray(alt[i])), (draws.n,))
-            for i in range(len(names))
-        ]
-    )
-    bands = np.percentile(samples, [10, 90], axis=1)  # one call for the three figures
-    for i, name in enumerate(names):
-        mid = n_central * (getattr(current, name) - getattr(option, name))
-        p10, p90 = bands[0, i], bands[1, i]
-        out[name] = float(mid)
-        out[f"{name}_p10"] = float(min(p10, mid))
-        out[f"{name}_p90"] = float(max(p90, mid))
-    out["trips_per_year"] = float(n_central)
-    out["extra_minutes"] = float(n_central * (option.route.minutes - current.route.minutes))
+    out = evaluate_many(
+        [journey],
+        [mode],
+        preferences=[preferences],
+        modes_used=[modes_used],
+        router=router,
+        n_draws=n_draws,
+        ranges_if_infeasible=ranges_if_infeasible,
+    )[0]
+    assert out is not None  # infeasible ones are kept unless asked otherwise
     return out
-
-
-def _infeasible(
-    journey: RegularJourney,
-    mode: str,
-    option: Leg,
-    current: Leg,
-    extra_minutes: float,
-    preferences: Preferences,
-    modes_used: frozenset[str],
-) -> list[str]:
-    reasons = []
-    km = option.route.distance_km
-    if mode == journey.mode:
-        reasons.append("already the journey's mode")
-    if mode == "car_electric" and journey.mode not in ("car_petrol", "car_diesel", "car_hybrid"):
-        reasons.append("an electric car only replaces a petrol, diesel or hybrid car")
-    if mode == "car_share" and (
-        journey.mode not in catalogue.CAR_MODES or journey.purpose not in CAR_SHARE_PURPOSES
-    ):
-        reasons.append("lift sharing replaces a car on a commute, school run or business trip")
-    if (
-        catalogue.has_factor("max_route_km", mode)
-        and km > catalogue.factor("max_route_km", mode).value
-    ):
-        reasons.append(
-            f"{km:.1f} km is beyond {catalogue.factor('max_route_km', mode).value:g} km by {mode}"
-        )
-    if (
-        catalogue.has_factor("min_route_km", mode)
-        and km < catalogue.factor("min_route_km", mode).value
-    ):
-        reasons.append(
-            f"{km:.1f} km is under the "
-            f"{catalogue.factor('min_route_km', mode).value:g} km {mode} needs"
-        )
-    if mode in NEEDS_LOCAL_EVIDENCE and mode not in modes_used:
-        reasons.append(f"no {mode} trips in the diary, so no sign of a {mode} service nearby")
-    if extra_minutes > preferences.max_extra_minutes_per_trip:
-        reasons.append(
-            f"{extra_minutes:.0f} extra minutes a trip is over the household's "
-            f"{preferences.max_extra_minutes_per_trip:g}"
-        )
-    if option.kg_co2e >= current.kg_co2e:
-        reasons.append("does not lower emissions")
-    return reasons
 
 
 def alternatives_for(
@@ -320,16 +136,194 @@ def alternatives_for(
     """Every ground alternative for a journey (feasible ones only unless ``include_infeasible``)."""
     if journey.mode in catalogue.FLIGHT_MODES:
         return []
-    out = [
-        evaluate(
-            journey,
-            mode,
-            preferences=preferences,
-            modes_used=modes_used,
-            router=router,
-            ranges_if_infeasible=include_infeasible,
+    modes = [m for m in GROUND_ALTERNATIVES if m != journey.mode]
+    out = evaluate_many(
+        [journey] * len(modes),
+        modes,
+        preferences=[preferences] * len(modes),
+        modes_used=[modes_used] * len(modes),
+        router=router,
+        ranges_if_infeasible=include_infeasible,
+        keep_infeasible=include_infeasible,
+    )
+    return [a for a in out if a is not None]
+
+
+def evaluate_many(
+    journeys: Sequence[RegularJourney],
+    modes: Sequence[str],
+    *,
+    preferences: Sequence[Preferences],
+    modes_used: Sequence[frozenset[str]],
+    router: Router | None = None,
+    n_draws: int = N_DRAWS,
+    ranges_if_infeasible: bool = True,
+    keep_infeasible: bool = True,
+) -> list[Alternative | None]:
+    """:func:`evaluate` of each (journey, mode) pair, as arrays: routes and central figures by
+    mode, the feasibility rules as masks, the ranges of alike pairs from stacked draws. Aligned
+    with the pairs; ``None`` for an infeasible pair unless ``keep_infeasible``."""
+    n = len(journeys)
+    mode = np.array(modes, dtype=object)
+    current = np.array([j.mode for j in journeys], dtype=object)
+    car = np.array([_car_mode(j) for j in journeys], dtype=object)
+    people = np.array([j.passengers for j in journeys], dtype=float)
+    cur, alt, warnings = _routes(journeys, mode, router)
+    central = Values()
+    cur_fig = _figures(current, cur.km, people, car, central)
+    alt_fig = _figures(mode, alt.km, people, car, central)
+    extra = alt.minutes - cur.minutes
+    rules = _rules(journeys, mode, alt.km, extra, (alt_fig[0], cur_fig[0]), preferences, modes_used)
+    feasible = ~np.any([mask for mask, _ in rules], axis=0) if n else np.ones(0, bool)
+    keep = np.ones(n, bool) if keep_infeasible else feasible
+    ranged = keep & (feasible | ranges_if_infeasible)
+    yearly = yearly_figures(journeys, mode, car, (cur, alt), (cur_fig, alt_fig), ranged, n_draws)
+    out: list[Alternative | None] = [None] * n
+    for i in np.flatnonzero(keep).tolist():
+        j, m = journeys[i], str(mode[i])
+        out[i] = Alternative(
+            journey=j,
+            current=Leg(j.mode, cur.route(i), *(float(x[i]) for x in cur_fig)),
+            option=Leg(m, alt.route(i), *(float(x[i]) for x in alt_fig)),
+            feasible=bool(feasible[i]),
+            reasons=tuple(message(i) for mask, message in rules if mask[i]),
+            extra_minutes_per_trip=float(extra[i]),
+            yearly=yearly.get(i, {}),
+            sources=_sources(j.mode, m, str(car[i])),
+            warnings=tuple(warnings[i]),
         )
-        for mode in GROUND_ALTERNATIVES
-        if mode != journey.mode
+    return out
+
+
+@dataclass
+class _Routes:
+    """Route km, minutes, source and whether estimated, per pair."""
+
+    km: np.ndarray
+    minutes: np.ndarray
+    source: list[str]
+    estimated: np.ndarray
+
+    def route(self, i: int) -> Route:
+        return Route(
+            float(self.km[i]), float(self.minutes[i]), self.source[i], bool(self.estimated[i])
+        )
+
+
+def _routes(
+    journeys: Sequence[RegularJourney], mode: np.ndarray, router: Router | None
+) -> tuple[_Routes, _Routes, list[list[str]]]:
+    n = len(journeys)
+    road = np.array([j.distance_km / catalogue.detour(j.mode).value for j in journeys])
+    current = np.array([j.mode for j in journeys], dtype=object)
+    warnings: list[list[str]] = [[] for _ in range(n)]
+    if router is None or type(router) is OfflineRouter:  # by mode, as arrays
+        cur = _Routes(*offline_routes(current, road), [OFFLINE_SOURCE] * n, np.ones(n, bool))
+        alt = _Routes(*offline_routes(mode, road), [OFFLINE_SOURCE] * n, np.ones(n, bool))
+    else:  # one request at a time, as the router answers them
+        pairs = []
+        for i, j in enumerate(journeys):
+            ends = (j.origin, j.destination)
+            c = _route(router, RouteRequest(j.mode, float(road[i]), *ends), warnings[i])
+            a = _route(router, RouteRequest(str(mode[i]), float(road[i]), *ends), warnings[i])
+            pairs.append((c, a))
+        cur, alt = (
+            _Routes(
+                np.array([p[k].distance_km for p in pairs], dtype=float),
+                np.array([p[k].minutes for p in pairs], dtype=float),
+                [p[k].source for p in pairs],
+                np.array([p[k].estimated for p in pairs], dtype=bool),
+            )
+            for k in (0, 1)
+        )
+    same = np.flatnonzero(mode == "car_electric")  # the same car trip in an electric car
+    alt.km[same], alt.minutes[same], alt.estimated[same] = (
+        cur.km[same],
+        cur.minutes[same],
+        cur.estimated[same],
+    )
+    for i in same.tolist():
+        alt.source[i] = cur.source[i]
+    return cur, alt, warnings
+
+
+def _figures(
+    mode: np.ndarray, km: np.ndarray, people: np.ndarray, car: np.ndarray, v: Values
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Central kg CO2e, money and kWh per trip of each pair, by (mode, car)."""
+    out = (np.empty(len(mode)), np.empty(len(mode)), np.empty(len(mode)))
+    for m, c in dict.fromkeys(zip(mode.tolist(), car.tolist(), strict=True)):
+        rows = np.flatnonzero((mode == m) & (car == c))
+        figures = per_trip(m, km[rows], people[rows], v, car_mode=c)
+        for target, value in zip(out, figures, strict=True):
+            target[rows] = value
+    return out
+
+
+Rule = tuple[np.ndarray, Callable[[int], str]]  # which pairs break it, and the reason of pair i
+
+
+def _rules(
+    journeys: Sequence[RegularJourney],
+    mode: np.ndarray,
+    km: np.ndarray,
+    extra: np.ndarray,
+    kg: tuple[np.ndarray, np.ndarray],  # option, current
+    preferences: Sequence[Preferences],
+    modes_used: Sequence[frozenset[str]],
+) -> list[Rule]:
+    """Why a pair is not feasible: each rule as a mask over the pairs, with its reason."""
+    current = np.array([j.mode for j in journeys], dtype=object)
+    purpose = np.array([j.purpose for j in journeys], dtype=object)
+    most = _limits("max_route_km", mode, np.inf)
+    least = _limits("min_route_km", mode, -np.inf)
+    max_extra = np.array([p.max_extra_minutes_per_trip for p in preferences], dtype=float)
+    pairs = zip(mode.tolist(), modes_used, strict=True)
+    unseen = np.array([m in NEEDS_LOCAL_EVIDENCE and m not in used for m, used in pairs], bool)
+    fuel = ("car_petrol", "car_diesel", "car_hybrid")
+    no_lift = ~np.isin(current, catalogue.CAR_MODES) | ~np.isin(purpose, CAR_SHARE_PURPOSES)
+    return [
+        (mode == current, lambda i: "already the journey's mode"),
+        (
+            (mode == "car_electric") & ~np.isin(current, fuel),
+            lambda i: "an electric car only replaces a petrol, diesel or hybrid car",
+        ),
+        (
+            (mode == "car_share") & no_lift,
+            lambda i: "lift sharing replaces a car on a commute, school run or business trip",
+        ),
+        (km > most, lambda i: f"{km[i]:.1f} km is beyond {most[i]:g} km by {mode[i]}"),
+        (km < least, lambda i: f"{km[i]:.1f} km is under the {least[i]:g} km {mode[i]} needs"),
+        (
+            unseen,
+            lambda i: f"no {mode[i]} trips in the diary, so no sign of a {mode[i]} service nearby",
+        ),
+        (
+            extra > max_extra,
+            lambda i: (
+                f"{extra[i]:.0f} extra minutes a trip is over the household's {max_extra[i]:g}"
+            ),
+        ),
+        (kg[0] >= kg[1], lambda i: "does not lower emissions"),
     ]
-    return out if include_infeasible else [a for a in out if a.feasible]
+
+
+def _limits(parameter: str, mode: np.ndarray, missing: float) -> np.ndarray:
+    by_mode = {
+        m: catalogue.factor(parameter, m).value if catalogue.has_factor(parameter, m) else missing
+        for m in dict.fromkeys(mode.tolist())
+    }
+    return np.array([by_mode[m] for m in mode.tolist()], dtype=float)
+
+
+@cache
+def _sources(current: str, mode: str, car: str) -> tuple[str, ...]:
+    """The factor rows an alternative's figures cite (those read by its two legs)."""
+    v = Values()
+    per_trip(current, 1.0, 1.0, v, car_mode=car)
+    per_trip(mode, 1.0, 1.0, v, car_mode=car)
+    return tuple(
+        f.cite()
+        for (param, _), f in sorted(v.used.items())
+        if param in ("emission_factor", "cost_per_km", "energy_kwh_per_km")
+    )

@@ -2,11 +2,12 @@
 
 A flight trip is one leg; its ``distance_km`` is taken as great-circle km (the DESNZ per
 passenger-km factors already carry their distance uplift). Flights are annualised over at least a
-year (:mod:`.profile`). Rail replaces a flight up to ``max_route_km rail_for_flight``
-(1,000 km great-circle), over the great-circle km x ``detour_vs_great_circle rail``, at intercity
-speed, access and fares. The household's ``max_extra_minutes_per_trip`` is NOT applied to flights:
-it is about everyday trips, and a holiday's extra hours by train are shown (and lower the
-likelihood) rather than hiding the option.
+year (:mod:`.profile`); a household's flights are grouped into routes by mode and distance
+(within 25 %) with its trip profile (:mod:`.profile_chunk`). Rail replaces a flight up to
+``max_route_km rail_for_flight`` (1,000 km great-circle), over the great-circle km x
+``detour_vs_great_circle rail``, at intercity speed, access and fares. The household's
+``max_extra_minutes_per_trip`` is NOT applied to flights: it is about everyday trips, and a
+holiday's extra hours by train are shown (and lower the likelihood) rather than hiding the option.
 """
 
 from __future__ import annotations
@@ -18,13 +19,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.alternatives import N_DRAWS, Values
-from recommender.actions.travel.profile import (
-    FLIGHT_MODES,
-    WEEKS_PER_YEAR,
-    TripProfile,
-    distance_groups,
-)
+from recommender.actions.travel.figures import N_DRAWS, Values
 
 
 @dataclass(frozen=True)
@@ -37,35 +32,6 @@ class FlightRoute:
     passengers: float
     legs_observed: int
     legs_per_year: float
-
-
-def flight_routes(profile: TripProfile) -> tuple[FlightRoute, ...]:
-    """The household's flights grouped by mode and distance (within 25 %)."""
-    flights = (
-        profile.trips[profile.trips["mode"].isin(FLIGHT_MODES)]
-        if len(profile.trips)
-        else profile.trips
-    )
-    if len(flights) == 0:
-        return ()
-    years = max(profile.weeks_observed / WEEKS_PER_YEAR, 1.0)
-    out = []
-    for mode, group in flights.groupby("mode", sort=True):
-        ids = distance_groups(group["distance_km"].to_numpy())
-        for gid in np.unique(ids):
-            legs = group[ids == gid]
-            km = float(np.round(legs["distance_km"].median(), 0))
-            out.append(
-                FlightRoute(
-                    route_id=f"{mode}-{km:g}km",
-                    mode=str(mode),
-                    distance_km=km,
-                    passengers=float(legs["passengers"].mean()),
-                    legs_observed=len(legs),
-                    legs_per_year=len(legs) / years,
-                )
-            )
-    return tuple(sorted(out, key=lambda r: -r.legs_per_year * r.distance_km))
 
 
 def _flight_leg(route: FlightRoute, v: Values):

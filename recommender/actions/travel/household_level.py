@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.alternatives import N_DRAWS, Values
+from recommender.actions.travel.figures import N_DRAWS, Values
 from recommender.actions.travel.flights import (
     FlightRoute,
     flight_minutes,
@@ -24,8 +24,7 @@ from recommender.actions.travel.flights import (
     rail_for_flight,
     rail_minutes,
 )
-from recommender.actions.travel.mode_choice import is_peak
-from recommender.actions.travel.profile import TripProfile
+from recommender.actions.travel.profile_chunk import CarUse
 from recommender.domain import Action, Savings
 from recommender.quantities import money_text
 
@@ -156,13 +155,12 @@ def _electric_car_figures(km_by_mode: dict[str, float], v: Values) -> dict[str, 
 
 
 def electric_car_action(
-    profile: TripProfile, own: dict[str, float], overlapping: list[str]
+    car: CarUse | None, own: dict[str, float], overlapping: list[str]
 ) -> Pending | None:
     """One household-level action: the same car km in an electric car (a purchase, not a trip)."""
-    fuel_cars = ("car_petrol", "car_diesel", "car_hybrid")
-    km_by_mode = {m: km for m, km in profile.km_per_year_by_mode.items() if m in fuel_cars}
-    if not km_by_mode:
+    if car is None:
         return None
+    km_by_mode = car.km_per_year_by_mode
     central = _electric_car_figures(km_by_mode, Values())
     rng = np.random.default_rng(zlib.crc32(b"electric-car"))
     draws = _electric_car_figures(km_by_mode, Values(rng, N_DRAWS))
@@ -171,18 +169,16 @@ def electric_car_action(
         p10, p90 = np.percentile(np.broadcast_to(draws[name], (N_DRAWS,)), [10, 90])
         mid = float(central[name])
         yearly |= {name: mid, f"{name}_p10": min(p10, mid), f"{name}_p90": max(p90, mid)}
-    trips = profile.trips[profile.trips["mode"].isin(fuel_cars)]
-    mean_km = float(trips["distance_km"].mean())
     car_km = sum(km_by_mode.values())
     row = {
         "alternative": "car_electric",
-        "purpose": str(trips["purpose"].mode().iloc[0]),
+        "purpose": car.main_purpose,
         "current_mode": max(km_by_mode, key=lambda m: km_by_mode[m]),
-        "road_km": mean_km,
+        "road_km": car.mean_trip_km,
         "extra_minutes": 0.0,
-        "cost_diff": -yearly["money"] / car_km * mean_km,
-        "peak": float(is_peak(trips["hour"].to_numpy()).mean()),
-        "passengers": float(trips["passengers"].mean()),
+        "cost_diff": -yearly["money"] / car_km * car.mean_trip_km,
+        "peak": car.peak_share,
+        "passengers": car.mean_passengers,
         **own,
     }
     return row, partial(_electric_action, km_by_mode, yearly, overlapping)

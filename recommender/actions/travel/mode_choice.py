@@ -34,17 +34,21 @@ refitted on real accepted/declined alternatives with the same columns (:data:`CH
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.alternatives import GROUND_ALTERNATIVES, Values, per_trip
+from recommender.actions.travel.alternatives import GROUND_ALTERNATIVES
+from recommender.actions.travel.figures import Values, per_trip
 
 PT_MODES: tuple[str, ...] = ("bus", "coach", "rail", "cycle_rail", "tram", "underground")
 ACTIVE_MODES: tuple[str, ...] = ("walk", "cycle", "ebike", "escooter")
@@ -110,13 +114,20 @@ def is_peak(hours: np.ndarray) -> np.ndarray:
 def choice_features(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the derived columns to rows with ``alternative, purpose, current_mode, road_km,
     extra_minutes, cost_diff, peak, passengers, car_owner, pt_share, active_share``."""
-    # numpy columns, one DataFrame at the end (a column assignment each cost 0.2 ms a call)
-    alt = frame["alternative"].astype(str).to_numpy()
+    return pd.DataFrame(choice_columns({c: frame[c] for c in frame.columns}), index=frame.index)
+
+
+def choice_columns(rows: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """:data:`CHOICE_COLUMNS` as numpy columns from the row columns :func:`choice_features` takes
+    (a table, or a dict of sequences: no DataFrame in the hot path)."""
+    alt = np.array([str(a) for a in rows["alternative"]], dtype=object)
+    current = list(rows["current_mode"])
+    groups = {m: current_group(m) for m in set(current)}
     out: dict[str, Any] = {
         "alternative": alt,
-        "purpose": frame["purpose"].astype(str).to_numpy(),
-        "current_group": frame["current_mode"].map(current_group).to_numpy(),
-        "log_km": np.log(frame["road_km"].to_numpy(dtype=float)),
+        "purpose": np.array([str(p) for p in rows["purpose"]], dtype=object),
+        "current_group": np.array([groups[m] for m in current], dtype=object),
+        "log_km": np.log(np.asarray(rows["road_km"], dtype=float)),
     }
     is_pt = np.isin(alt, PT_MODES).astype(float)
     is_active = np.isin(alt, ACTIVE_MODES).astype(float)
@@ -129,7 +140,7 @@ def choice_features(frame: pd.DataFrame) -> pd.DataFrame:
         "pt_share",
         "active_share",
     ):
-        out[col] = frame[col].to_numpy(dtype=float)
+        out[col] = np.asarray(rows[col], dtype=float)
     out["pt_share_x_pt"] = out["pt_share"] * is_pt
     out["active_share_x_active"] = out["active_share"] * is_active
     out["log_km_x_active"] = out["log_km"] * is_active
@@ -137,7 +148,7 @@ def choice_features(frame: pd.DataFrame) -> pd.DataFrame:
     out["car_owner_x_switch"] = out["car_owner"] * switch.astype(float)
     out["peak_x_rail"] = out["peak"] * np.isin(alt, ("rail", "cycle_rail")).astype(float)
     out["extra_people_x_active"] = (out["passengers"] - 1.0) * is_active
-    return pd.DataFrame({c: out[c] for c in CHOICE_COLUMNS}, index=frame.index)
+    return {c: out[c] for c in CHOICE_COLUMNS}
 
 
 def simulated_utility(features: pd.DataFrame) -> np.ndarray:
@@ -262,3 +273,57 @@ def likelihood(model: Pipeline, features: pd.DataFrame) -> np.ndarray:
     """Probability that the household takes each row's alternative (column 1 of predict_proba)."""
     proba = model.predict_proba(features[list(CHOICE_COLUMNS)])
     return proba[:, list(model.classes_).index(1)]
+
+
+def likelihoods(
+    model: Pipeline, columns: Mapping[str, np.ndarray], bounds: np.ndarray
+) -> np.ndarray:
+    """:func:`likelihood` of the rows of many households (:func:`choice_columns`; household
+    ``i``: rows ``bounds[i]:bounds[i + 1]``), each household's exactly (bit for bit) what it
+    gets alone.
+
+    The columns are transformed once for every row (one-hot and scaling work row by row: the
+    fitted encoder's categories and the scaler's mean and scale, applied as arrays, the same
+    arithmetic as scikit-learn's); the logistic is then applied household by household, because a
+    matrix product's rounding depends on how many rows it multiplies at once. A model of another
+    shape is scored household by household with :func:`likelihood`.
+    """
+    logit = model.steps[-1][1] if isinstance(model, Pipeline) else None
+    binary = isinstance(logit, LogisticRegression) and list(logit.classes_) == [0, 1]
+    X = _transformed(model, columns) if binary else None
+    if X is None or not isinstance(logit, LogisticRegression):
+        frame = pd.DataFrame(dict(columns))
+        parts = [likelihood(model, frame.iloc[a:b]) for a, b in itertools.pairwise(bounds.tolist())]
+        return np.concatenate(parts) if parts else np.array([])
+    coef, intercept = logit.coef_.T, logit.intercept_
+    out = np.empty(len(X))
+    for a, b in itertools.pairwise(bounds.tolist()):
+        # the steps of LogisticRegression.predict_proba, on a fresh array of these rows
+        scores = np.array(X[a:b], dtype=float, order="C") @ coef + intercept
+        out[a:b] = expit(scores.reshape(-1))
+    return out
+
+
+def _transformed(model: Pipeline, columns: Mapping[str, np.ndarray]) -> np.ndarray | None:
+    """The model's column transform of the rows, for the shape :func:`make_mode_choice_model`
+    builds (one-hot, then scaling; dense output); None for any other shape."""
+    steps = model.steps
+    if len(steps) != 2 or not isinstance(steps[0][1], ColumnTransformer):
+        return None
+    transform = steps[0][1]
+    fitted = [(t, cols) for _, t, cols in transform.transformers_ if not isinstance(t, str)]
+    kinds = [type(t) for t, _ in fitted]
+    if transform.sparse_output_ or kinds != [OneHotEncoder, StandardScaler]:
+        return None
+    (encoder, categorical), (scaler, numeric) = fitted
+    plain = encoder.drop_idx_ is None and not encoder._infrequent_enabled
+    if not plain or not (scaler.with_mean and scaler.with_std):
+        return None
+    blocks = [
+        (np.asarray(columns[c], dtype=object)[:, None] == cats[None, :]).astype(float)
+        for c, cats in zip(categorical, encoder.categories_, strict=True)
+    ]
+    numbers = np.column_stack([np.asarray(columns[c], dtype=float) for c in numeric])
+    numbers -= scaler.mean_
+    numbers /= scaler.scale_
+    return np.hstack([*blocks, numbers])

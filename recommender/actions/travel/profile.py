@@ -1,8 +1,12 @@
 """Travel profile: a household's regular journeys, km per year by mode, short car trips, flights.
 
-Pure functions over a trips table (columns ``household_id, start, distance_km, mode, purpose,
-passengers``; optional ``end`` or ``duration_minutes``, ``origin_lat/origin_lon/dest_lat/dest_lon``)
-and a thin scikit-learn transformer, :class:`TripFeatures`, over the same table.
+What a profile holds (:class:`TripProfile`, :class:`RegularJourney`), the trip features as
+group-wise arrays (:func:`feature_matrix`, one row per household of a chunk) and a thin
+scikit-learn transformer, :class:`TripFeatures`, over a trips table (columns ``household_id,
+start, distance_km, mode, purpose, passengers``; optional ``end`` or ``duration_minutes``,
+``origin_lat/origin_lon/dest_lat/dest_lon``). The profiles themselves are built for a chunk of
+households at once by :mod:`.profile_chunk` (``trip_profile`` and ``household_trip_profile``
+there are its chunks of one).
 
 Decisions, written down:
 
@@ -29,6 +33,7 @@ which reads each field with the same readers as the household JSON.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,7 +44,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from recommender.actions.travel.catalogue import factor, has_factor, label
 from recommender.actions.travel.trip_table import FLIGHT_MODES, TRIP_COLUMNS, validate_trips
-from recommender.domain import TRIP_MODES, Household
+from recommender.domain import TRIP_MODES, Household, Trip
 from recommender.errors import InvalidInput, Problem
 
 CAR_MODES: tuple[str, ...] = ("car_petrol", "car_diesel", "car_hybrid", "car_electric")
@@ -51,6 +56,7 @@ FLIGHT_BANDS: tuple[tuple[str, float, float], ...] = (
 )
 SHORT_TRIP_KM = 5.0
 WEEKS_PER_YEAR = 365.25 / 7.0
+_DAY_NS = 86_400 * 10**9
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _PURPOSE_NOUN = {
     "commute": "commute",
@@ -122,26 +128,16 @@ def weekday_phrase(days: tuple[int, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def weeks_observed(start: pd.Series) -> float:
-    """Whole weeks covered by the trips (at least one)."""
-    days = (start.max().normalize() - start.min().normalize()).days + 1
-    return float(max(1, math.ceil(days / 7)))
-
-
-def annual_scale(purpose: pd.Series | str, weeks: float) -> np.ndarray:
-    """Factor from trips seen in ``weeks`` to trips a year, by purpose (see module docstring)."""
-    purposes = pd.Series([purpose]) if isinstance(purpose, str) else purpose
-    if weeks >= 52:
-        return np.full(len(purposes), WEEKS_PER_YEAR / weeks)
-    weeks_by_purpose = {p: active_weeks_per_year(p) for p in purposes.unique()}
-    return purposes.map(weeks_by_purpose).to_numpy(dtype=float) / weeks
-
-
 def trips_frame(household: Household) -> pd.DataFrame:
     """A household's trips as a trips table (row labels = positions in ``household.trips``)."""
+    return trips_table(household.household_id, household.trips)
+
+
+def trips_table(household_id: str, trips: Sequence[Trip]) -> pd.DataFrame:
+    """Trips as a trips table (row labels = positions in ``trips``)."""
     rows = [
         {
-            "household_id": household.household_id,
+            "household_id": household_id,
             "start": t.start,
             "distance_km": t.distance_km,
             "mode": t.mode,
@@ -150,67 +146,13 @@ def trips_frame(household: Household) -> pd.DataFrame:
             "origin": t.origin,
             "destination": t.destination,
         }
-        for t in household.trips
+        for t in trips
     ]
     columns = [*TRIP_COLUMNS, "passengers", "origin", "destination"]
     frame = pd.DataFrame(rows, columns=columns)
     if frame.empty:
         frame["start"] = pd.to_datetime(frame["start"], utc=True)
     return frame
-
-
-def household_trip_profile(household: Household, *, min_trips: int = 3) -> TripProfile:
-    """:func:`trip_profile` of a household in its time zone; its readings span the data period."""
-    readings = household.readings_kwh
-    has_period = readings is not None and len(readings) > 0
-    return trip_profile(
-        trips_frame(household),
-        timezone=household.timezone,
-        period_start=readings.index.min() if has_period else None,
-        period_end=readings.index.max() + pd.Timedelta(days=1) if has_period else None,
-        min_trips=min_trips,
-    )
-
-
-def trip_profile(
-    trips: pd.DataFrame,
-    *,
-    timezone: str = "UTC",
-    period_start: pd.Timestamp | None = None,
-    period_end: pd.Timestamp | None = None,
-    min_trips: int = 3,
-) -> TripProfile:
-    """Regular journeys, km a year by mode, short car trips and flights of ONE household."""
-    frame, warnings = validate_trips(trips, period_start=period_start, period_end=period_end)
-    if frame["household_id"].nunique() > 1:
-        raise InvalidInput(
-            Problem("trips.household_id", "holds several households", "one household")
-        )
-    if frame.empty:
-        return TripProfile(
-            frame, 0.0, {}, 0.0, 0.0, {b: 0.0 for b, _, _ in FLIGHT_BANDS}, (), tuple(warnings)
-        )
-    local = frame["start"].dt.tz_convert(timezone)
-    frame["weekday"] = local.dt.day_of_week
-    frame["hour"] = local.dt.hour + local.dt.minute / 60.0
-    weeks = weeks_observed(local)
-    table = features_table(frame, timezone)
-    features = {str(k): float(v) for k, v in table.iloc[0].items()}
-    journeys = regular_journeys(frame, weeks, min_trips=min_trips)
-    return TripProfile(
-        trips=frame,
-        weeks_observed=weeks,
-        km_per_year_by_mode={
-            m[len("km_per_year_") :]: v
-            for m, v in features.items()
-            if m.startswith("km_per_year_") and v > 0
-        },
-        short_car_trip_share=features["short_car_trip_share"],
-        car_trips_per_year=features["car_trips_per_year"],
-        flights_per_year_by_band={b: features[f"flights_per_year_{b}"] for b, _, _ in FLIGHT_BANDS},
-        regular_journeys=journeys,
-        warnings=tuple(warnings),
-    )
 
 
 def feature_names() -> list[str]:
@@ -227,103 +169,72 @@ def features_table(frame: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
 
     The diary's span is counted in whole local days of ``timezone``.
     """
-    hid = frame["household_id"].to_numpy()
-    day = frame["start"].dt.tz_convert(timezone).dt.normalize()
-    by_household = day.groupby(hid)
-    days = (by_household.transform("max") - by_household.transform("min")).dt.days + 1
-    weeks = np.maximum(1.0, np.ceil(days.to_numpy(dtype=float) / 7.0))
-    active = {p: active_weeks_per_year(p) for p in frame["purpose"].unique()}
-    active_weeks = frame["purpose"].map(active).to_numpy(dtype=float)
-    scale = np.where(weeks >= 52, WEEKS_PER_YEAR / weeks, active_weeks / weeks)
-    mode = frame["mode"].to_numpy()
+    code, ids = pd.factorize(frame["household_id"], sort=True)
+    midnight = pd.DatetimeIndex(frame["start"]).tz_convert(timezone).normalize().as_unit("ns")
+    weeks = weeks_by_group(code, len(ids), midnight.asi8)
+    out = feature_matrix(
+        code,
+        len(ids),
+        weeks[code],
+        frame["purpose"].to_numpy(),
+        frame["mode"].to_numpy(),
+        frame["distance_km"].to_numpy(dtype=float),
+    )
+    return pd.DataFrame(out, index=pd.Index(ids, name="household_id"), columns=feature_names())
+
+
+def weeks_by_group(code: np.ndarray, n_groups: int, midnight_ns: np.ndarray) -> np.ndarray:
+    """Whole weeks each group's trips cover (their local midnights; >= 1; 0 without trips)."""
+    first = np.full(n_groups, np.iinfo(np.int64).max)
+    last = np.full(n_groups, np.iinfo(np.int64).min)
+    np.minimum.at(first, code, midnight_ns)
+    np.maximum.at(last, code, midnight_ns)
+    has = np.bincount(code, minlength=n_groups) > 0
+    days = (last[has] - first[has]) // _DAY_NS + 1
+    weeks = np.zeros(n_groups)
+    weeks[has] = np.maximum(1.0, np.ceil(days / 7.0))
+    return weeks
+
+
+def feature_matrix(
+    code: np.ndarray,
+    n_groups: int,
+    weeks: np.ndarray,
+    purpose: np.ndarray,
+    mode: np.ndarray,
+    dist: np.ndarray,
+) -> np.ndarray:
+    """(groups, :func:`feature_names`) of validated trips in groups (households ``0..n-1``);
+    each row's ``weeks`` is its household's. The sums are pandas' group sums (compensated, in row
+    order), one per chunk, so a household's figures do not depend on its chunk."""
+    purpose_code, purposes = pd.factorize(purpose)
+    active = np.array([active_weeks_per_year(p) for p in purposes], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):  # weeks >= 1 wherever there are trips
+        scale = np.where(weeks >= 52, WEEKS_PER_YEAR / weeks, active[purpose_code] / weeks)
     is_flight = np.isin(mode, FLIGHT_MODES)
     scale = np.where(is_flight, 1.0 / np.maximum(weeks / WEEKS_PER_YEAR, 1.0), scale)
-    dist = frame["distance_km"].to_numpy(dtype=float)
     car = np.isin(mode, CAR_MODES)
-    columns: dict[str, np.ndarray] = {
-        "_km": dist * scale,
-        "car_trips_per_year": scale * car,
-        "_short": scale * (car & (dist < SHORT_TRIP_KM)),
-    }
-    for band, lo, hi in FLIGHT_BANDS:
-        columns[f"flights_per_year_{band}"] = scale * (is_flight & (dist >= lo) & (dist < hi))
-    parts = pd.DataFrame(columns, index=frame.index)
-    sums = parts.drop(columns="_km").groupby(hid, sort=True).sum()
-    km = parts["_km"].groupby([hid, mode]).sum().unstack(fill_value=0)
-    out = pd.DataFrame(0.0, index=sums.index, columns=feature_names())
-    for m in km.columns:
-        out[f"km_per_year_{m}"] = km[m].reindex(out.index).to_numpy()
-    for col in sums.columns.drop("_short"):
-        out[col] = sums[col].to_numpy()
-    cars = sums["car_trips_per_year"].to_numpy()
-    out["short_car_trip_share"] = np.divide(
-        sums["_short"].to_numpy(), cars, out=np.zeros(len(cars)), where=cars > 0
+    parts = np.column_stack(
+        [scale * car, scale * (car & (dist < SHORT_TRIP_KM))]
+        + [scale * (is_flight & (dist >= lo) & (dist < hi)) for _, lo, hi in FLIGHT_BANDS]
     )
-    out.index.name = "household_id"
+    sums = np.zeros((n_groups, parts.shape[1]))
+    if len(code):
+        by_household = pd.DataFrame(parts).groupby(code, sort=True).sum()
+        sums[by_household.index.to_numpy()] = by_household.to_numpy()
+    modes = pd.Index(TRIP_MODES)
+    km = np.zeros(n_groups * len(modes))
+    if len(code):
+        key = code * len(modes) + modes.get_indexer(pd.Index(mode))
+        by_mode = pd.Series(dist * scale).groupby(key, sort=True).sum()
+        km[by_mode.index.to_numpy()] = by_mode.to_numpy()
+    out = np.zeros((n_groups, len(feature_names())))
+    out[:, : len(modes)] = km.reshape(n_groups, len(modes))
+    cars = sums[:, 0]
+    out[:, len(modes)] = cars
+    out[:, len(modes) + 1] = np.divide(sums[:, 1], cars, out=np.zeros(n_groups), where=cars > 0)
+    out[:, len(modes) + 2 :] = sums[:, 2:]
     return out
-
-
-def distance_groups(
-    distance: np.ndarray, tolerance: float = 0.25, slack_km: float = 0.3
-) -> np.ndarray:
-    """Group ids: a new group starts above the group's first distance x (1 + tol) + slack."""
-    order = np.argsort(distance, kind="stable")
-    groups = np.empty(len(distance), dtype=int)
-    gid, first = -1, -math.inf
-    for pos in order:
-        if distance[pos] > first * (1 + tolerance) + slack_km:
-            gid, first = gid + 1, distance[pos]
-        groups[pos] = gid
-    return groups
-
-
-def _usual(values: np.ndarray, share: float = 0.25) -> tuple[float, ...]:
-    """Values that occur at least ``share`` times as often as the most common one."""
-    uniq, counts = np.unique(values, return_counts=True)
-    return tuple(float(u) for u in uniq[counts >= share * counts.max()])
-
-
-def regular_journeys(
-    frame: pd.DataFrame, weeks: float, *, min_trips: int = 3
-) -> tuple[RegularJourney, ...]:
-    """Cluster non-flight trips by purpose + mode + distance; keep clusters of ``min_trips``+."""
-    out: list[RegularJourney] = []
-    ground = frame[~frame["mode"].isin(FLIGHT_MODES)]
-    for (purpose, mode), group in ground.groupby(["purpose", "mode"], sort=True):
-        ids = distance_groups(group["distance_km"].to_numpy())
-        for gid in np.unique(ids):
-            trips = group[ids == gid]
-            if len(trips) < min_trips:
-                continue
-            km = float(np.round(trips["distance_km"].median(), 1))
-            coords = _coords(trips)
-            out.append(
-                RegularJourney(
-                    journey_id=f"{purpose}-{km:g}km-{mode}",
-                    purpose=str(purpose),
-                    mode=str(mode),
-                    distance_km=km,
-                    passengers=float(trips["passengers"].mean()),
-                    trips_observed=len(trips),
-                    weeks_observed=weeks,
-                    trips_per_year=float(annual_scale(str(purpose), weeks)[0] * len(trips)),
-                    weekdays=tuple(int(d) for d in _usual(trips["weekday"].to_numpy())),
-                    departure_hours=_usual(np.round(trips["hour"].to_numpy() * 2) / 2),
-                    rows=tuple(trips.index),
-                    origin=coords[0],
-                    destination=coords[1],
-                )
-            )
-    return tuple(sorted(out, key=lambda j: -j.trips_per_year * j.distance_km))
-
-
-def _coords(trips: pd.DataFrame) -> tuple[tuple[float, float] | None, tuple[float, float] | None]:
-    if "origin" not in trips.columns or "destination" not in trips.columns:
-        return None, None
-    for o, d in zip(trips["origin"], trips["destination"], strict=True):
-        if isinstance(o, tuple) and isinstance(d, tuple):
-            return o, d
-    return None, None
 
 
 # --- the transformer ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
 import pandas as pd
 
 from recommender.actions.travel import catalogue
@@ -57,29 +58,37 @@ class Router(Protocol):
     def route(self, request: RouteRequest) -> Route: ...
 
 
+OFFLINE_SOURCE = "offline estimate (data/factors/transport.csv)"
+
+
 class OfflineRouter:
     """Distance-based estimate: route km = road km x detour; minutes = access + km / speed."""
 
     name = "offline estimate"
 
     def route(self, request: RouteRequest) -> Route:
-        if request.mode == "cycle_rail":
-            return _cycle_rail(request.road_km)
-        km = request.road_km * catalogue.detour(request.mode).value
-        minutes = float(catalogue.door_to_door_minutes(request.mode, km))
-        return Route(km, minutes, f"{self.name} (data/factors/transport.csv)", estimated=True)
+        km, minutes = offline_routes(np.array([request.mode]), np.array([request.road_km]))
+        return Route(float(km[0]), float(minutes[0]), OFFLINE_SOURCE, estimated=True)
 
 
-def _cycle_rail(road_km: float) -> Route:
-    """Cycle to the station (``cycle_rail_access_km``), then rail: road km x rail detour."""
-    ride_km = catalogue.factor("cycle_rail_access_km", "cycle_rail").value
-    rail_km = road_km * catalogue.detour("rail").value
-    minutes = (
-        catalogue.factor("access_minutes", "cycle_rail").value
-        + 60.0 * ride_km / float(catalogue.speed_kmh("cycle", ride_km))
-        + 60.0 * rail_km / float(catalogue.speed_kmh("rail", rail_km))
-    )
-    return Route(rail_km, minutes, "offline estimate (data/factors/transport.csv)", estimated=True)
+def offline_routes(mode: np.ndarray, road_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:class:`OfflineRouter`'s route km and door-to-door minutes of many trips, by mode."""
+    km, minutes = np.empty(len(mode)), np.empty(len(mode))
+    for m in dict.fromkeys(mode.tolist()):
+        rows = np.flatnonzero(mode == m)
+        road = np.asarray(road_km, dtype=float)[rows]
+        if m == "cycle_rail":  # cycle to the station (cycle_rail_access_km), then rail
+            ride_km = catalogue.factor("cycle_rail_access_km", "cycle_rail").value
+            km[rows] = road * catalogue.detour("rail").value
+            minutes[rows] = (
+                catalogue.factor("access_minutes", "cycle_rail").value
+                + 60.0 * ride_km / float(catalogue.speed_kmh("cycle", ride_km))
+                + 60.0 * km[rows] / catalogue.speed_kmh("rail", km[rows])
+            )
+        else:
+            km[rows] = road * catalogue.detour(m).value
+            minutes[rows] = catalogue.door_to_door_minutes(m, km[rows])
+    return km, minutes
 
 
 def _get_json(url: str, timeout_s: float) -> Any:

@@ -9,6 +9,7 @@ given) and, as warnings, trips that overlap impossibly or fall outside the data'
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -28,11 +29,17 @@ _SPEED_KEY = {m: "road" for m in _ROAD} | {m: "rail" for m in ("rail", "tram", "
 _SPEED_KEY |= {m: "flight" for m in FLIGHT_MODES}
 
 
-def max_plausible_kmh(modes: pd.Series) -> np.ndarray:
+def max_plausible_kmh(modes: pd.Series | np.ndarray) -> np.ndarray:
     """Fastest plausible speed for each mode (km/h)."""
+    code, uniques = pd.factorize(np.asarray(modes, dtype=object))
+    speeds = _speeds_by_mode()
+    return np.array([speeds.get(m, np.nan) for m in uniques], dtype=float)[code]
+
+
+@cache
+def _speeds_by_mode() -> dict[str, float]:
     table = transport_table().loc["max_plausible_kmh"]["value"].to_dict()
-    by_mode = {m: float(table[_SPEED_KEY.get(m, m)]) for m in TRIP_MODES}
-    return pd.Series(modes).map(by_mode).to_numpy(dtype=float)
+    return {m: float(table[_SPEED_KEY.get(m, m)]) for m in TRIP_MODES}
 
 
 def _where(frame: pd.DataFrame) -> Callable[[int, str], str]:
@@ -165,22 +172,45 @@ def _check_durations(frame: pd.DataFrame, problems: list[Problem]) -> None:
 
 
 def _overlap_warnings(frame: pd.DataFrame) -> list[str]:
-    ordered = frame.sort_values(["household_id", "start"], kind="stable")
-    limit = max_plausible_kmh(ordered["mode"])
-    min_hours = ordered["distance_km"].to_numpy() / limit
-    earliest_end = (ordered["start"] + pd.to_timedelta(min_hours, unit="h")).to_numpy()
-    starts, ids = ordered["start"].to_numpy(), ordered["household_id"].to_numpy()
-    clash = np.zeros(len(ordered), dtype=bool)  # each trip against the next one (numpy: a
-    clash[:-1] = (ids[:-1] == ids[1:]) & (earliest_end[:-1] > starts[1:])  # shift cost 4 ms)
-    out = []
-    labels = list(ordered.index)
-    for pos in np.flatnonzero(clash)[:MAX_LISTED]:
-        row, after = ordered.iloc[pos], ordered.iloc[pos + 1]
-        out.append(
-            f"DataQualityWarning: trips[{labels[pos]}] ({row['distance_km']:g} km by {row['mode']} "
-            f"from {row['start']:%Y-%m-%d %H:%M} UTC) cannot have ended before "
+    """The table's overlap warnings, households in ``household_id`` order (first MAX_LISTED)."""
+    code, ids = pd.factorize(frame["household_id"], sort=True)
+    start = pd.DatetimeIndex(frame["start"]).as_unit("ns").asi8
+    distance, mode = frame["distance_km"].to_numpy(dtype=float), frame["mode"].to_numpy()
+    labels = frame.index.to_numpy()
+    listed = overlap_warnings(code, len(ids), start, distance, mode, labels)
+    return [w for group in listed for w in group][:MAX_LISTED]
+
+
+def overlap_warnings(
+    code: np.ndarray,
+    n_groups: int,
+    start_ns: np.ndarray,
+    distance_km: np.ndarray,
+    mode: np.ndarray,
+    labels: np.ndarray,
+) -> list[list[str]]:
+    """Per group (household): trips that could not have ended before the group's next trip
+    starts, even at the fastest plausible speed of their mode; the first ``MAX_LISTED`` of each."""
+    order = np.lexsort((start_ns, code))
+    mode, km = mode[order], distance_km[order]
+    limit = max_plausible_kmh(mode)
+    starts = start_ns[order]
+    earliest_end = starts + pd.to_timedelta(km / limit, unit="h").as_unit("ns").asi8
+    ids = code[order]
+    clash = np.zeros(len(order), dtype=bool)  # each trip against the next one
+    clash[:-1] = (ids[:-1] == ids[1:]) & (earliest_end[:-1] > starts[1:])
+    out: list[list[str]] = [[] for _ in range(n_groups)]
+    labels = labels[order]
+    for pos in np.flatnonzero(clash):
+        listed = out[ids[pos]]
+        if len(listed) >= MAX_LISTED:
+            continue
+        at, after = pd.Timestamp(starts[pos], tz="UTC"), pd.Timestamp(starts[pos + 1], tz="UTC")
+        listed.append(
+            f"DataQualityWarning: trips[{labels[pos]}] ({km[pos]:g} km by {mode[pos]} "
+            f"from {at:%Y-%m-%d %H:%M} UTC) cannot have ended before "
             f"trips[{labels[pos + 1]}] "
-            f"starts at {after['start']:%H:%M} UTC even at {limit[pos]:.0f} "
+            f"starts at {after:%H:%M} UTC even at {limit[pos]:.0f} "
             "km/h; both kept (two people may travel at once) - check the start times"
         )
     return out
@@ -194,9 +224,12 @@ def _period_warnings(
     lo = period_start if period_start is not None else frame["start"].min()
     hi = period_end if period_end is not None else frame["start"].max()
     outside = frame.index[(frame["start"] < lo) | (frame["start"] > hi)]
-    if len(outside) == 0:
-        return []
-    shown = ", ".join(f"trips[{i}]" for i in list(outside)[:MAX_LISTED])
+    return period_warning(list(outside), lo, hi) if len(outside) else []
+
+
+def period_warning(outside: list, lo: pd.Timestamp, hi: pd.Timestamp) -> list[str]:
+    """The one warning naming a household's trips outside its data period."""
+    shown = ", ".join(f"trips[{i}]" for i in outside[:MAX_LISTED])
     more = f" and {len(outside) - MAX_LISTED} more" if len(outside) > MAX_LISTED else ""
     return [
         f"DataQualityWarning: {len(outside)} trip(s) fall outside the data's period "

@@ -1,0 +1,189 @@
+"""The trips of a chunk of households as one columnar table, checked and placed in local time.
+
+:class:`TripChunk` holds one row per trip of every household of a chunk (households contiguous, in
+input order; ``bounds[i]:bounds[i + 1]`` are household ``i``'s rows) as numpy columns, so the
+travel profile reads them group-wise instead of household by household. Its rules are the ones of
+:func:`recommender.actions.travel.trip_table.validate_trips`, written once here and used by both:
+a household whose trips break a field rule is checked by ``validate_trips`` itself, which names
+every problem (so its error is the one a table of its trips gets); the overlap and data-period
+warnings are computed group-wise, each household's listed the same as if it were alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from recommender.actions.travel.trip_table import period_warning
+from recommender.domain import TRIP_MODES, TRIP_PURPOSES, Household
+
+
+@dataclass(frozen=True)
+class TripChunk:
+    """One row per trip of a chunk of households (see the module docstring)."""
+
+    bounds: np.ndarray  # (n_households + 1,) row offsets
+    labels: np.ndarray  # each trip's row label in its household's own table
+    start_ns: np.ndarray  # int64 ns since the epoch, UTC
+    distance_km: np.ndarray
+    mode: np.ndarray  # str objects
+    purpose: np.ndarray
+    passengers: np.ndarray  # whole numbers >= 1
+    origin: np.ndarray  # (lat, lon) tuples or None
+    destination: np.ndarray
+    household_id: np.ndarray  # one per household
+
+    @property
+    def code(self) -> np.ndarray:
+        """Each row's household position in the chunk."""
+        return np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
+
+    def __len__(self) -> int:
+        return int(self.bounds[-1])
+
+    @cached_property
+    def mode_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's mode as a code into the sorted distinct modes, and those modes."""
+        return factorized(self.mode)
+
+    def is_mode(self, modes: Sequence[str]) -> np.ndarray:
+        """Rows whose mode is one of ``modes``."""
+        return member(self.mode, modes, self.mode_codes)
+
+
+def factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the sorted distinct values (hashing, not sorting the rows), and the values."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def member(
+    values: np.ndarray, choices: Sequence[str], codes: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
+    """``np.isin(values, choices)`` for a column of strings, through its distinct values."""
+    code, uniques = codes if codes is not None else factorized(values)
+    return np.append(np.isin(uniques, list(choices)), False)[code]  # code -1: missing
+
+
+def chunk_of_households(households: Sequence[Household]) -> tuple[TripChunk, np.ndarray]:
+    """The chunk of ``households``' trips, and which households break a field rule (those are in
+    the chunk without trips; ``validate_trips`` of their trips table says what is wrong)."""
+    counts = np.array([len(h.trips) for h in households], dtype=np.int64)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    trips = [t for h in households for t in h.trips]
+    aware = np.array(
+        [isinstance(t.start, pd.Timestamp) and t.start.tzinfo is not None for t in trips], bool
+    )
+    start = np.array([t.start.value if a else 0 for t, a in zip(trips, aware, strict=True)])
+    people = np.array([t.passengers for t in trips], dtype=object)
+    chunk = TripChunk(
+        bounds=bounds,
+        labels=np.arange(len(trips)) - np.repeat(bounds[:-1], counts),
+        start_ns=start.astype(np.int64),
+        distance_km=np.array([t.distance_km for t in trips], dtype=object),
+        mode=np.array([t.mode for t in trips], dtype=object),
+        purpose=np.array([t.purpose for t in trips], dtype=object),
+        passengers=people,
+        origin=np.fromiter((t.origin for t in trips), dtype=object, count=len(trips)),
+        destination=np.fromiter((t.destination for t in trips), dtype=object, count=len(trips)),
+        household_id=np.array([h.household_id for h in households], dtype=object),
+    )
+    ok = aware & _numbers_ok(chunk.distance_km, positive=True) & _numbers_ok(people, whole=True)
+    ok &= member(chunk.mode, TRIP_MODES) & member(chunk.purpose, TRIP_PURPOSES)
+    flagged = np.bincount(chunk.code[~ok], minlength=len(households)) > 0
+    keep = ~flagged[chunk.code]  # a flagged household stays in the chunk without its trips
+    counts[flagged] = 0
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    columns = {
+        name: getattr(chunk, name)[keep]
+        for name in ("labels", "start_ns", "mode", "purpose", "origin", "destination")
+    }
+    clean = _replace(
+        chunk,
+        bounds=bounds,
+        distance_km=chunk.distance_km[keep].astype(float),
+        passengers=people[keep].astype(float),
+        **columns,
+    )
+    return clean, flagged
+
+
+def chunk_of_frame(frame: pd.DataFrame) -> TripChunk:
+    """The chunk of a validated trips table of ONE household (row labels kept)."""
+    n = len(frame)
+    empty = np.full(n, None, dtype=object)
+    origin = frame["origin"].to_numpy(dtype=object) if "origin" in frame else empty
+    destination = frame["destination"].to_numpy(dtype=object) if "destination" in frame else empty
+    return TripChunk(
+        bounds=np.array([0, n]),
+        labels=frame.index.to_numpy(),
+        start_ns=pd.DatetimeIndex(frame["start"]).as_unit("ns").asi8,
+        distance_km=frame["distance_km"].to_numpy(dtype=float),
+        mode=frame["mode"].to_numpy(dtype=object),
+        purpose=frame["purpose"].to_numpy(dtype=object),
+        passengers=frame["passengers"].to_numpy(dtype=float),
+        origin=origin,
+        destination=destination,
+        household_id=frame["household_id"].to_numpy(dtype=object)[:1],
+    )
+
+
+def _replace(chunk: TripChunk, **columns: np.ndarray) -> TripChunk:
+    return TripChunk(**{**chunk.__dict__, **columns})
+
+
+def _numbers_ok(values: np.ndarray, *, positive: bool = False, whole: bool = False) -> np.ndarray:
+    """Rows a table's number reader takes as they are (real numbers, finite; > 0 or whole >= 1)."""
+    if set(map(type, values)) <= {int, float}:
+        real, x = np.ones(len(values), bool), values.astype(float)
+    else:
+        real = np.array([type(v) in (int, float) or isinstance(v, np.number) for v in values], bool)
+        x = np.where(real, values, np.nan).astype(float)
+    with np.errstate(invalid="ignore"):
+        ok = real & np.isfinite(x)
+        if positive:
+            ok &= x > 0
+        if whole:
+            ok &= (x >= 1) & (x == np.floor(x))
+    return ok
+
+
+def local_times(
+    chunk: TripChunk, timezones: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each trip's local weekday (0 = Monday), decimal hour and local midnight (ns, UTC) in its
+    household's time zone."""
+    weekday = np.zeros(len(chunk), dtype=np.int32)
+    hour = np.zeros(len(chunk), dtype=float)
+    midnight = np.zeros(len(chunk), dtype=np.int64)
+    zones = np.asarray(timezones, dtype=object)[chunk.code]
+    for zone in dict.fromkeys(timezones):
+        rows = np.flatnonzero(zones == zone) if len(set(timezones)) > 1 else slice(None)
+        local = pd.DatetimeIndex(chunk.start_ns[rows].astype("datetime64[ns]"), tz="UTC")
+        local = local.tz_convert(zone)
+        weekday[rows] = local.day_of_week
+        hour[rows] = local.hour + local.minute / 60.0
+        midnight[rows] = local.normalize().as_unit("ns").asi8
+    return weekday, hour, midnight
+
+
+def period_warnings(
+    chunk: TripChunk, periods: Sequence[tuple[pd.Timestamp | None, pd.Timestamp | None]]
+) -> list[list[str]]:
+    """Per household: its trips outside its data period ``(start, end)`` (either may be None)."""
+    out: list[list[str]] = []
+    for i, (period_start, period_end) in enumerate(periods):
+        a, b = chunk.bounds[i], chunk.bounds[i + 1]
+        if (period_start is None and period_end is None) or a == b:
+            out.append([])
+            continue
+        start = chunk.start_ns[a:b]
+        lo = period_start if period_start is not None else pd.Timestamp(start.min(), tz="UTC")
+        hi = period_end if period_end is not None else pd.Timestamp(start.max(), tz="UTC")
+        outside = chunk.labels[a:b][(start < lo.value) | (start > hi.value)]
+        out.append(period_warning(outside.tolist(), lo, hi) if len(outside) else [])
+    return out
