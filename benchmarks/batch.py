@@ -57,7 +57,7 @@ STAGES = {
     "read (iter_tables: read + parse + validate)": [("io/tables.py", "iter_tables")],
     "forecast (forecast_household)": [("forecast/api.py", "forecast_household")],
     "actions: home (home_actions)": [("actions/home/__init__.py", "home_actions")],
-    "actions: travel (travel_report)": [("actions/travel/advice.py", "travel_report")],
+    "actions: travel (travel_report)": [("actions/travel/advice.py", "travel_reports")],
     "ranking (rank_actions)": [("ranking/ranker.py", "rank_actions_many")],
     "write (parts, results, manifest)": [
         ("batch/parts.py", "write_part"),

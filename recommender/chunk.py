@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from recommender.actions.home import home_actions
-from recommender.actions.travel import TravelReport, travel_report
+from recommender.actions.travel import TravelReport, travel_reports
 from recommender.domain import Action, Forecast, Household
 from recommender.errors import GreenrecError
 from recommender.forecast import forecast_household
@@ -77,9 +77,7 @@ def score_chunk(
         return _one_by_one(alive, lambda w: forecast_household(models.forecaster, w.household))
 
     def travel(alive: list[ScoredHousehold]) -> list[Any]:
-        return _one_by_one(
-            alive, lambda w: travel_report(w.household, mode_choice=models.mode_choice)
-        )
+        return travel_reports([w.household for w in alive], mode_choice=models.mode_choice)
 
     def home(alive: list[ScoredHousehold]) -> list[Any]:
         return [home_actions(w.household, w.answer_forecast, now=now) for w in alive]

@@ -30,6 +30,9 @@ from recommender.errors import GreenrecError
 from recommender.service import Service
 
 ENGINES = ("local", "dask")
+# Where a LocalCluster's scheduler serves HTTP (its dashboard): loopback only, any free port. Its
+# default, 8787 on every interface, warns (and moves) when another cluster holds the port.
+LOOPBACK_ANY_PORT = "127.0.0.1:0"
 DASK_MISSING = (
     "the dask engine needs dask and dask.distributed: pip install 'greenrec[dask]' "
     "(or pip install 'dask[distributed]')"
@@ -90,7 +93,10 @@ def run_dask(
     cluster: Any = None
     if scheduler is None:
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=LOOPBACK_ANY_PORT,
         )
     client = Client(cluster if cluster is not None else scheduler)
     try:

@@ -218,7 +218,7 @@ def test_dask_joins_a_running_scheduler(run, four_files, trained_models_dir, tmp
     from dask.distributed import LocalCluster
 
     with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
     ) as cluster:
         summary, scores, actions = _score_four(
             four_files,
