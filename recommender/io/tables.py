@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recommender.domain import Household
+from recommender.domain import Household, Trip
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.cells import Where, parse_numbers, parse_timestamps
@@ -32,6 +32,8 @@ from recommender.io.table_rows import (
     row_tariff,
     row_trips,
 )
+from recommender.io.trips import clean_trips
+from recommender.io.validate import TRIP_FIELDS
 
 
 @dataclass
@@ -206,7 +208,7 @@ def _assemble(
     temps = _group_rows([temp], problems, home_ids, "temperature")
     trips_by_home = _group_rows([trips], problems, home_ids, "trips")
     records = frame.to_dict(orient="records")
-    trip_records = trips.frame.to_dict(orient="records") if trips is not None else []
+    clean_trip_rows = _clean_trips(trips)
     cache: dict[int, Parsed] = {}  # each readings/temperature table parsed once, vectorised
     for pos, hid in enumerate(ids):
         if hid == "" or duplicated[pos]:
@@ -220,9 +222,9 @@ def _assemble(
             by_home.get(hid),
             temps.get(hid),
             [
-                (table, int(i), trip_records[i])
+                (table, int(i), clean_trip_rows[i])
                 for table, idx in trips_by_home.get(hid, [])
-                for i in idx
+                for i in idx.tolist()
             ],
             found,
             cache,
@@ -233,6 +235,14 @@ def _assemble(
         if found:
             out.failures.append((hid, InvalidInput(found, source=f"household {hid!r}")))
     return out
+
+
+def _clean_trips(trips: Table | None) -> list[Trip | None]:
+    """The trips table's rows read column-wise at once (None: a row to parse row by row)."""
+    if trips is None:
+        return []
+    columns = {c: trips.frame[c] for c in TRIP_FIELDS if c in trips.frame.columns}
+    return clean_trips(columns, len(trips.frame))
 
 
 def _group_rows(
@@ -317,7 +327,7 @@ def _household(
     where_col: Any,
     readings: list[tuple[Table, np.ndarray]] | None,
     temps: list[tuple[Table, np.ndarray]] | None,
-    trips: list[tuple[Table, int, dict[Any, Any]]],
+    trips: list[tuple[Table, int, Trip | None]],
     problems: list[Problem],
     cache: dict[int, Parsed],
 ) -> Household | None:
