@@ -115,11 +115,12 @@ def iter_tables(
     home_ids = _ids(homes.frame)
     seen: set[str] = set()  # households already emitted
     pending: list[Table] = []  # readings rows of households not emitted yet
+    pending_ids: list[np.ndarray] = []  # the household id of each of those rows
     for chunk in iter_table(
         readings, "readings", schema.READINGS_COLUMNS, rows_per_chunk=rows_per_chunk
     ):
         col = _ids(chunk.frame)
-        again = sorted(set(col) & seen)
+        again = sorted(set(pd.unique(col.to_numpy())) & seen)
         if again:
             yield BatchInput(
                 failures=[
@@ -144,17 +145,25 @@ def iter_tables(
         if not len(col):
             continue
         pending.append(chunk)
+        pending_ids.append(col.to_numpy())
         still_open = col.iloc[-1]  # its rows may go on in the next chunk
-        done = {h for t in pending for h in _ids(t.frame)} - {still_open}
+        done = _id_set(pending_ids) - {still_open}
         if len(done) >= chunk_households:
             yield _batch(homes, home_ids, pending, trip_table, temp, done)
             seen |= done
-            pending = [t.subset(_ids(t.frame).eq(still_open).to_numpy()) for t in pending]
-    rest = {h for t in pending for h in _ids(t.frame)} | (set(home_ids) - seen)
+            open_rows = [ids == still_open for ids in pending_ids]
+            pending = [t.subset(k) for t, k in zip(pending, open_rows, strict=True)]
+            pending_ids = [ids[k] for ids, k in zip(pending_ids, open_rows, strict=True)]
+    rest = _id_set(pending_ids) | (set(home_ids) - seen)
     for table in (trip_table, temp):  # rows of ids in no table but this one
         if table is not None:
-            rest |= set(_ids(table.frame)) - seen
+            rest |= _id_set([_ids(table.frame).to_numpy()]) - seen
     yield _batch(homes, home_ids, pending, trip_table, temp, rest)
+
+
+def _id_set(columns: list[np.ndarray]) -> set[str]:
+    """The household ids found in the id columns (of :func:`_ids`)."""
+    return {str(h) for ids in columns for h in pd.unique(ids)}
 
 
 def _ids(frame: pd.DataFrame) -> pd.Series:

@@ -57,18 +57,12 @@ def clean_trips(columns: Mapping[str, Column], n_rows: int) -> list[Trip | None]
         ok &= blank | fine
         passengers = np.where(blank, 1.0, given)
     modes, purposes = _objects(columns["mode"]), _objects(columns["purpose"])
-    km_list, passengers_list = km.tolist(), passengers.tolist()
+    rows = zip(starts, km.tolist(), modes, purposes, passengers.tolist(), ok.tolist(), strict=True)
     return [
-        Trip(
-            start=starts[i],
-            distance_km=km_list[i],
-            mode=str(modes[i]),
-            purpose=str(purposes[i]),
-            passengers=int(passengers_list[i]),
-        )
-        if ok[i]
+        Trip(start=t, distance_km=k, mode=str(m), purpose=str(p), passengers=int(n))
+        if good
         else None
-        for i in range(n_rows)
+        for t, k, m, p, n, good in rows
     ]
 
 
