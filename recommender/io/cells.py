@@ -135,7 +135,10 @@ def parse_numbers(
         numbers = pd.Series(np.nan, index=raw.index)
         bad = raw.notna().to_numpy()
     else:
-        numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
+        try:
+            numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
+        except OverflowError:  # an integer beyond float64 (JSON has no limit): infinite, refused
+            numbers = pd.to_numeric(raw.map(_huge_as_inf), errors="coerce").astype("float64")
         bad = np.isinf(numbers.to_numpy())
         if raw.dtype == object:  # NaN in a JSON document is not null (null is a missing value)
             bad |= raw.map(lambda v: isinstance(v, JsonConstant)).to_numpy(dtype=bool)
@@ -168,6 +171,12 @@ def parse_numbers(
         )
         values[negative] = np.nan
     return values
+
+
+def _huge_as_inf(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**1024:
+        return float("inf") if value > 0 else float("-inf")
+    return value
 
 
 class JsonConstant:

@@ -26,8 +26,9 @@ from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.cells import JsonConstant
 from recommender.io.limited import read_limited
-from recommender.io.normalise import NormalisedReadings, normalise_readings, normalise_temperature
+from recommender.io.normalise import NormalisedReadings, normalise_readings
 from recommender.io.readings import readings_columns
+from recommender.io.temperature import normalise_temperature
 from recommender.io.trips import clean_trip_list
 from recommender.io.validate import (
     is_blank,

@@ -23,7 +23,7 @@ from recommender.io import schema
 from recommender.io.cells import Where, parse_numbers, parse_timestamps
 from recommender.io.files import Source, Table, iter_table, read_table
 from recommender.io.household import assemble_household
-from recommender.io.normalise import normalise_readings, normalise_temperature
+from recommender.io.normalise import normalise_readings
 from recommender.io.table_rows import (
     is_blank,
     plain_value,
@@ -32,6 +32,7 @@ from recommender.io.table_rows import (
     row_tariff,
     row_trips,
 )
+from recommender.io.temperature import normalise_temperature
 from recommender.io.trips import clean_trips
 from recommender.io.validate import TRIP_FIELDS
 

@@ -25,13 +25,9 @@ from recommender.io.validate import MAX_PASSENGERS, MAX_TRIP_KM, TRIP_FIELDS, is
 
 Column = Sequence[Any] | np.ndarray | pd.Series
 
-# The plain ISO 8601 form (a T or a space between date and time), an offset always, at most
-# microseconds: ``pd.Timestamp`` of such a text (what parse_trip does) and ``pd.to_datetime`` of
-# the column give the same instant and unit.
-_PLAIN_INSTANT = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}"
-    r"(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})"
-)
+# At most microseconds: ``pd.Timestamp`` of such a text (what parse_trip does) and
+# ``pd.to_datetime`` of the column give the same instant and unit.
+_PLAIN_INSTANT = re.compile(schema.plain_instant_pattern(max_fraction_digits=6))
 _KEYS = frozenset(TRIP_FIELDS)
 
 
