@@ -242,6 +242,11 @@ def parse_household_json(text: str | bytes, *, source: str = "household") -> Hou
             ),
             source=source,
         ) from None
+    except ValueError:  # an integer of more digits than Python converts (sys.int_info)
+        raise InvalidInput(
+            Problem(source, "a number with thousands of digits", "numbers a float can hold"),
+            source=source,
+        ) from None
     return parse_household(payload, source=source)
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recommender.io import schema
+from recommender.errors import InvalidInput
+from recommender.io import parse_household_json, schema
 from recommender.io.cells import parse_numbers, parse_timestamps
 from recommender.io.readings import _list_rows, _where_list, readings_columns
 from recommender.io.temperature import hourly_temperature, normalise_temperature
@@ -150,3 +152,16 @@ def test_temperature_on_the_hours_is_what_the_general_path_gives(steps, first_mi
         pd.testing.assert_series_equal(fast, slow)
         assert fast.index.freq == slow.index.freq
         np.testing.assert_array_equal(np.signbit(fast.to_numpy()), np.signbit(slow.to_numpy()))
+
+
+def test_numbers_too_large_for_a_float_are_named_not_raised() -> None:
+    problems: list = []
+    raw = [{"timestamp": "2024-01-01T00:00:00Z", "kwh": 10**400}]
+    _, values, _ = readings_columns(raw, "readings", "kwh", problems)
+    assert np.isnan(values[0])
+    assert [(p.where, p.problem) for p in problems] == [
+        ("readings[0].kwh", "a 401-digit number is too large (at most about 1.8e308)")
+    ]
+    with pytest.raises(InvalidInput) as err:
+        parse_household_json('{"household_id": 1' + "0" * 5000 + "}")
+    assert err.value.problems[0].problem == "a number with thousands of digits"
