@@ -194,7 +194,7 @@ class JsonConstant:
 def _not_a_number(value: object) -> str:
     if isinstance(value, JsonConstant):
         return f"{value.text} is not a number (JSON has no {value.text}; null marks a gap)"
-    if _huge_as_inf(value) is not value:
+    if isinstance(value, int) and _huge_as_inf(value) is not value:
         return f"a {len(str(abs(value)))}-digit number is too large (at most about 1.8e308)"
     if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
         return f"{value!r} is not a number: a decimal comma? (write {value.replace(',', '.')!r})"
