@@ -7,15 +7,12 @@ for :mod:`recommender.io.normalise`. Temperatures use the same shapes with ``cel
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from recommender.errors import Problem
 from recommender.io import schema
@@ -49,11 +46,7 @@ def readings_columns(
         if columns is None:  # not every item a plain {timestamp, value}: each one is checked
             rows = _list_rows(raw, name, value, where, problems)
             columns = [r.get("timestamp") for r in rows], [r.get(value) for r in rows]
-        stamps = _plain_instants(columns[0])
-        if stamps is None:  # something to report: the general parser names each problem
-            stamps = parse_timestamps(
-                pd.Series(columns[0], dtype=object), where, "timestamp", problems
-            )
+        stamps = parse_timestamps(pd.Series(columns[0], dtype=object), where, "timestamp", problems)
         negative_ok = value == "celsius"
         values = _plain_numbers(columns[1], negative_ok=negative_ok)
         if values is None:
@@ -139,14 +132,12 @@ def _compact(
     before = len(problems)
     unknown_keys(raw, ("start", "interval_minutes", value), lambda f: f"{name}.{f}", problems)
     where: Where = lambda i, column: f"{name}.{value}[{i}]"  # noqa: E731
-    start = _plain_instants([raw.get("start")])
-    if start is None:  # not the plain form: the general parser accepts or names the problem
-        start = parse_timestamps(
-            pd.Series([raw.get("start")], dtype=object),
-            lambda i, c: f"{name}.start",
-            "start",
-            problems,
-        )
+    start = parse_timestamps(
+        pd.Series([raw.get("start")], dtype=object),
+        lambda i, c: f"{name}.start",
+        "start",
+        problems,
+    )
     step = raw.get("interval_minutes")
     if step not in schema.ALLOWED_INTERVALS_MINUTES or isinstance(step, bool):
         problems.append(
@@ -184,34 +175,6 @@ def _compact(
         objects = pd.Series(series, dtype=object)
         values = parse_numbers(objects, where, value, problems, negative_ok=negative_ok)
     return pd.Series(index), values, where
-
-
-_PLAIN_INSTANT = re.compile(schema.plain_instant_pattern())
-_MANY = 64  # from this many texts on, one Arrow regex pass is cheaper than Python's per text
-
-
-def _plain_instants(texts: list[Any]) -> pd.Series | None:
-    """Texts all in the plain ISO 8601 form (``schema.plain_instant_pattern``) and plausible, read
-    as one column, as :func:`parse_timestamps` reads them (UTC, nanoseconds), without its
-    per-column machinery (5 ms a call on this machine for one value). None otherwise."""
-    if not texts or set(map(type, texts)) != {str}:
-        return None
-    if len(texts) < _MANY:
-        plain = all(map(_PLAIN_INSTANT.fullmatch, texts))
-    else:
-        matched = pc.match_substring_regex(
-            pa.array(texts, pa.string()), f"^{_PLAIN_INSTANT.pattern}$"
-        )
-        plain = bool(pc.all(matched).as_py())
-    if not plain:
-        return None
-    stamps = pd.to_datetime(texts, utc=True, errors="coerce", format="ISO8601")
-    earliest, latest = schema.plausible_dates()
-    # NaT: the right shape, not a real instant (month 13); or outside the plausible dates: the
-    # general parser says so
-    if stamps.hasnans or stamps.min() < earliest or stamps.max() > latest:
-        return None
-    return pd.Series(stamps.astype("datetime64[ns, UTC]"))
 
 
 def _plain_numbers(series: list[Any], *, negative_ok: bool) -> np.ndarray | None:

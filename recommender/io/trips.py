@@ -12,7 +12,6 @@ row with ``parse_trip``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,13 +20,11 @@ import pandas as pd
 
 from recommender.domain import TRIP_MODES, TRIP_PURPOSES, Trip
 from recommender.io import schema
+from recommender.io.cells import plain_instant_mask
 from recommender.io.validate import MAX_PASSENGERS, MAX_TRIP_KM, TRIP_FIELDS, is_blank
 
 Column = Sequence[Any] | np.ndarray | pd.Series
 
-# At most microseconds: ``pd.Timestamp`` of such a text (what parse_trip does) and
-# ``pd.to_datetime`` of the column give the same instant and unit.
-_PLAIN_INSTANT = re.compile(schema.plain_instant_pattern(max_fraction_digits=6))
 _KEYS = frozenset(TRIP_FIELDS)
 
 
@@ -86,14 +83,10 @@ def _starts(column: Column, n_rows: int) -> tuple[list[Any], np.ndarray]:
         stamps = pd.DatetimeIndex(column)  # tz-aware cells: parse_trip keeps their unit
     else:
         texts = _objects(column)
-        plain = np.fromiter(
-            (type(t) is str and _PLAIN_INSTANT.fullmatch(t) is not None for t in texts),
-            bool,
-            n_rows,
-        )
-        cells = pd.Series(
-            [t if p else None for t, p in zip(texts, plain, strict=True)], dtype=object
-        )
+        # at most microseconds: pd.Timestamp of such a text (what parse_trip does) and
+        # pd.to_datetime of the column give the same instant and unit
+        plain = plain_instant_mask(texts, max_fraction_digits=6)
+        cells = pd.Series(texts, dtype=object).where(plain, None)
         stamps = pd.DatetimeIndex(
             pd.to_datetime(cells, utc=True, errors="coerce", format="ISO8601")
         ).as_unit("us")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from recommender.errors import InvalidInput
 from recommender.io import parse_household_json, schema
-from recommender.io.cells import parse_numbers, parse_timestamps
+from recommender.io.cells import parse_any_timestamps, parse_numbers, parse_timestamps
 from recommender.io.readings import _list_rows, _where_list, readings_columns
 from recommender.io.temperature import hourly_temperature, normalise_temperature
 from recommender.samples import sample_household_payload
@@ -68,7 +68,7 @@ def general(raw: list, column: str) -> tuple[pd.Series, np.ndarray, list]:
     problems: list = []
     where = _where_list("readings")
     rows = _list_rows(raw, "readings", column, where, problems)
-    stamps = parse_timestamps(
+    stamps = parse_any_timestamps(
         pd.Series([r.get("timestamp") for r in rows], dtype=object), where, "timestamp", problems
     )
     values = parse_numbers(
@@ -102,6 +102,22 @@ def test_many_plain_rows_take_the_array_path_and_agree() -> None:
     assert problems == expected_problems == []
     np.testing.assert_array_equal(values, expected_values)
     pd.testing.assert_series_equal(stamps, expected_stamps)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(STAMPS, min_size=1, max_size=80), st.booleans())
+def test_a_column_of_timestamps_reads_as_the_general_parser_reads_it(texts, typed) -> None:
+    """parse_timestamps' whole-column path (object cells, or a text column as CSV gives)."""
+    column = pd.Series(texts, dtype=object)
+    if typed and all(isinstance(t, str) for t in texts):
+        column = column.astype("str")
+    where = _where_list("readings")
+    problems: list = []
+    stamps = parse_timestamps(column, where, "timestamp", problems)
+    expected_problems: list = []
+    expected = parse_any_timestamps(column, where, "timestamp", expected_problems)
+    assert [p.to_dict() for p in problems] == [p.to_dict() for p in expected_problems]
+    pd.testing.assert_series_equal(stamps, expected)
 
 
 def test_problems_past_the_cap_are_counted_as_before() -> None:
