@@ -156,7 +156,7 @@ def check_number(
     else:
         try:
             number = float(value)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: an integer beyond float64
             number = None
     rng = _range_text(low, high, low_inclusive, unit)
     if number is None or number != number or number in (float("inf"), float("-inf")):

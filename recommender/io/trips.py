@@ -105,15 +105,15 @@ def _numbers(column: Column, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
         try:  # every cell reads: one pass in C
             values = np.fromiter(map(float, cells), np.float64, n_rows)
             return values, np.isfinite(values)
-        except ValueError:
-            pass  # some text is not a number: cell by cell below
+        except (ValueError, OverflowError):
+            pass  # some text is not a number, or an integer beyond float64: cell by cell below
     values = np.full(n_rows, np.nan)
     ok = np.zeros(n_rows, dtype=bool)
     for i, cell in enumerate(cells):
         if type(cell) in (float, int, str):
             try:
                 values[i] = float(cell)
-            except ValueError:
+            except (ValueError, OverflowError):
                 continue
             ok[i] = True
     ok &= np.isfinite(values)

@@ -47,7 +47,7 @@ NUMBERS = st.one_of(
     st.integers(-5, 200),
     st.booleans(),
     st.none(),
-    st.sampled_from(["12", "1,5", " 3 ", "nan", "", "2.0", "x"]),
+    st.sampled_from(["12", "1,5", " 3 ", "nan", "", "2.0", "x", "1_000", 10**400]),
 )
 CHOICES = st.one_of(
     st.sampled_from(["car_petrol", "train", "bus", "commute", "leisure", "Car", ""]),
