@@ -3,8 +3,11 @@
 :func:`read_tables` reads them whole; :func:`iter_tables` streams the readings in chunks. Both give
 :class:`BatchInput`: the households that parsed, and for every other household id found in any
 table, an :class:`InvalidInput` listing every problem. Nothing is dropped without a report.
-Rows are parsed by the same functions as the canonical JSON (``recommender.io.validate`` and
-``recommender.io.normalise``), so a household reads the same from JSON and from tables.
+Rows are parsed by the same functions as the canonical JSON (``recommender.io.validate``,
+``recommender.io.trips`` and ``recommender.io.normalise``), so a household reads the same from JSON
+and from tables: each chunk's readings, temperature and trips columns once, as whole columns, then
+each household's rows taken by their positions (a groupby of the ids), no dict per reading or
+trip row (a households row, one per household, is read as one mapping by the field parsers).
 """
 
 from __future__ import annotations
