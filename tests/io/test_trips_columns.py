@@ -4,6 +4,7 @@ zone); every other row is left to parse_trip, so the problems are parse_trip's."
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recommender.errors import InvalidInput
-from recommender.io import parse_household, read_tables
+from recommender.io import household_to_tables, parse_household, read_tables
 from recommender.io.trips import clean_trip_list, clean_trips
 from recommender.io.validate import TRIP_FIELDS, parse_trip
 from recommender.samples import sample_household_payload
@@ -36,9 +37,7 @@ STARTS = st.one_of(
             "",
         ]
     ),
-    st.datetimes(timezones=st.sampled_from([None, __import__("datetime").timezone.utc])).map(
-        pd.Timestamp
-    ),
+    st.datetimes(timezones=st.sampled_from([None, UTC])).map(pd.Timestamp),
     st.none(),
     st.integers(),
 )
@@ -119,7 +118,7 @@ def test_trips_table_columns_give_parse_trip_trips(tmp_path, fmt) -> None:
         assert same_trip(trip, parse_trip(record, lambda f: f, problems)) and problems == []
 
 
-def test_bad_trips_are_named_in_row_order_among_good_ones(tmp_path) -> None:
+def test_bad_trips_are_named_in_row_order_among_good_ones() -> None:
     """The JSON list and the trips table name each bad row as parse_trip does, in row order."""
     payload = sample_household_payload()
     trips = [dict(t) for t in payload["trips"][:6]]
@@ -137,9 +136,7 @@ def test_bad_trips_are_named_in_row_order_among_good_ones(tmp_path) -> None:
     assert "no UTC offset" in err.value.problems[1].problem
 
 
-def test_bad_trips_rows_in_a_table_are_named_by_row(tmp_path) -> None:
-    from recommender.io import household_to_tables
-
+def test_bad_trips_rows_in_a_table_are_named_by_row() -> None:
     household = parse_household(sample_household_payload())
     tables = household_to_tables(household)
     trips = tables["trips"].astype(object)
