@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from recommender.errors import Problem
 from recommender.io import schema
@@ -50,8 +54,45 @@ def parse_timestamps(
     """Parse ISO 8601 timestamps with a UTC offset into UTC; NaT (and a Problem) where not possible.
 
     Accepts strings (each must carry an offset: naive times are refused, never guessed) or an
-    already tz-aware datetime column. Missing values are problems too.
+    already tz-aware datetime column. Missing values are problems too. A column of plain instants
+    (:func:`plain_instant_mask`, what meters and apps write) is read at once; any other goes
+    through :func:`parse_any_timestamps`, which names each problem.
     """
+    raw = raw.reset_index(drop=True)
+    if len(raw) and raw.dtype.kind not in "mM" and plain_instant_mask(raw).all():
+        parsed = pd.to_datetime(raw.to_numpy(), utc=True, errors="coerce", format="ISO8601")
+        earliest, latest = schema.plausible_dates()
+        if ((parsed >= earliest) & (parsed <= latest)).all():  # NaT is neither
+            return pd.Series(parsed.as_unit("ns"))
+    return parse_any_timestamps(raw, where, column, problems)
+
+
+def plain_instant_mask(cells: pd.Series | list[Any], max_fraction_digits: int = 9) -> np.ndarray:
+    """Which cells are texts in the plain ISO 8601 form (``schema.plain_instant_pattern``)."""
+    pattern = schema.plain_instant_pattern(max_fraction_digits)
+    if len(cells) >= 64:  # one Arrow regex pass over the column, when it is all texts (or null)
+        try:
+            text = pa.array(cells, type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            text = None
+        if text is not None:
+            matched = pc.fill_null(pc.match_substring_regex(text, f"^{pattern}$"), False)
+            return np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)
+    regex = _compiled(pattern)
+    return np.fromiter(
+        (type(c) is str and regex.fullmatch(c) is not None for c in cells), bool, len(cells)
+    )
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def parse_any_timestamps(
+    raw: pd.Series, where: Where, column: str, problems: list[Problem]
+) -> pd.Series:
+    """:func:`parse_timestamps` of any column, each problem named."""
     raw = raw.reset_index(drop=True)
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
         return raw.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
@@ -135,7 +176,10 @@ def parse_numbers(
         numbers = pd.Series(np.nan, index=raw.index)
         bad = raw.notna().to_numpy()
     else:
-        numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
+        try:
+            numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
+        except OverflowError:  # an integer beyond float64 (JSON has no limit): infinite, refused
+            numbers = pd.to_numeric(raw.map(_huge_as_inf), errors="coerce").astype("float64")
         bad = np.isinf(numbers.to_numpy())
         if raw.dtype == object:  # NaN in a JSON document is not null (null is a missing value)
             bad |= raw.map(lambda v: isinstance(v, JsonConstant)).to_numpy(dtype=bool)
@@ -170,6 +214,12 @@ def parse_numbers(
     return values
 
 
+def _huge_as_inf(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**1024:
+        return float("inf") if value > 0 else float("-inf")
+    return value
+
+
 class JsonConstant:
     """``NaN``, ``Infinity`` or ``-Infinity`` in a JSON document, which JSON does not allow:
     decoded as this (``json.loads(text, parse_constant=JsonConstant)``) so the reader names the
@@ -185,6 +235,8 @@ class JsonConstant:
 def _not_a_number(value: object) -> str:
     if isinstance(value, JsonConstant):
         return f"{value.text} is not a number (JSON has no {value.text}; null marks a gap)"
+    if isinstance(value, int) and _huge_as_inf(value) is not value:
+        return f"a {len(str(abs(value)))}-digit number is too large (at most about 1.8e308)"
     if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
         return f"{value!r} is not a number: a decimal comma? (write {value.replace(',', '.')!r})"
     return f"{value!r} is not a number"

@@ -26,8 +26,10 @@ from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.cells import JsonConstant
 from recommender.io.limited import read_limited
-from recommender.io.normalise import NormalisedReadings, normalise_readings, normalise_temperature
+from recommender.io.normalise import NormalisedReadings, normalise_readings
 from recommender.io.readings import readings_columns
+from recommender.io.temperature import normalise_temperature
+from recommender.io.trips import clean_trip_list
 from recommender.io.validate import (
     is_blank,
     parse_appliance,
@@ -78,7 +80,8 @@ def parse_household(payload: Mapping[str, Any], *, source: str = "household") ->
     ):
         tariff = parse_tariff(obj, lambda f: f"tariff.{f}", problems)
     appliances = _appliances(payload.get("appliances"), problems)
-    trips = _parse_list(payload.get("trips"), "trips", parse_trip, problems)
+    raw_trips = payload.get("trips")
+    trips = _parse_list(raw_trips, "trips", parse_trip, problems, clean_trip_list(raw_trips))
     prefs = Preferences()
     if not is_blank(payload.get("preferences")):
         obj = require_mapping(payload["preferences"], "preferences", problems)
@@ -194,7 +197,11 @@ def _series(
     return readings, temperature, t_warnings
 
 
-def _parse_list(raw: object, name: str, parse: Any, problems: list[Problem]) -> list[Any]:
+def _parse_list(
+    raw: object, name: str, parse: Any, problems: list[Problem], clean: list[Any] | None = None
+) -> list[Any]:
+    """Each item parsed; ``clean`` (when given) holds the items already parsed column-wise, None
+    where the item is to be parsed here (and its problems named)."""
     if is_blank(raw):
         return []
     if not isinstance(raw, list):
@@ -202,6 +209,9 @@ def _parse_list(raw: object, name: str, parse: Any, problems: list[Problem]) -> 
         return []
     out = []
     for i, item in enumerate(raw):
+        if clean is not None and clean[i] is not None:
+            out.append(clean[i])
+            continue
         obj = require_mapping(item, f"{name}[{i}]", problems)
         if obj is not None and (parsed := parse(obj, lambda f, i=i: f"{name}[{i}].{f}", problems)):
             out.append(parsed)
@@ -230,6 +240,11 @@ def parse_household_json(text: str | bytes, *, source: str = "household") -> Hou
                 f"not valid JSON: {exc.msg}",
                 "a JSON object",
             ),
+            source=source,
+        ) from None
+    except ValueError:  # an integer of more digits than Python converts (sys.int_info)
+        raise InvalidInput(
+            Problem(source, "a number with thousands of digits", "numbers a float can hold"),
             source=source,
         ) from None
     return parse_household(payload, source=source)

@@ -65,7 +65,7 @@ def normalise_readings(
         ok = ~np.asarray(t.isna())
         frame = pd.DataFrame({"t": t[ok], "kwh": kwh[ok], "pos": np.flatnonzero(ok)})
         frame = frame.sort_values(["t", "pos"], kind="stable").reset_index(drop=True)
-        frame = _drop_duplicates(frame, where, problems, warnings)
+        frame = drop_duplicate_readings(frame, where, problems, warnings)
         if len(frame) < 2:
             problems.append(
                 Problem(field, f"{len(frame)} usable reading(s)", "at least 14 days of readings")
@@ -99,7 +99,7 @@ def normalise_readings(
     return NormalisedReadings(values.rename("kwh"), interval, tuple(warnings))
 
 
-def _drop_duplicates(
+def drop_duplicate_readings(
     frame: pd.DataFrame,
     where: Where,
     problems: list[Problem],
@@ -107,6 +107,8 @@ def _drop_duplicates(
     what: str = "kWh",
     column: str = "kwh",
 ) -> pd.DataFrame:
+    """Rows of ``frame`` (sorted by ``t``; values in ``kwh``, positions in ``pos``) without exact
+    duplicates (a warning) nor repeats with another value (a problem each)."""
     same_t = frame["t"].duplicated(keep=False)
     if not same_t.any():
         return frame
@@ -342,38 +344,3 @@ def _report_long_gaps(
 def _span(index: pd.DatetimeIndex, a: int, b: int, interval: int) -> str:
     end = index[b - 1] + pd.Timedelta(minutes=interval)
     return f"{index[a].isoformat()} to {end.isoformat()}"
-
-
-MIN_CELSIUS, MAX_CELSIUS = -60.0, 60.0  # outside the range of any inhabited place's air temperature
-
-
-def normalise_temperature(
-    stamps: pd.Series, celsius: np.ndarray, *, where: Where, problems: list[Problem]
-) -> tuple[pd.Series | None, tuple[str, ...]]:
-    """Hourly mean °C on a regular UTC hourly index (missing hours left NaN, not filled)."""
-    before = len(problems)
-    positions = np.arange(len(stamps))
-    ok = stamps.notna().to_numpy()
-    frame = pd.DataFrame(
-        {"t": stamps[ok].reset_index(drop=True), "kwh": celsius[ok], "pos": positions[ok]}
-    )
-    frame = frame.sort_values(["t", "pos"], kind="stable").reset_index(drop=True)
-    odd = frame.index[(frame["kwh"] < MIN_CELSIUS) | (frame["kwh"] > MAX_CELSIUS)]
-    value = dict(zip(frame["pos"], frame["kwh"], strict=True))
-    row_problems(
-        problems,
-        frame.loc[odd, "pos"].to_numpy(),
-        where,
-        "celsius",
-        lambda p: f"{value[p]:g} °C is not a plausible air temperature",
-        f"from {MIN_CELSIUS:g} to {MAX_CELSIUS:g} °C",
-    )
-    warnings: list[str] = []
-    frame = _drop_duplicates(frame, where, problems, warnings, what="°C", column="celsius")
-    if len(problems) > before or frame.empty:
-        return None, ()
-    hourly = frame.groupby(pd.DatetimeIndex(frame["t"]).floor("h"))["kwh"].mean()
-    full = pd.date_range(hourly.index[0], hourly.index[-1], freq="h")
-    hourly = hourly.reindex(full).astype("float64")
-    hourly.index.name = "timestamp"
-    return hourly.rename("celsius"), tuple(warnings)

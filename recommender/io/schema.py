@@ -156,7 +156,7 @@ def check_number(
     else:
         try:
             number = float(value)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: an integer beyond float64
             number = None
     rng = _range_text(low, high, low_inclusive, unit)
     if number is None or number != number or number in (float("inf"), float("-inf")):
@@ -193,6 +193,17 @@ def has_offset(text: pd.Series) -> pd.Series:
 def plausible_dates() -> tuple[pd.Timestamp, pd.Timestamp]:
     """The dates a reading or a trip can have: from EARLIEST_TIMESTAMP to LATEST_AHEAD from now."""
     return pd.Timestamp(EARLIEST_TIMESTAMP), pd.Timestamp.now(tz="UTC") + LATEST_AHEAD
+
+
+def plain_instant_pattern(max_fraction_digits: int = 9) -> str:
+    """The plain ISO 8601 instant (``2024-01-01T00:00:00Z``: a T or a space, seconds, an optional
+    fraction, an offset ``Z`` or ``+HH:MM`` always): what the readers parse a whole column of at
+    once, leaving every other text to the general parser, which names its problem."""
+    digits = f"{{1,{max_fraction_digits}}}"
+    return (
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}"
+        rf"(\.[0-9]{digits})?(Z|[+-][0-9]{{2}}:[0-9]{{2}})"
+    )
 
 
 def implausible_date(value: object, field: str) -> tuple[str, str]:

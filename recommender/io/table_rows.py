@@ -107,14 +107,18 @@ def row_preferences(
 
 
 def row_trips(
-    trips: list[tuple[Table, int, dict[Any, Any]]], problems: list[Problem]
+    trips: list[tuple[Table, int, Trip | None]], problems: list[Problem]
 ) -> tuple[Trip, ...]:
-    """A household's trips rows (turned into dicts once per batch), in time order."""
+    """A household's trips rows, in time order: each (table, row position, its Trip when it was
+    read cleanly column-wise by :func:`~recommender.io.trips.clean_trips`, else None: then the
+    row is parsed here, which names its problems)."""
     parsed = []
-    for table, i, record in trips:
-        obj = {str(k): plain_value(v) for k, v in record.items()}
-        obj.pop("household_id")
-        trip = parse_trip(obj, partial(table.where, i), problems)
+    for table, i, trip in trips:
+        if trip is None:
+            record = table.frame.iloc[[i]].to_dict(orient="records")[0]
+            obj = {str(k): plain_value(v) for k, v in record.items()}
+            obj.pop("household_id")
+            trip = parse_trip(obj, partial(table.where, i), problems)
         if trip is not None:
             parsed.append(trip)
     return tuple(sorted(parsed, key=lambda t: t.start))

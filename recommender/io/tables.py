@@ -3,8 +3,11 @@
 :func:`read_tables` reads them whole; :func:`iter_tables` streams the readings in chunks. Both give
 :class:`BatchInput`: the households that parsed, and for every other household id found in any
 table, an :class:`InvalidInput` listing every problem. Nothing is dropped without a report.
-Rows are parsed by the same functions as the canonical JSON (``recommender.io.validate`` and
-``recommender.io.normalise``), so a household reads the same from JSON and from tables.
+Rows are parsed by the same functions as the canonical JSON (``recommender.io.validate``,
+``recommender.io.trips`` and ``recommender.io.normalise``), so a household reads the same from JSON
+and from tables: each chunk's readings, temperature and trips columns once, as whole columns, then
+each household's rows taken by their positions (a groupby of the ids), no dict per reading or
+trip row (a households row, one per household, is read as one mapping by the field parsers).
 """
 
 from __future__ import annotations
@@ -17,13 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recommender.domain import Household
+from recommender.domain import Household, Trip
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.cells import Where, parse_numbers, parse_timestamps
 from recommender.io.files import Source, Table, iter_table, read_table
 from recommender.io.household import assemble_household
-from recommender.io.normalise import normalise_readings, normalise_temperature
+from recommender.io.normalise import normalise_readings
 from recommender.io.table_rows import (
     is_blank,
     plain_value,
@@ -32,6 +35,9 @@ from recommender.io.table_rows import (
     row_tariff,
     row_trips,
 )
+from recommender.io.temperature import normalise_temperature
+from recommender.io.trips import clean_trips
+from recommender.io.validate import TRIP_FIELDS
 
 
 @dataclass
@@ -113,11 +119,12 @@ def iter_tables(
     home_ids = _ids(homes.frame)
     seen: set[str] = set()  # households already emitted
     pending: list[Table] = []  # readings rows of households not emitted yet
+    pending_ids: list[np.ndarray] = []  # the household id of each of those rows
     for chunk in iter_table(
         readings, "readings", schema.READINGS_COLUMNS, rows_per_chunk=rows_per_chunk
     ):
         col = _ids(chunk.frame)
-        again = sorted(set(col) & seen)
+        again = sorted(set(pd.unique(col.to_numpy())) & seen)
         if again:
             yield BatchInput(
                 failures=[
@@ -142,17 +149,25 @@ def iter_tables(
         if not len(col):
             continue
         pending.append(chunk)
+        pending_ids.append(col.to_numpy())
         still_open = col.iloc[-1]  # its rows may go on in the next chunk
-        done = {h for t in pending for h in _ids(t.frame)} - {still_open}
+        done = _id_set(pending_ids) - {still_open}
         if len(done) >= chunk_households:
             yield _batch(homes, home_ids, pending, trip_table, temp, done)
             seen |= done
-            pending = [t.subset(_ids(t.frame).eq(still_open).to_numpy()) for t in pending]
-    rest = {h for t in pending for h in _ids(t.frame)} | (set(home_ids) - seen)
+            open_rows = [ids == still_open for ids in pending_ids]
+            pending = [t.subset(k) for t, k in zip(pending, open_rows, strict=True)]
+            pending_ids = [ids[k] for ids, k in zip(pending_ids, open_rows, strict=True)]
+    rest = _id_set(pending_ids) | (set(home_ids) - seen)
     for table in (trip_table, temp):  # rows of ids in no table but this one
         if table is not None:
-            rest |= set(_ids(table.frame)) - seen
+            rest |= _id_set([_ids(table.frame).to_numpy()]) - seen
     yield _batch(homes, home_ids, pending, trip_table, temp, rest)
+
+
+def _id_set(columns: list[np.ndarray]) -> set[str]:
+    """The household ids found in the id columns (of :func:`_ids`)."""
+    return {str(h) for ids in columns for h in pd.unique(ids)}
 
 
 def _ids(frame: pd.DataFrame) -> pd.Series:
@@ -206,7 +221,7 @@ def _assemble(
     temps = _group_rows([temp], problems, home_ids, "temperature")
     trips_by_home = _group_rows([trips], problems, home_ids, "trips")
     records = frame.to_dict(orient="records")
-    trip_records = trips.frame.to_dict(orient="records") if trips is not None else []
+    clean_trip_rows = _clean_trips(trips)
     cache: dict[int, Parsed] = {}  # each readings/temperature table parsed once, vectorised
     for pos, hid in enumerate(ids):
         if hid == "" or duplicated[pos]:
@@ -220,9 +235,9 @@ def _assemble(
             by_home.get(hid),
             temps.get(hid),
             [
-                (table, int(i), trip_records[i])
+                (table, int(i), clean_trip_rows[i])
                 for table, idx in trips_by_home.get(hid, [])
-                for i in idx
+                for i in idx.tolist()
             ],
             found,
             cache,
@@ -233,6 +248,14 @@ def _assemble(
         if found:
             out.failures.append((hid, InvalidInput(found, source=f"household {hid!r}")))
     return out
+
+
+def _clean_trips(trips: Table | None) -> list[Trip | None]:
+    """The trips table's rows read column-wise at once (None: a row to parse row by row)."""
+    if trips is None:
+        return []
+    columns = {c: trips.frame[c] for c in TRIP_FIELDS if c in trips.frame.columns}
+    return clean_trips(columns, len(trips.frame))
 
 
 def _group_rows(
@@ -317,7 +340,7 @@ def _household(
     where_col: Any,
     readings: list[tuple[Table, np.ndarray]] | None,
     temps: list[tuple[Table, np.ndarray]] | None,
-    trips: list[tuple[Table, int, dict[Any, Any]]],
+    trips: list[tuple[Table, int, Trip | None]],
     problems: list[Problem],
     cache: dict[int, Parsed],
 ) -> Household | None:

@@ -34,6 +34,7 @@ MAX_PRICE_PER_KWH = 10.0  # no retail tariff is above this in any currency unit 
 MAX_CYCLES_PER_WEEK = 70.0  # ten a day
 MAX_TRIP_KM = 20_000.0  # half the Earth's circumference
 MAX_PASSENGERS = 100
+TRIP_FIELDS: tuple[str, ...] = ("start", "distance_km", "mode", "purpose", "passengers")
 
 
 def is_blank(value: object) -> bool:
@@ -212,7 +213,7 @@ def parse_appliance(
 
 def parse_trip(obj: Mapping[str, Any], where: Field, problems: list[Problem]) -> Trip | None:
     before = len(problems)
-    unknown_keys(obj, ("start", "distance_km", "mode", "purpose", "passengers"), where, problems)
+    unknown_keys(obj, TRIP_FIELDS, where, problems)
     start = _aware_timestamp(obj.get("start"), where("start"), problems)
     km = schema.check_number(
         obj.get("distance_km"),

@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recommender.io.cells import parse_numbers, parse_timestamps
+from recommender.io.cells import parse_any_timestamps, parse_numbers
 from recommender.io.readings import readings_columns
 
 VALUES = st.one_of(
@@ -62,7 +62,9 @@ def test_a_plain_start_reads_as_the_general_parser_reads_it(when, offset_minutes
     )
     general_problems: list = []
     where = lambda i, c: "readings.start"  # noqa: E731
-    general = parse_timestamps(pd.Series([text], dtype=object), where, "start", general_problems)
+    general = parse_any_timestamps(
+        pd.Series([text], dtype=object), where, "start", general_problems
+    )
     payload = {"start": text, "interval_minutes": 60, "kwh": [1.0]}
     fast_problems: list = []
     stamps, _, _ = readings_columns(payload, "readings", "kwh", fast_problems)

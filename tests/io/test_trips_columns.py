@@ -1,0 +1,151 @@
+"""Trips read column-wise (recommender.io.trips) give exactly what parse_trip gives row by row:
+a row taken column-wise is one parse_trip accepts with no problem, as the same Trip (value, unit,
+zone); every other row is left to parse_trip, so the problems are parse_trip's."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recommender.errors import InvalidInput
+from recommender.io import household_to_tables, parse_household, read_tables
+from recommender.io.trips import clean_trip_list, clean_trips
+from recommender.io.validate import TRIP_FIELDS, parse_trip
+from recommender.samples import sample_household_payload
+
+STARTS = st.one_of(
+    st.sampled_from(
+        [
+            "2024-01-02T08:00:00Z",
+            "2024-01-02T08:00:00z",
+            "2024-01-02T08:00:00+05:30",
+            "2024-01-02T08:00:00.5-03:00",
+            "2024-01-02T08:00:00.123456789Z",
+            "2024-01-02T08:00:00",
+            "2024-01-02 08:00:00+00:00",
+            "1999-12-31T23:59:59Z",
+            "2999-01-01T00:00:00Z",
+            "2024-13-02T08:00:00Z",
+            "2024-01-02T24:00:00Z",
+            " 2024-01-02T08:00:00Z",
+            "",
+        ]
+    ),
+    st.datetimes(timezones=st.sampled_from([None, UTC])).map(pd.Timestamp),
+    st.none(),
+    st.integers(),
+)
+NUMBERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-5, 200),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(["12", "1,5", " 3 ", "nan", "", "2.0", "x", "1_000", 10**400]),
+)
+CHOICES = st.one_of(
+    st.sampled_from(["car_petrol", "train", "bus", "commute", "leisure", "Car", ""]),
+    st.none(),
+    st.integers(),
+)
+
+
+@st.composite
+def trip_items(draw: Any) -> object:
+    if draw(st.integers(0, 20)) == 0:
+        return draw(st.one_of(st.none(), st.text(max_size=3), st.lists(st.integers(), max_size=2)))
+    item = {
+        "start": draw(STARTS),
+        "distance_km": draw(NUMBERS),
+        "mode": draw(CHOICES),
+        "purpose": draw(CHOICES),
+    }
+    if draw(st.booleans()):
+        item["passengers"] = draw(NUMBERS)
+    if draw(st.integers(0, 10)) == 0:
+        item["speed"] = 3
+    if draw(st.integers(0, 10)) == 0:
+        del item["mode"]
+    return item
+
+
+def same_trip(a: Any, b: Any) -> bool:
+    return a == b and (a.start.unit, repr(a.start.tz)) == (b.start.unit, repr(b.start.tz))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(trip_items(), min_size=1, max_size=12))
+def test_a_row_read_column_wise_is_what_parse_trip_gives_without_a_problem(items: list) -> None:
+    clean = clean_trip_list(items)
+    assert clean is not None and len(clean) == len(items)
+    for item, trip in zip(items, clean, strict=True):
+        if trip is None:
+            continue
+        problems: list = []
+        expected = parse_trip(item, lambda f: f, problems)
+        assert problems == []
+        assert same_trip(trip, expected)
+
+
+def test_plain_trips_are_read_column_wise() -> None:
+    """The sample's trips (plain, as a partner app sends them) all take the column-wise path."""
+    items = sample_household_payload()["trips"]
+    clean = clean_trip_list(items)
+    assert clean is not None and all(t is not None for t in clean)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_trips_table_columns_give_parse_trip_trips(tmp_path, fmt) -> None:
+    """Typed columns (Parquet: an aware datetime column, int passengers) and text columns (CSV)."""
+    items = sample_household_payload()["trips"][:30]
+    frame = pd.DataFrame(items)
+    frame["start"] = pd.to_datetime(frame["start"], format="ISO8601")
+    path = tmp_path / f"trips.{fmt}"
+    frame.to_parquet(path) if fmt == "parquet" else frame.to_csv(path, index=False)
+    read = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path, dtype=str)
+    clean = clean_trips({c: read[c] for c in TRIP_FIELDS}, len(read))
+    for i, trip in enumerate(clean):
+        assert trip is not None
+        record = {
+            k: (v.item() if isinstance(v, np.generic) else v) for k, v in read.iloc[i].items()
+        }
+        problems: list = []
+        assert same_trip(trip, parse_trip(record, lambda f: f, problems)) and problems == []
+
+
+def test_bad_trips_are_named_in_row_order_among_good_ones() -> None:
+    """The JSON list and the trips table name each bad row as parse_trip does, in row order."""
+    payload = sample_household_payload()
+    trips = [dict(t) for t in payload["trips"][:6]]
+    trips[1]["distance_km"] = -3
+    trips[4]["start"] = "2024-01-02T08:00:00"
+    trips[4]["mode"] = "rocket"
+    with pytest.raises(InvalidInput) as err:
+        parse_household({**payload, "trips": trips})
+    assert [p.where for p in err.value.problems] == [
+        "trips[1].distance_km",
+        "trips[4].start",
+        "trips[4].mode",
+    ]
+    assert "-3 is negative" in err.value.problems[0].problem
+    assert "no UTC offset" in err.value.problems[1].problem
+
+
+def test_bad_trips_rows_in_a_table_are_named_by_row() -> None:
+    household = parse_household(sample_household_payload())
+    tables = household_to_tables(household)
+    trips = tables["trips"].astype(object)
+    trips.loc[2, "passengers"] = 1.5
+    trips.loc[5, "purpose"] = "Commute"
+    batch = read_tables(tables["households"], tables["readings"], trips)
+    assert batch.households == []
+    [(hid, error)] = batch.failures
+    assert [(p.where, p.problem) for p in error.problems] == [
+        ("trips row 3, column passengers", "1.5 is not a whole number"),
+        ("trips row 6, column purpose", "unknown trip purpose 'Commute' (did you mean 'commute'?)"),
+    ]
