@@ -58,6 +58,7 @@ class Scanner:
         self.source, self.required, self.optional = source, required, optional
         self.rows_per_chunk = rows_per_chunk
         path = None if isinstance(source, pd.DataFrame) else Path(source)
+        self.default_name = default_name
         self.name = default_name if path is None else path.name
         self._parquet = (
             pq.ParquetFile(path)
@@ -82,6 +83,17 @@ class Scanner:
         frame = pd.concat([p.frame for p in parts], ignore_index=True)
         rows = np.concatenate([p.rows for p in parts if p.rows is not None])
         return Table(frame, self.name, int(rows[0]), rows)
+
+    def ids(self) -> set[str]:
+        """Every household id in the table (one pass over its id column; a set as big as the
+        number of households, not of rows)."""
+        if self._parquet is None:
+            return {str(h) for t in self._tables() for h in pd.unique(household_ids(t.frame))}
+        found: set[str] = set()
+        for batch in self._parquet.iter_batches(self.rows_per_chunk, columns=[ID]):
+            column = pd.DataFrame({ID: batch.column(0).to_pandas()})
+            found.update(str(h) for h in pd.unique(household_ids(column)))
+        return found
 
     def _tables(self) -> Iterator[Table]:
         return iter_table(

@@ -12,7 +12,7 @@ trip row (a households row, one per household, is read as one mapping by the fie
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -27,8 +27,8 @@ from recommender.io.cells import Where, parse_numbers, parse_timestamps
 from recommender.io.files import Source, Table, iter_table, read_table
 from recommender.io.household import assemble_household
 from recommender.io.normalise import normalise_readings
+from recommender.io.scan import Scanner, household_ids
 from recommender.io.table_rows import (
-    is_blank,
     plain_value,
     row_appliances,
     row_preferences,
@@ -97,7 +97,9 @@ def iter_tables(
 
     The readings must be grouped by ``household_id`` (rows of one household together, as a sort
     gives); a household whose rows come back after another household's is reported as a failure.
-    The households, trips and temperature tables are read whole. No file-size limit applies.
+    The households table is read whole; the trips and temperature tables are scanned for each
+    chunk's households (:class:`recommender.io.scan.Scanner`: memory bounded by a chunk, whatever
+    their size; fastest as Parquet sorted by ``household_id``). No file-size limit applies.
     """
     homes = read_table(
         households,
@@ -106,24 +108,23 @@ def iter_tables(
         schema.HOUSEHOLD_OPTIONAL,
         max_bytes=2**62,
     )
-    trip_table = (
-        read_table(trips, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL, max_bytes=2**62)
-        if trips is not None
-        else None
-    )
-    temp = (
-        read_table(temperature, "temperature", schema.TEMPERATURE_COLUMNS, max_bytes=2**62)
-        if temperature is not None
-        else None
-    )
-    home_ids = _ids(homes.frame)
+    scanners = [
+        Scanner(source, name, *columns, rows_per_chunk=rows_per_chunk)
+        for source, name, columns in (
+            (trips, "trips", (schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL)),
+            (temperature, "temperature", (schema.TEMPERATURE_COLUMNS, ())),
+        )
+        if source is not None
+    ]
+    trip_rows, temp_rows = (_rows_in(scanners, name) for name in ("trips", "temperature"))
+    home_ids = household_ids(homes.frame)
     seen: set[str] = set()  # households already emitted
     pending: list[Table] = []  # readings rows of households not emitted yet
     pending_ids: list[np.ndarray] = []  # the household id of each of those rows
     for chunk in iter_table(
         readings, "readings", schema.READINGS_COLUMNS, rows_per_chunk=rows_per_chunk
     ):
-        col = _ids(chunk.frame)
+        col = household_ids(chunk.frame)
         again = sorted(set(pd.unique(col.to_numpy())) & seen)
         if again:
             yield BatchInput(
@@ -153,28 +154,26 @@ def iter_tables(
         still_open = col.iloc[-1]  # its rows may go on in the next chunk
         done = _id_set(pending_ids) - {still_open}
         if len(done) >= chunk_households:
-            yield _batch(homes, home_ids, pending, trip_table, temp, done)
+            yield _batch(homes, home_ids, pending, trip_rows(done), temp_rows(done), done)
             seen |= done
             open_rows = [ids == still_open for ids in pending_ids]
             pending = [t.subset(k) for t, k in zip(pending, open_rows, strict=True)]
             pending_ids = [ids[k] for ids, k in zip(pending_ids, open_rows, strict=True)]
     rest = _id_set(pending_ids) | (set(home_ids) - seen)
-    for table in (trip_table, temp):  # rows of ids in no table but this one
-        if table is not None:
-            rest |= _id_set([_ids(table.frame).to_numpy()]) - seen
-    yield _batch(homes, home_ids, pending, trip_table, temp, rest)
+    for scanner in scanners:  # ids in no table but this one
+        rest |= scanner.ids() - seen
+    yield _batch(homes, home_ids, pending, trip_rows(rest), temp_rows(rest), rest)
+
+
+def _rows_in(scanners: list[Scanner], name: str) -> Callable[[set[str]], Table | None]:
+    """The rows of a chunk's households in the scanned table named ``name`` (None: no table)."""
+    scanner = next((s for s in scanners if s.default_name == name), None)
+    return lambda ids: None if scanner is None else scanner.rows_of(ids)
 
 
 def _id_set(columns: list[np.ndarray]) -> set[str]:
     """The household ids found in the id columns (of :func:`_ids`)."""
     return {str(h) for ids in columns for h in pd.unique(ids)}
-
-
-def _ids(frame: pd.DataFrame) -> pd.Series:
-    ids = frame["household_id"]
-    if not pd.api.types.is_string_dtype(ids.dtype):
-        ids = ids.map(lambda v: None if is_blank(v) else str(v), na_action="ignore")
-    return ids.astype("string").str.strip().fillna("").astype(object)
 
 
 def _batch(
@@ -186,7 +185,7 @@ def _batch(
     scope: set[str],
 ) -> BatchInput:
     def only(t: Table | None) -> Table | None:
-        return None if t is None else t.subset(_ids(t.frame).isin(scope).to_numpy())
+        return None if t is None else t.subset(household_ids(t.frame).isin(scope).to_numpy())
 
     return _assemble(
         homes.subset(home_ids.isin(scope).to_numpy()),
@@ -202,7 +201,7 @@ def _assemble(
     out = BatchInput()
     problems: dict[str, list[Problem]] = {}
     frame = homes.frame
-    ids = _ids(frame)
+    ids = household_ids(frame)
     duplicated = ids.duplicated(keep="first").to_numpy()
     for dup in np.flatnonzero(duplicated).tolist():
         problems.setdefault(ids[dup], []).append(
@@ -268,7 +267,7 @@ def _group_rows(
     for table in tables:
         if table is None:
             continue
-        col = _ids(table.frame)
+        col = household_ids(table.frame)
         for key, positions in col.groupby(col, sort=False).indices.items():
             hid, idx = str(key), np.asarray(positions)
             if hid not in home_ids:
