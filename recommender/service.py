@@ -50,9 +50,9 @@ class LoadedModels:
         return "+".join(self.cards[name].version for name in MODEL_NAMES)
 
 
-def load_models(models_dir: Path | None = None) -> LoadedModels:
+def load_models(models_dir: Path | str | None = None) -> LoadedModels:
     """Load every model the service needs; raises ModelNotFound naming what is missing."""
-    models_dir = models_dir or registry.default_models_dir()
+    models_dir = Path(models_dir) if models_dir else registry.default_models_dir()
     loaded = {
         name: registry.load_model(name, models_dir, inputs=model_inputs(name))
         for name in MODEL_NAMES
@@ -120,7 +120,7 @@ class Service:
     @classmethod
     def from_dir(
         cls,
-        models_dir: Path | None = None,
+        models_dir: Path | str | None = None,
         *,
         region: str | None = None,
         feedback: FeedbackStore | None = None,

@@ -155,3 +155,9 @@ def test_recommend_many_explains_a_household_with_too_little_history(service, sa
         answers[0].problems[0].where == "readings" and "3.0 days" in answers[0].problems[0].problem
     )
     assert answers[1].household_id == sample_payload["household_id"]
+
+
+def test_the_models_folder_may_be_given_as_text(trained_models_dir) -> None:
+    from recommender.service import Service
+
+    assert Service.from_dir(str(trained_models_dir)).models.version
