@@ -33,8 +33,8 @@ import pandas as pd
 
 from recommender.domain import Household
 from recommender.io import parse_household, read_tables
-from recommender.service import load_models
 from recommender.samples import sample_household_payload
+from recommender.service import load_models
 from recommender.synth import write_population
 
 HOURS = 8760
@@ -59,9 +59,8 @@ def mixed_chunk(scratch: Path, n: int = 64) -> list[Household]:
         end = home.readings_kwh.index[-1] - pd.Timedelta(weeks=k)
         readings = home.readings_kwh[end - pd.Timedelta(hours=HOURS - 1) : end]
         temps = home.temperature_c if k % 2 == 0 else None
-        cuts.append(
-            replace(home, household_id=f"sample-cut-{k}", readings_kwh=readings, temperature_c=temps)
-        )
+        name = f"sample-cut-{k}"
+        cuts.append(replace(home, household_id=name, readings_kwh=readings, temperature_c=temps))
     paths = write_population(scratch / "synth", n - len(cuts), days=56, seed=11)
     batch = read_tables(paths["households"], paths["readings"], paths["trips"])
     return cuts + list(batch.households)
@@ -121,7 +120,7 @@ def main() -> None:
         forecast_ms = cpu_ms_per_household(lambda h=homes: forecasts(h), len(homes), repeats)
         homes_ok, fcs_ok = [h for h, _ in usable], [f for _, f in usable]
         actions_ms = cpu_ms_per_household(
-            lambda: actions(homes_ok, fcs_ok, now), len(homes_ok), repeats
+            lambda h=homes_ok, f=fcs_ok, t=now: actions(h, f, t), len(homes_ok), repeats
         )
         print(
             f"chunk of {name}: forecast {forecast_ms:6.1f} CPU-ms/household, "

@@ -43,7 +43,9 @@ def temperatures_and_index(draw) -> tuple[pd.Series, pd.DatetimeIndex]:
 @given(temperatures_and_index())
 def test_numpy_path_equals_the_pandas_path(case) -> None:
     series, index = case
-    np.testing.assert_array_equal(align_temperature(series, index), _pandas_reference(series, index))
+    np.testing.assert_array_equal(
+        align_temperature(series, index), _pandas_reference(series, index)
+    )
 
 
 def test_the_real_sample_temperatures_align_as_before(temperature0) -> None:
