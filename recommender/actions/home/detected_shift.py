@@ -29,7 +29,7 @@ from recommender.actions.home.load_shift import (
     window_tables,
 )
 from recommender.actions.home.profile import LoadProfile
-from recommender.actions.home.shift import WindowTable, slot_time
+from recommender.actions.home.shift import WindowCache, slot_time
 from recommender.domain import Action, Appliance, Household
 from recommender.grid.providers import IntensityProvider, OfflineProvider
 
@@ -53,7 +53,7 @@ def detected_shift_actions(
     first_day: pd.Timestamp,
     n_days: int = 7,
     provider: IntensityProvider | None = None,
-    tables: dict[int, WindowTable] | None = None,
+    tables: WindowCache | None = None,
 ) -> list[Action]:
     """One ``shift-detected-<HH>`` action per undeclared recurring cycle with a better start."""
     provider = provider or OfflineProvider()

@@ -30,10 +30,12 @@ def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
     fraction = 1.0 - tou_cost.sum() / flat_cost.sum()
     if fraction <= 0:
         return None
-    months = index.tz_convert(household.timezone).strftime("%Y-%m")
-    by_month = np.bincount(
-        np.unique(months, return_inverse=True)[1], weights=flat_cost - tou_cost
-    ) / np.bincount(np.unique(months, return_inverse=True)[1], weights=flat_cost)
+    local = index.tz_convert(household.timezone)
+    # local calendar months in order (year * 12 + month: no text, 1 ms a year of readings less)
+    month = np.unique(np.asarray(local.year) * 12 + np.asarray(local.month), return_inverse=True)[1]
+    by_month = np.bincount(month, weights=flat_cost - tou_cost) / np.bincount(
+        month, weights=flat_cost
+    )
     annual_cost = profile.annual_kwh * tariff.price_per_kwh
     low, high = np.quantile(by_month, [0.1, 0.9]) if len(by_month) > 2 else (fraction, fraction)
     savings = Savings(
