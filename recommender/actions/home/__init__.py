@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import cast
 
 import pandas as pd
 
+from recommender.actions.home.detect import WINDOW_DAYS, DetectedCycle, recurring_cycles_many
 from recommender.actions.home.detected_shift import detected_shift_actions
 from recommender.actions.home.heating import thermostat_down
 from recommender.actions.home.laundry import line_dry, wash_cooler
 from recommender.actions.home.load_shift import shift_actions
-from recommender.actions.home.profile import load_profile
+from recommender.actions.home.profile import LoadProfile, load_profile
 from recommender.actions.home.savings import mean_price_per_kwh
 from recommender.actions.home.shift import WindowCache
 from recommender.actions.home.standby import standby_cut
@@ -41,8 +43,10 @@ def home_actions_many(
     one household's data costs no other its answer.
 
     What households share is computed once for the chunk: the candidate windows' slot layout,
-    grid intensity (per region, zone, days and cycle length) and prices (per tariff), which were
-    a third of one household's time. Each household's answer is the one it gets alone.
+    grid intensity (per region, zone, days and cycle length) and prices (per tariff); the
+    recurring cycles in the meters are found group-wise (one grouped quantile and one grouping of
+    runs for the chunk, :func:`~recommender.actions.home.detect.recurring_cycles_many`). Each
+    household's answer is the one it gets alone.
     """
     fcs = [None] * len(households) if forecasts is None else list(forecasts)
     if len(fcs) != len(households):
@@ -50,13 +54,27 @@ def home_actions_many(
     now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
     provider = provider or OfflineProvider()
     tables: WindowCache = {}  # the parts of the candidate windows households share
-    items: list[list[Action] | GreenrecError] = []
+    items: list[list[Action] | GreenrecError | LoadProfile] = []
     for household, forecast in zip(households, fcs, strict=True):
         try:
-            items.append(_household_actions(household, forecast, now, provider, tables))
+            items.append(load_profile(household, forecast))
         except GreenrecError as error:
             items.append(error)
-    return items
+    profiled = [i for i, item in enumerate(items) if isinstance(item, LoadProfile)]
+    cycles = recurring_cycles_many(
+        [households[i].readings_kwh for i in profiled],
+        [households[i].timezone for i in profiled],
+        WINDOW_DAYS,
+    )
+    for i, found in zip(profiled, cycles, strict=True):
+        profile = cast(LoadProfile, items[i])
+        try:
+            items[i] = _household_actions(
+                households[i], fcs[i], profile, found, now, provider, tables
+            )
+        except GreenrecError as error:
+            items[i] = error
+    return cast(list[list[Action] | GreenrecError], items)
 
 
 def home_actions(
@@ -83,11 +101,12 @@ def home_actions(
 def _household_actions(
     household: Household,
     forecast: Forecast | None,
+    profile: LoadProfile,
+    cycles: list[DetectedCycle],
     now: pd.Timestamp,
     provider: IntensityProvider,
     tables: WindowCache,
 ) -> list[Action]:
-    profile = load_profile(household, forecast)
     if forecast is not None:
         first_day = pd.Timestamp(forecast.start).tz_convert(household.timezone).normalize()
         n_days = max(1, min(14, len(forecast.kwh) // 24)) if forecast.kwh else HORIZON_DAYS
@@ -98,7 +117,7 @@ def _household_actions(
     kinds = {a.kind: a for a in household.appliances if a.cycles_per_week > 0}
     candidates: list[Action | None] = [
         *shift_actions(household, profile, first_day, n_days, provider, tables),
-        *detected_shift_actions(household, profile, first_day, n_days, provider, tables),
+        *detected_shift_actions(household, profile, first_day, n_days, provider, tables, cycles),
         wash_cooler(household, kinds["washing_machine"], price)
         if "washing_machine" in kinds
         else None,

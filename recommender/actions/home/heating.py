@@ -42,7 +42,7 @@ def heating_fit(household: Household, profile: LoadProfile) -> HeatingFit | None
     base = home_factors()["heating_base_temperature_c"].value
     zone = household.timezone
     kwh = profile.last_year_kwh
-    per_day = kwh.groupby(local_days(kwh.index, zone)).agg(["sum", "count"])
+    per_day = kwh.groupby(profile.last_year_days).agg(["sum", "count"])
     daily_kwh: pd.Series = per_day.loc[per_day["count"] >= 22, "sum"]
     temp = household.temperature_c.dropna()
     daily_c: pd.Series = temp.groupby(local_days(temp.index, zone)).mean()

@@ -34,6 +34,7 @@ class LoadProfile:
     peak_hour: int
     n_days: int
     last_year_kwh: pd.Series  # hourly readings (UTC) of the last <= 365 days, gaps dropped
+    last_year_days: pd.DatetimeIndex  # each of those readings' local day (:func:`local_days`)
 
 
 def local_days(index: pd.Index, zone: str) -> pd.DatetimeIndex:
@@ -58,7 +59,8 @@ def load_profile(household: Household, forecast: Forecast | None = None) -> Load
         raise InsufficientData(
             f"household {household.household_id}: {n_days} days of readings, {MIN_DAYS} needed"
         )
-    local = last.index.tz_convert(household.timezone)
+    local = pd.DatetimeIndex(last.index).tz_convert(household.timezone)
+    days = local.tz_localize(None).normalize()  # local_days, converted once
     hours = np.asarray(local.hour)
     hourly = last.groupby(hours).mean().reindex(range(24)).to_numpy(dtype=float)
     hourly = np.where(np.isnan(hourly), np.nanmean(hourly), hourly)
@@ -67,8 +69,8 @@ def load_profile(household: Household, forecast: Forecast | None = None) -> Load
     else:
         annual = float(last.mean()) * 8760.0
         source = f"the last {n_days} days of readings, scaled to a year"
-    night = last[(hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1])]
-    nightly_min = night.groupby(local_days(night.index, household.timezone)).min()
+    at_night = (hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1])
+    nightly_min = last[at_night].groupby(days[at_night]).min()
     day_slice = hourly[DAY_HOURS[0] : DAY_HOURS[1]]
     return LoadProfile(
         hourly_kwh=hourly,
@@ -80,4 +82,5 @@ def load_profile(household: Household, forecast: Forecast | None = None) -> Load
         peak_hour=DAY_HOURS[0] + int(np.argmax(day_slice)),
         n_days=n_days,
         last_year_kwh=last,
+        last_year_days=days,
     )
