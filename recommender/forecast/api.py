@@ -104,6 +104,8 @@ def forecast_households(
     (:func:`forecast_many`: one set of arrays); the year model's trees run once for the whole
     chunk on the distinct rows it needs (:mod:`recommender.forecast.shared_trees`).
     ``temperatures`` gives each household's future weather (or None), as ``temperature_c`` does.
+    A chunk is held whole (about 0.6 MB per household with temperatures): send hundreds at a
+    time, not a whole dataset (``recommender.batch`` cuts its tables into chunks).
 
     Returns one item per household, in order: its :class:`Forecast`, or the
     :class:`~recommender.errors.GreenrecError` it raised (InsufficientData, InvalidInput), so
