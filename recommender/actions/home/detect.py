@@ -130,12 +130,13 @@ def cycle_runs_many(excess: Sequence[pd.Series], timezones: Sequence[str]) -> li
         new_runs.append(gaps != pd.Timedelta(hours=1).value)
     run_id = np.cumsum(np.concatenate(new_runs))  # a household's first hour starts a run
     values = pd.Series(np.concatenate([a.to_numpy(dtype=float) for a in above]))
-    runs = values.groupby(run_id).agg(["size", "sum"])
+    by_run = values.groupby(run_id)
+    sizes, sums = by_run.size().to_numpy(), by_run.sum().to_numpy(dtype=float)
     first_run = 0
     tables = []
     for part, new_run, zone in zip(above, new_runs, timezones, strict=True):
         n_runs = int(new_run.sum())
-        own = runs.iloc[first_run : first_run + n_runs]
+        own = slice(first_run, first_run + n_runs)
         first_run += n_runs
         if not n_runs:
             tables.append(pd.DataFrame(columns=columns))
@@ -146,8 +147,8 @@ def cycle_runs_many(excess: Sequence[pd.Series], timezones: Sequence[str]) -> li
                 "start": starts,
                 "start_hour": np.asarray(starts.hour),
                 "day": np.asarray(starts.normalize().tz_localize(None)),
-                "hours": own["size"].to_numpy(),
-                "kwh": own["sum"].to_numpy(dtype=float),
+                "hours": sizes[own],
+                "kwh": sums[own],
             }
         )
         keep = (table["hours"] <= MAX_RUN_HOURS) & (table["kwh"] >= CYCLE_KWH)

@@ -7,13 +7,21 @@ pricing, not what a particular supplier would charge.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
 from recommender.actions.home.profile import LoadProfile
 from recommender.actions.home.savings import money
-from recommender.domain import Action, Household, Savings
+from recommender.domain import Action, Household, Savings, Tariff
 from recommender.grid.tariffs import example_tou_shape, example_tou_tariff, price_per_kwh_series
+
+
+@lru_cache(maxsize=64)
+def _example_tou(flat: Tariff) -> Tariff:
+    """The example ToU tariff on a flat price, built once per flat tariff (both frozen)."""
+    return example_tou_tariff(flat)
 
 
 def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
@@ -21,7 +29,7 @@ def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
     tariff = household.tariff
     if tariff.type != "flat" or not tariff.price_per_kwh:
         return None
-    tou = example_tou_tariff(tariff)
+    tou = _example_tou(tariff)
     readings = profile.last_year_kwh
     index = pd.DatetimeIndex(readings.index)
     tou_price = price_per_kwh_series(tou, index, household.timezone).to_numpy()
