@@ -62,8 +62,12 @@ class SharedTrees:
             return
         blocks = [year_rows(timeline, positions) for timeline, positions in requests]
         flat = np.concatenate([block.reshape(-1, len(YEAR_FEATURES)) for block in blocks])
-        first, codes = distinct_rows(flat)
-        values = model.year_model_.predict(flat[first])[codes]
+        if len({id(timeline) for timeline, _ in requests}) == 1 and len(blocks[0]) == 1:
+            # one household's own rows (or one shared weather row): hardly any repeat
+            values = model.year_model_.predict(flat)
+        else:
+            first, codes = distinct_rows(flat)
+            values = model.year_model_.predict(flat[first])[codes]
         start = 0
         for (timeline, positions), block in zip(requests, blocks, strict=True):
             size = block.shape[0] * block.shape[1]

@@ -17,7 +17,7 @@ from recommender.actions.home.detected_shift import detected_shift_actions
 from recommender.actions.home.heating import thermostat_down
 from recommender.actions.home.laundry import line_dry, wash_cooler
 from recommender.actions.home.load_shift import shift_actions
-from recommender.actions.home.profile import LoadProfile, load_profile
+from recommender.actions.home.profile import LoadProfile, load_profiles
 from recommender.actions.home.savings import mean_price_per_kwh
 from recommender.actions.home.shift import WindowCache
 from recommender.actions.home.standby import standby_cut
@@ -42,11 +42,12 @@ def home_actions_many(
     actions or the :class:`~recommender.errors.GreenrecError` it raised (InsufficientData), so
     one household's data costs no other its answer.
 
-    What households share is computed once for the chunk: the candidate windows' slot layout,
-    grid intensity (per region, zone, days and cycle length) and prices (per tariff); the
-    recurring cycles in the meters are found group-wise (one grouped quantile and one grouping of
-    runs for the chunk, :func:`~recommender.actions.home.detect.recurring_cycles_many`). Each
-    household's answer is the one it gets alone.
+    Work is done group-wise over the chunk where it pays: the load profiles' hourly means and
+    nightly minima (one grouping each, :func:`~recommender.actions.home.profile.load_profiles`),
+    the recurring cycles in the meters (one grouped quantile per baseline and one grouping of
+    runs, :func:`~recommender.actions.home.detect.recurring_cycles_many`); what households share
+    is computed once: the candidate windows' slot layout, grid intensity (per region, zone, days
+    and cycle length) and prices (per tariff). Each household's answer is the one it gets alone.
     """
     fcs = [None] * len(households) if forecasts is None else list(forecasts)
     if len(fcs) != len(households):
@@ -54,12 +55,7 @@ def home_actions_many(
     now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
     provider = provider or OfflineProvider()
     tables: WindowCache = {}  # the parts of the candidate windows households share
-    items: list[list[Action] | GreenrecError | LoadProfile] = []
-    for household, forecast in zip(households, fcs, strict=True):
-        try:
-            items.append(load_profile(household, forecast))
-        except GreenrecError as error:
-            items.append(error)
+    items: list[list[Action] | GreenrecError | LoadProfile] = list(load_profiles(households, fcs))
     profiled = [i for i, item in enumerate(items) if isinstance(item, LoadProfile)]
     cycles = recurring_cycles_many(
         [households[i].readings_kwh for i in profiled],
