@@ -114,3 +114,30 @@ def test_answers_do_not_depend_on_the_chunks_order(chunk) -> None:
 def test_forecasts_must_match_the_households(chunk) -> None:
     with pytest.raises(ValueError, match="forecasts for"):
         home_actions_many([home for home, _ in chunk], [None], now=NOW)
+
+
+def test_load_profiles_of_a_chunk_are_each_households_own(chunk) -> None:
+    from recommender.actions.home.profile import load_profile, load_profiles
+
+    homes = [home for home, _ in chunk]
+    forecasts = [forecast for _, forecast in chunk]
+    for home, forecast, item in zip(homes, forecasts, load_profiles(homes, forecasts), strict=True):
+        try:
+            alone = load_profile(home, forecast)
+        except InsufficientData as error:
+            assert isinstance(item, InsufficientData) and str(item) == str(error)
+            continue
+        assert not isinstance(item, InsufficientData)
+        assert item.hourly_kwh.tobytes() == alone.hourly_kwh.tobytes()
+        assert (item.baseload_kw, item.baseload_kw_p10, item.baseload_kw_p90) == (
+            alone.baseload_kw,
+            alone.baseload_kw_p10,
+            alone.baseload_kw_p90,
+        )
+        assert (item.peak_hour, item.n_days, item.annual_kwh) == (
+            alone.peak_hour,
+            alone.n_days,
+            alone.annual_kwh,
+        )
+        assert item.last_year_kwh.equals(alone.last_year_kwh)
+        assert item.last_year_days.equals(alone.last_year_days)
