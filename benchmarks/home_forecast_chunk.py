@@ -4,18 +4,22 @@ The chunk of one is the bundled sample household (``recommender.samples``: OpenE
 meter 0 with its real temperatures and the documented assumed appliances), cut to its last 8,760
 hours, as ``benchmarks/latency.py`` sends it. The chunk of 64 mixes histories on purpose:
 
-- 32 cuts of the same real meter ending 0, 7, 14, ... weeks before its last reading (different
-  starts and lengths: the last year of each), every other one without its temperatures;
+- 32 cuts of the same real meter ending 0, 7, 14, ... weeks before its last reading (the last
+  year of each: different starts and ends), every other one without its temperatures;
 - 32 synthetic households (``recommender.synth``, seed 11, 56 days from 2024-01-01: real meters'
   daily shapes, simulated appliances) read back through the batch reader.
 
 Figures are CPU milliseconds (``time.process_time``: this process, all its threads; the machine is
 shared, so wall time would measure the neighbours) per household, the median of ``--repeats``
-runs. Where the chunk functions do not exist yet (``main`` before this work) the script loops the
-single-household functions, so the same script prints the "before" figures:
+runs. The chunk of 64 is also timed one call per household, in the same run (the ratio is what
+grouping saves). Where the chunk functions do not exist yet (``main`` before this work) the script
+loops the single-household functions, so the same script prints the "before" figures:
 
+    greenrec train --region GB    # with GREENREC_MODELS_DIR=/tmp/models
     cd benchmarks && python home_forecast_chunk.py --models-dir /tmp/models
-    # before: run it with PYTHONPATH pointing at an export of main
+    # before: the same script on main's code
+    git archive main | tar -x -C /tmp/main-code
+    PYTHONPATH=/tmp/main-code python home_forecast_chunk.py --models-dir /tmp/models
 """
 
 from __future__ import annotations
@@ -77,29 +81,36 @@ def cpu_ms_per_household(run: Callable[[], Any], n: int, repeats: int) -> float:
     return statistics.median(times)
 
 
-def chunk_functions(forecaster: Any) -> tuple[Callable, Callable, str]:
-    """The chunk forecast and home-actions calls, or loops of the single ones (before)."""
+def chunk_functions(forecaster: Any) -> tuple[Callable, Callable, Callable, Callable, str]:
+    """The chunk forecast and home-actions calls (loops of the single ones before they existed),
+    and loops of the single-household calls."""
     from recommender.actions import home as home_pkg
     from recommender.forecast import api
 
     chunk_forecast = getattr(api, "forecast_households", None)
     chunk_actions = getattr(home_pkg, "home_actions_many", None)
 
-    def forecasts(homes: Sequence[Household]) -> list:
-        if chunk_forecast is not None:
-            return chunk_forecast(forecaster, homes)
+    def forecasts_alone(homes: Sequence[Household]) -> list:
         return [api.forecast_household(forecaster, h) for h in homes]
 
-    def actions(homes: Sequence[Household], fcs: Sequence, now: pd.Timestamp) -> list:
-        if chunk_actions is not None:
-            return chunk_actions(homes, fcs, now=now)
+    def actions_alone(homes: Sequence[Household], fcs: Sequence, now: pd.Timestamp) -> list:
         return [home_pkg.home_actions(h, f, now=now) for h, f in zip(homes, fcs, strict=True)]
+
+    def forecasts(homes: Sequence[Household]) -> list:
+        if chunk_forecast is None:
+            return forecasts_alone(homes)
+        return chunk_forecast(forecaster, homes)
+
+    def actions(homes: Sequence[Household], fcs: Sequence, now: pd.Timestamp) -> list:
+        if chunk_actions is None:
+            return actions_alone(homes, fcs, now)
+        return chunk_actions(homes, fcs, now=now)
 
     label = (
         f"forecast: {'forecast_households' if chunk_forecast else 'loop of forecast_household'}; "
         f"home actions: {'home_actions_many' if chunk_actions else 'loop of home_actions'}"
     )
-    return forecasts, actions, label
+    return forecasts, actions, forecasts_alone, actions_alone, label
 
 
 def main() -> None:
@@ -108,17 +119,17 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7, help="runs per figure (median)")
     args = parser.parse_args()
     forecaster = load_models(Path(args.models_dir)).forecaster
-    forecasts, actions, label = chunk_functions(forecaster)
+    forecasts, actions, forecasts_alone, actions_alone, label = chunk_functions(forecaster)
     print(f"calls: {label}")
     with tempfile.TemporaryDirectory() as scratch:
         chunks = {"1 (sample year)": [sample_year()], "64 (mixed)": mixed_chunk(Path(scratch))}
     for name, homes in chunks.items():
         fcs = forecasts(homes)
         usable = [(h, f) for h, f in zip(homes, fcs, strict=True) if not isinstance(f, Exception)]
+        homes_ok, fcs_ok = [h for h, _ in usable], [f for _, f in usable]
         now = NOW if len(homes) == 1 else SYNTH_NOW
         repeats = args.repeats if len(homes) == 1 else max(1, args.repeats // 3)
         forecast_ms = cpu_ms_per_household(lambda h=homes: forecasts(h), len(homes), repeats)
-        homes_ok, fcs_ok = [h for h, _ in usable], [f for _, f in usable]
         actions_ms = cpu_ms_per_household(
             lambda h=homes_ok, f=fcs_ok, t=now: actions(h, f, t), len(homes_ok), repeats
         )
@@ -127,6 +138,16 @@ def main() -> None:
             f"home actions {actions_ms:6.1f} CPU-ms/household "
             f"({len(usable)} of {len(homes)} forecast; median of {repeats})"
         )
+        if len(homes) > 1:  # the same households one call each, in this run
+            alone_f = cpu_ms_per_household(lambda h=homes: forecasts_alone(h), len(homes), repeats)
+            alone_a = cpu_ms_per_household(
+                lambda h=homes_ok, f=fcs_ok, t=now: actions_alone(h, f, t), len(homes_ok), repeats
+            )
+            print(
+                f"  the same {len(homes)} one call each: forecast {alone_f:6.1f}, home actions "
+                f"{alone_a:6.1f} CPU-ms/household; the chunk takes {forecast_ms / alone_f:.2f} "
+                f"and {actions_ms / alone_a:.2f} of that"
+            )
 
 
 if __name__ == "__main__":
