@@ -87,6 +87,8 @@ def align_temperature(temperature_c: pd.Series | None, index: pd.DatetimeIndex) 
         )
         return series.reindex(index).to_numpy(dtype=float)
     hours = _hourly_means(series)
+    if hours.empty:  # no hour with a reading
+        return np.full(len(index), np.nan)
     stamps = pd.DatetimeIndex(hours.index).as_unit("ns").asi8
     grid = np.full((stamps[-1] - stamps[0]) // HOUR_NS + 1, np.nan)
     grid[(stamps - stamps[0]) // HOUR_NS] = hours.to_numpy(dtype=float)

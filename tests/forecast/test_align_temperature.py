@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recommender.forecast.data import align_temperature
@@ -40,6 +40,7 @@ def temperatures_and_index(draw) -> tuple[pd.Series, pd.DatetimeIndex]:
     return series, index
 
 
+@settings(max_examples=300)
 @given(temperatures_and_index())
 def test_numpy_path_equals_the_pandas_path(case) -> None:
     series, index = case
@@ -54,6 +55,15 @@ def test_the_real_sample_temperatures_align_as_before(temperature0) -> None:
     expected = _pandas_reference(gappy, index)
     assert np.isnan(expected).sum() > 9000  # the future and the long gap are left unknown
     np.testing.assert_array_equal(align_temperature(gappy, index), expected)
+
+
+def test_sub_hourly_readings_all_unknown_give_nan() -> None:
+    stamps = pd.to_datetime(["2023-03-20 00:00", "2023-03-20 09:30"], utc=True)
+    series = pd.Series([np.nan, np.nan], index=stamps)
+    index = pd.date_range("2023-03-20", periods=3, freq="h", tz="UTC")
+    aligned = align_temperature(series, index)
+    assert np.isnan(aligned).all()
+    np.testing.assert_array_equal(aligned, _pandas_reference(series, index))
 
 
 def test_no_temperatures_give_nan() -> None:
