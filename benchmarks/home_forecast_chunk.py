@@ -1,17 +1,20 @@
-"""CPU per household of the forecast and the home actions, for a chunk of 1 and a chunk of 64.
+"""CPU per household of the forecast and the home actions, for a chunk of 1 and chunks of 64.
 
 The chunk of one is the bundled sample household (``recommender.samples``: OpenEEmeter's real UK
 meter 0 with its real temperatures and the documented assumed appliances), cut to its last 8,760
-hours, as ``benchmarks/latency.py`` sends it. The chunk of 64 mixes histories on purpose:
+hours, as ``benchmarks/latency.py`` sends it. The first chunk of 64 mixes histories on purpose:
 
 - 32 cuts of the same real meter ending 0, 7, 14, ... weeks before its last reading (the last
   year of each: different starts and ends), every other one without its temperatures;
 - 32 synthetic households (``recommender.synth``, seed 11, 56 days from 2024-01-01: real meters'
   daily shapes, simulated appliances) read back through the batch reader.
 
+The second chunk of 64 is what a data team's batch looks like: synthetic households over the same
+year (seed 1, 366 days from 2024-01-01), so they share one history index.
+
 Figures are CPU milliseconds (``time.process_time``: this process, all its threads; the machine is
 shared, so wall time would measure the neighbours) per household, the median of ``--repeats``
-runs. The chunk of 64 is also timed one call per household, in the same run (the ratio is what
+runs. Each chunk of 64 is also timed one call per household, in the same run (the ratio is what
 grouping saves). Where the chunk functions do not exist yet (``main`` before this work) the script
 loops the single-household functions, so the same script prints the "before" figures:
 
@@ -70,6 +73,12 @@ def mixed_chunk(scratch: Path, n: int = 64) -> list[Household]:
     return cuts + list(batch.households)
 
 
+def one_period_chunk(scratch: Path, n: int = 64) -> list[Household]:
+    """A data team's batch: synthetic households over the same year (seed 1, 366 days)."""
+    paths = write_population(scratch / "period", n, days=366, seed=1)
+    return list(read_tables(paths["households"], paths["readings"], paths["trips"]).households)
+
+
 def cpu_ms_per_household(run: Callable[[], Any], n: int, repeats: int) -> float:
     """Median over ``repeats`` runs of CPU ms / ``n`` (one warm-up run first)."""
     run()
@@ -122,7 +131,11 @@ def main() -> None:
     forecasts, actions, forecasts_alone, actions_alone, label = chunk_functions(forecaster)
     print(f"calls: {label}")
     with tempfile.TemporaryDirectory() as scratch:
-        chunks = {"1 (sample year)": [sample_year()], "64 (mixed)": mixed_chunk(Path(scratch))}
+        chunks = {
+            "1 (sample year)": [sample_year()],
+            "64 (mixed)": mixed_chunk(Path(scratch)),
+            "64 (one period)": one_period_chunk(Path(scratch)),
+        }
     for name, homes in chunks.items():
         fcs = forecasts(homes)
         usable = [(h, f) for h, f in zip(homes, fcs, strict=True) if not isinstance(f, Exception)]
