@@ -1,8 +1,12 @@
 """What the service and the batch scorer call: one household, or thousands at once.
 
-Both go through :func:`forecast_many`, so the single-household answer and the batch answer are the
-same computation. The first ``min(horizon, 168)`` hours come from the short-horizon model (lags of
-the household's last days) blended with the year-ahead model (``short_weight``); later hours
+All go through the same blocks (:mod:`recommender.forecast.blocks`): :func:`forecast_household` is
+a chunk of one of :func:`forecast_households`, which groups a chunk's households by history index
+and runs the year model's trees once for the chunk; :func:`forecast_many` takes households already
+on one shared index. The single-household answer and the batch answer are the same computation.
+
+The first ``min(horizon, 168)`` hours come from the short-horizon model (lags of the household's
+last days) blended with the year-ahead model (``short_weight``); later hours
 and the annual total from the year-ahead model, with the weather given, else the household's own
 temperatures a year earlier, else calendar and daylight alone (never another climate's typical
 year). Histories are screened first (:mod:`recommender.forecast.screening`) and what was found is
@@ -11,28 +15,27 @@ returned per household.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from recommender.domain import FUELS, Forecast, Household
-from recommender.errors import InsufficientData, InvalidInput, Problem
-from recommender.forecast.data import align_temperature, regular_hourly
-from recommender.forecast.design import SHORT_HORIZON_HOURS, Timeline
-from recommender.forecast.global_model import (
-    HOURS_PER_YEAR,
-    MIN_HISTORY_HOURS,
-    GlobalForecaster,
+from recommender.domain import Forecast, Household
+from recommender.errors import GreenrecError, InsufficientData
+from recommender.forecast.blocks import (
+    Group,
+    blocks_of,
+    own_typical_year,
+    prepare_group,
+    run_blocks,
 )
-from recommender.forecast.level import Level
-from recommender.forecast.screening import level_notes, screen_history
+from recommender.forecast.data import align_temperature, regular_hourly
+from recommender.forecast.design import SHORT_HORIZON_HOURS
+from recommender.forecast.global_model import HOURS_PER_YEAR, MIN_HISTORY_HOURS, GlobalForecaster
 from recommender.forecast.weather import check_coverage, zone_latitude
-
-MAX_HORIZON_HOURS = HOURS_PER_YEAR
-YEAR_LAG_HOURS = 364 * 24
-BAND_KEYS = ("kwh", "p10", "p50", "p90")  # the order of global_model.Bands
 
 
 def _iso_duration(hours: int) -> str:
@@ -83,102 +86,61 @@ def forecast_many(
         list of strings per household: vacancies, outages, gaps and level shifts found).
     """
     check_is_fitted(model)
-    kwh = np.atleast_2d(np.asarray(kwh, dtype=np.float64))
-    _check_many(kwh, index, horizon_hours, fuel)
-    n, n_history = kwh.shape
-    zone = timezone or model.timezone
-    latitude, _ = zone_latitude(zone, model.latitude_deg)
-    future = max(horizon_hours, HOURS_PER_YEAR)
-    full_index = pd.date_range(index[0].tz_convert("UTC"), periods=n_history + future, freq="h")
-    temps = _own_typical_year(temperature_c, len(full_index))
-    timeline = Timeline(full_index, zone, latitude, temps)
-    screened = screen_history(kwh, index, zone, fuel)
-    kwh = screened.kwh
-
-    out: dict[str, np.ndarray] = {k: np.full((n, horizon_hours), np.nan) for k in BAND_KEYS}
-    out |= {k: np.full(n, np.nan) for k in ("annual_kwh", "annual_kwh_p10", "annual_kwh_p90")}
-    sufficient = (~np.isnan(kwh)).sum(axis=1) >= MIN_HISTORY_HOURS
-    rows = np.flatnonzero(sufficient)
-    for begin in range(0, len(rows), chunk_size):
-        chunk = rows[begin : begin + chunk_size]
-        part = timeline.subset(chunk) if len(temps) > 1 else timeline
-        padded = np.full((len(chunk), len(full_index)), np.nan)
-        padded[:, :n_history] = kwh[chunk]
-        level = _forecast_chunk(model, part, padded, n_history, horizon_hours, chunk, out)
-        notes: list[list[str]] = [screened.warnings[row] for row in chunk]
-        level_notes(level.shift_position, level.shift_change, index, zone, notes)
-    start = full_index[n_history]
-    return {"start": start, **out, "sufficient": sufficient, "warnings": screened.warnings}
+    group = prepare_group(model, kwh, index, horizon_hours, temperature_c, timezone, fuel)
+    run_blocks(model, blocks_of(group, chunk_size), horizon_hours)
+    return group.result()
 
 
-def _check_many(kwh: np.ndarray, index: pd.DatetimeIndex, horizon_hours: int, fuel: str) -> None:
-    problems = []
-    if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
-        problems.append(Problem("index", "not a tz-aware DatetimeIndex", "UTC hourly timestamps"))
-    elif len(index) != kwh.shape[1]:
-        problems.append(
-            Problem(
-                "index",
-                f"{len(index)} hours for {kwh.shape[1]} columns",
-                "one timestamp per column of kwh",
-            )
-        )
-    elif len(index) > 1 and not (np.diff(index.asi8) == np.diff(index.asi8)[0]).all():
-        problems.append(Problem("index", "irregular steps", "a regular hourly index"))
-    if fuel not in FUELS:
-        problems.append(Problem("fuel", f"{fuel!r}", f"one of {FUELS}"))
-    if not 1 <= horizon_hours <= MAX_HORIZON_HOURS:
-        problems.append(Problem("horizon_hours", f"{horizon_hours}", f"1 to {MAX_HORIZON_HOURS}"))
-    if problems:
-        raise InvalidInput(problems, source="forecast_many")
-
-
-def _forecast_chunk(
+def forecast_households(
     model: GlobalForecaster,
-    timeline: Timeline,
-    padded: np.ndarray,
-    n_history: int,
-    horizon_hours: int,
-    chunk: np.ndarray,
-    out: dict[str, np.ndarray],
-) -> Level:
-    """Fill ``out``'s rows ``chunk``: the short model's first week, the year model's rest and
-    the annual totals; returns the :class:`Level` the year was read at."""
-    short = min(horizon_hours, SHORT_HORIZON_HOURS)
-    year_positions = np.arange(n_history, n_history + HOURS_PER_YEAR)
-    year, level = model.predict_year_level(timeline, padded, n_history, year_positions)
-    year_short = year.mean[:, None, :short]
-    origin = np.array([n_history])
-    near = model.predict_short(timeline, padded, n_history, origin, short, year_short)
-    for key, values in zip(BAND_KEYS, near, strict=True):
-        out[key][chunk, :short] = values[:, 0, :]
-    if horizon_hours > short:
-        for key, values in zip(BAND_KEYS, year, strict=True):
-            out[key][chunk, short:] = values[:, short:horizon_hours]
-    low_q, high_q = model.year_model_.block_error_quantiles_
-    total = year.mean.sum(axis=1)
-    out["annual_kwh"][chunk] = total
-    out["annual_kwh_p10"][chunk] = total * (1.0 + low_q)
-    out["annual_kwh_p90"][chunk] = total * (1.0 + high_q)
-    return level
+    households: Sequence[Household],
+    horizon_hours: int = 168,
+    temperatures: Sequence[pd.Series | None] | None = None,
+) -> list[Forecast | GreenrecError]:
+    """:func:`forecast_household` for a chunk of households with any histories, at once.
 
+    Households whose last year of readings starts at the same hour and lasts as long, in the same
+    zone, on the same fuel, all with or all without temperatures, are forecast as one group
+    (:func:`forecast_many`: one set of arrays); the year model's trees run once for the whole
+    chunk on the distinct rows it needs (:mod:`recommender.forecast.shared_trees`).
+    ``temperatures`` gives each household's future weather (or None), as ``temperature_c`` does.
+    A chunk is held whole (about 0.6 MB per household with temperatures): send hundreds at a
+    time, not a whole dataset (``recommender.batch`` cuts its tables into chunks).
 
-def _own_typical_year(temperature_c: np.ndarray | None, length: int) -> np.ndarray:
-    """``(m, length)`` °C: as given, and where unknown, the same household's °C 364 days earlier
-    (its own climate, same weekday); NaN where neither is known (calendar alone there)."""
-    temps = np.full((1, length), np.nan)
-    if temperature_c is None:
-        return temps
-    given = np.atleast_2d(np.asarray(temperature_c, dtype=np.float64))
-    width = min(given.shape[1], length)
-    temps = np.full((len(given), length), np.nan)
-    temps[:, :width] = given[:, :width]
-    lag = YEAR_LAG_HOURS
-    for begin in range(lag, length, lag):  # a year-long horizon needs at most two passes
-        block = temps[:, begin : begin + lag]
-        source = temps[:, begin - lag : begin - lag + block.shape[1]]
-        temps[:, begin : begin + lag] = np.where(np.isnan(block), source, block)
-    return temps
+    Returns one item per household, in order: its :class:`Forecast`, or the
+    :class:`~recommender.errors.GreenrecError` it raised (InsufficientData, InvalidInput), so
+    one household's bad data costs no other its answer. The answer of each household is the one
+    it gets alone.
+    """
+    check_is_fitted(model)
+    ahead = [None] * len(households) if temperatures is None else list(temperatures)
+    if len(ahead) != len(households):
+        raise ValueError(f"{len(ahead)} temperature entries for {len(households)} households")
+    items: list[Forecast | GreenrecError | None] = [None] * len(households)
+    groups: dict[tuple, list[tuple[int, _Prepared]]] = {}
+    for i, (household, temperature_c) in enumerate(zip(households, ahead, strict=True)):
+        try:
+            prepared = _prepare_household(model, household, horizon_hours, temperature_c)
+        except GreenrecError as error:
+            items[i] = error
+            continue
+        groups.setdefault(prepared.group_key, []).append((i, prepared))
+    laid_out = []
+    for members in groups.values():
+        try:
+            laid_out.append((members, _group_of(model, members, horizon_hours)))
+        except GreenrecError as error:
+            for i, _ in members:
+                items[i] = error
+    run_blocks(model, [b for _, group in laid_out for b in blocks_of(group)], horizon_hours)
+    for members, group in laid_out:
+        result = group.result()
+        for row, (i, prepared) in enumerate(members):
+            items[i] = _answer(model, prepared, result, row, horizon_hours)
+    answered = [item for item in items if item is not None]
+    if len(answered) != len(households):
+        raise RuntimeError("a household of the chunk was left without an answer")  # a bug
+    return answered
 
 
 def forecast_household(
@@ -194,6 +156,7 @@ def forecast_household(
     own temperatures a year earlier fill the rest, and without any the forecast runs on calendar
     and daylight alone (said in ``Forecast.warnings``). Vacancies, outages and level shifts found
     in the history are handled as :mod:`recommender.forecast.screening` says and listed there.
+    A chunk of one of :func:`forecast_households`.
 
     Raises
     ------
@@ -202,7 +165,37 @@ def forecast_household(
     InsufficientData
         Fewer than 14 days (336 hours) of hourly readings, or a daily-only meter.
     """
-    check_is_fitted(model)
+    (item,) = forecast_households(model, [household], horizon_hours, [temperature_c])
+    if isinstance(item, GreenrecError):
+        raise item
+    return item
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One household's history as the model reads it, and what was noted on the way."""
+
+    household: Household
+    kwh: np.ndarray
+    index: pd.DatetimeIndex
+    temperature_c: np.ndarray | None
+    notes: list[str]
+    known_days: int
+
+    @property
+    def group_key(self) -> tuple:
+        """Households with equal keys share one history index, zone and screening."""
+        first = int(self.index[0].value)
+        home = self.household
+        return (first, len(self.index), home.timezone, home.fuel, self.temperature_c is None)
+
+
+def _prepare_household(
+    model: GlobalForecaster,
+    household: Household,
+    horizon_hours: int,
+    temperature_c: pd.Series | None,
+) -> _Prepared:
     if household.reading_interval_minutes != 60:
         raise InsufficientData(
             f"household {household.household_id} has readings every "
@@ -212,7 +205,8 @@ def forecast_household(
     readings = _last_year(household)
     known = int(readings.notna().sum())
     index = pd.DatetimeIndex(readings.index)
-    future_index = pd.date_range(index[0], periods=len(index) + max(horizon_hours, 8760), freq="h")
+    future = len(index) + max(horizon_hours, HOURS_PER_YEAR)
+    future_index = pd.date_range(index[0], periods=future, freq="h")
     temps = _household_temperatures(household, temperature_c, future_index, len(index))
     periods = {
         "history": np.arange(len(index)),
@@ -221,38 +215,53 @@ def forecast_household(
     if household.temperature_c is None:  # only future weather given: it must meet the forecast
         periods.pop("history")
     # the forecast hours' weather as forecast_many will use it: given, else a year earlier
-    filled = None if temps is None else _own_typical_year(temps, len(future_index))[0]
+    filled = None if temps is None else own_typical_year(temps, len(future_index))[0]
     notes = check_coverage(
         filled, periods, "temperature" if household.temperature_c is not None else "temperature_c"
     )
-    result = forecast_many(
-        model,
-        readings.to_numpy()[None, :],
-        index,
-        horizon_hours,
-        temps,
-        timezone=household.timezone,
-        fuel=household.fuel,
-    )
-    if not result["sufficient"][0]:
-        raise InsufficientData(
+    return _Prepared(household, readings.to_numpy(), index, temps, notes, known // 24)
+
+
+def _group_of(
+    model: GlobalForecaster, members: list[tuple[int, _Prepared]], horizon_hours: int
+) -> Group:
+    first = members[0][1]
+    kwh = np.stack([prepared.kwh for _, prepared in members])
+    temps = None
+    if first.temperature_c is not None:
+        temps = np.stack([p.temperature_c for _, p in members if p.temperature_c is not None])
+    zone, fuel = first.household.timezone, first.household.fuel
+    return prepare_group(model, kwh, first.index, horizon_hours, temps, zone, fuel)
+
+
+def _answer(
+    model: GlobalForecaster,
+    prepared: _Prepared,
+    result: dict[str, Any],
+    row: int,
+    horizon_hours: int,
+) -> Forecast | InsufficientData:
+    household = prepared.household
+    if not result["sufficient"][row]:
+        return InsufficientData(
             f"household {household.household_id} has under 14 days of readings left once "
-            f"vacancies and outages are set aside: {'; '.join(result['warnings'][0])}"
+            f"vacancies and outages are set aside: {'; '.join(result['warnings'][row])}"
         )
-    method = _method(model, household, horizon_hours, temps is not None, known // 24)
+    weather = prepared.temperature_c is not None
+    method = _method(model, household, horizon_hours, weather, prepared.known_days)
     return Forecast(
         horizon=_iso_duration(horizon_hours),
         interval="PT1H",
         start=result["start"],
-        kwh=tuple(float(v) for v in result["kwh"][0]),
-        p10=tuple(float(v) for v in result["p10"][0]),
-        p50=tuple(float(v) for v in result["p50"][0]),
-        p90=tuple(float(v) for v in result["p90"][0]),
-        annual_kwh=float(result["annual_kwh"][0]),
-        annual_kwh_p10=float(result["annual_kwh_p10"][0]),
-        annual_kwh_p90=float(result["annual_kwh_p90"][0]),
+        kwh=tuple(float(v) for v in result["kwh"][row]),
+        p10=tuple(float(v) for v in result["p10"][row]),
+        p50=tuple(float(v) for v in result["p50"][row]),
+        p90=tuple(float(v) for v in result["p90"][row]),
+        annual_kwh=float(result["annual_kwh"][row]),
+        annual_kwh_p10=float(result["annual_kwh_p10"][row]),
+        annual_kwh_p90=float(result["annual_kwh_p90"][row]),
         method=method,
-        warnings=tuple(notes) + tuple(result["warnings"][0]),
+        warnings=tuple(prepared.notes) + tuple(result["warnings"][row]),
     )
 
 

@@ -14,6 +14,8 @@ import pandas as pd
 from recommender.errors import InvalidInput, Problem
 
 HOUR = pd.Timedelta(hours=1)
+HOUR_NS = HOUR.value
+INTERPOLATE_LIMIT_HOURS = 6
 
 
 def hourly_kwh(raw_kwh: pd.Series) -> pd.Series:
@@ -67,13 +69,56 @@ def hourly_kwh(raw_kwh: pd.Series) -> pd.Series:
 
 
 def align_temperature(temperature_c: pd.Series | None, index: pd.DatetimeIndex) -> np.ndarray:
-    """Hourly °C on ``index`` (NaN where unknown); gaps of up to 6 hours interpolated linearly."""
+    """Hourly °C on ``index`` (NaN where unknown); gaps of up to 6 hours interpolated linearly.
+
+    Precisely: the readings' hourly means, and in each run of unknown hours between two known
+    ones, the first ``INTERPOLATE_LIMIT_HOURS`` hours interpolated linearly (pandas'
+    ``interpolate(limit=6, limit_area="inside")``, done here in numpy: it cost 2 ms a year).
+    """
     if temperature_c is None:
         return np.full(len(index), np.nan)
     series = temperature_c[~temperature_c.index.duplicated()].sort_index()
-    series = series.tz_convert("UTC").resample("1h").mean()
-    series = series.reindex(series.index.union(index)).interpolate(limit=6, limit_area="inside")
-    return series.reindex(index).to_numpy(dtype=float)
+    series = series.tz_convert("UTC")
+    target = pd.DatetimeIndex(index).tz_convert("UTC").as_unit("ns").asi8
+    if series.empty or (target % HOUR_NS).any():  # not on the hour: pandas on the union
+        series = series.resample("1h").mean()
+        series = series.reindex(series.index.union(index)).interpolate(
+            limit=INTERPOLATE_LIMIT_HOURS, limit_area="inside"
+        )
+        return series.reindex(index).to_numpy(dtype=float)
+    hours = _hourly_means(series)
+    if hours.empty:  # no hour with a reading
+        return np.full(len(index), np.nan)
+    stamps = pd.DatetimeIndex(hours.index).as_unit("ns").asi8
+    grid = np.full((stamps[-1] - stamps[0]) // HOUR_NS + 1, np.nan)
+    grid[(stamps - stamps[0]) // HOUR_NS] = hours.to_numpy(dtype=float)
+    grid = _interpolate_inside(grid, INTERPOLATE_LIMIT_HOURS)
+    at = (target - stamps[0]) // HOUR_NS
+    inside = (at >= 0) & (at < len(grid))
+    return np.where(inside, grid[np.where(inside, at, 0)], np.nan)
+
+
+def _hourly_means(series: pd.Series) -> pd.Series:
+    """Mean °C per UTC hour read (hours without a reading left out)."""
+    if not (
+        pd.DatetimeIndex(series.index).as_unit("ns").asi8 % HOUR_NS
+    ).any():  # hourly already: one per hour
+        return series.astype(np.float64)
+    return series.resample("1h").mean().dropna()
+
+
+def _interpolate_inside(values: np.ndarray, limit: int) -> np.ndarray:
+    """Linear interpolation of the first ``limit`` NaNs of each run between two known values."""
+    known = ~np.isnan(values)
+    if known.all() or not known.any():
+        return values
+    positions = np.arange(len(values))
+    last_known = np.maximum.accumulate(np.where(known, positions, -1))
+    fill = ~known & (last_known >= 0) & (positions - last_known <= limit)
+    fill &= positions < positions[known][-1]
+    out = values.copy()
+    out[fill] = np.interp(positions[fill], positions[known], values[known])
+    return out
 
 
 def local_date_mask(

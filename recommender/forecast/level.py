@@ -86,6 +86,19 @@ def recency_weights(n_hours: int, half_life_days: float) -> np.ndarray:
     return 0.5 ** (age_days / half_life_days)
 
 
+def calibration_step(n_history: int) -> int:
+    """Every how many history hours the level is read (about ``CALIBRATION_SAMPLE_HOURS``)."""
+    step = max(1, n_history // CALIBRATION_SAMPLE_HOURS)
+    while math.gcd(step, 168) != 1:  # a step coprime with the week samples every hour of it
+        step += 1
+    return step
+
+
+def calibration_positions(n_history: int) -> np.ndarray:
+    """The history hours the level is read at: every ``calibration_step`` back from the last."""
+    return np.arange(n_history - 1, -1, -calibration_step(n_history))[::-1]
+
+
 def read_level(
     model: Any, timeline: Timeline, history, week, day, min_shift: float = SHIFT_MIN_RATIO
 ) -> Level:
@@ -102,10 +115,8 @@ def read_level(
     )
     if not model.calibrate:
         return Level(ones, ones, np.full(n, -1), ones, *neutral)
-    step = max(1, n_history // CALIBRATION_SAMPLE_HOURS)
-    while math.gcd(step, 168) != 1:  # a step coprime with the week samples every hour of it
-        step += 1
-    positions = np.arange(n_history - 1, -1, -step)[::-1]
+    positions = calibration_positions(n_history)
+    step = calibration_step(n_history)
     profile = offset_of(*profile_at(timeline, positions, week, day, False))
     predicted = np.clip(profile + model.learned(timeline, positions), 0.0, None)
     predicted = np.broadcast_to(predicted, (n, len(positions)))

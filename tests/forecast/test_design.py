@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from recommender.forecast.design import (
     LAG_NAMES,
@@ -44,3 +45,24 @@ def test_lags_ignore_every_reading_from_the_origin_on(meter0):
         expected = kwh[0, origin - hours_back : origin].mean() / scale_28d
         got = rows[0, 0, :, SHORT_FEATURES.index(name)]
         np.testing.assert_allclose(got, expected)
+
+
+@pytest.mark.parametrize(
+    ("start", "hours", "zone"),
+    [
+        ("2020-12-31 22:00", 20_000, "Europe/London"),  # two year ends, four DST changes
+        ("2021-03-14 05:00", 30, "America/New_York"),
+        ("2019-01-01 00:00", 3 * 8760, "Asia/Kolkata"),
+        ("2023-05-05 13:30", 48, "Europe/Paris"),  # not on the hour: computed directly
+    ],
+)
+def test_cached_calendar_years_give_the_direct_calendar(start, hours, zone) -> None:
+    from recommender.forecast.design import calendar_and_hour_of_week
+    from recommender.forecast.features import calendar_matrix, hour_of_week
+
+    index = pd.date_range(start, periods=hours, freq="h", tz="UTC")
+    calendar, how = calendar_and_hour_of_week(index, zone, 48.5)
+    np.testing.assert_array_equal(calendar, calendar_matrix(index, zone, 48.5))
+    np.testing.assert_array_equal(how, hour_of_week(index, zone))
+    assert how.dtype == hour_of_week(index, zone).dtype
+    assert not calendar.flags.writeable and not how.flags.writeable

@@ -24,6 +24,7 @@ A cluster whose mean power is >= ``EV_KW`` per hour is marked EV-like (home char
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,16 +63,50 @@ def hourly_excess(
     ``readings_kwh``: kWh per interval (<= 1 h) on a tz-aware index; sub-hourly readings are
     summed to hours. Returns hourly excess on the UTC index, gaps dropped.
     """
+    return hourly_excess_many([readings_kwh], [timezone], window_days)[0]
+
+
+def hourly_excess_many(
+    readings_kwh: Sequence[pd.Series], timezones: Sequence[str], window_days: int = WINDOW_DAYS
+) -> list[pd.Series]:
+    """:func:`hourly_excess` of many households: the two baselines are one grouped quantile
+    each over the chunk (groups are a household's day, a household's hour of day)."""
+    hourly = [_last_hours(readings, window_days) for readings in readings_kwh]
+    if not any(len(h) for h in hourly):
+        return hourly
+    local = [
+        pd.DatetimeIndex(h.index).tz_convert(zone)
+        for h, zone in zip(hourly, timezones, strict=True)
+    ]
+    who = np.repeat(np.arange(len(hourly), dtype=np.int64), [len(h) for h in hourly])
+    # one integer key per group (faster than grouping on two columns): household and local day,
+    # household and local hour of day
+    days = np.concatenate([_day_numbers(t) for t in local])
+    day_key = who * (1 << 32) + (days - days.min())
+    hour_key = who * 24 + np.concatenate([np.asarray(t.hour, dtype=np.int64) for t in local])
+    values = pd.Series(np.concatenate([h.to_numpy() for h in hourly]))
+    rest = values - values.groupby(day_key).transform("quantile", q=DAY_QUANTILE)
+    excess = (rest - rest.groupby(hour_key).transform("quantile", q=HOUR_QUANTILE)).to_numpy()
+    ends = np.cumsum([len(h) for h in hourly])
+    return [
+        pd.Series(part, index=h.index, name=h.name)
+        for part, h in zip(np.split(excess, ends[:-1]), hourly, strict=True)
+    ]
+
+
+def _day_numbers(local: pd.DatetimeIndex) -> np.ndarray:
+    """Each local time's calendar day as a day number (days since 1970-01-01, local)."""
+    naive = np.asarray(local.tz_localize(None), dtype="datetime64[ns]")
+    return naive.astype("datetime64[D]").astype(np.int64)
+
+
+def _last_hours(readings_kwh: pd.Series, window_days: int) -> pd.Series:
+    """The last ``window_days`` of readings summed to hours, gaps dropped."""
     readings = readings_kwh.dropna()
     if readings.empty:
         return readings.astype(float)
     readings = readings[readings.index > readings.index.max() - pd.Timedelta(days=window_days)]
-    hourly = readings.resample("h").sum(min_count=1).dropna().astype(float)
-    local = hourly.index.tz_convert(timezone)
-    days = np.asarray(local.normalize().tz_localize(None))
-    rest = hourly - hourly.groupby(days).transform("quantile", q=DAY_QUANTILE)
-    hours = np.asarray(local.hour)
-    return rest - rest.groupby(hours).transform("quantile", q=HOUR_QUANTILE)
+    return readings.resample("h").sum(min_count=1).dropna().astype(float)
 
 
 def cycle_runs(excess: pd.Series, timezone: str) -> pd.DataFrame:
@@ -80,39 +115,70 @@ def cycle_runs(excess: pd.Series, timezone: str) -> pd.DataFrame:
     Returns one row per cycle: ``start`` (local timestamp), ``start_hour`` (local), ``day``
     (local date), ``hours`` and ``kwh`` (total excess over the run).
     """
-    above = excess[excess >= HOUR_EXCESS_KWH]
+    return cycle_runs_many([excess], [timezone])[0]
+
+
+def cycle_runs_many(excess: Sequence[pd.Series], timezones: Sequence[str]) -> list[pd.DataFrame]:
+    """:func:`cycle_runs` of many households: the runs' sizes and sums in one grouping."""
+    above = [e[e >= HOUR_EXCESS_KWH] for e in excess]
     columns = ["start", "start_hour", "day", "hours", "kwh"]
-    if above.empty:
-        return pd.DataFrame(columns=columns)
-    index = pd.DatetimeIndex(above.index)
-    gaps = np.diff(index.asi8, prepend=np.iinfo(np.int64).min // 2)
-    new_run = gaps != pd.Timedelta(hours=1).value
-    run_id = np.cumsum(new_run)
-    runs = above.groupby(run_id).agg(["size", "sum"])
-    starts = index[new_run].tz_convert(timezone)
-    table = pd.DataFrame(
-        {
-            "start": starts,
-            "start_hour": np.asarray(starts.hour),
-            "day": np.asarray(starts.normalize().tz_localize(None)),
-            "hours": runs["size"].to_numpy(),
-            "kwh": runs["sum"].to_numpy(dtype=float),
-        }
-    )
-    keep = (table["hours"] <= MAX_RUN_HOURS) & (table["kwh"] >= CYCLE_KWH)
-    return table[keep].reset_index(drop=True)
+    if not any(len(a) for a in above):
+        return [pd.DataFrame(columns=columns) for _ in above]
+    new_runs = []
+    for part in above:
+        gaps = np.diff(pd.DatetimeIndex(part.index).asi8, prepend=np.iinfo(np.int64).min // 2)
+        new_runs.append(gaps != pd.Timedelta(hours=1).value)
+    run_id = np.cumsum(np.concatenate(new_runs))  # a household's first hour starts a run
+    values = pd.Series(np.concatenate([a.to_numpy(dtype=float) for a in above]))
+    by_run = values.groupby(run_id)
+    sizes, sums = by_run.size().to_numpy(), by_run.sum().to_numpy(dtype=float)
+    first_run = 0
+    tables = []
+    for part, new_run, zone in zip(above, new_runs, timezones, strict=True):
+        n_runs = int(new_run.sum())
+        own = slice(first_run, first_run + n_runs)
+        first_run += n_runs
+        if not n_runs:
+            tables.append(pd.DataFrame(columns=columns))
+            continue
+        starts = pd.DatetimeIndex(part.index)[new_run].tz_convert(zone)
+        table = pd.DataFrame(
+            {
+                "start": starts,
+                "start_hour": np.asarray(starts.hour),
+                "day": np.asarray(starts.normalize().tz_localize(None)),
+                "hours": sizes[own],
+                "kwh": sums[own],
+            }
+        )
+        keep = (table["hours"] <= MAX_RUN_HOURS) & (table["kwh"] >= CYCLE_KWH)
+        tables.append(table[keep].reset_index(drop=True))
+    return tables
 
 
 def recurring_cycles(
     readings_kwh: pd.Series, timezone: str, window_days: int = WINDOW_DAYS
 ) -> list[DetectedCycle]:
     """Recurring cycles in the last ``window_days`` of readings, most frequent first."""
-    excess = hourly_excess(readings_kwh, timezone, window_days)
-    if excess.empty:
-        return []
+    return recurring_cycles_many([readings_kwh], [timezone], window_days)[0]
+
+
+def recurring_cycles_many(
+    readings_kwh: Sequence[pd.Series], timezones: Sequence[str], window_days: int = WINDOW_DAYS
+) -> list[list[DetectedCycle]]:
+    """:func:`recurring_cycles` of many households, the baselines and runs found group-wise."""
+    excess = hourly_excess_many(readings_kwh, timezones, window_days)
+    runs = cycle_runs_many(excess, timezones)
+    return [
+        _clusters(e, r, zone) if not e.empty else []
+        for e, r, zone in zip(excess, runs, timezones, strict=True)
+    ]
+
+
+def _clusters(excess: pd.Series, runs: pd.DataFrame, timezone: str) -> list[DetectedCycle]:
+    """Step 3-4 of the module doc: claim clusters of start hours while they recur enough."""
     n_days = pd.DatetimeIndex(excess.index).tz_convert(timezone).normalize().nunique()
     weeks = n_days / 7.0
-    runs = cycle_runs(excess, timezone)
     claimed = np.zeros(len(runs), dtype=bool)
     start_hours = runs["start_hour"].to_numpy(dtype=int)
     found = []

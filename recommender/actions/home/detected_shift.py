@@ -29,21 +29,25 @@ from recommender.actions.home.load_shift import (
     window_tables,
 )
 from recommender.actions.home.profile import LoadProfile
-from recommender.actions.home.shift import WindowTable, slot_time
+from recommender.actions.home.shift import WindowCache, slot_time
 from recommender.domain import Action, Appliance, Household
 from recommender.grid.providers import IntensityProvider, OfflineProvider
 
 SEEN = "seen in your meter's readings"
 
 
-def household_cycles(household: Household, profile: LoadProfile) -> list[DetectedCycle]:
+def household_cycles(
+    household: Household, profile: LoadProfile, cycles: list[DetectedCycle] | None = None
+) -> list[DetectedCycle]:
     """Recurring cycles in ``household``'s last readings not explained by a declared appliance
-    (its usual start, given or inferred, within +-1 h; EV-like ones when it has an EV charger)."""
+    (its usual start, given or inferred, within +-1 h; EV-like ones when it has an EV charger).
+    ``cycles``: its recurring cycles when already found (for a chunk, group-wise)."""
     specs = cycle_specs()
     declared = [a for a in household.appliances if a.cycles_per_week > 0 and a.kind in specs]
     hours = [usual_start(a, profile)[0] // 2 for a in declared]
     has_ev = any(a.kind == "ev_charger" for a in declared)
-    cycles = recurring_cycles(household.readings_kwh, household.timezone, WINDOW_DAYS)
+    if cycles is None:
+        cycles = recurring_cycles(household.readings_kwh, household.timezone, WINDOW_DAYS)
     return undeclared_cycles(cycles, hours, has_ev)
 
 
@@ -53,13 +57,15 @@ def detected_shift_actions(
     first_day: pd.Timestamp,
     n_days: int = 7,
     provider: IntensityProvider | None = None,
-    tables: dict[int, WindowTable] | None = None,
+    tables: WindowCache | None = None,
+    cycles: list[DetectedCycle] | None = None,
 ) -> list[Action]:
-    """One ``shift-detected-<HH>`` action per undeclared recurring cycle with a better start."""
+    """One ``shift-detected-<HH>`` action per undeclared recurring cycle with a better start
+    (``cycles``: the household's recurring cycles when already found)."""
     provider = provider or OfflineProvider()
     table = window_tables(household, first_day, n_days, provider, tables)
     actions = []
-    for cycle in household_cycles(household, profile):
+    for cycle in household_cycles(household, profile, cycles):
         spec = _spec(household, cycle)
         appliance = Appliance("detected", cycle.days_per_week, time(cycle.start_hour))
         cycles_per_year = cycle.days_per_week * 52.0

@@ -23,6 +23,7 @@ ELECTRIC_HEATING = ("electric_heating", "heat_pump")
 MIN_DAYS = 60
 CLEAR_T = 5.0  # t-statistic of the slope for an undeclared heater to count as clear
 CLEAR_SHARE = 0.25  # and heating must be at least this share of use (lighting cannot explain it)
+NEAR = pd.Timedelta(days=2)  # more than a local day (25 h at most) on either side
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,12 @@ def heating_fit(household: Household, profile: LoadProfile) -> HeatingFit | None
     base = home_factors()["heating_base_temperature_c"].value
     zone = household.timezone
     kwh = profile.last_year_kwh
-    per_day = kwh.groupby(local_days(kwh.index, zone)).agg(["sum", "count"])
-    daily_kwh: pd.Series = per_day.loc[per_day["count"] >= 22, "sum"]
+    by_day = kwh.groupby(profile.last_year_days)
+    daily_kwh: pd.Series = by_day.sum()[by_day.count() >= 22]
     temp = household.temperature_c.dropna()
+    # only the days the readings have count: the temperatures within two days of them
+    near = (temp.index >= kwh.index[0] - NEAR) & (temp.index <= kwh.index[-1] + NEAR)
+    temp = temp[near]
     daily_c: pd.Series = temp.groupby(local_days(temp.index, zone)).mean()
     joined = pd.DataFrame({"kwh": daily_kwh, "c": daily_c}).dropna()
     if len(joined) < MIN_DAYS:

@@ -12,6 +12,7 @@ from recommender.actions.home.profile import LoadProfile
 from recommender.actions.home.savings import energy_draws, money, product_range
 from recommender.actions.home.shift import (
     ShiftPlan,
+    WindowCache,
     WindowTable,
     cycle_slots,
     plan_shift,
@@ -88,16 +89,15 @@ def window_tables(
     first_day: pd.Timestamp,
     n_days: int,
     provider: IntensityProvider,
-    tables: dict[int, WindowTable] | None = None,
+    tables: WindowCache | None = None,
 ) -> Callable[[int], WindowTable]:
-    """``table(n_slots)``: the candidate windows for a cycle of ``n_slots`` half-hours, built once
-    per cycle length (the intensity forecast is the costly part) and shared through ``tables``."""
-    cache = {} if tables is None else tables
+    """``table(n_slots)``: the candidate windows for a cycle of ``n_slots`` half-hours, their
+    parts built once and shared through ``tables`` (by the shifts of a household, and by the
+    households of a chunk: see :func:`window_table`)."""
+    cache: WindowCache = {} if tables is None else tables
 
     def table(n_slots: int) -> WindowTable:
-        if n_slots not in cache:
-            cache[n_slots] = window_table(household, n_slots, first_day, n_days, provider)
-        return cache[n_slots]
+        return window_table(household, n_slots, first_day, n_days, provider, cache)
 
     return table
 
@@ -128,7 +128,7 @@ def shift_actions(
     first_day: pd.Timestamp,
     n_days: int = 7,
     provider: IntensityProvider | None = None,
-    tables: dict[int, WindowTable] | None = None,
+    tables: WindowCache | None = None,
 ) -> list[Action]:
     """One shift action per flexible appliance with a better start than its usual one."""
     provider = provider or OfflineProvider()

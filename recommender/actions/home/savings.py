@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -15,23 +15,35 @@ N_DRAWS = 4000
 Z90 = 1.2815515655446004  # standard normal quantile at 0.9
 
 
+@lru_cache(maxsize=256)  # bounded: detected cycles bring measured ranges (32 kB each)
 def energy_draws(low: float, typical: float, high: float, seed: int = 0) -> np.ndarray:
     """Cycle energies (kWh) drawn from a triangular distribution on [low, high] peaking at typical.
 
-    The published ranges (data/reference.md) are read as the span of ordinary appliances.
+    The published ranges (data/reference.md) are read as the span of ordinary appliances. The
+    draws are seeded, so they are made once per range and kept (read-only).
     """
     rng = np.random.default_rng(seed)
     if high <= low:
-        return np.full(N_DRAWS, typical)
-    return rng.triangular(low, typical, high, N_DRAWS)
+        draws = np.full(N_DRAWS, typical)
+    else:
+        draws = rng.triangular(low, typical, high, N_DRAWS)
+    draws.flags.writeable = False
+    return draws
+
+
+@lru_cache(maxsize=8)
+def _standard_normal(seed: int, size: int) -> np.ndarray:
+    """Seeded standard normal draws, made once per seed and size (read-only)."""
+    draws = np.random.default_rng(seed).standard_normal(size)
+    draws.flags.writeable = False
+    return draws
 
 
 def product_range(
     energy_kwh: np.ndarray, delta_mean: float, delta_sd: float, seed: int = 1
 ) -> tuple[float, float]:
     """P10 and P90 of energy x delta, delta ~ Normal(delta_mean, delta_sd), independent draws."""
-    rng = np.random.default_rng(seed)
-    delta = delta_mean + delta_sd * rng.standard_normal(energy_kwh.size)
+    delta = delta_mean + delta_sd * _standard_normal(seed, energy_kwh.size)
     low, high = np.quantile(energy_kwh * delta, [0.1, 0.9])
     return float(low), float(high)
 

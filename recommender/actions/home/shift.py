@@ -16,8 +16,10 @@ approximation).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -118,16 +120,54 @@ class WindowTable:
     price_per_kwh: np.ndarray  # (n_days, 48)
 
 
+WindowCache = dict[tuple[Any, ...], Any]
+
+
 def window_table(
     household: Household,
     n_slots: int,
     first_day: pd.Timestamp,
     n_days: int,
     provider: IntensityProvider | None = None,
+    shared: WindowCache | None = None,
 ) -> WindowTable:
-    """Cycle means for every start slot of ``n_days`` local days from ``first_day`` (vectorised)."""
+    """Cycle means for every start slot of ``n_days`` local days from ``first_day`` (vectorised).
+
+    ``shared`` keeps the parts households have in common, for a chunk of them: the slot layout
+    (zone, days, cycle length), the intensity runs (and region) and the price runs (and tariff),
+    each computed once (the intensity forecast is the costly part). One provider per ``shared``.
+    """
+    cache: WindowCache = {} if shared is None else shared
     zone = household.timezone
     day0 = pd.Timestamp(first_day).tz_convert(zone).normalize().tz_localize(None)
+    key = (zone, day0, n_days, n_slots)
+    if ("layout", *key) not in cache:
+        cache[("layout", *key)] = _slot_layout(zone, day0, n_days, n_slots)
+    days, grid, run_mean = cache[("layout", *key)]
+    carbon_key = ("carbon", household.region, *key)
+    if carbon_key not in cache:
+        forecast = intensity_forecast(household.region, grid, timezone=zone, provider=provider)
+        cache[carbon_key] = (
+            run_mean(forecast["g_per_kwh"].to_numpy(dtype=float)),
+            run_mean(forecast["error_g_per_kwh"].to_numpy(dtype=float)),
+        )
+    price_key = ("price", household.tariff, *key)
+    if price_key not in cache:
+        price = price_per_kwh_series(household.tariff, grid, zone).to_numpy(dtype=float)
+        cache[price_key] = run_mean(price)
+    g_per_kwh, error_g_per_kwh = cache[carbon_key]
+    return WindowTable(
+        days=days,
+        g_per_kwh=g_per_kwh,
+        error_g_per_kwh=error_g_per_kwh,
+        price_per_kwh=cache[price_key],
+    )
+
+
+def _slot_layout(
+    zone: str, day0: pd.Timestamp, n_days: int, n_slots: int
+) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex, Callable[[np.ndarray], np.ndarray]]:
+    """The local days, the half-hourly UTC grid they need and the mean over each start's run."""
     offsets = (
         np.arange(n_days)[:, None] * 24 * 60 + np.arange(SLOTS_PER_DAY)[None, :] * SLOT_MINUTES
     ).ravel()
@@ -138,22 +178,18 @@ def window_table(
     t0 = starts.min().floor("30min")
     n_grid = int((starts.max() - t0) / pd.Timedelta(minutes=SLOT_MINUTES)) + n_slots + 1
     grid = pd.date_range(t0, periods=n_grid, freq="30min")
-    forecast = intensity_forecast(household.region, grid, timezone=zone, provider=provider)
-    price = price_per_kwh_series(household.tariff, grid, zone).to_numpy(dtype=float)
     position = ((starts.floor("30min") - t0) // pd.Timedelta(minutes=SLOT_MINUTES)).to_numpy()
 
     def run_mean(values: np.ndarray) -> np.ndarray:
         cumulative = np.concatenate([[0.0], np.cumsum(values)])
-        means = (cumulative[position + n_slots] - cumulative[position]) / n_slots
-        return means.reshape(n_days, SLOTS_PER_DAY)
+        means = ((cumulative[position + n_slots] - cumulative[position]) / n_slots).reshape(
+            n_days, SLOTS_PER_DAY
+        )
+        means.flags.writeable = False  # shared by the households of a chunk
+        return means
 
     days = pd.DatetimeIndex([day0 + pd.Timedelta(days=i) for i in range(n_days)]).tz_localize(zone)
-    return WindowTable(
-        days=days,
-        g_per_kwh=run_mean(forecast["g_per_kwh"].to_numpy(dtype=float)),
-        error_g_per_kwh=run_mean(forecast["error_g_per_kwh"].to_numpy(dtype=float)),
-        price_per_kwh=run_mean(price),
-    )
+    return days, grid, run_mean
 
 
 @dataclass(frozen=True)

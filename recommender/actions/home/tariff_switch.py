@@ -7,13 +7,21 @@ pricing, not what a particular supplier would charge.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
 from recommender.actions.home.profile import LoadProfile
 from recommender.actions.home.savings import money
-from recommender.domain import Action, Household, Savings
+from recommender.domain import Action, Household, Savings, Tariff
 from recommender.grid.tariffs import example_tou_shape, example_tou_tariff, price_per_kwh_series
+
+
+@lru_cache(maxsize=64)
+def _example_tou(flat: Tariff) -> Tariff:
+    """The example ToU tariff on a flat price, built once per flat tariff (both frozen)."""
+    return example_tou_tariff(flat)
 
 
 def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
@@ -21,7 +29,7 @@ def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
     tariff = household.tariff
     if tariff.type != "flat" or not tariff.price_per_kwh:
         return None
-    tou = example_tou_tariff(tariff)
+    tou = _example_tou(tariff)
     readings = profile.last_year_kwh
     index = pd.DatetimeIndex(readings.index)
     tou_price = price_per_kwh_series(tou, index, household.timezone).to_numpy()
@@ -30,10 +38,12 @@ def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
     fraction = 1.0 - tou_cost.sum() / flat_cost.sum()
     if fraction <= 0:
         return None
-    months = index.tz_convert(household.timezone).strftime("%Y-%m")
-    by_month = np.bincount(
-        np.unique(months, return_inverse=True)[1], weights=flat_cost - tou_cost
-    ) / np.bincount(np.unique(months, return_inverse=True)[1], weights=flat_cost)
+    local = index.tz_convert(household.timezone)
+    # local calendar months in order (year * 12 + month: no text, 1 ms a year of readings less)
+    month = np.unique(np.asarray(local.year) * 12 + np.asarray(local.month), return_inverse=True)[1]
+    by_month = np.bincount(month, weights=flat_cost - tou_cost) / np.bincount(
+        month, weights=flat_cost
+    )
     annual_cost = profile.annual_kwh * tariff.price_per_kwh
     low, high = np.quantile(by_month, [0.1, 0.9]) if len(by_month) > 2 else (fraction, fraction)
     savings = Savings(

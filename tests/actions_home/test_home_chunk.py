@@ -1,0 +1,143 @@
+"""A chunk of households gets, item for item, the home actions each gets alone.
+
+The households: the real sample-0 meter with its real temperatures at different ends (so
+different schedule days), with and without a forecast, on a time-of-use tariff, labelled in
+another zone; synthetic households (``recommender.synth``: real meters' daily shapes, simulated
+appliances) that share days and so share candidate windows; and households that must fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import time
+
+import pandas as pd
+import pytest
+
+from recommender.actions.home import home_actions, home_actions_many
+from recommender.domain import Appliance, Forecast, Household, Tariff, TouRate
+from recommender.errors import GreenrecError, InsufficientData
+from recommender.io import read_tables
+from recommender.synth import write_population
+
+NOW = pd.Timestamp("2021-06-01T12:00:00Z")
+
+
+def _forecast(start: str, annual_kwh: float) -> Forecast:
+    """A week-long forecast's fields the home actions read (its start, length and annual total)."""
+    kwh = (0.3,) * 168
+    return Forecast(
+        horizon="P7D",
+        interval="PT1H",
+        start=pd.Timestamp(start),
+        kwh=kwh,
+        p10=kwh,
+        p50=kwh,
+        p90=kwh,
+        annual_kwh=annual_kwh,
+        annual_kwh_p10=annual_kwh * 0.9,
+        annual_kwh_p90=annual_kwh * 1.1,
+        method="test",
+    )
+
+
+@pytest.fixture(scope="module")
+def chunk(household0: Household, temperature0, tmp_path_factory) -> list[tuple[Household, object]]:
+    paths = write_population(tmp_path_factory.mktemp("synth"), 4, days=28, seed=3)
+    synthetic = read_tables(paths["households"], paths["readings"], paths["trips"]).households
+    readings = household0.readings_kwh
+    warm = replace(
+        household0,
+        household_id="heated",
+        temperature_c=temperature0,
+        appliances=(
+            *household0.appliances,
+            Appliance("washing_machine", 3, time(18, 0)),
+            Appliance("electric_heating", 1),
+        ),
+    )
+    tou = Tariff(
+        "tou",
+        "GBP",
+        rates=(TouRate(time(0), time(7), 0.09), TouRate(time(7), time(0), 0.3)),
+    )
+    return [
+        (household0, None),
+        (warm, _forecast("2022-01-01T00:00:00Z", 3200.0)),
+        (replace(household0, household_id="earlier", readings_kwh=readings[:"2021-05-01"]), None),
+        (
+            replace(household0, household_id="tou", tariff=tou),
+            _forecast("2021-02-01T00:00:00Z", 2500.0),
+        ),
+        (replace(household0, household_id="paris", timezone="Europe/Paris"), None),
+        (replace(household0, household_id="short", readings_kwh=readings[:"2019-01-05"]), None),
+        (replace(household0, household_id="daily", reading_interval_minutes=1440), None),
+        *((home, _forecast("2024-01-29T00:00:00Z", 2000.0)) for home in synthetic),
+        *((home, None) for home in synthetic),
+    ]
+
+
+def _alone(household: Household, forecast) -> object:
+    try:
+        return home_actions(household, forecast, now=NOW)
+    except GreenrecError as error:
+        return error
+
+
+def test_a_chunk_answers_each_household_as_alone(chunk) -> None:
+    homes = [home for home, _ in chunk]
+    items = home_actions_many(homes, [forecast for _, forecast in chunk], now=NOW)
+    assert len(items) == len(chunk)
+    for (home, forecast), item in zip(chunk, items, strict=True):
+        alone = _alone(home, forecast)
+        if isinstance(alone, GreenrecError):
+            assert type(item) is type(alone) and str(item) == str(alone)
+        else:
+            assert item == alone
+    failed = [home.household_id for home, item in zip(homes, items, strict=True)]
+    failed = [h for h, item in zip(failed, items, strict=True) if isinstance(item, GreenrecError)]
+    assert set(failed) == {"short", "daily"}
+    assert all(isinstance(items[i], InsufficientData) for i in (5, 6))
+    kinds = {a.id for item in items if isinstance(item, list) for a in item}
+    assert "thermostat-down-1c" in kinds and any(k.startswith("shift-") for k in kinds)
+
+
+def test_answers_do_not_depend_on_the_chunks_order(chunk) -> None:
+    homes = [home for home, _ in chunk]
+    forecasts = [forecast for _, forecast in chunk]
+    forward = home_actions_many(homes, forecasts, now=NOW)
+    backward = home_actions_many(homes[::-1], forecasts[::-1], now=NOW)[::-1]
+    for a, b in zip(forward, backward, strict=True):
+        assert str(a) == str(b) if isinstance(a, GreenrecError) else a == b
+
+
+def test_forecasts_must_match_the_households(chunk) -> None:
+    with pytest.raises(ValueError, match="forecasts for"):
+        home_actions_many([home for home, _ in chunk], [None], now=NOW)
+
+
+def test_load_profiles_of_a_chunk_are_each_households_own(chunk) -> None:
+    from recommender.actions.home.profile import load_profile, load_profiles
+
+    homes = [home for home, _ in chunk]
+    forecasts = [forecast for _, forecast in chunk]
+    for home, forecast, item in zip(homes, forecasts, load_profiles(homes, forecasts), strict=True):
+        try:
+            alone = load_profile(home, forecast)
+        except InsufficientData as error:
+            assert isinstance(item, InsufficientData) and str(item) == str(error)
+            continue
+        assert not isinstance(item, InsufficientData)
+        assert item.hourly_kwh.tobytes() == alone.hourly_kwh.tobytes()
+        assert (item.baseload_kw, item.baseload_kw_p10, item.baseload_kw_p90) == (
+            alone.baseload_kw,
+            alone.baseload_kw_p10,
+            alone.baseload_kw_p90,
+        )
+        assert (item.peak_hour, item.n_days, item.annual_kwh) == (
+            alone.peak_hour,
+            alone.n_days,
+            alone.annual_kwh,
+        )
+        assert item.last_year_kwh.equals(alone.last_year_kwh)
+        assert item.last_year_days.equals(alone.last_year_days)

@@ -1,0 +1,141 @@
+"""A chunk of households with different histories gets, item for item, what each gets alone.
+
+The households are cuts of the two real meters (different starts, lengths and ends, with and
+without their real temperatures), one of them labelled in another zone and one as gas (labels
+only: the readings are the real electricity meter's, which is all the grouping looks at),
+synthetic households from ``recommender.synth`` (real meters' daily shapes), and households that
+must fail: too little history, a daily meter, temperatures that miss the history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from recommender.domain import Household, Tariff
+from recommender.errors import GreenrecError, InsufficientData, InvalidInput
+from recommender.forecast import forecast_household, forecast_households
+from recommender.forecast.shared_trees import distinct_rows
+from recommender.io import read_tables
+from recommender.synth import write_population
+
+
+def _home(
+    name: str,
+    readings: pd.Series,
+    temperature: pd.Series | None = None,
+    timezone: str = "Europe/London",
+    **kw,
+) -> Household:
+    tariff = Tariff("flat", "GBP", 0.25)
+    return Household(name, "GB", timezone, tariff, readings, temperature_c=temperature, **kw)
+
+
+@pytest.fixture(scope="module")
+def mixed(meter0, meter1, temperature0, temperature1, tmp_path_factory) -> list[Household]:
+    """Different starts, lengths, ends, zones, fuels, weather; three that fail; synthetic ones."""
+    paths = write_population(tmp_path_factory.mktemp("synth"), 3, days=28, seed=5)
+    synthetic = list(read_tables(paths["households"], paths["readings"], paths["trips"]).households)
+    year = meter0["2020-12-01":"2021-11-30"]
+    return [
+        _home("m0-year-temps", year, temperature0),
+        _home("m0-year", year),
+        _home("m0-year-again", year * 1.5),  # the same index as the one above: one group
+        _home("m0-6-weeks", meter0["2021-01-01":"2021-02-14"], temperature0),
+        _home("m1-8-weeks", meter1["2012-11-10":"2013-01-04"], temperature1),
+        _home("m0-paris", meter0["2021-03-01":"2021-04-20"], timezone="Europe/Paris"),
+        _home("m0-gas", meter0["2021-03-01":"2021-04-20"], fuel="gas"),
+        _home("too-short", meter0["2021-01-01":"2021-01-05"]),
+        _home("daily", meter0["2021-01-01":"2021-03-01"], reading_interval_minutes=1440),
+        _home("weather-misses", meter0["2021-01-01":"2021-02-14"], temperature1),
+        *synthetic,
+    ]
+
+
+def _same(chunked: object, alone: object) -> None:
+    if isinstance(alone, GreenrecError):
+        assert type(chunked) is type(alone) and str(chunked) == str(alone)
+    else:
+        assert chunked == alone
+
+
+def _alone(model, home: Household, horizon: int):
+    try:
+        return forecast_household(model, home, horizon_hours=horizon)
+    except GreenrecError as error:
+        return error
+
+
+@pytest.mark.parametrize("horizon", [48, 400])
+def test_a_mixed_chunk_answers_each_household_as_alone(small_model, mixed, horizon) -> None:
+    chunked = forecast_households(small_model, mixed, horizon_hours=horizon)
+    assert len(chunked) == len(mixed)
+    for home, item in zip(mixed, chunked, strict=True):
+        _same(item, _alone(small_model, home, horizon))
+    kinds = {home.household_id: type(item) for home, item in zip(mixed, chunked, strict=True)}
+    assert kinds["too-short"] is InsufficientData and kinds["daily"] is InsufficientData
+    assert kinds["weather-misses"] is InvalidInput
+    assert sum(not isinstance(item, GreenrecError) for item in chunked) == len(mixed) - 3
+
+
+def test_answers_do_not_depend_on_the_chunks_order(small_model, mixed) -> None:
+    forward = forecast_households(small_model, mixed)
+    backward = forecast_households(small_model, mixed[::-1])[::-1]
+    for a, b in zip(forward, backward, strict=True):
+        _same(a, b)
+
+
+def test_the_year_models_trees_run_once_for_the_chunk(small_model, mixed, monkeypatch) -> None:
+    calls = []
+    year_model = small_model.year_model_
+    original = type(year_model).predict
+
+    def counted(self, X, offset=None):
+        if self is year_model:
+            calls.append(len(X))
+        return original(self, X, offset)
+
+    monkeypatch.setattr(type(year_model), "predict", counted)
+    forecast_households(small_model, mixed)
+    assert len(calls) == 1
+    # the shared rows are evaluated once: fewer rows than a year and its level per household
+    answered = len(mixed) - 3
+    assert calls[0] < answered * 8760
+
+
+def test_future_weather_per_household(small_model, meter0, temperature0) -> None:
+    homes = [_home("a", meter0["2021-01-01":"2021-02-14"], temperature0), _home("b", meter0)]
+    ahead = [temperature0 + 2.0, None]
+    chunked = forecast_households(small_model, homes, 48, ahead)
+    for home, weather, item in zip(homes, ahead, chunked, strict=True):
+        assert item == forecast_household(small_model, home, 48, weather)
+    with pytest.raises(ValueError, match="temperature entries"):
+        forecast_households(small_model, homes, 48, ahead[:1])
+
+
+def test_a_chunk_of_one_raises_as_the_single_call_does(small_model, meter0) -> None:
+    home = _home("short", meter0["2021-01-01":"2021-01-05"])
+    (item,) = forecast_households(small_model, [home])
+    assert isinstance(item, InsufficientData)
+    with pytest.raises(InsufficientData):
+        forecast_household(small_model, replace(home))
+
+
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 40), st.integers(1, 4)),
+        elements=st.sampled_from([0.0, -0.0, 1.5, 2.0, np.nan, -3.25]),
+    )
+)
+def test_distinct_rows_rebuild_the_rows_bit_for_bit(rows) -> None:
+    first, codes = distinct_rows(rows)
+    bits = rows.view(np.uint64)
+    np.testing.assert_array_equal(bits[first][codes], bits)
+    assert len({row.tobytes() for row in bits[first]}) == len(first)
