@@ -55,10 +55,10 @@ TARGET_SCALE_RATIO = 1.10
 # stage -> (file suffix, function name) whose cumulative time is the stage's
 STAGES = {
     "read (iter_tables: read + parse + validate)": [("io/tables.py", "iter_tables")],
-    "forecast (forecast_household)": [("forecast/api.py", "forecast_household")],
-    "actions: home (home_actions)": [("actions/home/__init__.py", "home_actions")],
-    "actions: travel (travel_report)": [("actions/travel/advice.py", "travel_reports")],
-    "ranking (rank_actions)": [("ranking/ranker.py", "rank_actions_many")],
+    "forecast (forecast_households)": [("forecast/api.py", "forecast_households")],
+    "actions: home (home_actions_many)": [("actions/home/__init__.py", "home_actions_many")],
+    "actions: travel (travel_reports)": [("actions/travel/advice.py", "travel_reports")],
+    "ranking (rank_actions_many)": [("ranking/ranker.py", "rank_actions_many")],
     "write (parts, results, manifest)": [
         ("batch/parts.py", "write_part"),
         ("batch/manifest.py", "combine_parts"),

@@ -12,18 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 
-from recommender.actions.home import home_actions
+from recommender.actions.home import home_actions_many
 from recommender.actions.travel import TravelReport, travel_reports
 from recommender.domain import Action, Forecast, Household
 from recommender.errors import GreenrecError
-from recommender.forecast import forecast_household
+from recommender.forecast import forecast_households
 from recommender.ranking import RankingInput, RankingWeights, rank_actions_many
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -74,13 +72,14 @@ def score_chunk(
     ]
 
     def forecasts(alive: list[ScoredHousehold]) -> list[Any]:
-        return _one_by_one(alive, lambda w: forecast_household(models.forecaster, w.household))
+        return forecast_households(models.forecaster, [w.household for w in alive])
 
     def travel(alive: list[ScoredHousehold]) -> list[Any]:
         return travel_reports([w.household for w in alive], mode_choice=models.mode_choice)
 
     def home(alive: list[ScoredHousehold]) -> list[Any]:
-        return [home_actions(w.household, w.answer_forecast, now=now) for w in alive]
+        forecasts = [w.answer_forecast for w in alive]
+        return home_actions_many([w.household for w in alive], forecasts, now=now)
 
     def ranked(alive: list[ScoredHousehold]) -> list[Any]:
         items = [RankingInput([*w.home, *w.travel_actions], w.household, w.history) for w in alive]
@@ -111,15 +110,4 @@ def _stage(
             else:
                 setattr(item, part, result)
         out.append(item)
-    return out
-
-
-def _one_by_one(items: Sequence[T], run: Callable[[T], Any]) -> list[Any]:
-    """A stage with no columnar form yet: each item alone, its GreenrecError as its result."""
-    out: list[Any] = []
-    for item in items:
-        try:
-            out.append(run(item))
-        except GreenrecError as error:
-            out.append(error)
     return out
