@@ -70,7 +70,8 @@ def run_local(
     ) as pool:
         pending: deque[tuple[Part, Future[ChunkResult]]] = deque()
         for part in parts:
-            pending.append((part, pool.submit(score_task, models_dir, part.households, top_k, now)))
+            future = pool.submit(score_task, models_dir, part.households, top_k, now)
+            pending.append((part.sent(), future))
             while len(pending) > workers:  # bounded: one part waiting per worker (memory)
                 done, future = pending.popleft()
                 yield done, future.result()
@@ -106,7 +107,7 @@ def run_dask(
             # scattered first: a large chunk travels as data, not inside the task graph
             [households] = client.scatter([part.households], hash=False)
             future = client.submit(score_task, models_dir, households, top_k, now, pure=False)
-            pending.append((part, future))
+            pending.append((part.sent(), future))
             while len(pending) > slots:  # one part waiting per worker thread
                 done, oldest = pending.popleft()
                 yield done, oldest.result()

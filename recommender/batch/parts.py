@@ -21,7 +21,7 @@ import io
 import json
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +44,25 @@ RESUME_KEYS = ("inputs", "models", "now", "top_k", "chunk_households", "part_hou
 
 @dataclass(frozen=True)
 class Part:
-    """One chunk of the run: households to score and the reader's failures that came with them."""
+    """One chunk of the run: households to score and the reader's failures that came with them.
+
+    ``household_ids`` are the households' ids; once a part is sent to an engine the parent keeps
+    only those (:meth:`sent`), so the parts in flight do not hold their households twice.
+    """
 
     index: int
     households: list[Household]
     input_failures: list[tuple[str, InvalidInput]] = field(default_factory=list)
+    household_ids: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.households and not self.household_ids:
+            ids = tuple(h.household_id for h in self.households)
+            object.__setattr__(self, "household_ids", ids)
+
+    def sent(self) -> Part:
+        """This part without its households (its ids kept), once an engine has them."""
+        return replace(self, households=[])
 
     @property
     def name(self) -> str:
@@ -56,7 +70,7 @@ class Part:
 
     @property
     def n_in(self) -> int:
-        return len(self.households) + len({hid for hid, _ in self.input_failures})
+        return len(self.household_ids) + len({hid for hid, _ in self.input_failures})
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -156,8 +170,7 @@ class Staging:
         )
         (tmp / PART_FILES["failures"]).write_text(failures_csv(failures), encoding="utf-8")
         info = {
-            "ids_in": [h.household_id for h in part.households]
-            + sorted({hid for hid, _ in inputs}),
+            "ids_in": list(part.household_ids) + sorted({hid for hid, _ in inputs}),
             "scored_ids": result.scored_ids,
             "input_failed_ids": sorted({hid for hid, _ in inputs}),
             "engine_failed_ids": result.failed_ids,

@@ -65,7 +65,7 @@ PART_HOUSEHOLDS = 100  # households per part: one engine task, one atomic write
 # trips holds about 2 MiB (measured: 412 MiB for 200 synthetic ones); the parts in flight hold as
 # many again (workers + 1 parts), so the reading process holds about (200 + 100 x (workers + 1))
 # x 2 MiB
-CHUNK_HOUSEHOLDS = 200
+CHUNK_HOUSEHOLDS = 100
 # Test hook: stop (block until killed) after this many parts are written, so a test can kill a
 # run at a known point without sleeping on the machine's speed.
 PAUSE_ENV = "GREENREC_BATCH_PAUSE_AFTER_PARTS"

@@ -38,7 +38,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option(
     "--chunk-households",
     type=click.IntRange(min=1),
-    default=200,
+    default=100,
     show_default=True,
     help="Households the reader parses and holds at a time (about 2 MiB each for a year).",
 )

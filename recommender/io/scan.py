@@ -27,7 +27,7 @@ from recommender.io.files import Source, Table, check_columns, iter_table
 from recommender.io.validate import is_blank
 
 ID = "household_id"
-MAX_CACHED_ROWS = 2**21  # a row group this small is read once and kept for the next chunk
+MAX_CACHED_ROWS = 2**20  # a row group this small is read once and kept for the next chunk
 
 
 def household_ids(frame: pd.DataFrame) -> pd.Series:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from recommender.domain import Household, Trip
 from recommender.errors import InvalidInput, Problem
@@ -154,11 +155,13 @@ def iter_tables(
         still_open = col.iloc[-1]  # its rows may go on in the next chunk
         done = _id_set(pending_ids) - {still_open}
         if len(done) >= chunk_households:
-            yield _batch(homes, home_ids, pending, trip_rows(done), temp_rows(done), done)
+            batch = _batch(homes, home_ids, pending, trip_rows(done), temp_rows(done), done)
             seen |= done
             open_rows = [ids == still_open for ids in pending_ids]
             pending = [t.subset(k) for t, k in zip(pending, open_rows, strict=True)]
             pending_ids = [ids[k] for ids, k in zip(pending_ids, open_rows, strict=True)]
+            pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed pages
+            yield batch  # the finished households' raw rows are dropped before the chunk goes
     rest = _id_set(pending_ids) | (set(home_ids) - seen)
     for scanner in scanners:  # ids in no table but this one
         rest |= scanner.ids() - seen
