@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from recommender.domain import FUELS, Appliance, Household, Preferences, Tariff, Trip
+from recommender.domain import Appliance, Household, Preferences, Tariff, Trip
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.cells import JsonConstant
@@ -88,9 +88,7 @@ def parse_household(payload: Mapping[str, Any], *, source: str = "household") ->
         if obj is not None:
             prefs = parse_preferences(obj, lambda f: f"preferences.{f}", problems)
     readings, temperature, t_warnings = _series(payload, tz or "UTC", problems)
-    fuel = payload.get("fuel", "electricity")
-    if fuel not in FUELS:
-        problems.append(Problem("fuel", f"{fuel!r} is not a fuel we forecast", f"one of {FUELS}"))
+    fuel = schema.check_fuel(payload.get("fuel"), "fuel", problems)
     if problems or readings is None or tariff is None:
         raise InvalidInput(problems, source=source)
     return assemble_household(
@@ -101,7 +99,7 @@ def parse_household(payload: Mapping[str, Any], *, source: str = "household") ->
         readings,
         (temperature, t_warnings),
         (appliances, trips, prefs),
-        fuel=str(fuel),
+        fuel=fuel,
     )
 
 

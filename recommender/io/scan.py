@@ -21,13 +21,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from recommender.io.files import Source, Table, check_columns, iter_table
 from recommender.io.validate import is_blank
 
 ID = "household_id"
-MAX_CACHED_ROWS = 2**20  # a row group this small is read once and kept for the next chunk
+MAX_CACHED_ROWS = 2**18  # a row group this small is read once and kept for the next chunk
 
 
 def household_ids(frame: pd.DataFrame) -> pd.Series:
@@ -65,7 +66,7 @@ class Scanner:
             if path is not None and path.suffix.lower() in (".parquet", ".pq")
             else None
         )
-        self._last: tuple[int, pd.Series, pa.Table] | None = None  # group, its ids, its rows
+        self._last: tuple[int, pa.Array, pa.Table] | None = None  # group, its ids, its rows
         if self._parquet is not None:
             check_columns(self._parquet.schema_arrow.names, self.name, required, optional)
         else:
@@ -91,8 +92,7 @@ class Scanner:
             return {str(h) for t in self._tables() for h in pd.unique(household_ids(t.frame))}
         found: set[str] = set()
         for batch in self._parquet.iter_batches(self.rows_per_chunk, columns=[ID]):
-            column = pd.DataFrame({ID: batch.column(0).to_pandas()})
-            found.update(str(h) for h in pd.unique(household_ids(column)))
+            found.update(str(h) for h in pc.unique(_arrow_ids(batch.column(0))).to_pylist())
         return found
 
     def _tables(self) -> Iterator[Table]:
@@ -115,15 +115,16 @@ class Scanner:
         for group in range(self._parquet.num_row_groups):
             n_rows = meta.row_group(group).num_rows
             if _may_hold(meta.row_group(group).column(column).statistics, wanted):
+                value_set = pa.array(wanted, type=pa.string())
                 for offset, ids, block in self._blocks(group, n_rows):
-                    keep = ids.isin(wanted).to_numpy()
+                    keep = pc.is_in(ids, value_set=value_set).to_numpy(zero_copy_only=False)
                     if keep.any():
                         frame = block.filter(pa.array(keep)).to_pandas()
                         rows = first_row + offset + np.flatnonzero(keep)
                         yield Table(frame, self.name, first_row, rows)
             first_row += n_rows
 
-    def _blocks(self, group: int, n_rows: int) -> Iterator[tuple[int, pd.Series, pa.Table]]:
+    def _blocks(self, group: int, n_rows: int) -> Iterator[tuple[int, pa.Array, pa.Table]]:
         """A row group's rows with their ids, as (offset in the group, ids, rows): a group of at
         most ``MAX_CACHED_ROWS`` whole and kept for the next chunk, a bigger one streamed."""
         assert self._parquet is not None
@@ -131,17 +132,22 @@ class Scanner:
             offset = 0
             for batch in self._parquet.iter_batches(self.rows_per_chunk, row_groups=[group]):
                 block = pa.Table.from_batches([batch])
-                yield offset, _ids_of(block), block
+                yield offset, _arrow_ids(block.column(ID)), block
                 offset += block.num_rows
             return
         if self._last is None or self._last[0] != group:
             block = self._parquet.read_row_group(group)
-            self._last = (group, _ids_of(block), block)
+            self._last = (group, _arrow_ids(block.column(ID)), block)
         yield 0, self._last[1], self._last[2]
 
 
-def _ids_of(block: pa.Table) -> pd.Series:
-    return household_ids(pd.DataFrame({ID: block.column(ID).to_pandas()}))
+def _arrow_ids(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """:func:`household_ids` in Arrow (no Python object per row): text stripped, blank as ""."""
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        ids = household_ids(pd.DataFrame({ID: column.to_pandas()}))
+        return pa.array(ids.tolist(), type=pa.string())
+    text = pc.fill_null(pc.utf8_trim_whitespace(column), "")
+    return pa.concat_arrays(text.chunks) if isinstance(text, pa.ChunkedArray) else text
 
 
 def _may_hold(statistics: Any, wanted: list[str]) -> bool:

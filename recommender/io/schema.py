@@ -16,7 +16,7 @@ from zoneinfo import available_timezones
 
 import pandas as pd
 
-from recommender.domain import APPLIANCE_KINDS, TRIP_MODES, TRIP_PURPOSES
+from recommender.domain import APPLIANCE_KINDS, FUELS, TRIP_MODES, TRIP_PURPOSES
 from recommender.errors import InvalidInput, Problem
 from recommender.reference import alpha2_to_alpha3
 
@@ -58,6 +58,7 @@ HOUSEHOLD_OPTIONAL: tuple[str, ...] = (
     "max_extra_minutes_per_trip",
     "carbon_weight",
     "ready_by",
+    "fuel",
 )
 READINGS_COLUMNS: tuple[str, ...] = ("household_id", "timestamp", "kwh")
 TRIPS_REQUIRED: tuple[str, ...] = ("household_id", "start", "distance_km", "mode", "purpose")
@@ -109,6 +110,16 @@ def check_region(value: object, where: str, problems: list[Problem]) -> str | No
         Problem(where, f"unknown region {text!r}{hint}", "an ISO 3166-1 alpha-2 code such as 'GB'")
     )
     return None
+
+
+def check_fuel(value: object, where: str, problems: list[Problem]) -> str:
+    """What the readings meter: blank means electricity (the default of the whole contract)."""
+    if value is None or (isinstance(value, str) and not value.strip()) or value != value:
+        return "electricity"
+    if isinstance(value, str) and value.strip().lower() in FUELS:
+        return value.strip().lower()
+    problems.append(Problem(where, f"{value!r} is not a fuel we forecast", f"one of {FUELS}"))
+    return "electricity"
 
 
 def check_timezone(value: object, where: str, problems: list[Problem]) -> str | None:

@@ -159,6 +159,7 @@ def household_to_tables(h: Household) -> dict[str, pd.DataFrame]:
         max_extra_minutes_per_trip=h.preferences.max_extra_minutes_per_trip,
         carbon_weight=h.preferences.carbon_weight,
         ready_by=p["preferences"]["ready_by"],
+        fuel=h.fuel,
     )
     tables = {
         "households": pd.DataFrame([row]),

@@ -128,24 +128,7 @@ def iter_tables(
         col = household_ids(chunk.frame)
         again = sorted(set(pd.unique(col.to_numpy())) & seen)
         if again:
-            yield BatchInput(
-                failures=[
-                    (
-                        h,
-                        InvalidInput(
-                            Problem(
-                                chunk.where(
-                                    int(np.flatnonzero((col == h).to_numpy())[0]), "household_id"
-                                ),
-                                f"readings of {h!r} appear again after other households' readings",
-                                "the readings file grouped by household_id (sort it)",
-                            ),
-                            source=chunk.name,
-                        ),
-                    )
-                    for h in again
-                ]
-            )
+            yield BatchInput(failures=[(h, _not_grouped(chunk, col, h)) for h in again])
             keep = ~col.isin(again).to_numpy()
             chunk, col = chunk.subset(keep), col[keep]
         if not len(col):
@@ -166,6 +149,19 @@ def iter_tables(
     for scanner in scanners:  # ids in no table but this one
         rest |= scanner.ids() - seen
     yield _batch(homes, home_ids, pending, trip_rows(rest), temp_rows(rest), rest)
+
+
+def _not_grouped(chunk: Table, ids: pd.Series, household_id: str) -> InvalidInput:
+    """The problem of a household whose readings come back after other households' readings."""
+    first = int(np.flatnonzero((ids == household_id).to_numpy())[0])
+    return InvalidInput(
+        Problem(
+            chunk.where(first, "household_id"),
+            f"readings of {household_id!r} appear again after other households' readings",
+            "the readings file grouped by household_id (sort it)",
+        ),
+        source=chunk.name,
+    )
 
 
 def _rows_in(scanners: list[Scanner], name: str) -> Callable[[set[str]], Table | None]:
@@ -348,6 +344,7 @@ def _household(
 ) -> Household | None:
     region = schema.check_region(row["region"], where_col("region"), problems)
     tz = schema.check_timezone(row["timezone"], where_col("timezone"), problems)
+    fuel = schema.check_fuel(row.get("fuel"), where_col("fuel"), problems)
     tariff = row_tariff(row, where_col, problems)
     appliances = row_appliances(row, where_col, problems)
     prefs = row_preferences(row, where_col, problems)
@@ -386,6 +383,7 @@ def _household(
         series,
         (temperature, t_warn),
         (appliances, parsed_trips, prefs),
+        fuel=fuel,
     )
 
 

@@ -64,6 +64,24 @@ def test_tables_give_the_same_household_as_json(household1, tmp_path, fmt):
     assert again.reading_interval_minutes == household1.reading_interval_minutes
 
 
+def test_a_gas_meter_is_declared_in_the_households_table(household1, tmp_path):
+    from dataclasses import replace
+
+    tables = household_to_tables(replace(household1, fuel="gas"))
+    assert tables["households"]["fuel"].tolist() == ["gas"]
+    (again,) = read_tables(tables["households"], tables["readings"]).households
+    assert again.fuel == "gas"
+    blank = tables["households"].assign(fuel="")
+    assert read_tables(blank, tables["readings"]).households[0].fuel == "electricity"
+    steam = tables["households"].assign(fuel="steam")
+    (failure,) = read_tables(steam, tables["readings"]).failures
+    problem = failure[1].problems[0]
+    assert (problem.where, problem.problem) == (
+        "households row 1, column fuel",
+        "'steam' is not a fuel we forecast",
+    )
+
+
 def test_raw_half_hourly_rows_read_like_the_json(meter1, tmp_path):
     """The raw file as a readings table gives the household (and warnings) of the raw JSON."""
     meter1 = meter1.iloc[:3500]
