@@ -48,6 +48,7 @@ from recommender.batch.manifest import (
     count_parts,
     write_manifest,
 )
+from recommender.batch.memory import release_freed_memory
 from recommender.batch.parts import Part, Staging
 from recommender.batch.progress import count_households, progress_bar
 from recommender.domain import Footprint
@@ -147,6 +148,7 @@ class _Reading:
     def __iter__(self) -> Iterator[Any]:
         while True:
             t0 = time.perf_counter()
+            release_freed_memory()  # the last chunk's memory, before the next is read
             batch = next(self.stream, None)
             self.seconds += time.perf_counter() - t0
             if batch is None:

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from recommender.domain import Household, Trip
 from recommender.errors import InvalidInput, Problem
@@ -143,7 +142,6 @@ def iter_tables(
             open_rows = [ids == still_open for ids in pending_ids]
             pending = [t.subset(k) for t, k in zip(pending, open_rows, strict=True)]
             pending_ids = [ids[k] for ids, k in zip(pending_ids, open_rows, strict=True)]
-            pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed pages
             yield batch  # the finished households' raw rows are dropped before the chunk goes
     rest = _id_set(pending_ids) | (set(home_ids) - seen)
     for scanner in scanners:  # ids in no table but this one

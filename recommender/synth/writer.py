@@ -34,7 +34,9 @@ from recommender.synth.trips import trips_for_block
 DEFAULT_START = "2024-01-01T00:00:00Z"  # a Monday
 DEFAULT_DAYS = 28
 FORMATS = ("parquet", "csv")
-ROWS_PER_WRITE = 131_072  # rows per Parquet row group (DuckDB writes 122,880): bounds memory and lets
+ROWS_PER_WRITE = (
+    131_072  # rows per Parquet row group (DuckDB writes 122,880): bounds memory and lets
+)
 # a reader skip the groups of households it does not need
 _UTC = pa.timestamp("s", tz="UTC")
 
