@@ -87,11 +87,9 @@ def score(
     households), 2 when a file itself is unusable (missing columns, unreadable), 3 without
     trained models, 1 for other errors (dask missing).
     """
-    from recommender.batch.memory import use_system_allocator
     from recommender.batch.score import score_tables
     from recommender.errors import GreenrecError
 
-    use_system_allocator()  # the reader gives memory back between chunks (batch/memory.py)
     try:
         summary = score_tables(
             households,
