@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from recommender.batch.memory import release_freed_memory
 from recommender.batch.rows import action_rows, failure_rows, score_row
 from recommender.domain import Household
 from recommender.errors import GreenrecError
@@ -106,5 +107,9 @@ def init_worker(models_dir: str | None) -> None:
 def score_task(
     models_dir: str | None, households: list[Household], top_k: int, now: pd.Timestamp
 ) -> ChunkResult:
-    """One engine task: a chunk of households through this process's service."""
-    return score_households(service_for(models_dir), households, top_k=top_k, now=now)
+    """One engine task: a chunk of households through this process's service (what it freed
+    given back to the system before the worker waits for its next chunk)."""
+    result = score_households(service_for(models_dir), households, top_k=top_k, now=now)
+    del households
+    release_freed_memory()
+    return result
