@@ -18,7 +18,7 @@ import pandas as pd
 
 from recommender.domain import FUELS
 from recommender.errors import InvalidInput, Problem
-from recommender.forecast.design import SHORT_HORIZON_HOURS, Timeline
+from recommender.forecast.design import SHORT_HORIZON_HOURS, Learned, Timeline
 from recommender.forecast.global_model import (
     HOURS_PER_YEAR,
     MIN_HISTORY_HOURS,
@@ -123,9 +123,9 @@ def run_blocks(model: GlobalForecaster, blocks: Sequence[Block], horizon_hours: 
         size = 0 if block is None else len(block.timeline.temperature) * ROWS_PER_WEATHER
         if wave and (block is None or rows + size > TREE_ROWS_PER_CALL):
             requests = [r for b in wave for r in _tree_requests(model, b)]
-            shared = SharedTrees(model, requests).forecaster()
+            shared = SharedTrees(model, requests)
             for done in wave:
-                _run_block(shared, done, horizon_hours)
+                _run_block(model, done, horizon_hours, shared.learned)
             wave, rows = [], 0
         if block is not None:
             wave.append(block)
@@ -141,13 +141,13 @@ def _tree_requests(model: GlobalForecaster, block: Block) -> list[tuple[Timeline
     return requests
 
 
-def _run_block(model: GlobalForecaster, block: Block, horizon_hours: int) -> None:
+def _run_block(model: GlobalForecaster, block: Block, horizon_hours: int, learned: Learned) -> None:
     group, chunk = block.group, block.rows
     n_history = len(group.index)
     padded = np.full((len(chunk), len(group.timeline.index)), np.nan)
     padded[:, :n_history] = group.kwh[chunk]
     level = _forecast_chunk(
-        model, block.timeline, padded, n_history, horizon_hours, chunk, group.out
+        model, block.timeline, padded, n_history, horizon_hours, chunk, group.out, learned
     )
     notes: list[list[str]] = [group.warnings[row] for row in chunk]
     level_notes(level.shift_position, level.shift_change, group.index, group.zone, notes)
@@ -183,12 +183,13 @@ def _forecast_chunk(
     horizon_hours: int,
     chunk: np.ndarray,
     out: dict[str, np.ndarray],
+    learned: Learned | None = None,
 ) -> Level:
     """Fill ``out``'s rows ``chunk``: the short model's first week, the year model's rest and
     the annual totals; returns the :class:`Level` the year was read at."""
     short = min(horizon_hours, SHORT_HORIZON_HOURS)
     year_positions = np.arange(n_history, n_history + HOURS_PER_YEAR)
-    year, level = model.predict_year_level(timeline, padded, n_history, year_positions)
+    year, level = model.predict_year_level(timeline, padded, n_history, year_positions, learned)
     year_short = year.mean[:, None, :short]
     origin = np.array([n_history])
     near = model.predict_short(timeline, padded, n_history, origin, short, year_short)

@@ -26,6 +26,7 @@ the settings of the time).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -245,3 +246,8 @@ def short_rows(
 def offset_of(week: np.ndarray, day: np.ndarray) -> np.ndarray:
     """The year-ahead offset: the hour-of-week profile, else the hour-of-day one, else 1."""
     return np.where(np.isnan(week), np.where(np.isnan(day), 1.0, day), week)
+
+
+# what calendar and weather add to the profile at a timeline's positions, ``(m, k)`` per weather
+# row (``GlobalForecaster.learned``, or a chunk's trees evaluated once: shared_trees.py)
+Learned = Callable[[Timeline, np.ndarray], np.ndarray]

@@ -32,6 +32,7 @@ from recommender.forecast.design import (
     SHORT_FEATURES,
     SHORT_HORIZON_HOURS,
     YEAR_FEATURES,
+    Learned,
     Timeline,
     household_profiles,
     monotonic_constraints,
@@ -305,9 +306,15 @@ class GlobalForecaster(BaseEstimator):
         return self.predict_year_level(timeline, kwh, n_history, positions)[0]
 
     def predict_year_level(
-        self, timeline: Timeline, kwh: np.ndarray, n_history: int, positions: np.ndarray
+        self,
+        timeline: Timeline,
+        kwh: np.ndarray,
+        n_history: int,
+        positions: np.ndarray,
+        learned: Learned | None = None,
     ) -> tuple[Bands, Level]:
-        """:meth:`predict_year` and the :class:`Level` it was read at (with any level shift).
+        """:meth:`predict_year` and the :class:`Level` it was read at (with any level shift);
+        ``learned`` stands for :meth:`learned` (a chunk's trees evaluated once: shared_trees.py).
 
         The mean is ``1 - profile_weight`` times the model (profile + calendar and weather,
         calibrated) plus ``profile_weight`` times the household's own hour-of-week profile at its
@@ -320,8 +327,9 @@ class GlobalForecaster(BaseEstimator):
         week, day = household_profiles(history, timeline.how[:n_history], scale)
         with one_openmp_thread():
             profile = offset_of(*profile_at(timeline, positions, week, day, False))
-            mean = np.clip(profile + self.learned(timeline, positions), 0.0, None)
-            level = read_level(self, timeline, history, week, day)
+            learned = learned or self.learned
+            mean = np.clip(profile + learned(timeline, positions), 0.0, None)
+            level = read_level(self, timeline, history, week, day, learned=learned)
         mean = own_season_and_profile(self, timeline, positions, mean, profile, level)
         lower, median, upper = self.year_model_.bands(mean)
         lower, median = zero_floor(level, mean, lower, median, self.coverage)
@@ -379,21 +387,8 @@ def train_global_forecaster(
     temperatures: list[pd.Series | None] | None = None,
     random_state: int = 0,
 ) -> GlobalForecaster:
-    """Fit the one global forecaster across many households.
-
-    Parameters
-    ----------
-    series : list of pandas.Series
-        Hourly kWh per household on tz-aware UTC indexes (NaN for gaps), each with at least 14
-        days of readings.
-    temperatures : list of (pandas.Series or None), optional
-        Hourly °C per household, aligned with ``series``.
-    random_state : int
-        Seed of the sub-sampling and the tree ensembles.
-
-    Returns
-    -------
-    GlobalForecaster
-        Fitted; save it with :func:`joblib.dump`.
-    """
+    """Fit the one global forecaster across many households: ``series`` hourly kWh per household
+    on tz-aware UTC indexes (NaN for gaps, at least 14 days each), ``temperatures`` hourly °C
+    aligned with them, ``random_state`` the seed of the sub-sampling and the trees. Returns the
+    fitted :class:`GlobalForecaster` (save it with :func:`joblib.dump`)."""
     return GlobalForecaster(random_state=random_state).fit(series, temperatures=temperatures)

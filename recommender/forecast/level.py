@@ -100,9 +100,16 @@ def calibration_positions(n_history: int) -> np.ndarray:
 
 
 def read_level(
-    model: Any, timeline: Timeline, history, week, day, min_shift: float = SHIFT_MIN_RATIO
+    model: Any,
+    timeline: Timeline,
+    history,
+    week,
+    day,
+    min_shift: float = SHIFT_MIN_RATIO,
+    learned: Any = None,
 ) -> Level:
-    """The household's level against the model's shape of its history (see :class:`Level`)."""
+    """The household's level against the model's shape of its history (see :class:`Level`);
+    ``learned`` as in ``GlobalForecaster.predict_year_level``."""
     n, n_history = history.shape
     ones = np.ones(n)
     bins = max(1, model.season_bins)
@@ -118,7 +125,7 @@ def read_level(
     positions = calibration_positions(n_history)
     step = calibration_step(n_history)
     profile = offset_of(*profile_at(timeline, positions, week, day, False))
-    predicted = np.clip(profile + model.learned(timeline, positions), 0.0, None)
+    predicted = np.clip(profile + (learned or model.learned)(timeline, positions), 0.0, None)
     predicted = np.broadcast_to(predicted, (n, len(positions)))
     scale = nan_mean(history, axis=1)
     actual = history[:, positions] / scale[:, None]

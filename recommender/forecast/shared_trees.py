@@ -11,7 +11,6 @@ so the values are those of a call per household, bit for bit.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -79,10 +78,3 @@ class SharedTrees:
         """What :meth:`GlobalForecaster.learned` answers, read from the table where it can be."""
         found = self._values.get((id(timeline), np.asarray(positions).tobytes()))
         return found if found is not None else self._model.learned(timeline, positions)
-
-    def forecaster(self) -> GlobalForecaster:
-        """The model, its ``learned`` answered from this table (a shallow copy: the fitted
-        trees are shared, the model itself is left untouched)."""
-        shadow = copy.copy(self._model)
-        setattr(shadow, "learned", self.learned)  # noqa: B010 - an instance attribute, on purpose
-        return shadow
