@@ -110,6 +110,5 @@ def score_task(
     """One engine task: a chunk of households through this process's service (what it freed
     given back to the system before the worker waits for its next chunk)."""
     result = score_households(service_for(models_dir), households, top_k=top_k, now=now)
-    del households
     release_freed_memory()
     return result

@@ -59,7 +59,6 @@ class Scanner:
         self.source, self.required, self.optional = source, required, optional
         self.rows_per_chunk = rows_per_chunk
         path = None if isinstance(source, pd.DataFrame) else Path(source)
-        self.default_name = default_name
         self.name = default_name if path is None else path.name
         self._parquet = (
             pq.ParquetFile(path)

@@ -12,7 +12,7 @@ trip row (a households row, one per household, is read as one mapping by the fie
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -108,15 +108,11 @@ def iter_tables(
         schema.HOUSEHOLD_OPTIONAL,
         max_bytes=2**62,
     )
-    scanners = [
-        Scanner(source, name, *columns, rows_per_chunk=rows_per_chunk)
-        for source, name, columns in (
-            (trips, "trips", (schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL)),
-            (temperature, "temperature", (schema.TEMPERATURE_COLUMNS, ())),
-        )
-        if source is not None
-    ]
-    trip_rows, temp_rows = (_rows_in(scanners, name) for name in ("trips", "temperature"))
+    trip_scan = _scanner(
+        trips, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL, rows_per_chunk
+    )
+    temp_scan = _scanner(temperature, "temperature", schema.TEMPERATURE_COLUMNS, (), rows_per_chunk)
+    scanners = [s for s in (trip_scan, temp_scan) if s is not None]
     home_ids = household_ids(homes.frame)
     seen: set[str] = set()  # households already emitted
     pending: list[Table] = []  # readings rows of households not emitted yet
@@ -137,7 +133,7 @@ def iter_tables(
         still_open = col.iloc[-1]  # its rows may go on in the next chunk
         done = _id_set(pending_ids) - {still_open}
         if len(done) >= chunk_households:
-            batch = _batch(homes, home_ids, pending, trip_rows(done), temp_rows(done), done)
+            batch = _batch(homes, home_ids, pending, (trip_scan, temp_scan), done)
             seen |= done
             open_rows = [ids == still_open for ids in pending_ids]
             pending = [t.subset(k) for t, k in zip(pending, open_rows, strict=True)]
@@ -146,7 +142,7 @@ def iter_tables(
     rest = _id_set(pending_ids) | (set(home_ids) - seen)
     for scanner in scanners:  # ids in no table but this one
         rest |= scanner.ids() - seen
-    yield _batch(homes, home_ids, pending, trip_rows(rest), temp_rows(rest), rest)
+    yield _batch(homes, home_ids, pending, (trip_scan, temp_scan), rest)
 
 
 def _not_grouped(chunk: Table, ids: pd.Series, household_id: str) -> InvalidInput:
@@ -162,10 +158,16 @@ def _not_grouped(chunk: Table, ids: pd.Series, household_id: str) -> InvalidInpu
     )
 
 
-def _rows_in(scanners: list[Scanner], name: str) -> Callable[[set[str]], Table | None]:
-    """The rows of a chunk's households in the scanned table named ``name`` (None: no table)."""
-    scanner = next((s for s in scanners if s.default_name == name), None)
-    return lambda ids: None if scanner is None else scanner.rows_of(ids)
+def _scanner(
+    source: Source | None,
+    name: str,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    rows_per_chunk: int,
+) -> Scanner | None:
+    if source is None:
+        return None
+    return Scanner(source, name, required, optional, rows_per_chunk=rows_per_chunk)
 
 
 def _id_set(columns: list[np.ndarray]) -> set[str]:
@@ -177,19 +179,14 @@ def _batch(
     homes: Table,
     home_ids: pd.Series,
     pending: list[Table],
-    trips: Table | None,
-    temp: Table | None,
+    scanned: tuple[Scanner | None, Scanner | None],
     scope: set[str],
 ) -> BatchInput:
-    def only(t: Table | None) -> Table | None:
-        return None if t is None else t.subset(household_ids(t.frame).isin(scope).to_numpy())
-
-    return _assemble(
-        homes.subset(home_ids.isin(scope).to_numpy()),
-        [t for t in (only(t) for t in pending) if t is not None],
-        only(trips),
-        only(temp),
-    )
+    """The households of ``scope``: their rows of the pending readings and of the scanned trips
+    and temperature tables."""
+    trips, temp = (None if s is None else s.rows_of(scope) for s in scanned)
+    readings = [t.subset(household_ids(t.frame).isin(scope).to_numpy()) for t in pending]
+    return _assemble(homes.subset(home_ids.isin(scope).to_numpy()), readings, trips, temp)
 
 
 def _assemble(
