@@ -23,7 +23,6 @@ COST_REGION = "GB"
 
 CAR_MODES: tuple[str, ...] = ("car_petrol", "car_diesel", "car_hybrid", "car_electric")
 FLIGHT_MODES: tuple[str, ...] = ("flight_domestic", "flight_short_haul", "flight_long_haul")
-PER_VEHICLE_MODES: tuple[str, ...] = (*CAR_MODES, "motorbike", "taxi", "ebike", "escooter")
 
 # The family of a mode decides its speed, access time and detour rows.
 _FAMILY: dict[str, str] = {m: "car" for m in (*CAR_MODES, "car_share")}
@@ -118,11 +117,6 @@ def has_factor(parameter: str, key: str) -> bool:
 def family(mode: str) -> str:
     """The row key for speed, access and detour of ``mode`` (all cars share ``car``)."""
     return _FAMILY.get(mode, mode)
-
-
-def is_per_vehicle(mode: str) -> bool:
-    """True when the emission factor is per vehicle-km (shared by everyone in the vehicle)."""
-    return mode in PER_VEHICLE_MODES or mode == "car_share"
 
 
 def speed_kmh(mode: str, route_km: np.ndarray | float) -> np.ndarray:

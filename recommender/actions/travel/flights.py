@@ -16,7 +16,6 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from recommender.actions.travel import catalogue
 from recommender.actions.travel.figures import N_DRAWS, Values
@@ -114,8 +113,3 @@ def flight_sources(route: FlightRoute, with_rail: bool) -> tuple[str, ...]:
             ("cost_per_km", "rail_intercity"),
         ]
     return tuple(catalogue.factor(p, k).cite() for p, k in rows)
-
-
-def flights_frame(routes: tuple[FlightRoute, ...]) -> pd.DataFrame:
-    """The routes as a table (for reports and the CLI)."""
-    return pd.DataFrame([r.__dict__ for r in routes])
