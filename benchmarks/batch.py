@@ -38,6 +38,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import psutil
@@ -69,13 +70,17 @@ STAGES = {
 
 
 class PeakRss:
-    """Samples the RSS of a process and its descendants until stopped."""
+    """Samples the RSS of a process and its descendants until stopped: the tree's peak, each
+    process's peak (by role) and the parent's RSS against the parts written so far."""
 
-    def __init__(self, pid: int, every_s: float = 0.1) -> None:
+    def __init__(self, pid: int, parts_dir: Path, every_s: float = 0.1) -> None:
         self.root = psutil.Process(pid)
+        self.parts_dir = parts_dir
         self.every_s = every_s
         self.tree_peak = 0
         self.single_peak = 0
+        self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (role, peak RSS)
+        self.parent_by_parts: dict[int, int] = {}  # parts written -> the parent's peak RSS
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -84,25 +89,49 @@ class PeakRss:
         while not self._stop.is_set():
             try:
                 procs = [self.root, *self.root.children(recursive=True)]
-                sizes = []
-                for proc in procs:
-                    try:
-                        sizes.append(proc.memory_info().rss)
-                    except psutil.Error:
-                        continue
             except psutil.Error:
                 return
+            sizes = {}
+            for proc in procs:
+                try:
+                    sizes[proc.pid] = (_role(proc, self.root), proc.memory_info().rss)
+                except psutil.Error:
+                    continue
             if sizes:
-                self.tree_peak = max(self.tree_peak, sum(sizes))
-                self.single_peak = max(self.single_peak, max(sizes))
+                self._record(sizes)
             self._stop.wait(self.every_s)
+
+    def _record(self, sizes: dict[int, tuple[str, int]]) -> None:
+        total = sum(rss for _, rss in sizes.values())
+        self.tree_peak = max(self.tree_peak, total)
+        self.single_peak = max(self.single_peak, max(rss for _, rss in sizes.values()))
+        for pid, (role, rss) in sizes.items():
+            self.peaks[pid] = (role, max(rss, self.peaks.get(pid, (role, 0))[1]))
+        if self.root.pid in sizes:
+            parts = _count_parts(self.parts_dir)
+            rss = sizes[self.root.pid][1]
+            self.parent_by_parts[parts] = max(rss, self.parent_by_parts.get(parts, 0))
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
 
 
-def run_score(paths: dict[str, Path], models: Path, out: Path, workers: int) -> dict[str, float]:
+def _role(proc: psutil.Process, root: psutil.Process) -> str:
+    if proc.pid == root.pid:
+        return "parent (reads, parses, writes)"
+    command = " ".join(proc.cmdline())
+    return "resource tracker" if "resource_tracker" in command else "worker"
+
+
+def _count_parts(parts_dir: Path) -> int:
+    try:
+        return sum(1 for name in os.listdir(parts_dir) if name.startswith("part-"))
+    except OSError:
+        return 0
+
+
+def run_score(paths: dict[str, Path], models: Path, out: Path, workers: int) -> dict[str, Any]:
     """``greenrec score`` in a subprocess: wall seconds, CPU seconds of the tree, peaks."""
     command = [
         sys.executable, "-c", "from recommender.cli import main; main()", "score",
@@ -118,7 +147,7 @@ def run_score(paths: dict[str, Path], models: Path, out: Path, workers: int) -> 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
-        peak = PeakRss(p.pid)
+        peak = PeakRss(p.pid, out / ".staging" / "parts")
         stdout, stderr = p.communicate()
         peak.stop()
     wall = time.perf_counter() - t0
@@ -143,10 +172,12 @@ def run_score(paths: dict[str, Path], models: Path, out: Path, workers: int) -> 
         "cpu_s": cpu,
         "tree_peak": peak.tree_peak,
         "single_peak": peak.single_peak,
+        "peaks": sorted(peak.peaks.values(), key=lambda rp: (rp[0], -rp[1])),
+        "parent_by_parts": dict(sorted(peak.parent_by_parts.items())),
     }
 
 
-def report(label: str, figures: dict[str, float]) -> None:
+def report(label: str, figures: dict[str, Any]) -> None:
     n, wall = figures["households"], figures["wall_s"]
     rate = n / wall
     gib = figures["tree_peak"] / 1024**3
@@ -160,6 +191,23 @@ def report(label: str, figures: dict[str, float]) -> None:
         f"{figures['single_peak'] / 1024**3:.2f} GiB the largest process "
         f"(target <= 2 GiB: {'met' if figures['tree_peak'] <= TARGET_PEAK_BYTES else 'MISSED'})"
     )
+    peaks = ", ".join(f"{role} {rss / 1024**3:.2f}" for role, rss in figures["peaks"])
+    print(f"  {label}: peak RSS per process (GiB): {peaks}")
+    print(f"  {label}: the parent's peak RSS (MiB) with k parts written, k: MiB: {_curve(figures)}")
+
+
+def _curve(figures: dict[str, Any]) -> str:
+    """The parent's peak RSS while 0, 10 %, ..., 100 % of the parts were written."""
+    by_parts: dict[int, int] = figures["parent_by_parts"]
+    if not by_parts:
+        return "not sampled"
+    last = max(by_parts)
+    points = []
+    for tenth in range(11):
+        k = round(last * tenth / 10)
+        near = min(by_parts, key=lambda parts: abs(parts - k))  # a sample may skip a count
+        points.append(f"{near}: {by_parts[near] / 1024**2:.0f}")
+    return ", ".join(points)
 
 
 def profile(paths: dict[str, Path], models: Path, out: Path) -> None:

@@ -4,7 +4,7 @@ versions, settings), which a ``--resume`` must match."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -14,7 +14,9 @@ from recommender.batch.manifest import greenrec_version, sha256_of
 from recommender.errors import InvalidInput, Problem
 from recommender.io.files import Source
 from recommender.manifest import MODEL_NAMES
-from recommender.service import Service
+
+if TYPE_CHECKING:
+    from recommender.service import Service
 
 
 def check_arguments(**args: Any) -> None:

@@ -7,10 +7,11 @@ models once (:func:`service_for`) and reuses them for every chunk it is sent.
 from __future__ import annotations
 
 import logging
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -18,7 +19,9 @@ from recommender.batch.memory import release_freed_memory
 from recommender.batch.rows import action_rows, failure_rows, score_row
 from recommender.domain import Household
 from recommender.errors import GreenrecError
-from recommender.service import Service
+
+if TYPE_CHECKING:
+    from recommender.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,10 @@ _SERVICES: dict[str, Service] = {}
 
 def service_for(models_dir: str | None) -> Service:
     """The service of this process for ``models_dir`` (loaded on first use, then reused)."""
+    # imported here, not at the top: the reading process of a run with worker processes never
+    # loads models, and importing the service (scikit-learn, scipy) would cost it ~110 MiB
+    from recommender.service import Service
+
     key = models_dir or ""
     if key not in _SERVICES:
         _SERVICES[key] = Service.from_dir(Path(models_dir) if models_dir else None)
@@ -112,3 +119,11 @@ def score_task(
     result = score_households(service_for(models_dir), households, top_k=top_k, now=now)
     release_freed_memory()
     return result
+
+
+def score_pickled(
+    models_dir: str | None, households: bytes, top_k: int, now: pd.Timestamp
+) -> ChunkResult:
+    """:func:`score_task` on a chunk of households pickled by the reading process (the local
+    engine's worker processes: the reader then holds a part in flight as these bytes only)."""
+    return score_task(models_dir, pickle.loads(households), top_k, now)

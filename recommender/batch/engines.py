@@ -15,19 +15,28 @@ that memory stays flat however large the input.
 
 from __future__ import annotations
 
+import pickle
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from recommender.batch.chunk import ChunkResult, init_worker, score_households, score_task
+from recommender.batch.chunk import (
+    ChunkResult,
+    init_worker,
+    score_households,
+    score_pickled,
+    score_task,
+    service_for,
+)
 from recommender.batch.parts import Part
 from recommender.errors import GreenrecError
-from recommender.service import Service
+
+if TYPE_CHECKING:
+    from recommender.service import Service
 
 ENGINES = ("local", "dask")
 # Where a LocalCluster's scheduler serves HTTP (its dashboard): loopback only, any free port. Its
@@ -60,7 +69,7 @@ def run_local(
     now: pd.Timestamp,
 ) -> Iterator[tuple[Part, ChunkResult]]:
     if workers == 1:
-        service = service or Service.from_dir(Path(models_dir) if models_dir else None)
+        service = service or service_for(models_dir)
         for part in parts:
             yield part, score_households(service, part.households, top_k=top_k, now=now)
         return
@@ -70,8 +79,12 @@ def run_local(
     ) as pool:
         pending: deque[tuple[Part, Future[ChunkResult]]] = deque()
         for part in parts:
-            future = pool.submit(score_task, models_dir, part.households, top_k, now)
+            # sent pickled: a part in flight is held here (until its result is back) as bytes,
+            # about a third of the size of its parsed households, which are dropped now
+            households = pickle.dumps(part.households, protocol=pickle.HIGHEST_PROTOCOL)
+            future = pool.submit(score_pickled, models_dir, households, top_k, now)
             pending.append((part.sent(), future))
+            del part, households  # not held while the next part is read
             while len(pending) > workers:  # bounded: one part waiting per worker (memory)
                 done, future = pending.popleft()
                 yield done, future.result()

@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -57,7 +57,9 @@ from recommender.footprint.report import to_json
 from recommender.io import iter_tables
 from recommender.io.files import Source
 from recommender.manifest import MODEL_NAMES
-from recommender.service import Service
+
+if TYPE_CHECKING:
+    from recommender.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -109,13 +111,15 @@ def _parts(batches: Iterator[Any], part_households: int) -> Iterator[Part]:
     The cut depends only on the input and the settings, so a resumed run cuts the same parts."""
     index = 0
     for batch in batches:
-        homes = batch.households
-        pieces = [homes[i : i + part_households] for i in range(0, len(homes), part_households)]
-        for j, piece in enumerate(pieces or [[]]):
-            failures = batch.failures if j == 0 else []
-            if piece or failures:
-                yield Part(index, piece, failures)
+        homes, failures = batch.households, batch.failures
+        for start in range(0, max(len(homes), 1), part_households):
+            piece = homes[start : start + part_households]
+            if piece or (failures and start == 0):
+                yield Part(index, piece, failures if start == 0 else [])
                 index += 1
+        # hold no chunk while the reader reads and parses the next one (the engine keeps the
+        # parts in flight, as compact bytes: see recommender.batch.engines)
+        del batch, homes, failures, piece
 
 
 def _footprint_scope(n_resumed: int) -> str:
@@ -154,6 +158,7 @@ class _Reading:
             if batch is None:
                 return
             yield batch
+            del batch  # not held while the next chunk is read
 
 
 def _score_parts(
@@ -183,6 +188,7 @@ def _score_parts(
                 wrote(part)
             else:
                 yield part
+            del part  # not held while the next part is read
 
     for part, result in engine(todo()):
         staging.write_part(part, result)

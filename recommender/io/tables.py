@@ -139,6 +139,7 @@ def iter_tables(
             pending = [t.subset(k) for t, k in zip(pending, open_rows, strict=True)]
             pending_ids = [ids[k] for ids, k in zip(pending_ids, open_rows, strict=True)]
             yield batch  # the finished households' raw rows are dropped before the chunk goes
+            del batch  # and the chunk is not held here while the next one is read and parsed
     rest = _id_set(pending_ids) | (set(home_ids) - seen)
     for scanner in scanners:  # ids in no table but this one
         rest |= scanner.ids() - seen
