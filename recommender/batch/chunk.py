@@ -122,8 +122,11 @@ def score_task(
 
 
 def score_pickled(
-    models_dir: str | None, households: bytes, top_k: int, now: pd.Timestamp
+    models_dir: str | None, households: list[bytes], top_k: int, now: pd.Timestamp
 ) -> ChunkResult:
     """:func:`score_task` on a chunk of households pickled by the reading process (the local
-    engine's worker processes: the reader then holds a part in flight as these bytes only)."""
-    return score_task(models_dir, pickle.loads(households), top_k, now)
+    engine's worker processes: the reader then holds a part in flight as these bytes only).
+
+    ``households`` is a list holding the bytes, emptied here: the pool keeps the task's arguments
+    while it runs, so bare bytes would stay in the worker's memory beside the households."""
+    return score_task(models_dir, pickle.loads(households.pop()), top_k, now)

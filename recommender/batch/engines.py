@@ -71,7 +71,9 @@ def run_local(
     if workers == 1:
         service = service or service_for(models_dir)
         for part in parts:
-            yield part, score_households(service, part.households, top_k=top_k, now=now)
+            result = score_households(service, part.households, top_k=top_k, now=now)
+            yield part.sent(), result
+            del part, result  # not held while the next part is read
         return
     # spawn, not fork: the parent may hold OpenMP/BLAS threads, which fork does not survive
     with ProcessPoolExecutor(
@@ -81,7 +83,7 @@ def run_local(
         for part in parts:
             # sent pickled: a part in flight is held here (until its result is back) as bytes,
             # about a third of the size of its parsed households, which are dropped now
-            households = pickle.dumps(part.households, protocol=pickle.HIGHEST_PROTOCOL)
+            households = [pickle.dumps(part.households, protocol=pickle.HIGHEST_PROTOCOL)]
             future = pool.submit(score_pickled, models_dir, households, top_k, now)
             pending.append((part.sent(), future))
             del part, households  # not held while the next part is read

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from recommender.io.files import Source, Table, check_columns, iter_table
+from recommender.io.files import Source, Table, check_columns, iter_table, parquet_blocks
 from recommender.io.validate import is_blank
 
 ID = "household_id"
@@ -90,8 +90,8 @@ class Scanner:
         if self._parquet is None:
             return {str(h) for t in self._tables() for h in pd.unique(household_ids(t.frame))}
         found: set[str] = set()
-        for batch in self._parquet.iter_batches(self.rows_per_chunk, columns=[ID]):
-            found.update(str(h) for h in pc.unique(_arrow_ids(batch.column(0))).to_pylist())
+        for block in parquet_blocks(self._parquet, self.rows_per_chunk, columns=[ID]):
+            found.update(str(h) for h in pc.unique(_arrow_ids(block.column(0))).to_pylist())
         return found
 
     def _tables(self) -> Iterator[Table]:

@@ -114,14 +114,17 @@ def iter_tables(
     temp_scan = _scanner(temperature, "temperature", schema.TEMPERATURE_COLUMNS, (), rows_per_chunk)
     scanners = [s for s in (trip_scan, temp_scan) if s is not None]
     home_ids = household_ids(homes.frame)
-    seen: set[str] = set()  # households already emitted
+    # households already emitted: one array of fixed-width text, not a set of the chunks' own
+    # str objects (each of those, kept, pinned a block of a freed chunk's memory: a creep)
+    seen = np.array([], dtype=str)
     pending: list[Table] = []  # readings rows of households not emitted yet
     pending_ids: list[np.ndarray] = []  # the household id of each of those rows
     for chunk in iter_table(
         readings, "readings", schema.READINGS_COLUMNS, rows_per_chunk=rows_per_chunk
     ):
         col = household_ids(chunk.frame)
-        again = sorted(set(pd.unique(col.to_numpy())) & seen)
+        found = pd.unique(col.to_numpy())
+        again = sorted(found[np.isin(found, seen)].tolist())
         if again:
             yield BatchInput(failures=[(h, _not_grouped(chunk, col, h)) for h in again])
             keep = ~col.isin(again).to_numpy()
@@ -134,15 +137,19 @@ def iter_tables(
         done = _id_set(pending_ids) - {still_open}
         if len(done) >= chunk_households:
             batch = _batch(homes, home_ids, pending, (trip_scan, temp_scan), done)
-            seen |= done
+            seen = np.concatenate([seen, np.array(sorted(done), dtype=str)])
             open_rows = [ids == still_open for ids in pending_ids]
-            pending = [t.subset(k) for t, k in zip(pending, open_rows, strict=True)]
-            pending_ids = [ids[k] for ids, k in zip(pending_ids, open_rows, strict=True)]
+            # only the tables still holding rows (of the open household) stay pending: emptied
+            # ones, kept, piled up chunk after chunk (each pinning its block's Arrow buffers)
+            kept = [i for i, rows in enumerate(open_rows) if rows.any()]
+            pending = [pending[i].subset(open_rows[i]) for i in kept]
+            pending_ids = [pending_ids[i][open_rows[i]] for i in kept]
             yield batch  # the finished households' raw rows are dropped before the chunk goes
             del batch  # and the chunk is not held here while the next one is read and parsed
-    rest = _id_set(pending_ids) | (set(home_ids) - seen)
+    emitted = set(seen.tolist())
+    rest = _id_set(pending_ids) | (set(home_ids) - emitted)
     for scanner in scanners:  # ids in no table but this one
-        rest |= scanner.ids() - seen
+        rest |= scanner.ids() - emitted
     yield _batch(homes, home_ids, pending, (trip_scan, temp_scan), rest)
 
 
