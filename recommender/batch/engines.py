@@ -9,8 +9,9 @@
     greenrec installed and see ``models_dir``). One task per part.
 
 Each engine yields ``(part, result)`` as parts finish, keeping at most one part waiting per
-worker (its parsed households stay referenced in this process until its result is back), so
-that memory stays flat however large the input.
+worker, so that memory stays flat however large the input. The local engine's worker processes
+get a part's households pickled, and this process keeps only those bytes (about a third of the
+parsed households' size) until the part's result is back.
 """
 
 from __future__ import annotations

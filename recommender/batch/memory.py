@@ -1,11 +1,13 @@
 """Give the reading process's freed memory back to the system between chunks.
 
-A batch run reads, parses and drops one chunk of households after another. Nothing stays alive
-(tracemalloc shows no growth from chunk to chunk), yet the resident size crept up by about 4 MiB
-a chunk: freed memory stays with the allocators. Between chunks the reader therefore asks Arrow's
-pool and glibc's ``malloc_trim`` to return what is free: measured on 3,000 synthetic households,
-the reader's resident size was about 110 MiB lower. The creep itself remains (see
-``benchmarks/batch.py``, whose peak at 10,000 households is above its peak at 1,000).
+A batch run reads, parses and drops one chunk of households after another. Freed memory stays
+with the allocators unless asked for: between chunks the reader asks Arrow's pool and glibc's
+``malloc_trim`` to return what is free (measured on 3,000 synthetic households: the reader's
+resident size about 110 MiB lower). Most of the reader's creep from chunk to chunk was Arrow
+memory that pyarrow's whole-file ``iter_batches`` kept (~30 MiB per two or three row groups
+read; :func:`recommender.io.files.parquet_blocks` reads a group at a time) and emptied readings
+tables kept pending; what remains is fragmentation of Python's small-object arenas, about
+1.5 MiB a chunk on the synthetic 10,000 (``benchmarks/batch.py`` prints the reader's curve).
 """
 
 from __future__ import annotations

@@ -64,10 +64,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PART_HOUSEHOLDS = 100  # households per part: one engine task, one atomic write
-# households parsed and held by the reader at a time: a parsed one-year hourly household with its
-# trips holds about 2 MiB (measured: 412 MiB for 200 synthetic ones); the parts in flight hold as
-# many again (workers + 1 parts), so the reading process holds about (200 + 100 x (workers + 1))
-# x 2 MiB
+# households parsed and held by the reader at a time (a chunk may run over by the households of
+# one block of readings rows): a parsed one-year hourly household with its trips holds about
+# 1 MiB (the synthetic ones' ~1,400 trips are Python objects); the parts in flight to worker
+# processes are held as pickled bytes, ~0.35 MiB a household, (workers + 1) parts at most
 CHUNK_HOUSEHOLDS = 100
 # Test hook: stop (block until killed) after this many parts are written, so a test can kill a
 # run at a known point without sleeping on the machine's speed.

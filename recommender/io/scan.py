@@ -33,10 +33,17 @@ MAX_CACHED_ROWS = 2**18  # a row group this small is read once and kept for the 
 
 def household_ids(frame: pd.DataFrame) -> pd.Series:
     """A table's ``household_id`` column as stripped strings ("" where blank)."""
+    return id_column(frame).astype(object)
+
+
+def id_column(frame: pd.DataFrame) -> pd.Series:
+    """:func:`household_ids` as pandas text (``str``, held by Arrow): no Python object per row,
+    for the readings' millions of rows (each one a small object, they fragmented the reading
+    process's memory chunk after chunk)."""
     ids = frame[ID]
     if not pd.api.types.is_string_dtype(ids.dtype):
         ids = ids.map(lambda v: None if is_blank(v) else str(v), na_action="ignore")
-    return ids.astype("string").str.strip().fillna("").astype(object)
+    return ids.astype("string").str.strip().fillna("").astype("str")
 
 
 class Scanner:

@@ -27,7 +27,7 @@ from recommender.io.cells import Where, parse_numbers, parse_timestamps
 from recommender.io.files import Source, Table, iter_table, read_table
 from recommender.io.household import assemble_household
 from recommender.io.normalise import normalise_readings
-from recommender.io.scan import Scanner, household_ids
+from recommender.io.scan import Scanner, household_ids, id_column
 from recommender.io.table_rows import (
     plain_value,
     row_appliances,
@@ -118,12 +118,12 @@ def iter_tables(
     # str objects (each of those, kept, pinned a block of a freed chunk's memory: a creep)
     seen = np.array([], dtype=str)
     pending: list[Table] = []  # readings rows of households not emitted yet
-    pending_ids: list[np.ndarray] = []  # the household id of each of those rows
+    pending_ids: list[Any] = []  # the household id of each of those rows (Arrow text)
     for chunk in iter_table(
         readings, "readings", schema.READINGS_COLUMNS, rows_per_chunk=rows_per_chunk
     ):
-        col = household_ids(chunk.frame)
-        found = pd.unique(col.to_numpy())
+        col = id_column(chunk.frame)
+        found = np.asarray(col.unique(), dtype=object)
         again = sorted(found[np.isin(found, seen)].tolist())
         if again:
             yield BatchInput(failures=[(h, _not_grouped(chunk, col, h)) for h in again])
@@ -132,7 +132,7 @@ def iter_tables(
         if not len(col):
             continue
         pending.append(chunk)
-        pending_ids.append(col.to_numpy())
+        pending_ids.append(col.array)
         still_open = col.iloc[-1]  # its rows may go on in the next chunk
         done = _id_set(pending_ids) - {still_open}
         if len(done) >= chunk_households:
@@ -178,8 +178,8 @@ def _scanner(
     return Scanner(source, name, required, optional, rows_per_chunk=rows_per_chunk)
 
 
-def _id_set(columns: list[np.ndarray]) -> set[str]:
-    """The household ids found in the id columns (of :func:`_ids`)."""
+def _id_set(columns: list[Any]) -> set[str]:
+    """The household ids found in the id columns (of :func:`id_column`)."""
     return {str(h) for ids in columns for h in pd.unique(ids)}
 
 
@@ -193,7 +193,7 @@ def _batch(
     """The households of ``scope``: their rows of the pending readings and of the scanned trips
     and temperature tables."""
     trips, temp = (None if s is None else s.rows_of(scope) for s in scanned)
-    readings = [t.subset(household_ids(t.frame).isin(scope).to_numpy()) for t in pending]
+    readings = [t.subset(id_column(t.frame).isin(scope).to_numpy()) for t in pending]
     return _assemble(homes.subset(home_ids.isin(scope).to_numpy()), readings, trips, temp)
 
 
@@ -269,7 +269,7 @@ def _group_rows(
     for table in tables:
         if table is None:
             continue
-        col = household_ids(table.frame)
+        col = id_column(table.frame)
         for key, positions in col.groupby(col, sort=False).indices.items():
             hid, idx = str(key), np.asarray(positions)
             if hid not in home_ids:

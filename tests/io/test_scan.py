@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from recommender.errors import InvalidInput
-from recommender.io import scan, schema
+from recommender.io import files, scan, schema
 from recommender.synth import write_population
 
 
@@ -73,3 +75,18 @@ def test_a_file_with_a_missing_column_fails_before_any_chunk(trips, tmp_path) ->
         with pytest.raises(InvalidInput) as error:
             _scanner(tmp_path / name)
         assert "distance_km" in str(error.value)
+
+
+@pytest.mark.parametrize("rows", [7, 500, 1000, 10_000])
+def test_parquet_blocks_are_the_blocks_of_one_pass_over_the_file(tmp_path, rows) -> None:
+    # the readings are read a row group at a time (memory) yet must give the very blocks one
+    # pass gave: the batch reader's chunks, parts and outputs depend on them
+    paths = write_population(tmp_path / "pop", n_households=3, days=20, seed=2)
+    path = tmp_path / "readings.parquet"
+    pd.read_parquet(paths["readings"]).to_parquet(path, row_group_size=700)
+    parquet = pq.ParquetFile(path)
+    assert parquet.num_row_groups > 1
+    one_pass = [pa.Table.from_batches([b]) for b in parquet.iter_batches(rows)]
+    blocks = list(files.parquet_blocks(parquet, rows))
+    assert [b.num_rows for b in blocks] == [b.num_rows for b in one_pass]
+    assert all(ours.equals(theirs) for ours, theirs in zip(blocks, one_pass, strict=True))
