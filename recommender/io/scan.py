@@ -95,7 +95,7 @@ class Scanner:
         """Every household id in the table (one pass over its id column; a set as big as the
         number of households, not of rows)."""
         if self._parquet is None:
-            return {str(h) for t in self._tables() for h in pd.unique(household_ids(t.frame))}
+            return {str(h) for t in self._tables() for h in id_column(t.frame).unique()}
         found: set[str] = set()
         for block in parquet_blocks(self._parquet, self.rows_per_chunk, columns=[ID]):
             found.update(str(h) for h in pc.unique(_arrow_ids(block.column(0))).to_pylist())
@@ -108,7 +108,7 @@ class Scanner:
 
     def _rows(self, wanted: list[str]) -> Iterator[Table]:
         for table in self._tables():
-            keep = household_ids(table.frame).isin(wanted).to_numpy()
+            keep = id_column(table.frame).isin(wanted).to_numpy()
             if keep.any():
                 yield table.subset(keep)
 
