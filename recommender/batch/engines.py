@@ -124,6 +124,7 @@ def run_dask(
             [households] = client.scatter([part.households], hash=False)
             future = client.submit(score_task, models_dir, households, top_k, now, pure=False)
             pending.append((part.sent(), future))
+            del part, households  # not held while the next part is read
             while len(pending) > slots:  # one part waiting per worker thread
                 done, oldest = pending.popleft()
                 yield done, oldest.result()

@@ -114,9 +114,7 @@ def iter_tables(
     temp_scan = _scanner(temperature, "temperature", schema.TEMPERATURE_COLUMNS, (), rows_per_chunk)
     scanners = [s for s in (trip_scan, temp_scan) if s is not None]
     home_ids = household_ids(homes.frame)
-    # households already emitted: one array of fixed-width text, not a set of the chunks' own
-    # str objects (each of those, kept, pinned a block of a freed chunk's memory: a creep)
-    seen = np.array([], dtype=str)
+    seen = np.array([], dtype=str)  # ids emitted: text in one array, no str kept (fragments)
     pending: list[Table] = []  # readings rows of households not emitted yet
     pending_ids: list[Any] = []  # the household id of each of those rows (Arrow text)
     for chunk in iter_table(
@@ -139,17 +137,14 @@ def iter_tables(
             batch = _batch(homes, home_ids, pending, (trip_scan, temp_scan), done)
             seen = np.concatenate([seen, np.array(sorted(done), dtype=str)])
             open_rows = [ids == still_open for ids in pending_ids]
-            # only the tables still holding rows (of the open household) stay pending: emptied
-            # ones, kept, piled up chunk after chunk (each pinning its block's Arrow buffers)
-            kept = [i for i, rows in enumerate(open_rows) if rows.any()]
+            kept = [i for i, rows in enumerate(open_rows) if rows.any()]  # emptied ones piled up
             pending = [pending[i].subset(open_rows[i]) for i in kept]
             pending_ids = [pending_ids[i][open_rows[i]] for i in kept]
             yield batch  # the finished households' raw rows are dropped before the chunk goes
             del batch  # and the chunk is not held here while the next one is read and parsed
-    emitted = set(seen.tolist())
-    rest = _id_set(pending_ids) | (set(home_ids) - emitted)
+    rest = _id_set(pending_ids) | (set(home_ids) - set(seen.tolist()))
     for scanner in scanners:  # ids in no table but this one
-        rest |= scanner.ids() - emitted
+        rest |= scanner.ids() - set(seen.tolist())
     yield _batch(homes, home_ids, pending, (trip_scan, temp_scan), rest)
 
 
