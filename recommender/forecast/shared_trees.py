@@ -7,11 +7,18 @@ household of a zone without temperatures, households sharing a weather station).
 chunk will ask for is gathered first, each distinct row is evaluated once, in one call of the
 trees, and the forecast then reads its rows from that table. The trees score each row on its own,
 so the values are those of a call per household, bit for bit.
+
+Rows are compared by the branches they take, not by their values: two rows whose every feature
+lies between the same two thresholds of the fitted trees reach the same leaves, so one of them
+is evaluated for both (a one-year household asks for about 10,500 rows, 6,500 of them distinct
+in this sense).
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,6 +51,50 @@ def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, codes
 
 
+_SPLIT_POINTS: weakref.WeakKeyDictionary[Any, list[np.ndarray] | None] = weakref.WeakKeyDictionary()
+
+
+def split_points(trees: Any) -> list[np.ndarray] | None:
+    """Per feature, the sorted thresholds a fitted HistGradientBoosting model compares it with;
+    None when its trees are not read as expected or a split is categorical (rows are then
+    compared by value). Read from scikit-learn's private tree arrays once per model."""
+    try:
+        nodes = np.concatenate([tree.nodes for trees_of in trees._predictors for tree in trees_of])
+        inner = nodes[nodes["is_leaf"] == 0]
+        if "is_categorical" in (inner.dtype.names or ()) and inner["is_categorical"].any():
+            return None
+        features, thresholds = inner["feature_idx"], inner["num_threshold"]
+        return [np.unique(thresholds[features == f]) for f in range(trees.n_features_in_)]
+    except (AttributeError, KeyError, ValueError, TypeError):
+        return None
+
+
+def decision_ranks(rows: np.ndarray, points: Sequence[np.ndarray]) -> np.ndarray:
+    """``(n, F)``: how many of its feature's thresholds lie below each value (NaN, which the
+    trees send its own way, one more than any). A tree sends a value left when it is <= the
+    threshold, so two rows with the same ranks take the same branch at every split."""
+    ranks = np.empty(rows.shape, dtype=np.float64)
+    for f, cuts in enumerate(points):
+        column = rows[:, f]
+        below = np.searchsorted(cuts, column, side="left")
+        ranks[:, f] = np.where(np.isnan(column), len(cuts) + 1, below)
+    return ranks
+
+
+def _evaluate(model: GlobalForecaster, rows: np.ndarray) -> np.ndarray:
+    """``model.year_model_.predict(rows)``, evaluating each set of rows with one path once."""
+    regressor = model.year_model_
+    if regressor not in _SPLIT_POINTS:
+        _SPLIT_POINTS[regressor] = split_points(regressor.model_)
+    points = _SPLIT_POINTS[regressor]
+    if points is None or len(points) != rows.shape[1]:
+        first, codes = distinct_rows(rows)
+    else:
+        first, codes = distinct_rows(decision_ranks(rows, points))
+    values: np.ndarray = regressor.predict(rows[first])[codes]
+    return values
+
+
 class SharedTrees:
     """``learned(timeline, positions)`` for every request known in advance, from one evaluation.
 
@@ -61,12 +112,7 @@ class SharedTrees:
             return
         blocks = [year_rows(timeline, positions) for timeline, positions in requests]
         flat = np.concatenate([block.reshape(-1, len(YEAR_FEATURES)) for block in blocks])
-        if len({id(timeline) for timeline, _ in requests}) == 1 and len(blocks[0]) == 1:
-            # one household's own rows (or one shared weather row): hardly any repeat
-            values = model.year_model_.predict(flat)
-        else:
-            first, codes = distinct_rows(flat)
-            values = model.year_model_.predict(flat[first])[codes]
+        values = _evaluate(model, flat)
         start = 0
         for (timeline, positions), block in zip(requests, blocks, strict=True):
             size = block.shape[0] * block.shape[1]
