@@ -141,7 +141,12 @@ def regular_hourly(series: pd.Series, where: str = "readings") -> pd.Series:
         problems.append(Problem(where, "duplicate timestamps", "one reading per hour"))
     if problems:
         raise InvalidInput(problems)
-    series = series.astype(np.float64).sort_index()
+    series = series.astype(np.float64)
+    stamps = pd.DatetimeIndex(series.index).as_unit("ns").asi8
+    if len(stamps) and (np.diff(stamps) == HOUR_NS).all():  # already regular: nothing to move
+        hourly = pd.date_range(index[0], periods=len(index), freq="h").tz_convert("UTC")
+        return pd.Series(series.to_numpy(), index=hourly, name=series.name)
+    series = series.sort_index()
     series.index = pd.DatetimeIndex(series.index).tz_convert("UTC")
     if series.empty:
         return series
