@@ -135,18 +135,16 @@ def regular_hourly(series: pd.Series, where: str = "readings") -> pd.Series:
     problems = []
     if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
         problems.append(Problem(where, "index is not a tz-aware DatetimeIndex", "UTC timestamps"))
-    elif len(index) and (index.tz_convert("UTC") != index.tz_convert("UTC").floor("h")).any():
+    elif (index.as_unit("ns").asi8 % HOUR_NS).any():  # UTC nanoseconds past the hour
         problems.append(Problem(where, "timestamps not on the hour", "hourly readings"))
+    elif len(index) and (np.diff(index.as_unit("ns").asi8) == HOUR_NS).all():  # regular: as is
+        hourly = pd.date_range(index[0], periods=len(index), freq="h").tz_convert("UTC")
+        return pd.Series(series.to_numpy(dtype=np.float64), index=hourly, name=series.name)
     elif index.has_duplicates:
         problems.append(Problem(where, "duplicate timestamps", "one reading per hour"))
     if problems:
         raise InvalidInput(problems)
-    series = series.astype(np.float64)
-    stamps = pd.DatetimeIndex(series.index).as_unit("ns").asi8
-    if len(stamps) and (np.diff(stamps) == HOUR_NS).all():  # already regular: nothing to move
-        hourly = pd.date_range(index[0], periods=len(index), freq="h").tz_convert("UTC")
-        return pd.Series(series.to_numpy(), index=hourly, name=series.name)
-    series = series.sort_index()
+    series = series.astype(np.float64).sort_index()
     series.index = pd.DatetimeIndex(series.index).tz_convert("UTC")
     if series.empty:
         return series

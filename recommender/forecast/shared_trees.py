@@ -16,6 +16,7 @@ in this sense).
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +33,15 @@ _MULTIPLIERS = np.random.default_rng(20261130).integers(
 ) * np.uint64(2) + np.uint64(1)
 
 
+def distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(first, codes)`` of a key array: ``keys[first]`` are its distinct keys in order of
+    first appearance and ``keys[first][codes]`` is ``keys``."""
+    codes, _ = pd.factorize(keys)
+    # codes are numbered in order of first appearance: a key is first where its code is new
+    first = np.flatnonzero(np.r_[True, codes[1:] > np.maximum.accumulate(codes)[:-1]])
+    return first, codes
+
+
 def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(first, codes)`` of a float matrix: ``rows[first]`` are its distinct rows (bit for bit,
     in order of first appearance) and ``rows[first][codes]`` is ``rows``.
@@ -42,9 +52,7 @@ def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     bits = np.ascontiguousarray(rows, dtype=np.float64).view(np.uint64)
     mixed = bits ^ (bits >> np.uint64(31))  # high bits (sign, exponent) reach the low ones
     keys = (mixed * _MULTIPLIERS[: bits.shape[1]]).sum(axis=1)  # wraps modulo 2**64
-    codes, _ = pd.factorize(keys)
-    # codes are numbered in order of first appearance: a row is first where its code is new
-    first = np.flatnonzero(np.r_[True, codes[1:] > np.maximum.accumulate(codes)[:-1]])
+    first, codes = distinct_keys(keys)
     if not np.array_equal(bits[first][codes], bits):
         every = np.arange(len(rows))
         return every, every
@@ -69,16 +77,25 @@ def split_points(trees: Any) -> list[np.ndarray] | None:
         return None
 
 
-def decision_ranks(rows: np.ndarray, points: Sequence[np.ndarray]) -> np.ndarray:
-    """``(n, F)``: how many of its feature's thresholds lie below each value (NaN, which the
-    trees send its own way, one more than any). A tree sends a value left when it is <= the
-    threshold, so two rows with the same ranks take the same branch at every split."""
-    ranks = np.empty(rows.shape, dtype=np.float64)
-    for f, cuts in enumerate(points):
+def decision_keys(rows: np.ndarray, points: Sequence[np.ndarray]) -> np.ndarray | None:
+    """One integer per row, equal for rows that take the same branch at every split; None if
+    the keys would not fit in 64 bits (then compare rows by value).
+
+    Per feature, a value's rank is how many thresholds lie below it (NaN, which the trees send
+    its own way, one more than any). A tree sends a value left when it is <= the threshold, so
+    equal ranks mean equal branches; the key is the ranks as one mixed-radix number. A feature
+    no tree splits on is left out.
+    """
+    used = [(f, cuts) for f, cuts in enumerate(points) if len(cuts)]
+    if math.prod(len(cuts) + 2 for _, cuts in used) >= 2**62:
+        return None
+    keys = np.zeros(len(rows), dtype=np.int64)
+    for f, cuts in used:
         column = rows[:, f]
-        below = np.searchsorted(cuts, column, side="left")
-        ranks[:, f] = np.where(np.isnan(column), len(cuts) + 1, below)
-    return ranks
+        rank = np.searchsorted(cuts, column, side="left")
+        rank[np.isnan(column)] = len(cuts) + 1
+        keys = keys * (len(cuts) + 2) + rank
+    return keys
 
 
 def _evaluate(model: GlobalForecaster, rows: np.ndarray) -> np.ndarray:
@@ -87,10 +104,10 @@ def _evaluate(model: GlobalForecaster, rows: np.ndarray) -> np.ndarray:
     if regressor not in _SPLIT_POINTS:
         _SPLIT_POINTS[regressor] = split_points(regressor.model_)
     points = _SPLIT_POINTS[regressor]
-    if points is None or len(points) != rows.shape[1]:
-        first, codes = distinct_rows(rows)
-    else:
-        first, codes = distinct_rows(decision_ranks(rows, points))
+    keys = None
+    if points is not None and len(points) == rows.shape[1]:
+        keys = decision_keys(rows, points)
+    first, codes = distinct_rows(rows) if keys is None else distinct_keys(keys)
     values: np.ndarray = regressor.predict(rows[first])[codes]
     return values
 
