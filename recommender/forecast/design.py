@@ -180,17 +180,23 @@ def profile_at(
     return week[:, timeline.how[positions]], day[:, timeline.hod[positions]]
 
 
-def recent_level(kwh: np.ndarray, origins: np.ndarray, hours: int) -> np.ndarray:
-    """``(n, k)`` mean of the known kWh in the ``hours`` before each origin (NaN if none)."""
+def recent_levels(
+    kwh: np.ndarray, origins: np.ndarray, windows: tuple[int, ...]
+) -> list[np.ndarray]:
+    """Per window of ``hours``, the ``(n, k)`` mean of the known kWh in the ``hours`` before each
+    origin (NaN if none); the running sums are built once for every window."""
     known = ~np.isnan(kwh)
     zeros = np.zeros((len(kwh), 1))
     total = np.concatenate([zeros, np.cumsum(np.where(known, kwh, 0.0), axis=1)], axis=1)
     count = np.concatenate([zeros, np.cumsum(known, axis=1)], axis=1)
-    first = np.maximum(origins - hours, 0)
-    sums = total[:, origins] - total[:, first]
-    counts = count[:, origins] - count[:, first]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    means = []
+    for hours in windows:
+        first = np.maximum(origins - hours, 0)
+        sums = total[:, origins] - total[:, first]
+        counts = count[:, origins] - count[:, first]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means.append(np.where(counts > 0, sums / np.maximum(counts, 1), np.nan))
+    return means
 
 
 def short_rows(
@@ -212,7 +218,7 @@ def short_rows(
     k = len(origins)
     lead = np.arange(horizon)
     targets = origins[:, None] + lead[None, :]
-    scale = recent_level(kwh, origins, SCALE_WINDOW_HOURS)
+    scale, *recent_means = recent_levels(kwh, origins, (SCALE_WINDOW_HOURS, *RECENT_WINDOWS_HOURS))
     scale = np.where(np.isnan(scale) | (scale <= 0), np.nan, scale)
 
     def at(positions: np.ndarray) -> np.ndarray:
@@ -222,10 +228,7 @@ def short_rows(
 
     same_hour = origins[:, None] - 24 + (lead % 24)[None, :]
     days = np.stack([at(same_hour - 24 * j) for j in range(7)], axis=-1)
-    recent = [
-        np.broadcast_to(recent_level(kwh, origins, hours)[:, :, None], (n, k, horizon))
-        for hours in RECENT_WINDOWS_HOURS
-    ]
+    recent = [np.broadcast_to(mean[:, :, None], (n, k, horizon)) for mean in recent_means]
     lags = np.stack([at(same_hour), at(targets - 168), *recent, nan_mean(days, axis=-1)], axis=-1)
     lags /= scale[:, :, None, None]
     flat = targets.ravel()
