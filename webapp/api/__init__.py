@@ -189,8 +189,9 @@ def feedback() -> Response:
 @bp.delete("/feedback/<household_id>")
 @bp.output(ANSWERS["forgotten"])
 @bp.doc(
-    summary="Forget a household: delete what it was shown and its answers (for a person who "
-    "asks; a model already trained on them keeps what it learned until retrained)"
+    summary="Forget one of your households: delete what it was shown and its answers (for a "
+    "person who asks; a model already trained on them keeps what it learned until retrained). "
+    "Household ids are your own: every key of your name reaches them, no other partner's does"
 )
 def forget(household_id: str) -> Response:
     deleted = _service().forget_household(household_id)
