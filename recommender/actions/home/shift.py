@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,7 @@ from recommender.grid.tariffs import price_per_kwh_series
 
 SLOT_MINUTES = 30
 SLOTS_PER_DAY = 24 * 60 // SLOT_MINUTES
+SLOT_NS = SLOT_MINUTES * 60 * 10**9
 
 
 def slot_of(moment: time) -> int:
@@ -123,6 +124,15 @@ class WindowTable:
 WindowCache = dict[tuple[Any, ...], Any]
 
 
+class SlotLayout(NamedTuple):
+    """The local days, the half-hourly UTC grid their starts need (and ``reach`` slots more)
+    and each start's position on it, (n_days * 48,)."""
+
+    days: pd.DatetimeIndex
+    grid: pd.DatetimeIndex
+    position: np.ndarray
+
+
 def window_table(
     household: Household,
     n_slots: int,
@@ -134,62 +144,77 @@ def window_table(
     """Cycle means for every start slot of ``n_days`` local days from ``first_day`` (vectorised).
 
     ``shared`` keeps the parts households have in common, for a chunk of them: the slot layout
-    (zone, days, cycle length), the intensity runs (and region) and the price runs (and tariff),
-    each computed once (the intensity forecast is the costly part). One provider per ``shared``.
+    (zone, days), the intensity and price cumulative sums (and region, tariff) and their run
+    means (and cycle length), each computed once (the intensity forecast is the costly part).
+    Cycles of up to a day share one grid (it runs a day past the last start), so a household's
+    appliances ask the provider once. One provider per ``shared``.
     """
     cache: WindowCache = {} if shared is None else shared
     zone = household.timezone
     day0 = pd.Timestamp(first_day).tz_convert(zone).normalize().tz_localize(None)
-    key = (zone, day0, n_days, n_slots)
-    if ("layout", *key) not in cache:
-        cache[("layout", *key)] = _slot_layout(zone, day0, n_days, n_slots)
-    days, grid, run_mean = cache[("layout", *key)]
-    carbon_key = ("carbon", household.region, *key)
-    if carbon_key not in cache:
-        forecast = intensity_forecast(household.region, grid, timezone=zone, provider=provider)
-        cache[carbon_key] = (
-            run_mean(forecast["g_per_kwh"].to_numpy(dtype=float)),
-            run_mean(forecast["error_g_per_kwh"].to_numpy(dtype=float)),
+    reach = SLOTS_PER_DAY * -(-n_slots // SLOTS_PER_DAY)  # whole days past the last start
+    key = (zone, day0, n_days, reach)
+    layout = _cached(cache, ("layout", *key), lambda: _slot_layout(zone, day0, n_days, reach))
+
+    def carbon() -> tuple[np.ndarray, np.ndarray]:
+        forecast = intensity_forecast(
+            household.region, layout.grid, timezone=zone, provider=provider
         )
-    price_key = ("price", household.tariff, *key)
-    if price_key not in cache:
-        price = price_per_kwh_series(household.tariff, grid, zone).to_numpy(dtype=float)
-        cache[price_key] = run_mean(price)
-    g_per_kwh, error_g_per_kwh = cache[carbon_key]
+        return _cumulative(forecast["g_per_kwh"]), _cumulative(forecast["error_g_per_kwh"])
+
+    def price() -> np.ndarray:
+        return _cumulative(price_per_kwh_series(household.tariff, layout.grid, zone))
+
+    g_sums, error_sums = _cached(cache, ("carbon", household.region, *key), carbon)
+    price_sums = _cached(cache, ("price", household.tariff, *key), price)
+
+    def run_means(kind: str, part: Any, sums: np.ndarray) -> np.ndarray:
+        means = (kind, part, *key, n_slots)
+        return _cached(cache, means, lambda: _run_mean(sums, layout.position, n_slots, n_days))
+
     return WindowTable(
-        days=days,
-        g_per_kwh=g_per_kwh,
-        error_g_per_kwh=error_g_per_kwh,
-        price_per_kwh=cache[price_key],
+        days=layout.days,
+        g_per_kwh=run_means("g", household.region, g_sums),
+        error_g_per_kwh=run_means("error", household.region, error_sums),
+        price_per_kwh=run_means("price", household.tariff, price_sums),
     )
 
 
-def _slot_layout(
-    zone: str, day0: pd.Timestamp, n_days: int, n_slots: int
-) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex, Callable[[np.ndarray], np.ndarray]]:
-    """The local days, the half-hourly UTC grid they need and the mean over each start's run."""
-    offsets = (
-        np.arange(n_days)[:, None] * 24 * 60 + np.arange(SLOTS_PER_DAY)[None, :] * SLOT_MINUTES
-    ).ravel()
-    flat = pd.DatetimeIndex(day0 + pd.to_timedelta(offsets, unit="min"))
-    starts = flat.tz_localize(
-        zone, ambiguous=np.zeros(len(flat), dtype=bool), nonexistent="shift_forward"
-    ).tz_convert("UTC")
-    t0 = starts.min().floor("30min")
-    n_grid = int((starts.max() - t0) / pd.Timedelta(minutes=SLOT_MINUTES)) + n_slots + 1
-    grid = pd.date_range(t0, periods=n_grid, freq="30min")
-    position = ((starts.floor("30min") - t0) // pd.Timedelta(minutes=SLOT_MINUTES)).to_numpy()
+def _cached(cache: WindowCache, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
 
-    def run_mean(values: np.ndarray) -> np.ndarray:
-        cumulative = np.concatenate([[0.0], np.cumsum(values)])
-        means = ((cumulative[position + n_slots] - cumulative[position]) / n_slots).reshape(
-            n_days, SLOTS_PER_DAY
-        )
-        means.flags.writeable = False  # shared by the households of a chunk
-        return means
 
-    days = pd.DatetimeIndex([day0 + pd.Timedelta(days=i) for i in range(n_days)]).tz_localize(zone)
-    return days, grid, run_mean
+def _cumulative(values: pd.Series) -> np.ndarray:
+    """0 then the running sums of half-hourly values (a run's mean is a difference of two)."""
+    return np.concatenate([[0.0], np.cumsum(values.to_numpy(dtype=float))])
+
+
+def _run_mean(
+    cumulative: np.ndarray, position: np.ndarray, n_slots: int, n_days: int
+) -> np.ndarray:
+    """(n_days, 48): the mean over the ``n_slots`` half-hours run from each start."""
+    means = (cumulative[position + n_slots] - cumulative[position]) / n_slots
+    means = means.reshape(n_days, SLOTS_PER_DAY)
+    means.flags.writeable = False  # shared by the households of a chunk
+    return means
+
+
+def _slot_layout(zone: str, day0: pd.Timestamp, n_days: int, reach: int) -> SlotLayout:
+    """The local days from ``day0``, the half-hourly UTC grid from their first start to ``reach``
+    slots past their last, and where each start falls on it (integer nanoseconds: the
+    TimedeltaIndex arithmetic this replaces cost a millisecond)."""
+    wall_ns = day0.as_unit("ns").value + np.arange(n_days * SLOTS_PER_DAY) * SLOT_NS
+    starts = pd.DatetimeIndex(wall_ns.astype("datetime64[ns]")).tz_localize(
+        zone, ambiguous=np.zeros(len(wall_ns), dtype=bool), nonexistent="shift_forward"
+    )
+    start_slots = starts.asi8 // SLOT_NS  # UTC half-hours (floor), since 1970
+    first = int(start_slots.min())
+    n_grid = int(start_slots.max()) - first + reach + 1
+    grid = pd.date_range(pd.Timestamp(first * SLOT_NS, tz="UTC"), periods=n_grid, freq="30min")
+    days = pd.date_range(day0, periods=n_days, freq="D").tz_localize(zone)
+    return SlotLayout(days, grid, start_slots - first)
 
 
 @dataclass(frozen=True)
