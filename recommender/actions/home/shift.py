@@ -89,25 +89,38 @@ def choose_start(
 ) -> int | None:
     """The best start slot for per-slot ``carbon`` and ``price`` (48,), or None if no allowed start
     is at least as good as the usual one on both (see module docstring)."""
+    (best,) = choose_starts(carbon[None, :], price[None, :], feasible, usual_slot, weight)
+    return None if best < 0 else int(best)
+
+
+def choose_starts(
+    carbon: np.ndarray, price: np.ndarray, feasible: np.ndarray, usual_slot: int, weight: float
+) -> np.ndarray:
+    """:func:`choose_start` of each row of (n, 48) ``carbon`` and ``price`` at once (a plan's
+    average and each of its days): the best start slot of each row, -1 where there is none."""
     tol = 1e-9
-    candidates = (
-        feasible & (carbon <= carbon[usual_slot] + tol) & (price <= price[usual_slot] + tol)
-    )
-    if not candidates.any():
-        return None
-    score = np.zeros(SLOTS_PER_DAY)
-    for values, w in ((carbon, weight), (price, 1.0 - weight)):
-        spread = np.ptp(values[candidates])
-        if spread > tol and w > 0:
-            score += w * (values - values[candidates].min()) / spread
+    usual = [usual_slot]
+    candidates = feasible & (carbon <= carbon[:, usual] + tol) & (price <= price[:, usual] + tol)
+    best = np.full(len(carbon), -1)
+    rows = np.flatnonzero(candidates.any(axis=1))
+    if not len(rows):
+        return best
+    candidates = candidates[rows]
+    score = np.zeros(candidates.shape)
+    for values, w in ((carbon[rows], weight), (price[rows], 1.0 - weight)):
+        low = np.where(candidates, values, np.inf).min(axis=1, keepdims=True)
+        spread = np.where(candidates, values, -np.inf).max(axis=1, keepdims=True) - low
+        scaled = (spread > tol) & (w > 0)  # rows whose candidates differ on this measure
+        score += np.where(scaled, w * (values - low) / np.where(scaled, spread, 1.0), 0.0)
     score = np.where(candidates, score, np.inf)
     distance = np.minimum(
         (np.arange(SLOTS_PER_DAY) - usual_slot) % SLOTS_PER_DAY,
         (usual_slot - np.arange(SLOTS_PER_DAY)) % SLOTS_PER_DAY,
     )
     # round the score so float noise does not beat the tie-break by distance
-    order = np.lexsort((distance, np.round(score, 9)))
-    return int(order[0])
+    order = np.lexsort((np.broadcast_to(distance, score.shape), np.round(score, 9)), axis=-1)
+    best[rows] = order[:, 0]
+    return best
 
 
 @dataclass(frozen=True)
@@ -251,33 +264,36 @@ def plan_shift(
     feasible = feasible_starts(usual_slot, n_slots, prefs.quiet_hours, prefs.ready_by)
     carbon = table.g_per_kwh.mean(axis=0)
     price = table.price_per_kwh.mean(axis=0)
-    best = choose_start(carbon, price, feasible, usual_slot, prefs.carbon_weight)
-    if best is None:
+    # the start kept every day (on the days' average), then each day's own best start
+    best, *picks = choose_starts(
+        np.vstack([carbon, table.g_per_kwh]),
+        np.vstack([price, table.price_per_kwh]),
+        feasible,
+        usual_slot,
+        prefs.carbon_weight,
+    )
+    if best < 0:
         return None
     delta_sd = np.sqrt(
         table.error_g_per_kwh[:, usual_slot] ** 2 + table.error_g_per_kwh[:, best] ** 2
     )
-    next_days = []
-    for d, day in enumerate(table.days):
-        pick = choose_start(
-            table.g_per_kwh[d], table.price_per_kwh[d], feasible, usual_slot, prefs.carbon_weight
-        )
-        if pick is not None:
-            next_days.append(
-                {
-                    "date": f"{day:%Y-%m-%d}",
-                    "start": slot_time(pick),
-                    "end": slot_time(pick + n_slots),
-                    "g_per_kwh": float(table.g_per_kwh[d, pick]),
-                    "usual_g_per_kwh": float(table.g_per_kwh[d, usual_slot]),
-                    "price_per_kwh": float(table.price_per_kwh[d, pick]),
-                }
-            )
+    next_days = [
+        {
+            "date": f"{day:%Y-%m-%d}",
+            "start": slot_time(pick),
+            "end": slot_time(pick + n_slots),
+            "g_per_kwh": float(table.g_per_kwh[d, pick]),
+            "usual_g_per_kwh": float(table.g_per_kwh[d, usual_slot]),
+            "price_per_kwh": float(table.price_per_kwh[d, pick]),
+        }
+        for d, (day, pick) in enumerate(zip(table.days, picks, strict=True))
+        if pick >= 0
+    ]
     return ShiftPlan(
         kind=appliance.kind,
         usual_slot=usual_slot,
         usual_source=usual_source,
-        best_slot=best,
+        best_slot=int(best),
         n_slots=n_slots,
         usual_g_per_kwh=float(carbon[usual_slot]),
         best_g_per_kwh=float(carbon[best]),
