@@ -241,9 +241,9 @@ def intensity_forecast(
     """
     provider = provider or OfflineProvider()
     frame = provider.forecast(region, index, timezone)
+    if tuple(frame.columns) == COLUMNS:  # as providers return it: no copy (.loc cost 0.4 ms)
+        return frame
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise TypeError(f"provider {type(provider).__name__} returned no column(s) {missing}")
-    if tuple(frame.columns) == COLUMNS:  # as providers return it: no copy (.loc cost 0.4 ms)
-        return frame
     return frame.loc[:, list(COLUMNS)]

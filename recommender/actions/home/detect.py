@@ -31,6 +31,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from recommender.actions.home.profile import last_days, local_clock, n_distinct
+
 WINDOW_DAYS = 56
 DAY_QUANTILE = 0.2
 HOUR_QUANTILE = 0.2
@@ -57,7 +59,6 @@ class DetectedCycle:
 
 
 HOUR_NS = 3_600 * 10**9
-DAY_NS = 24 * HOUR_NS
 
 
 class _Clock(NamedTuple):
@@ -109,15 +110,13 @@ def hourly_excess_many(
 
 
 def _local_clock(hourly: Sequence[pd.Series], timezones: Sequence[str]) -> _Clock:
-    utc = [pd.DatetimeIndex(h.index).as_unit("ns") for h in hourly]
-    wall = np.concatenate(
-        [t.tz_convert(zone).tz_localize(None).asi8 for t, zone in zip(utc, timezones, strict=True)]
-    )
+    utc = [pd.DatetimeIndex(h.index) for h in hourly]
+    local = [local_clock(t, zone) for t, zone in zip(utc, timezones, strict=True)]
     return _Clock(
         who=np.repeat(np.arange(len(hourly), dtype=np.int64), [len(h) for h in hourly]),
-        utc_ns=np.concatenate([t.asi8 for t in utc]),
-        day=wall // DAY_NS,
-        hour=wall // HOUR_NS % 24,
+        utc_ns=np.concatenate([t.as_unit("ns").asi8 for t in utc]),
+        day=np.concatenate([day for day, _ in local]),
+        hour=np.concatenate([hour for _, hour in local]),
     )
 
 
@@ -154,20 +153,20 @@ def _group_quantile(values: np.ndarray, keys: np.ndarray, q: float) -> np.ndarra
 
 def _last_hours(readings_kwh: pd.Series, window_days: int) -> pd.Series:
     """The last ``window_days`` of readings summed to hours, gaps dropped."""
-    readings = readings_kwh.dropna()
-    if readings.empty:
-        return readings.astype(float)
-    readings = readings[readings.index > readings.index.max() - pd.Timedelta(days=window_days)]
-    if _on_whole_hours(pd.DatetimeIndex(readings.index)):  # as parsed: resampling would change
+    readings = last_days(readings_kwh, window_days)
+    if readings.empty or _on_whole_hours(
+        pd.DatetimeIndex(readings.index)
+    ):  # as parsed: resampling would change
         return readings.astype(float)  # nothing but cost half a millisecond
     return readings.resample("h").sum(min_count=1).dropna().astype(float)
 
 
 def _on_whole_hours(index: pd.DatetimeIndex) -> bool:
-    """Is ``index`` UTC, increasing, unique and on whole hours (each its own hourly bin)?"""
-    if str(index.tz) != "UTC" or not (index.is_monotonic_increasing and index.is_unique):
+    """Is ``index`` UTC, strictly increasing and on whole hours (each its own hourly bin)?"""
+    if str(index.tz) != "UTC":
         return False
-    return not (index.as_unit("ns").asi8 % HOUR_NS).any()
+    ns = index.as_unit("ns").asi8
+    return bool(np.all(ns[1:] > ns[:-1])) and not (ns % HOUR_NS).any()
 
 
 def _cycle_runs(excess: np.ndarray, clock: _Clock) -> _Runs:
@@ -228,7 +227,7 @@ def _clusters(runs: _Runs, n_days: int) -> list[DetectedCycle]:
         centre = int(np.argmax(around))
         distance = np.abs((runs.start_hour - centre + 12) % 24 - 12)
         members = (~claimed) & (distance <= 1)
-        days_per_week = len(np.unique(runs.day[members])) / weeks
+        days_per_week = n_distinct(runs.day[members]) / weeks
         if days_per_week < MIN_DAYS_PER_WEEK:
             break
         claimed |= members

@@ -127,7 +127,7 @@ def choose_starts(
 class WindowTable:
     """Per (day, start slot) mean forecast intensity, its error and mean price over a cycle."""
 
-    days: pd.DatetimeIndex  # local midnights
+    dates: tuple[str, ...]  # the local days, "YYYY-MM-DD"
     g_per_kwh: np.ndarray  # (n_days, 48)
     error_g_per_kwh: np.ndarray  # (n_days, 48), mean of the slots' 1-sd errors (errors in one run
     # move together)
@@ -138,10 +138,10 @@ WindowCache = dict[tuple[Any, ...], Any]
 
 
 class SlotLayout(NamedTuple):
-    """The local days, the half-hourly UTC grid their starts need (and ``reach`` slots more)
-    and each start's position on it, (n_days * 48,)."""
+    """The local days' dates, the half-hourly UTC grid their starts need (and ``reach`` slots
+    more) and each start's position on it, (n_days * 48,)."""
 
-    days: pd.DatetimeIndex
+    dates: tuple[str, ...]
     grid: pd.DatetimeIndex
     position: np.ndarray
 
@@ -186,7 +186,7 @@ def window_table(
         return _cached(cache, means, lambda: _run_mean(sums, layout.position, n_slots, n_days))
 
     return WindowTable(
-        days=layout.days,
+        dates=layout.dates,
         g_per_kwh=run_means("g", household.region, g_sums),
         error_g_per_kwh=run_means("error", household.region, error_sums),
         price_per_kwh=run_means("price", household.tariff, price_sums),
@@ -227,7 +227,7 @@ def _slot_layout(zone: str, day0: pd.Timestamp, n_days: int, reach: int) -> Slot
     n_grid = int(start_slots.max()) - first + reach + 1
     grid = pd.date_range(pd.Timestamp(first * SLOT_NS, tz="UTC"), periods=n_grid, freq="30min")
     days = pd.date_range(day0, periods=n_days, freq="D").tz_localize(zone)
-    return SlotLayout(days, grid, start_slots - first)
+    return SlotLayout(tuple(days.strftime("%Y-%m-%d")), grid, start_slots - first)
 
 
 @dataclass(frozen=True)
@@ -279,14 +279,14 @@ def plan_shift(
     )
     next_days = [
         {
-            "date": f"{day:%Y-%m-%d}",
+            "date": date,
             "start": slot_time(pick),
             "end": slot_time(pick + n_slots),
             "g_per_kwh": float(table.g_per_kwh[d, pick]),
             "usual_g_per_kwh": float(table.g_per_kwh[d, usual_slot]),
             "price_per_kwh": float(table.price_per_kwh[d, pick]),
         }
-        for d, (day, pick) in enumerate(zip(table.days, picks, strict=True))
+        for d, (date, pick) in enumerate(zip(table.dates, picks, strict=True))
         if pick >= 0
     ]
     return ShiftPlan(
