@@ -116,15 +116,17 @@ def load_profiles(
         values = np.concatenate([y.kwh.to_numpy(dtype=float) for y in years])
         hours = np.concatenate([y.hours for y in years])
         # pandas' grouped mean: its compensated sum over the unsorted hour groups is kept
-        by_hour = pd.Series(values).groupby(who * 24 + hours).mean()
+        hour_key = who * 24 + hours
+        by_hour = np.full((len(years), 24), np.nan)  # NaN: an hour of day with no reading
+        means = pd.Series(values).groupby(hour_key).mean()
+        by_hour.flat[means.index.to_numpy()] = means.to_numpy()
         night = (hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1])
         nightly, owner = _nightly_minima(
             values[night], who[night], np.concatenate([y.day_numbers for y in years])[night]
         )
         bounds = np.searchsorted(owner, np.arange(len(years) + 1))
     for w, (i, year) in enumerate(zip(slots, years, strict=True)):
-        hourly = by_hour.reindex(np.arange(24) + w * 24).to_numpy(dtype=float)
-        items[i] = _profile(year, forecasts[i], hourly, nightly[bounds[w] : bounds[w + 1]])
+        items[i] = _profile(year, forecasts[i], by_hour[w], nightly[bounds[w] : bounds[w + 1]])
     return cast(list[LoadProfile | InsufficientData], items)
 
 
