@@ -31,7 +31,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from recommender.actions.home.profile import last_days, local_clock, n_distinct
+from recommender.actions.home.profile import group_starts, last_days, local_clock, n_distinct
 
 WINDOW_DAYS = 56
 DAY_QUANTILE = 0.2
@@ -134,11 +134,11 @@ def _group_quantile(values: np.ndarray, keys: np.ndarray, q: float) -> np.ndarra
 
     Linear interpolation written as pandas' grouped quantile writes it (low + (high - low) x
     fraction; numpy's own quantile interpolates from the high side above half), so the figures
-    are ``groupby(keys).transform("quantile")``'s bit for bit, at a fifth of its cost.
+    are ``groupby(keys).transform("quantile")``'s bit for bit, without its per-call machinery.
     """
     order = np.lexsort((values, keys))
     ordered, sorted_keys = values[order], keys[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    starts = group_starts(sorted_keys)
     counts = np.diff(np.r_[starts, len(values)])
     position = q * (counts - 1)
     fraction = position % 1
@@ -154,10 +154,9 @@ def _group_quantile(values: np.ndarray, keys: np.ndarray, q: float) -> np.ndarra
 def _last_hours(readings_kwh: pd.Series, window_days: int) -> pd.Series:
     """The last ``window_days`` of readings summed to hours, gaps dropped."""
     readings = last_days(readings_kwh, window_days)
-    if readings.empty or _on_whole_hours(
-        pd.DatetimeIndex(readings.index)
-    ):  # as parsed: resampling would change
-        return readings.astype(float)  # nothing but cost half a millisecond
+    # already hourly (as parsed): resampling would change nothing, at a cost
+    if readings.empty or _on_whole_hours(pd.DatetimeIndex(readings.index)):
+        return readings.astype(float)
     return readings.resample("h").sum(min_count=1).dropna().astype(float)
 
 

@@ -49,8 +49,15 @@ def local_clock(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarray]:
     return wall_ns // DAY_NS, wall_ns // HOUR_NS % 24
 
 
+def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal keys begins (for np.ufunc.reduceat over sorted groups)."""
+    if not len(sorted_keys):
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+
+
 def n_distinct(values: np.ndarray) -> int:
-    """How many different values (by sorting: np.unique hashes, 4x slower on these arrays)."""
+    """How many different values (by sorting: np.unique hashes, slower on these arrays)."""
     ordered = np.sort(values)
     return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + int(len(ordered) > 0)
 
@@ -79,9 +86,8 @@ def day_totals(values: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.nda
         grouped = pd.Series(values).groupby(days)
         sums = grouped.sum()
         return sums.index.to_numpy(), sums.to_numpy(), grouped.count().to_numpy()
-    starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]]) if len(days) else days[:0]
-    sums = np.add.reduceat(values, starts) if len(days) else values[:0]
-    return days[starts], sums, np.diff(np.r_[starts, len(days)])
+    starts = group_starts(days)
+    return days[starts], np.add.reduceat(values, starts), np.diff(np.r_[starts, len(days)])
 
 
 def load_profile(household: Household, forecast: Forecast | None = None) -> LoadProfile:
@@ -137,10 +143,8 @@ def _nightly_minima(
     order."""
     key = who * (1 << 32) + (days - days.min()) if len(days) else who
     order = np.argsort(key, kind="stable")
-    key = key[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key[:0]
-    minima = np.minimum.reduceat(values[order], starts) if len(key) else values[:0]
-    return minima, key[starts] >> 32
+    starts = group_starts(key[order])
+    return np.minimum.reduceat(values[order], starts), key[order][starts] >> 32
 
 
 class _Year(NamedTuple):
@@ -162,7 +166,7 @@ def _last_year(household: Household) -> _Year:
     last = last_days(household.readings_kwh, 365)
     if last.empty:
         raise InsufficientData(f"household {household.household_id}: no readings")
-    # its own days (of the index's zone, UTC as parsed)
+    # distinct days in the index's own zone (UTC as parsed), as counted before
     n_days = n_distinct(pd.DatetimeIndex(last.index).tz_localize(None).as_unit("ns").asi8 // DAY_NS)
     if n_days < MIN_DAYS:
         raise InsufficientData(

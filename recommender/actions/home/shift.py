@@ -217,7 +217,7 @@ def _run_mean(
 def _slot_layout(zone: str, day0: pd.Timestamp, n_days: int, reach: int) -> SlotLayout:
     """The local days from ``day0``, the half-hourly UTC grid from their first start to ``reach``
     slots past their last, and where each start falls on it (integer nanoseconds: the
-    TimedeltaIndex arithmetic this replaces cost a millisecond)."""
+    TimedeltaIndex arithmetic this replaces was the layout's main cost)."""
     wall_ns = day0.as_unit("ns").value + np.arange(n_days * SLOTS_PER_DAY) * SLOT_NS
     starts = pd.DatetimeIndex(wall_ns.astype("datetime64[ns]")).tz_localize(
         zone, ambiguous=np.zeros(len(wall_ns), dtype=bool), nonexistent="shift_forward"
