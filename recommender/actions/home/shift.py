@@ -226,8 +226,11 @@ def _slot_layout(zone: str, day0: pd.Timestamp, n_days: int, reach: int) -> Slot
     first = int(start_slots.min())
     n_grid = int(start_slots.max()) - first + reach + 1
     grid = pd.date_range(pd.Timestamp(first * SLOT_NS, tz="UTC"), periods=n_grid, freq="30min")
-    days = pd.date_range(day0, periods=n_days, freq="D").tz_localize(zone)
-    return SlotLayout(tuple(days.strftime("%Y-%m-%d")), grid, start_slots - first)
+    # the dates as numpy writes them ("YYYY-MM-DD"): no time zone, so a day that starts with a
+    # clock change (America/Havana's midnight) is a date like any other
+    days = day0.to_datetime64().astype("datetime64[D]") + np.arange(n_days)
+    dates = tuple(np.datetime_as_string(days, unit="D").tolist())
+    return SlotLayout(dates, grid, start_slots - first)
 
 
 @dataclass(frozen=True)
