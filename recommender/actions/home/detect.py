@@ -174,10 +174,10 @@ def _cycle_runs(excess: np.ndarray, clock: _Clock) -> _Runs:
     who, utc_ns = clock.who[above], clock.utc_ns[above]
     new_run = np.ones(len(above), dtype=bool)  # a household's first hour starts a run
     new_run[1:] = (np.diff(utc_ns) != HOUR_NS) | (np.diff(who) != 0)
-    run_id = np.cumsum(new_run)
-    # pandas' grouped sum, as before: its summation order is kept for the kWh figures
-    kwh = pd.Series(excess[above]).groupby(run_id).sum().to_numpy(dtype=float)
-    hours = np.diff(np.r_[np.flatnonzero(new_run), len(above)])
+    starts = np.flatnonzero(new_run)
+    # runs are in order: np.add.reduceat adds each as pandas' grouped sum did (see day_totals)
+    kwh = np.add.reduceat(excess[above], starts)
+    hours = np.diff(np.r_[starts, len(above)])
     first = above[new_run]
     keep = (hours <= MAX_RUN_HOURS) & (kwh >= CYCLE_KWH)
     return _Runs(
@@ -206,8 +206,8 @@ def recurring_cycles_many(
     clock = _local_clock(hourly, timezones)
     runs = _cycle_runs(_excess(hourly, clock), clock)
     # each household's distinct local days (its weeks of readings)
-    day_keys = np.unique(clock.who * (1 << 32) + (clock.day - clock.day.min()))
-    n_days = np.bincount(day_keys >> 32, minlength=len(hourly))
+    day_keys = np.sort(clock.who * (1 << 32) + (clock.day - clock.day.min()))
+    n_days = np.bincount(day_keys[group_starts(day_keys)] >> 32, minlength=len(hourly))
     bounds = np.searchsorted(runs.who, np.arange(len(hourly) + 1))
     return [
         _clusters(_Runs(*(column[a:b] for column in runs)), int(days)) if len(h) else []
