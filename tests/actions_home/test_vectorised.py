@@ -1,19 +1,27 @@
 """The numpy forms of the home stage's hot paths give the figures of the pandas (or per-row)
-forms they replaced, bit for bit: the answers must not move when the code gets faster."""
+forms they replaced, bit for bit: the answers must not move when the code gets faster. And the
+candidate windows: one intensity forecast per household window, whatever its cycles' lengths."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from datetime import time
 
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from recommender.actions.home import home_actions
 from recommender.actions.home.detect import _group_quantile
 from recommender.actions.home.profile import day_totals, local_clock
 from recommender.actions.home.savings import energy_draws, product_range, product_ranges
-from recommender.actions.home.shift import SLOTS_PER_DAY, choose_starts
+from recommender.actions.home.shift import SLOTS_PER_DAY, choose_starts, window_table
+from recommender.domain import Appliance
 from recommender.grid.model import calendar_features, gb_profile_model
-from recommender.grid.providers import _gb_cells_of
+from recommender.grid.providers import OfflineProvider, _gb_cells_of, intensity_forecast
+
+NOW = pd.Timestamp("2021-06-01T12:00:00Z")
 
 
 def choose_start_reference(carbon, price, feasible, usual_slot, weight):
@@ -96,3 +104,39 @@ def test_gb_cells_are_the_climatology_models_cells():
     cells = gb_profile_model().predict_interval(calendar_features(index))
     assert mean.tobytes() == cells["mean"].to_numpy().tobytes()
     assert std.tobytes() == cells["std"].to_numpy().tobytes()
+
+
+class CountingProvider(OfflineProvider):
+    """The packaged provider, counting the forecasts asked of it."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def forecast(self, region, index, timezone=None):
+        self.calls += 1
+        return super().forecast(region, index, timezone)
+
+
+def test_a_households_shifts_ask_for_intensity_once(household0):
+    household = replace(
+        household0,
+        appliances=(
+            *household0.appliances,
+            Appliance("washing_machine", 3, time(18, 0)),
+            Appliance("tumble_dryer", 2, time(20, 0)),
+        ),
+    )
+    provider = CountingProvider()
+    actions = home_actions(household, now=NOW, provider=provider)
+    assert sum(a.kind == "shift_appliance" for a in actions) >= 2  # cycles of different lengths
+    assert provider.calls == 1
+
+
+def test_window_means_of_a_cycle_longer_than_a_day(household0):
+    first_day = pd.Timestamp("2022-12-21", tz="Europe/London")  # GMT: local slots are UTC's
+    table = window_table(household0, 60, first_day, 2)
+    grid = pd.date_range(first_day.tz_convert("UTC"), periods=2 * 48 + 60, freq="30min")
+    g_per_kwh = intensity_forecast("GB", grid)["g_per_kwh"].to_numpy()
+    expected = [g_per_kwh[start : start + 60].mean() for start in range(2 * 48)]
+    np.testing.assert_allclose(table.g_per_kwh.ravel(), expected, rtol=1e-12)
+    assert table.dates == ("2022-12-21", "2022-12-22")
