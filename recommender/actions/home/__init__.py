@@ -104,10 +104,10 @@ def _household_actions(
     tables: WindowCache,
 ) -> list[Action]:
     if forecast is not None:
-        first_day = pd.Timestamp(forecast.start).tz_convert(household.timezone).normalize()
+        first_day = local_midnight(pd.Timestamp(forecast.start), household.timezone)
         n_days = max(1, min(14, len(forecast.kwh) // 24)) if forecast.kwh else HORIZON_DAYS
     else:
-        first_day = now.tz_convert(household.timezone).normalize() + pd.Timedelta(days=1)
+        first_day = local_midnight(now, household.timezone, days_later=1)
         n_days = HORIZON_DAYS
     price = mean_price_per_kwh(household, profile.hourly_kwh)
     kinds = {a.kind: a for a in household.appliances if a.cycles_per_week > 0}
@@ -124,6 +124,14 @@ def _household_actions(
     ]
     actions = [a for a in candidates if a is not None]
     return _mark_conflicts(actions)
+
+
+def local_midnight(moment: pd.Timestamp, zone: str, days_later: int = 0) -> pd.Timestamp:
+    """When the local day ``days_later`` days after ``moment``'s begins: its 00:00, the first of
+    two where clocks go back at midnight, 01:00 where they skip it (Cuba, Chile, ...); tomorrow
+    is the next calendar day even when today has 23 or 25 hours."""
+    day = moment.tz_convert(zone).tz_localize(None).normalize() + pd.Timedelta(days=days_later)
+    return day.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
 
 
 def _mark_conflicts(actions: list[Action]) -> list[Action]:

@@ -164,7 +164,7 @@ def window_table(
     """
     cache: WindowCache = {} if shared is None else shared
     zone = household.timezone
-    day0 = pd.Timestamp(first_day).tz_convert(zone).normalize().tz_localize(None)
+    day0 = pd.Timestamp(first_day).tz_convert(zone).tz_localize(None).normalize()
     reach = SLOTS_PER_DAY * -(-n_slots // SLOTS_PER_DAY)  # whole days past the last start
     key = (zone, day0, n_days, reach)
     layout = _cached(cache, ("layout", *key), lambda: _slot_layout(zone, day0, n_days, reach))
