@@ -165,8 +165,9 @@ def electric_car_action(
     rng = np.random.default_rng(zlib.crc32(b"electric-car"))
     draws = _electric_car_figures(km_by_mode, Values(rng, N_DRAWS))
     yearly: dict[str, float] = {}
-    for name in ("kg_co2e", "money", "kwh"):
-        p10, p90 = p10_p90(np.broadcast_to(draws[name], (N_DRAWS,)).copy())
+    names = ("kg_co2e", "money", "kwh")
+    bands = p10_p90(np.stack([np.broadcast_to(draws[name], (N_DRAWS,)) for name in names]))
+    for name, (p10, p90) in zip(names, bands.T, strict=True):
         mid = float(central[name])
         yearly |= {name: mid, f"{name}_p10": min(p10, mid), f"{name}_p90": max(p90, mid)}
     car_km = sum(km_by_mode.values())
