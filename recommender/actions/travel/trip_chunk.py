@@ -21,6 +21,10 @@ import pandas as pd
 from recommender.actions.travel.trip_table import period_warning
 from recommender.domain import TRIP_MODES, TRIP_PURPOSES, Household, Trip, TripColumns
 
+_MINUTE_NS = 60 * 10**9
+_HOUR_NS = 60 * _MINUTE_NS
+_DAY_NS = 24 * _HOUR_NS
+
 
 @dataclass(frozen=True)
 class TripChunk:
@@ -182,11 +186,15 @@ def local_times(
     zones = np.asarray(timezones, dtype=object)[chunk.code]
     for zone in dict.fromkeys(timezones):
         rows = np.flatnonzero(zones == zone) if len(set(timezones)) > 1 else slice(None)
-        local = pd.DatetimeIndex(chunk.start_ns[rows].astype("datetime64[ns]"), tz="UTC")
-        local = local.tz_convert(zone)
-        weekday[rows] = local.day_of_week
-        hour[rows] = local.hour + local.minute / 60.0
-        midnight[rows] = local.normalize().as_unit("ns").asi8
+        utc = pd.DatetimeIndex(chunk.start_ns[rows].astype("datetime64[ns]"), tz="UTC")
+        wall = utc.tz_convert(zone).tz_localize(None).asi8  # local clock time, ns (one lookup)
+        day, into_day = np.divmod(wall, _DAY_NS)
+        weekday[rows] = (day + 3) % 7  # 1970-01-01 was a Thursday
+        hour[rows] = into_day // _HOUR_NS + (into_day % _HOUR_NS) // _MINUTE_NS / 60.0
+        # local midnight as pandas' normalize() gives it: the day's clock midnight in the zone
+        midnight[rows] = (
+            pd.DatetimeIndex(day * _DAY_NS, dtype="datetime64[ns]").tz_localize(zone).asi8
+        )
     return weekday, hour, midnight
 
 
