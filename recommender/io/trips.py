@@ -168,11 +168,10 @@ def _choice(column: Column, choices: tuple[str, ...]) -> np.ndarray:
 def _passengers(column: Column, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each cell as a number (:func:`_numbers`), which cells are blank (one traveller) and which
     are numbers."""
-    numeric = isinstance(column, pd.Series | np.ndarray) and np.asarray(column).dtype.kind in "fiu"
-    raw = column if numeric else _objects(column)
-    if numeric or set(map(type, raw)) <= {int, float}:  # numbers only: NaN is the blank
-        given, given_ok = _numbers(raw, n_rows)
-        return given, np.isnan(given), given_ok
-    blank = np.fromiter(map(is_blank, raw), bool, n_rows)
-    given, given_ok = _numbers(raw, n_rows)
+    given, given_ok = _numbers(column, n_rows)
+    blank = np.zeros(n_rows, dtype=bool)
+    unread = np.flatnonzero(~given_ok)
+    if len(unread):  # a blank cell (None, NaN, spaces) never reads as a finite number
+        cells = _objects(column)
+        blank[unread] = [is_blank(cells[i]) for i in unread.tolist()]
     return given, blank, given_ok
