@@ -156,6 +156,10 @@ class TripColumns(Sequence[Trip]):
         columns = (self.distance_km, self.mode, self.purpose, self.passengers)
         return TripColumns(self.start[rows], *(c[rows] for c in columns))
 
+    def __reduce__(self) -> tuple[type[TripColumns], tuple[Any, ...]]:
+        """Pickled as its columns, read-only again once unpickled (a batch worker's copy)."""
+        return TripColumns, (self.start, self.distance_km, self.mode, self.purpose, self.passengers)
+
     def __eq__(self, other: object) -> bool:
         """Equal to the same trips as a tuple or as columns."""
         if isinstance(other, TripColumns | tuple):

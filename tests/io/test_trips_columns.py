@@ -4,6 +4,7 @@ zone); every other row is left to parse_trip, so the problems are parse_trip's."
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC
 from typing import Any
 
@@ -205,3 +206,11 @@ def test_trip_columns_are_read_only() -> None:
     assert isinstance(trips, TripColumns)
     with pytest.raises(ValueError, match="read-only"):
         trips.distance_km[0] = 1.0
+
+
+def test_trip_columns_survive_pickling_read_only() -> None:
+    """As a batch worker receives them."""
+    trips = parse_household(sample_household_payload()).trips
+    copy = pickle.loads(pickle.dumps(trips))
+    assert isinstance(copy, TripColumns) and copy == trips
+    assert not copy.passengers.flags.writeable
