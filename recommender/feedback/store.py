@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -19,18 +20,23 @@ from recommender.feedback.events import (
     MAX_ID_LENGTH,
     RESPONSE_TYPES,
     FeedbackEvent,
+    derived_event_id,
     event_timestamp,
     validate_event,
 )
 from recommender.feedback.history import history_from_events
+
+# An owner's households are stored under a prefix: 16 hex characters of the owner's hash and "/".
+SCOPE_LENGTH = 17
+STORED_ID_LENGTH = MAX_ID_LENGTH + SCOPE_LENGTH
 
 _metadata = sa.MetaData()
 _events = sa.Table(
     "feedback_events",
     _metadata,
     sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("event_id", sa.String(MAX_ID_LENGTH), nullable=True, unique=True),
-    sa.Column("household_id", sa.String(MAX_ID_LENGTH), nullable=False, index=True),
+    sa.Column("event_id", sa.String(STORED_ID_LENGTH), nullable=True, unique=True),
+    sa.Column("household_id", sa.String(STORED_ID_LENGTH), nullable=False, index=True),
     sa.Column("action_id", sa.String(MAX_ID_LENGTH), nullable=False),
     sa.Column("action_kind", sa.String(MAX_ID_LENGTH), nullable=True),
     sa.Column("event_type", sa.String(16), nullable=False),
@@ -43,10 +49,15 @@ _events = sa.Table(
 )
 
 
-def _row(event: FeedbackEvent) -> dict[str, Any]:
+def _row(event: FeedbackEvent, scope: str) -> dict[str, Any]:
+    """The stored row: in an owner's view (``scope``), the household id carries the owner's
+    prefix and the event id is derived from it, so two owners' events never collide."""
+    event_id = event.event_id
+    if scope and event_id is not None:
+        event_id = derived_event_id("owned", scope, event_id)
     return {
-        "event_id": event.event_id,
-        "household_id": event.household_id,
+        "event_id": event_id,
+        "household_id": scope + event.household_id,
         "action_id": event.action_id,
         "action_kind": event.action_kind,
         "event_type": event.event_type,
@@ -67,6 +78,18 @@ class FeedbackStore:
     def __init__(self, url: str = "sqlite:///greenrec-feedback.sqlite3") -> None:
         self.url = url
         self._engine = open_database(url, _metadata, store="feedback store")
+        self._scope = ""  # every household; see for_owner
+
+    def for_owner(self, owner: str) -> FeedbackStore:
+        """This store as one owner sees it (an API partner: every key of one name).
+
+        The owner's household ids are its own: two owners' ``"h-1"`` are two households, and
+        neither can read, answer for or forget the other's. Events come back with the ids the
+        owner gave. The view shares this store's connections (close the store, not the view).
+        """
+        view = copy.copy(self)
+        view._scope = hashlib.sha256(owner.encode()).hexdigest()[: SCOPE_LENGTH - 1] + "/"
+        return view
 
     def __repr__(self) -> str:
         return f"FeedbackStore({self._engine.url.render_as_string(hide_password=True)!r})"
@@ -105,7 +128,7 @@ class FeedbackStore:
         seen: set[tuple[Any, ...]] = set()
         with self._engine.begin() as conn:
             for event in validated:
-                row = _row(event)
+                row = _row(event, self._scope)
                 key = (
                     row["household_id"],
                     row["action_id"],
@@ -175,10 +198,11 @@ class FeedbackStore:
                 )
             showing = match.iloc[-1]
         shown_iso = showing["timestamp"].isoformat()
-        key = f"{household_id}\x1f{action_id}\x1f{event_type}\x1f{shown_iso}"
         return self.record(
             {
-                "event_id": "response-" + hashlib.sha256(key.encode()).hexdigest()[:40],
+                "event_id": derived_event_id(
+                    "response", household_id, action_id, event_type, shown_iso
+                ),
                 "household_id": household_id,
                 "action_id": action_id,
                 "action_kind": showing["action_kind"],
@@ -197,13 +221,17 @@ class FeedbackStore:
         ``context`` a dict or None)."""
         query = sa.select(_events).order_by(_events.c.timestamp_utc, _events.c.pk)
         if household_id is not None:
-            query = query.where(_events.c.household_id == household_id)
+            query = query.where(_events.c.household_id == self._scope + household_id)
+        elif self._scope:
+            query = query.where(_events.c.household_id.startswith(self._scope, autoescape=True))
         with self._engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
         frame = pd.DataFrame(
             {
                 "event_id": pd.Series([r["event_id"] for r in rows], dtype=object),
-                "household_id": pd.Series([r["household_id"] for r in rows], dtype=object),
+                "household_id": pd.Series(
+                    [r["household_id"][len(self._scope) :] for r in rows], dtype=object
+                ),
                 "action_id": pd.Series([r["action_id"] for r in rows], dtype=object),
                 "action_kind": pd.Series([r["action_kind"] for r in rows], dtype=object),
                 "event_type": pd.Series([r["event_type"] for r in rows], dtype=object),
@@ -223,7 +251,8 @@ class FeedbackStore:
         feature snapshots), for a person who asks to be forgotten; returns how many were deleted.
         A model already trained on them keeps what it learned until it is retrained."""
         with self._engine.begin() as conn:
-            done = conn.execute(sa.delete(_events).where(_events.c.household_id == household_id))
+            stored_id = self._scope + household_id
+            done = conn.execute(sa.delete(_events).where(_events.c.household_id == stored_id))
         return int(done.rowcount or 0)
 
     def history(self, household_id: str) -> pd.DataFrame:

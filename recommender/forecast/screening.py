@@ -32,6 +32,7 @@ import pandas as pd
 
 from recommender.domain import FUELS
 from recommender.errors import InvalidInput, Problem
+from recommender.forecast.features import local_days
 
 VACANT_FRACTION = 0.2
 VACANT_MIN_DAYS = 7
@@ -50,10 +51,9 @@ class Screening(NamedTuple):
 def local_day_lengths(index: pd.DatetimeIndex, timezone: str) -> tuple[np.ndarray, np.ndarray]:
     """Positions where each local day starts in ``index`` and the hours that day truly has
     (23, 24 or 25 across DST), so a day cut short by the ends of ``index`` can be told apart."""
-    local = index.tz_convert(timezone).tz_localize(None).normalize()
-    days = local.asi8
+    days = local_days(index, timezone)
     starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]])
-    dates = pd.DatetimeIndex(local[starts])
+    dates = pd.DatetimeIndex(days[starts].astype("datetime64[ns]"))
     begin = dates.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
     end = (dates + pd.Timedelta(days=1)).tz_localize(
         timezone, ambiguous="NaT", nonexistent="shift_forward"

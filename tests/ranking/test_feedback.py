@@ -150,3 +150,30 @@ def test_bad_url_is_invalid_input():
     with pytest.raises(InvalidInput) as info:
         FeedbackStore("not a url")
     assert info.value.problems[0].where == "url"
+
+
+def test_owners_see_only_their_own_households(store):
+    acme, other = store.for_owner("acme"), store.for_owner("other")
+    same_event = ev("shown", event_id="their-own-id")
+    assert acme.record(same_event)
+    assert other.record(same_event)  # the same id from another owner is another event
+    assert acme.record(ev("dismissed", minutes=5))
+    assert list(acme.events("h-1")["event_type"]) == ["shown", "dismissed"]
+    assert list(acme.events()["household_id"]) == ["h-1", "h-1"]  # the ids the owner gave
+    assert list(other.events("h-1")["event_type"]) == ["shown"]
+    assert store.events("h-1").empty  # nobody's "h-1" is the unscoped store's
+    assert other.forget("h-1") == 1
+    assert len(acme.events("h-1")) == 2
+    assert len(store.events()) == 2
+
+
+def test_long_household_ids_keep_fixed_length_event_ids(service, sample_payload, tmp_path):
+    """A household id of the longest accepted length still gets its shown events recorded."""
+    store = FeedbackStore(f"sqlite:///{tmp_path / 'feedback.sqlite3'}")
+    household_id = "h" * 200
+    answer = service.with_feedback(store).recommend(
+        {**sample_payload, "household_id": household_id}
+    )
+    shown = store.events(household_id)
+    assert len(shown) == len(answer.actions) > 0
+    assert shown["event_id"].str.len().max() <= 60
