@@ -12,6 +12,7 @@ from typing import cast
 
 import pandas as pd
 
+from recommender.actions.clock import local_midnight
 from recommender.actions.home.detect import WINDOW_DAYS, DetectedCycle, recurring_cycles_many
 from recommender.actions.home.detected_shift import detected_shift_actions
 from recommender.actions.home.heating import thermostat_down
@@ -124,14 +125,6 @@ def _household_actions(
     ]
     actions = [a for a in candidates if a is not None]
     return _mark_conflicts(actions)
-
-
-def local_midnight(moment: pd.Timestamp, zone: str, days_later: int = 0) -> pd.Timestamp:
-    """When the local day ``days_later`` days after ``moment``'s begins: its 00:00, the first of
-    two where clocks go back at midnight, 01:00 where they skip it (Cuba, Chile, ...); tomorrow
-    is the next calendar day even when today has 23 or 25 hours."""
-    day = moment.tz_convert(zone).tz_localize(None).normalize() + pd.Timedelta(days=days_later)
-    return day.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
 
 
 def _mark_conflicts(actions: list[Action]) -> list[Action]:

@@ -43,6 +43,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from recommender.actions.clock import day_starts_ns
 from recommender.actions.travel.catalogue import factor, has_factor, label
 from recommender.actions.travel.trip_table import FLIGHT_MODES, TRIP_COLUMNS, validate_trips
 from recommender.domain import TRIP_MODES, Household, Trip
@@ -180,8 +181,9 @@ def features_table(frame: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
     The diary's span is counted in whole local days of ``timezone``.
     """
     code, ids = pd.factorize(frame["household_id"], sort=True)
-    midnight = pd.DatetimeIndex(frame["start"]).tz_convert(timezone).normalize().as_unit("ns")
-    weeks = weeks_by_group(code, len(ids), midnight.asi8)
+    wall = pd.DatetimeIndex(frame["start"]).tz_convert(timezone).tz_localize(None)
+    midnight_ns = day_starts_ns(wall.as_unit("ns").asi8 // _DAY_NS, timezone)
+    weeks = weeks_by_group(code, len(ids), midnight_ns)
     out = feature_matrix(
         code,
         len(ids),

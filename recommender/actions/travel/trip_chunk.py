@@ -18,6 +18,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from recommender.actions.clock import day_starts_ns
 from recommender.actions.travel.trip_table import period_warning
 from recommender.domain import TRIP_MODES, TRIP_PURPOSES, Household, Trip, TripColumns
 
@@ -191,10 +192,7 @@ def local_times(
         day, into_day = np.divmod(wall, _DAY_NS)
         weekday[rows] = (day + 3) % 7  # 1970-01-01 was a Thursday
         hour[rows] = into_day // _HOUR_NS + (into_day % _HOUR_NS) // _MINUTE_NS / 60.0
-        # local midnight as pandas' normalize() gives it: the day's clock midnight in the zone
-        midnight[rows] = (
-            pd.DatetimeIndex(day * _DAY_NS, dtype="datetime64[ns]").tz_localize(zone).asi8
-        )
+        midnight[rows] = day_starts_ns(day, zone)
     return weekday, hour, midnight
 
 
