@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +24,7 @@ from recommender.feedback.events import (
     event_timestamp,
     validate_event,
 )
-from recommender.feedback.history import history_from_events
+from recommender.feedback.history import history_of
 
 # An owner's households are stored under a prefix: 16 hex characters of the owner's hash and "/".
 SCOPE_LENGTH = 17
@@ -66,6 +66,51 @@ def _row(event: FeedbackEvent, scope: str) -> dict[str, Any]:
     }
 
 
+_IDENTITY = ("household_id", "action_id", "event_type", "timestamp_utc")
+_PART_ROWS = 200  # rows looked up per query (SQLite allows 999 bound values on old builds)
+
+
+def _identity(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What makes two events one: the household, action, type and time."""
+    return tuple(row[name] for name in _IDENTITY)
+
+
+def _parts(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for begin in range(0, len(rows), _PART_ROWS):
+        yield rows[begin : begin + _PART_ROWS]
+
+
+def _unstored(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows whose event is not stored yet (by its identity, or by its ``event_id``), looked
+    up in one query."""
+    households = {row["household_id"] for row in rows}
+    stamps = {row["timestamp_utc"] for row in rows}
+    ids = {row["event_id"] for row in rows} - {None}
+    near = sa.and_(_events.c.household_id.in_(households), _events.c.timestamp_utc.in_(stamps))
+    where = sa.or_(near, _events.c.event_id.in_(ids)) if ids else near
+    columns = [_events.c[name] for name in (*_IDENTITY, "event_id")]
+    stored = conn.execute(sa.select(*columns).where(where)).all()
+    stored_identities = {tuple(found[:-1]) for found in stored}
+    stored_ids = {found[-1] for found in stored} - {None}
+    return [
+        row
+        for row in rows
+        if _identity(row) not in stored_identities and row["event_id"] not in stored_ids
+    ]
+
+
+def _first_of_each(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows without repeats among themselves (the same identity or event id twice)."""
+    seen: set[Any] = set()
+    first = []
+    for row in rows:
+        keys = {_identity(row), row["event_id"]} - {None}
+        if not keys & seen:
+            seen |= keys
+            first.append(row)
+    return first
+
+
 class FeedbackStore:
     """Feedback events in a SQL database (a SQLite file by default).
 
@@ -98,17 +143,6 @@ class FeedbackStore:
         """Release the database connections."""
         self._engine.dispose()
 
-    def _exists(self, conn: sa.Connection, row: dict[str, Any]) -> bool:
-        key = sa.and_(
-            _events.c.household_id == row["household_id"],
-            _events.c.action_id == row["action_id"],
-            _events.c.event_type == row["event_type"],
-            _events.c.timestamp_utc == row["timestamp_utc"],
-        )
-        if row["event_id"] is not None:
-            key = sa.or_(key, _events.c.event_id == row["event_id"])
-        return conn.execute(sa.select(_events.c.pk).where(key).limit(1)).first() is not None
-
     def record(self, event: FeedbackEvent | Mapping[str, Any]) -> bool:
         """Validate and store one event; True if it was new, False if it was already stored."""
         return self.record_many([event]) == 1
@@ -124,25 +158,12 @@ class FeedbackStore:
                 problems.extend(exc.problems)
         if problems:
             raise InvalidInput(problems, source="feedback events")
-        new = 0
-        seen: set[tuple[Any, ...]] = set()
+        rows = [_row(event, self._scope) for event in validated]
         with self._engine.begin() as conn:
-            for event in validated:
-                row = _row(event, self._scope)
-                key = (
-                    row["household_id"],
-                    row["action_id"],
-                    row["event_type"],
-                    row["timestamp_utc"],
-                )
-                if key in seen or (row["event_id"] is not None and row["event_id"] in seen):
-                    continue
-                seen.update({key, row["event_id"]} - {None})
-                if self._exists(conn, row):
-                    continue
-                conn.execute(_events.insert().values(**row))
-                new += 1
-        return new
+            fresh = [row for part in _parts(_first_of_each(rows)) for row in _unstored(conn, part)]
+            if fresh:
+                conn.execute(_events.insert(), fresh)  # one executemany
+        return len(fresh)
 
     def record_response(
         self,
@@ -256,5 +277,13 @@ class FeedbackStore:
         return int(done.rowcount or 0)
 
     def history(self, household_id: str) -> pd.DataFrame:
-        """Per-action counts for one household, for the ranker: see :func:`history_from_events`."""
-        return history_from_events(self.events(household_id))
+        """Per-action counts for one household, for the ranker: see :func:`history_of` (read as
+        rows, in time order, without a frame of events)."""
+        columns = (_events.c.action_id, _events.c.action_kind, _events.c.event_type)
+        query = (
+            sa.select(*columns)
+            .where(_events.c.household_id == self._scope + household_id)
+            .order_by(_events.c.timestamp_utc, _events.c.pk)
+        )
+        with self._engine.connect() as conn:
+            return history_of(conn.execute(query))
