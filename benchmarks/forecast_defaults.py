@@ -1,6 +1,6 @@
-"""Choose the forecaster's defaults on validation splits of the training years.
+"""Choose the forecaster's level and fallback defaults on validation splits of the training years.
 
-    python benchmarks/forecast_defaults.py      # ~3 min of CPU
+    python benchmarks/forecast_defaults.py      # ~1 min of CPU
 
 The test periods of benchmarks/forecast.py are never read here. For each bundled meter the
 *training* period is split again:
@@ -35,16 +35,11 @@ from recommender.forecast.evaluate import OURS, evaluate_meter
 # validated on, so it is on by design, and 5 bins keep about ten weeks of hours each, which a
 # vacant month does not upset: tests/forecast/test_robustness.py); the shorter half-life first
 # (the level follows a household's drift).
-# Fewer trees first (each forecast evaluates every tree on about 10,000 rows: the trees are most
-# of a forecast's cost); the learning rate keeps the ensemble's total step, max_iter x
-# learning_rate, at SHRINKAGE.
 GRID = {
     "profile_weight": (0.0, 0.25, 0.5),
     "season_bins": (5, 10, 0),
     "recency_half_life_days": (90.0, 365.0),
-    "max_iter": (20, 40, 100),
 }
-SHRINKAGE = 3.0
 TIE = 0.0025  # a quarter of a point of relative CVRMSE
 YEAR_HOLDOUT_DAYS = 13 * 7
 DAY_HOLDOUT_DAYS = 8 * 7
@@ -74,14 +69,13 @@ def main() -> None:
             f"day-ahead {split(train, DAY_HOLDOUT_DAYS)}"
         )
     header = (
-        f"{'settings':<90}{'year vs profile':>16}{'worst meter':>12}{'day vs best':>13}{'score':>8}"
+        f"{'settings':<66}{'year vs profile':>16}{'worst meter':>12}{'day vs best':>13}{'score':>8}"
     )
     print(header)
     print("-" * len(header))
     results = []
     for values in itertools.product(*GRID.values()):
-        settings: dict[str, float] = dict(zip(GRID, values, strict=True))
-        settings["learning_rate"] = SHRINKAGE / settings["max_iter"]
+        settings = dict(zip(GRID, values, strict=True))
         year, day = [], []
         for kwh, temperature, train, _, zone in data.values():
             fit, held = split(train, YEAR_HOLDOUT_DAYS)
@@ -95,7 +89,7 @@ def main() -> None:
         results.append((score, settings))
         label = ", ".join(f"{k}={v:g}" for k, v in settings.items())
         print(
-            f"{label:<90}{statistics.fmean(year):>+15.1%} {max(year):>+11.1%}"
+            f"{label:<66}{statistics.fmean(year):>+15.1%} {max(year):>+11.1%}"
             f"{statistics.fmean(day):>+13.1%}{score:>+8.1%}",
             flush=True,
         )
@@ -110,7 +104,7 @@ def main() -> None:
 
 def _defaults() -> dict[str, float]:
     params = GlobalForecaster().get_params()
-    return {k: params[k] for k in (*GRID, "learning_rate")}
+    return {k: params[k] for k in GRID}
 
 
 if __name__ == "__main__":
