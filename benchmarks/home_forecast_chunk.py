@@ -20,15 +20,21 @@ loops the single-household functions, so the same script prints the "before" fig
 
     greenrec train --region GB    # with GREENREC_MODELS_DIR=/tmp/models
     cd benchmarks && python home_forecast_chunk.py --models-dir /tmp/models
-    # before: the same script on main's code
+    # before and after in one run: main's code timed in a child process, then this code
     git archive main | tar -x -C /tmp/main-code
-    PYTHONPATH=/tmp/main-code python home_forecast_chunk.py --models-dir /tmp/models
+    python home_forecast_chunk.py --models-dir /tmp/models --baseline /tmp/main-code
+    # only the home actions (the forecasts are still made once, as their input)
+    python home_forecast_chunk.py --models-dir /tmp/models --part home --baseline /tmp/main-code
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -38,6 +44,7 @@ from typing import Any
 
 import pandas as pd
 
+import recommender
 from recommender.domain import Household
 from recommender.io import parse_household, read_tables
 from recommender.samples import sample_household_payload
@@ -122,45 +129,124 @@ def chunk_functions(forecaster: Any) -> tuple[Callable, Callable, Callable, Call
     return forecasts, actions, forecasts_alone, actions_alone, label
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models-dir", required=True, help="trained models (greenrec train)")
-    parser.add_argument("--repeats", type=int, default=7, help="runs per figure (median)")
-    args = parser.parse_args()
-    forecaster = load_models(Path(args.models_dir)).forecaster
+def measure(forecaster: Any, part: str, repeats: int) -> list[dict[str, Any]]:
+    """One row of figures per chunk (CPU-ms per household; None where ``part`` leaves it out)."""
     forecasts, actions, forecasts_alone, actions_alone, label = chunk_functions(forecaster)
-    print(f"calls: {label}")
+    code = str(Path(recommender.__file__).parent)  # which checkout is timed
     with tempfile.TemporaryDirectory() as scratch:
         chunks = {
             "1 (sample year)": [sample_year()],
             "64 (mixed)": mixed_chunk(Path(scratch)),
             "64 (one period)": one_period_chunk(Path(scratch)),
         }
+    rows = []
     for name, homes in chunks.items():
         fcs = forecasts(homes)
         usable = [(h, f) for h, f in zip(homes, fcs, strict=True) if not isinstance(f, Exception)]
         homes_ok, fcs_ok = [h for h, _ in usable], [f for _, f in usable]
         now = NOW if len(homes) == 1 else SYNTH_NOW
-        repeats = args.repeats if len(homes) == 1 else max(1, args.repeats // 3)
-        forecast_ms = cpu_ms_per_household(lambda h=homes: forecasts(h), len(homes), repeats)
-        actions_ms = cpu_ms_per_household(
-            lambda h=homes_ok, f=fcs_ok, t=now: actions(h, f, t), len(homes_ok), repeats
-        )
+        runs = repeats if len(homes) == 1 else max(1, repeats // 3)
+        row: dict[str, Any] = {"chunk": name, "n": len(homes), "usable": len(usable)}
+        row.update(code=code, calls=label, repeats=runs, forecast=None, home=None)
+        row.update(forecast_alone=None, home_alone=None)
+        if part in ("both", "forecast"):
+            row["forecast"] = cpu_ms_per_household(lambda h=homes: forecasts(h), len(homes), runs)
+            if len(homes) > 1:  # the same households one call each, in this run
+                row["forecast_alone"] = cpu_ms_per_household(
+                    lambda h=homes: forecasts_alone(h), len(homes), runs
+                )
+        if part in ("both", "home"):
+            row["home"] = cpu_ms_per_household(
+                lambda h=homes_ok, f=fcs_ok, t=now: actions(h, f, t), len(homes_ok), runs
+            )
+            if len(homes) > 1:
+                row["home_alone"] = cpu_ms_per_household(
+                    lambda h=homes_ok, f=fcs_ok, t=now: actions_alone(h, f, t),
+                    len(homes_ok),
+                    runs,
+                )
+        rows.append(row)
+    return rows
+
+
+def report(rows: list[dict[str, Any]]) -> None:
+    print(f"code: {rows[0]['code']}; calls: {rows[0]['calls']}")
+    for row in rows:
+        figures = [
+            f"{label} {row[key]:6.1f} CPU-ms/household"
+            for key, label in (("forecast", "forecast"), ("home", "home actions"))
+            if row[key] is not None
+        ]
         print(
-            f"chunk of {name}: forecast {forecast_ms:6.1f} CPU-ms/household, "
-            f"home actions {actions_ms:6.1f} CPU-ms/household "
-            f"({len(usable)} of {len(homes)} forecast; median of {repeats})"
+            f"chunk of {row['chunk']}: {', '.join(figures)} ({row['usable']} of {row['n']} "
+            f"forecast; median of {row['repeats']})"
         )
-        if len(homes) > 1:  # the same households one call each, in this run
-            alone_f = cpu_ms_per_household(lambda h=homes: forecasts_alone(h), len(homes), repeats)
-            alone_a = cpu_ms_per_household(
-                lambda h=homes_ok, f=fcs_ok, t=now: actions_alone(h, f, t), len(homes_ok), repeats
-            )
-            print(
-                f"  the same {len(homes)} one call each: forecast {alone_f:6.1f}, home actions "
-                f"{alone_a:6.1f} CPU-ms/household; the chunk takes {forecast_ms / alone_f:.2f} "
-                f"and {actions_ms / alone_a:.2f} of that"
-            )
+        ratios = [
+            f"{label} {row[key + '_alone']:6.1f} CPU-ms/household (the chunk takes "
+            f"{row[key] / row[key + '_alone']:.2f} of that)"
+            for key, label in (("forecast", "forecast"), ("home", "home actions"))
+            if row[key + "_alone"] is not None
+        ]
+        if ratios:
+            print(f"  the same {row['n']} one call each: {'; '.join(ratios)}")
+
+
+def baseline_rows(code_dir: str, argv: list[str]) -> list[dict[str, Any]]:
+    """This script's rows measured on the code in ``code_dir`` (a child process with it first on
+    PYTHONPATH), in this run."""
+    paths = [code_dir, *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    done = subprocess.run(
+        [sys.executable, __file__, *argv, "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"the baseline run on {code_dir} failed:\n{done.stderr}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def compare(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
+    print("before -> after, CPU-ms per household (median), measured in this run:")
+    for old, new in zip(before, after, strict=True):
+        for key, label in (("forecast", "forecast"), ("home", "home actions")):
+            for suffix, how in (("", "as a chunk"), ("_alone", "one call each")):
+                a, b = old[key + suffix], new[key + suffix]
+                if a is not None and b is not None:
+                    print(
+                        f"  chunk of {old['chunk']}, {label} {how}: {a:6.2f} -> {b:6.2f} "
+                        f"({b / a:.2f} of before)"
+                    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models-dir", required=True, help="trained models (greenrec train)")
+    parser.add_argument("--repeats", type=int, default=7, help="runs per figure (median)")
+    parser.add_argument(
+        "--part", choices=("both", "home", "forecast"), default="both", help="stages to time"
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="CODE_DIR",
+        help="also time the code in CODE_DIR (e.g. main's: git archive main | tar -x -C DIR), "
+        "in a child process of this run, and print before -> after",
+    )
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    argv = ["--models-dir", args.models_dir, "--repeats", str(args.repeats), "--part", args.part]
+    before = baseline_rows(args.baseline, argv) if args.baseline else None
+    rows = measure(load_models(Path(args.models_dir)).forecaster, args.part, args.repeats)
+    if args.json:
+        print(json.dumps(rows))
+        return
+    report(rows)
+    if before is not None:
+        print(f"before ({args.baseline}):")
+        report(before)
+        compare(before, rows)
 
 
 if __name__ == "__main__":

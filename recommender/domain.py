@@ -8,11 +8,13 @@ rely on one shape. Names carry units (``kwh``, ``kg_co2e``, ``price_per_kwh``).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:  # annotations only: the CLI's start-up imports this module without pandas
+    import numpy as np
     import pandas as pd
 
 SIGNIFICANT_DIGITS = 6
@@ -99,6 +101,78 @@ class Trip:
     destination: tuple[float, float] | None = None
 
 
+class TripColumns(Sequence[Trip]):
+    """Trips held as columns: what the readers give (a year is about 1,400 trips), so a
+    household's trips go from the reader to the travel stage without a Python object per trip.
+
+    A read-only sequence of :class:`Trip` like the tuple it stands for (each Trip made when asked
+    for, with the same values and timestamp unit); the travel stage reads the columns.
+    ``start``: a tz-aware UTC ``DatetimeIndex``; ``distance_km`` float64 and ``passengers`` int64
+    arrays; ``mode`` and ``purpose`` object arrays of str. No coordinates: no reader has any.
+    """
+
+    __slots__ = ("start", "distance_km", "mode", "purpose", "passengers")
+
+    def __init__(
+        self,
+        start: pd.DatetimeIndex,
+        distance_km: np.ndarray,
+        mode: np.ndarray,
+        purpose: np.ndarray,
+        passengers: np.ndarray,
+    ) -> None:
+        for column in (distance_km, mode, purpose, passengers):
+            column.flags.writeable = False  # frozen, as every domain value
+        self.start, self.distance_km, self.mode = start, distance_km, mode
+        self.purpose, self.passengers = purpose, passengers
+
+    def __len__(self) -> int:
+        return len(self.distance_km)
+
+    @overload
+    def __getitem__(self, index: int) -> Trip: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> TripColumns: ...
+
+    def __getitem__(self, index: int | slice) -> Trip | TripColumns:
+        if isinstance(index, slice):
+            return self.take(range(len(self))[index])
+        return Trip(
+            self.start[index],
+            float(self.distance_km[index]),
+            str(self.mode[index]),
+            str(self.purpose[index]),
+            int(self.passengers[index]),
+        )
+
+    def __iter__(self) -> Iterator[Trip]:
+        columns = (self.distance_km, self.mode, self.purpose, self.passengers)
+        for start, *rest in zip(self.start, *(c.tolist() for c in columns), strict=True):
+            yield Trip(start, *rest)
+
+    def take(self, rows: Any) -> TripColumns:
+        """The trips at ``rows`` (positions), in that order."""
+        columns = (self.distance_km, self.mode, self.purpose, self.passengers)
+        return TripColumns(self.start[rows], *(c[rows] for c in columns))
+
+    def __reduce__(self) -> tuple[type[TripColumns], tuple[Any, ...]]:
+        """Pickled as its columns, read-only again once unpickled (a batch worker's copy)."""
+        return TripColumns, (self.start, self.distance_km, self.mode, self.purpose, self.passengers)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same trips as a tuple or as columns."""
+        if isinstance(other, TripColumns | tuple):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"TripColumns({len(self)} trips)"
+
+
 @dataclass(frozen=True)
 class Preferences:
     quiet_hours: tuple[time, time] | None = None  # no appliance may run from [0] to [1] (may wrap)
@@ -117,8 +191,9 @@ class Household:
     ``readings_kwh``: kWh per interval on a tz-aware UTC index at a regular step of
     ``reading_interval_minutes`` (60 whenever the input allows hourly, 1440 for daily-only
     meters), gaps left as NaN only where the reader could not fill them safely.
-    ``temperature_c``: hourly °C on the same kind of index, or None. ``warnings``: safe fixes
-    the reader applied, to be shown with the answer.
+    ``temperature_c``: hourly °C on the same kind of index, or None. ``trips``: in time order, a
+    tuple of :class:`Trip` or (from the readers) :class:`TripColumns`, the same trips as columns.
+    ``warnings``: safe fixes the reader applied, to be shown with the answer.
     """
 
     household_id: str
@@ -128,7 +203,7 @@ class Household:
     readings_kwh: pd.Series
     appliances: tuple[Appliance, ...] = ()
     temperature_c: pd.Series | None = None
-    trips: tuple[Trip, ...] = ()
+    trips: Sequence[Trip] = ()
     preferences: Preferences = field(default_factory=Preferences)
     warnings: tuple[str, ...] = ()
     reading_interval_minutes: int = 60

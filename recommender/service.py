@@ -8,6 +8,7 @@ footprint of that answer.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -129,6 +130,13 @@ class Service:
         return cls(
             load_models(models_dir), region=region, feedback=feedback, meter_clock=meter_clock
         )
+
+    def with_feedback(self, feedback: FeedbackStore | None) -> Service:
+        """This service, keeping ``feedback`` instead of its own store (e.g. one owner's view of
+        it, :meth:`FeedbackStore.for_owner`, or None to record nothing); models are shared."""
+        service = copy.copy(self)
+        service.feedback = feedback
+        return service
 
     def recommend(
         self,

@@ -161,3 +161,11 @@ def test_the_models_folder_may_be_given_as_text(trained_models_dir) -> None:
     from recommender.service import Service
 
     assert Service.from_dir(str(trained_models_dir)).models.version
+
+
+def test_a_zone_whose_clocks_change_at_midnight_gets_an_answer(service, sample_payload) -> None:
+    """Havana's clocks go back from 01:00 to 00:00 on 6 November 2022, inside the sample's trip
+    diary and readings: midnight comes twice (it raised a pandas traceback in travel and home)."""
+    answer = service.recommend({**sample_payload, "timezone": "America/Havana"})
+    kinds = {action.kind for action in answer.actions}
+    assert "travel_mode" in kinds and "home_efficiency" in kinds

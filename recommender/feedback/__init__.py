@@ -27,6 +27,7 @@ from recommender.feedback.events import (
     HISTORY_COLUMNS,
     RESPONSE_TYPES,
     FeedbackEvent,
+    derived_event_id,
     validate_event,
 )
 from recommender.feedback.history import history_from_events
@@ -39,6 +40,7 @@ __all__ = [
     "RESPONSE_TYPES",
     "FeedbackEvent",
     "FeedbackStore",
+    "derived_event_id",
     "history_from_events",
     "validate_event",
 ]

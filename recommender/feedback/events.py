@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -32,6 +33,13 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "context",
 )
 MAX_ID_LENGTH = 200
+
+
+def derived_event_id(kind: str, *parts: str) -> str:
+    """A fixed-length event id made from what identifies an event (household, action, showing):
+    the same event always gets the same id, whatever the length of the ids it is made of."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"{kind}-{digest[:40]}"
 
 
 @dataclass(frozen=True)

@@ -2,35 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from recommender.feedback.events import EVENT_TYPES, HISTORY_COLUMNS
 
 
 def history_from_events(events: pd.DataFrame) -> pd.DataFrame:
-    """Per-action counts of each event type, indexed by ``action_id``.
+    """Per-action counts of each event type, indexed by ``action_id`` (``events`` in time order,
+    as :meth:`FeedbackStore.events` gives them); see :func:`history_of`."""
+    columns = (events[name].tolist() for name in ("action_id", "action_kind", "event_type"))
+    return history_of(zip(*columns, strict=True))
 
-    Columns :data:`HISTORY_COLUMNS`: ``action_kind`` (last one given, or None), the counts of
+
+def history_of(events: Iterable[tuple[str, str | None, str]]) -> pd.DataFrame:
+    """Per-action counts of ``(action_id, action_kind, event_type)`` events in time order.
+
+    Columns :data:`HISTORY_COLUMNS`: ``action_kind`` (the last one given, or None), the counts of
     ``shown``, ``accepted``, ``dismissed`` and ``done``, and ``status``: the latest response
-    (``accepted``, ``dismissed`` or ``done``), or ``shown`` when there was none.
+    (``accepted``, ``dismissed`` or ``done``), or ``shown`` when there was none. Rows in action
+    id order. Counted in one pass (a household's few dozen events; no crosstab per answer).
     """
-    if events.empty:
-        frame = pd.DataFrame({c: pd.Series(dtype="int64") for c in EVENT_TYPES})
-        frame.insert(0, "action_kind", pd.Series(dtype=object))
-        frame["status"] = pd.Series(dtype=object)
-        frame.index.name = "action_id"
-        return frame
-    counts = (
-        pd.crosstab(events["action_id"], events["event_type"])
-        .reindex(columns=list(EVENT_TYPES), fill_value=0)
-        .astype("int64")
+    counts: dict[str, dict[str, int]] = {}
+    kinds: dict[str, str | None] = {}
+    status: dict[str, str] = {}
+    for action_id, kind, event_type in events:
+        per_type = counts.setdefault(action_id, dict.fromkeys(EVENT_TYPES, 0))
+        if event_type in per_type:
+            per_type[event_type] += 1
+        if isinstance(kind, str) or action_id not in kinds:
+            kinds[action_id] = kind if isinstance(kind, str) else None
+        if event_type != "shown":
+            status[action_id] = event_type
+    ids = sorted(counts)
+    frame = pd.DataFrame(
+        {
+            "action_kind": pd.Series([kinds[a] for a in ids], dtype=object),
+            **{t: pd.Series([counts[a][t] for a in ids], dtype="int64") for t in EVENT_TYPES},
+            "status": pd.Series([status.get(a, "shown") for a in ids], dtype=object),
+        }
     )
-    counts.columns.name = None
-    kinds = events.dropna(subset=["action_kind"]).groupby("action_id")["action_kind"].last()
-    responses = events[events["event_type"] != "shown"]
-    status = responses.groupby("action_id")["event_type"].last()
-    kind = kinds.reindex(counts.index).astype(object)
-    counts.insert(0, "action_kind", kind.where(kind.notna(), None))
-    counts["status"] = status.reindex(counts.index).fillna("shown").astype(object)
-    counts.index.name = "action_id"
-    return counts.loc[:, list(HISTORY_COLUMNS)]
+    if ids:
+        frame.index = pd.Index(ids, name="action_id")
+    frame.index.name = "action_id"
+    return frame.loc[:, list(HISTORY_COLUMNS)]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -19,18 +20,23 @@ from recommender.feedback.events import (
     MAX_ID_LENGTH,
     RESPONSE_TYPES,
     FeedbackEvent,
+    derived_event_id,
     event_timestamp,
     validate_event,
 )
-from recommender.feedback.history import history_from_events
+from recommender.feedback.history import history_of
+
+# An owner's households are stored under a prefix: 16 hex characters of the owner's hash and "/".
+SCOPE_LENGTH = 17
+STORED_ID_LENGTH = MAX_ID_LENGTH + SCOPE_LENGTH
 
 _metadata = sa.MetaData()
 _events = sa.Table(
     "feedback_events",
     _metadata,
     sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("event_id", sa.String(MAX_ID_LENGTH), nullable=True, unique=True),
-    sa.Column("household_id", sa.String(MAX_ID_LENGTH), nullable=False, index=True),
+    sa.Column("event_id", sa.String(STORED_ID_LENGTH), nullable=True, unique=True),
+    sa.Column("household_id", sa.String(STORED_ID_LENGTH), nullable=False, index=True),
     sa.Column("action_id", sa.String(MAX_ID_LENGTH), nullable=False),
     sa.Column("action_kind", sa.String(MAX_ID_LENGTH), nullable=True),
     sa.Column("event_type", sa.String(16), nullable=False),
@@ -43,16 +49,66 @@ _events = sa.Table(
 )
 
 
-def _row(event: FeedbackEvent) -> dict[str, Any]:
+def _row(event: FeedbackEvent, scope: str) -> dict[str, Any]:
+    """The stored row: in an owner's view (``scope``), the household id carries the owner's
+    prefix and the event id is derived from it, so two owners' events never collide."""
+    event_id = event.event_id
+    if scope and event_id is not None:
+        event_id = derived_event_id("owned", scope, event_id)
     return {
-        "event_id": event.event_id,
-        "household_id": event.household_id,
+        "event_id": event_id,
+        "household_id": scope + event.household_id,
         "action_id": event.action_id,
         "action_kind": event.action_kind,
         "event_type": event.event_type,
         "timestamp_utc": event.timestamp.astimezone(UTC).replace(tzinfo=None),
         "context": None if event.context is None else json.dumps(dict(event.context)),
     }
+
+
+_IDENTITY = ("household_id", "action_id", "event_type", "timestamp_utc")
+_PART_ROWS = 200  # rows looked up per query (SQLite allows 999 bound values on old builds)
+
+
+def _identity(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What makes two events one: the household, action, type and time."""
+    return tuple(row[name] for name in _IDENTITY)
+
+
+def _parts(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for begin in range(0, len(rows), _PART_ROWS):
+        yield rows[begin : begin + _PART_ROWS]
+
+
+def _unstored(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows whose event is not stored yet (by its identity, or by its ``event_id``), looked
+    up in one query."""
+    households = {row["household_id"] for row in rows}
+    stamps = {row["timestamp_utc"] for row in rows}
+    ids = {row["event_id"] for row in rows} - {None}
+    near = sa.and_(_events.c.household_id.in_(households), _events.c.timestamp_utc.in_(stamps))
+    where = sa.or_(near, _events.c.event_id.in_(ids)) if ids else near
+    columns = [_events.c[name] for name in (*_IDENTITY, "event_id")]
+    stored = conn.execute(sa.select(*columns).where(where)).all()
+    stored_identities = {tuple(found[:-1]) for found in stored}
+    stored_ids = {found[-1] for found in stored} - {None}
+    return [
+        row
+        for row in rows
+        if _identity(row) not in stored_identities and row["event_id"] not in stored_ids
+    ]
+
+
+def _first_of_each(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows without repeats among themselves (the same identity or event id twice)."""
+    seen: set[Any] = set()
+    first = []
+    for row in rows:
+        keys = {_identity(row), row["event_id"]} - {None}
+        if not keys & seen:
+            seen |= keys
+            first.append(row)
+    return first
 
 
 class FeedbackStore:
@@ -67,6 +123,18 @@ class FeedbackStore:
     def __init__(self, url: str = "sqlite:///greenrec-feedback.sqlite3") -> None:
         self.url = url
         self._engine = open_database(url, _metadata, store="feedback store")
+        self._scope = ""  # every household; see for_owner
+
+    def for_owner(self, owner: str) -> FeedbackStore:
+        """This store as one owner sees it (an API partner: every key of one name).
+
+        The owner's household ids are its own: two owners' ``"h-1"`` are two households, and
+        neither can read, answer for or forget the other's. Events come back with the ids the
+        owner gave. The view shares this store's connections (close the store, not the view).
+        """
+        view = copy.copy(self)
+        view._scope = hashlib.sha256(owner.encode()).hexdigest()[: SCOPE_LENGTH - 1] + "/"
+        return view
 
     def __repr__(self) -> str:
         return f"FeedbackStore({self._engine.url.render_as_string(hide_password=True)!r})"
@@ -74,17 +142,6 @@ class FeedbackStore:
     def close(self) -> None:
         """Release the database connections."""
         self._engine.dispose()
-
-    def _exists(self, conn: sa.Connection, row: dict[str, Any]) -> bool:
-        key = sa.and_(
-            _events.c.household_id == row["household_id"],
-            _events.c.action_id == row["action_id"],
-            _events.c.event_type == row["event_type"],
-            _events.c.timestamp_utc == row["timestamp_utc"],
-        )
-        if row["event_id"] is not None:
-            key = sa.or_(key, _events.c.event_id == row["event_id"])
-        return conn.execute(sa.select(_events.c.pk).where(key).limit(1)).first() is not None
 
     def record(self, event: FeedbackEvent | Mapping[str, Any]) -> bool:
         """Validate and store one event; True if it was new, False if it was already stored."""
@@ -101,25 +158,12 @@ class FeedbackStore:
                 problems.extend(exc.problems)
         if problems:
             raise InvalidInput(problems, source="feedback events")
-        new = 0
-        seen: set[tuple[Any, ...]] = set()
+        rows = [_row(event, self._scope) for event in validated]
         with self._engine.begin() as conn:
-            for event in validated:
-                row = _row(event)
-                key = (
-                    row["household_id"],
-                    row["action_id"],
-                    row["event_type"],
-                    row["timestamp_utc"],
-                )
-                if key in seen or (row["event_id"] is not None and row["event_id"] in seen):
-                    continue
-                seen.update({key, row["event_id"]} - {None})
-                if self._exists(conn, row):
-                    continue
-                conn.execute(_events.insert().values(**row))
-                new += 1
-        return new
+            fresh = [row for part in _parts(_first_of_each(rows)) for row in _unstored(conn, part)]
+            if fresh:
+                conn.execute(_events.insert(), fresh)  # one executemany
+        return len(fresh)
 
     def record_response(
         self,
@@ -175,10 +219,11 @@ class FeedbackStore:
                 )
             showing = match.iloc[-1]
         shown_iso = showing["timestamp"].isoformat()
-        key = f"{household_id}\x1f{action_id}\x1f{event_type}\x1f{shown_iso}"
         return self.record(
             {
-                "event_id": "response-" + hashlib.sha256(key.encode()).hexdigest()[:40],
+                "event_id": derived_event_id(
+                    "response", household_id, action_id, event_type, shown_iso
+                ),
                 "household_id": household_id,
                 "action_id": action_id,
                 "action_kind": showing["action_kind"],
@@ -197,13 +242,17 @@ class FeedbackStore:
         ``context`` a dict or None)."""
         query = sa.select(_events).order_by(_events.c.timestamp_utc, _events.c.pk)
         if household_id is not None:
-            query = query.where(_events.c.household_id == household_id)
+            query = query.where(_events.c.household_id == self._scope + household_id)
+        elif self._scope:
+            query = query.where(_events.c.household_id.startswith(self._scope, autoescape=True))
         with self._engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
         frame = pd.DataFrame(
             {
                 "event_id": pd.Series([r["event_id"] for r in rows], dtype=object),
-                "household_id": pd.Series([r["household_id"] for r in rows], dtype=object),
+                "household_id": pd.Series(
+                    [r["household_id"][len(self._scope) :] for r in rows], dtype=object
+                ),
                 "action_id": pd.Series([r["action_id"] for r in rows], dtype=object),
                 "action_kind": pd.Series([r["action_kind"] for r in rows], dtype=object),
                 "event_type": pd.Series([r["event_type"] for r in rows], dtype=object),
@@ -223,9 +272,18 @@ class FeedbackStore:
         feature snapshots), for a person who asks to be forgotten; returns how many were deleted.
         A model already trained on them keeps what it learned until it is retrained."""
         with self._engine.begin() as conn:
-            done = conn.execute(sa.delete(_events).where(_events.c.household_id == household_id))
+            stored_id = self._scope + household_id
+            done = conn.execute(sa.delete(_events).where(_events.c.household_id == stored_id))
         return int(done.rowcount or 0)
 
     def history(self, household_id: str) -> pd.DataFrame:
-        """Per-action counts for one household, for the ranker: see :func:`history_from_events`."""
-        return history_from_events(self.events(household_id))
+        """Per-action counts for one household, for the ranker: see :func:`history_of` (read as
+        rows, in time order, without a frame of events)."""
+        columns = (_events.c.action_id, _events.c.action_kind, _events.c.event_type)
+        query = (
+            sa.select(*columns)
+            .where(_events.c.household_id == self._scope + household_id)
+            .order_by(_events.c.timestamp_utc, _events.c.pk)
+        )
+        with self._engine.connect() as conn:
+            return history_of(conn.execute(query))

@@ -269,10 +269,13 @@ def _last_year(household: Household) -> pd.Series:
     """The household's hourly readings up to its last reading, at most 365 days of them;
     :class:`InsufficientData` for fewer than 14 days."""
     readings = regular_hourly(household.readings_kwh, "readings_kwh")
-    if readings.notna().any():  # trailing gaps are not history: start after the last reading
-        readings = readings.loc[: readings.last_valid_index()]
-    if len(readings):
-        readings = readings[readings.index > readings.index[-1] - pd.Timedelta(days=365)]
+    read = np.flatnonzero(~np.isnan(readings.to_numpy()))
+    if len(read):  # trailing gaps are not history: end at the last reading
+        readings = readings.iloc[: read[-1] + 1]
+    if len(readings):  # the last 365 days: positions after the last stamp minus 365 days
+        stamps = pd.DatetimeIndex(readings.index).as_unit("ns").asi8
+        first = np.searchsorted(stamps, stamps[-1] - pd.Timedelta(days=365).value, side="right")
+        readings = readings.iloc[first:]
     known = int(readings.notna().sum())
     if known < MIN_HISTORY_HOURS:
         raise InsufficientData(

@@ -135,8 +135,11 @@ def regular_hourly(series: pd.Series, where: str = "readings") -> pd.Series:
     problems = []
     if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
         problems.append(Problem(where, "index is not a tz-aware DatetimeIndex", "UTC timestamps"))
-    elif len(index) and (index.tz_convert("UTC") != index.tz_convert("UTC").floor("h")).any():
+    elif (index.as_unit("ns").asi8 % HOUR_NS).any():  # UTC nanoseconds past the hour
         problems.append(Problem(where, "timestamps not on the hour", "hourly readings"))
+    elif len(index) and (np.diff(index.as_unit("ns").asi8) == HOUR_NS).all():  # regular: as is
+        hourly = pd.date_range(index[0], periods=len(index), freq="h").tz_convert("UTC")
+        return pd.Series(series.to_numpy(dtype=np.float64), index=hourly, name=series.name)
     elif index.has_duplicates:
         problems.append(Problem(where, "duplicate timestamps", "one reading per hour"))
     if problems:

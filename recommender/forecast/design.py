@@ -39,6 +39,8 @@ from recommender.forecast.features import (
     hour_of_week,
     profile_sums,
     temperature_matrix,
+    utc_year_hours,
+    utc_year_slices,
 )
 
 PROFILE_NAMES = ("profile_hour_of_week", "profile_hour_of_day")
@@ -57,7 +59,6 @@ SHORT_FEATURES = YEAR_FEATURES + PROFILE_NAMES + LAG_NAMES
 PROFILE_SHRINK_HOURS = 4.0  # an hour-of-week slot seen k times weighs k / (k + 4) against its hour
 SHORT_HORIZON_HOURS = 168
 SCALE_WINDOW_HOURS = 28 * 24
-_HOUR_NS = pd.Timedelta(hours=1).value
 # Load falls as temperature and daylight rise (heating, lighting); the few UK households that cool
 # are not in the data this model is trained on. Constraining these keeps the model from reading a
 # lockdown or a holiday that happened to coincide with a cold spell as a temperature effect.
@@ -103,21 +104,14 @@ def calendar_and_hour_of_week(
     the same values, without 2 ms of pandas date arithmetic per forecast.
     """
     stamps = pd.DatetimeIndex(index).tz_convert("UTC").as_unit("ns").asi8
-    regular = len(stamps) > 1 and bool((np.diff(stamps) == _HOUR_NS).all())
-    if not regular or stamps[0] % _HOUR_NS:
+    slices = utc_year_slices(stamps)
+    if slices is None:
         calendar = calendar_matrix(index, timezone, latitude_deg)
         how = hour_of_week(index, timezone)
         calendar.flags.writeable = how.flags.writeable = False
         return calendar, how
-    first, last = pd.Timestamp(stamps[0], tz="UTC"), pd.Timestamp(stamps[-1], tz="UTC")
     calendars, hows = [], []
-    for year in range(first.year, last.year + 1):
-        year_start = pd.Timestamp(year=year, month=1, day=1, tz="UTC").value
-        begin = max(0, (stamps[0] - year_start) // _HOUR_NS)
-        end = (
-            min(stamps[-1], pd.Timestamp(year=year + 1, month=1, day=1, tz="UTC").value - 1)
-            - year_start
-        ) // _HOUR_NS + 1
+    for year, begin, end in slices:
         calendar, how = _calendar_year(timezone, latitude_deg, year)
         calendars.append(calendar[begin:end])
         hows.append(how[begin:end])
@@ -129,7 +123,7 @@ def calendar_and_hour_of_week(
 @lru_cache(maxsize=32)
 def _calendar_year(timezone: str, latitude_deg: float, year: int) -> tuple[np.ndarray, np.ndarray]:
     """Calendar matrix and hour of week of every hour of one UTC year (about 0.5 MB)."""
-    hours = pd.date_range(f"{year}-01-01", f"{year}-12-31 23:00", freq="h", tz="UTC")
+    hours = utc_year_hours(year)
     calendar = calendar_matrix(hours, timezone, latitude_deg)
     how = hour_of_week(hours, timezone)
     calendar.flags.writeable = how.flags.writeable = False
@@ -186,17 +180,23 @@ def profile_at(
     return week[:, timeline.how[positions]], day[:, timeline.hod[positions]]
 
 
-def recent_level(kwh: np.ndarray, origins: np.ndarray, hours: int) -> np.ndarray:
-    """``(n, k)`` mean of the known kWh in the ``hours`` before each origin (NaN if none)."""
+def recent_levels(
+    kwh: np.ndarray, origins: np.ndarray, windows: tuple[int, ...]
+) -> list[np.ndarray]:
+    """Per window of ``hours``, the ``(n, k)`` mean of the known kWh in the ``hours`` before each
+    origin (NaN if none); the running sums are built once for every window."""
     known = ~np.isnan(kwh)
     zeros = np.zeros((len(kwh), 1))
     total = np.concatenate([zeros, np.cumsum(np.where(known, kwh, 0.0), axis=1)], axis=1)
     count = np.concatenate([zeros, np.cumsum(known, axis=1)], axis=1)
-    first = np.maximum(origins - hours, 0)
-    sums = total[:, origins] - total[:, first]
-    counts = count[:, origins] - count[:, first]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    means = []
+    for hours in windows:
+        first = np.maximum(origins - hours, 0)
+        sums = total[:, origins] - total[:, first]
+        counts = count[:, origins] - count[:, first]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means.append(np.where(counts > 0, sums / np.maximum(counts, 1), np.nan))
+    return means
 
 
 def short_rows(
@@ -218,7 +218,7 @@ def short_rows(
     k = len(origins)
     lead = np.arange(horizon)
     targets = origins[:, None] + lead[None, :]
-    scale = recent_level(kwh, origins, SCALE_WINDOW_HOURS)
+    scale, *recent_means = recent_levels(kwh, origins, (SCALE_WINDOW_HOURS, *RECENT_WINDOWS_HOURS))
     scale = np.where(np.isnan(scale) | (scale <= 0), np.nan, scale)
 
     def at(positions: np.ndarray) -> np.ndarray:
@@ -228,10 +228,7 @@ def short_rows(
 
     same_hour = origins[:, None] - 24 + (lead % 24)[None, :]
     days = np.stack([at(same_hour - 24 * j) for j in range(7)], axis=-1)
-    recent = [
-        np.broadcast_to(recent_level(kwh, origins, hours)[:, :, None], (n, k, horizon))
-        for hours in RECENT_WINDOWS_HOURS
-    ]
+    recent = [np.broadcast_to(mean[:, :, None], (n, k, horizon)) for mean in recent_means]
     lags = np.stack([at(same_hour), at(targets - 168), *recent, nan_mean(days, axis=-1)], axis=-1)
     lags /= scale[:, :, None, None]
     flat = targets.ravel()

@@ -13,6 +13,7 @@ sunset placed symmetrically about solar noon, taken as 12:00 local *standard* ti
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -31,6 +32,7 @@ CALENDAR_NAMES = (
 )
 TEMPERATURE_NAMES = ("temperature_c", "day_mean_temperature_c", "smoothed_temperature_c")
 TEMPERATURE_HALF_LIFE_HOURS = 24.0
+HOUR_NS = pd.Timedelta(hours=1).value
 
 
 def standard_offset_hours(timezone: str) -> float:
@@ -80,8 +82,56 @@ def _wrap(hours: np.ndarray) -> np.ndarray:
 
 def local_day_starts(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
     """Positions in ``index`` where a new local calendar day begins (always includes 0)."""
-    days = index.tz_convert(timezone).tz_localize(None).normalize().asi8
+    days = local_days(index, timezone)
     return np.flatnonzero(np.r_[True, days[1:] != days[:-1]])
+
+
+def local_days(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
+    """The local calendar date of each stamp, as nanoseconds of its local midnight (read-only).
+
+    A function of each hour alone, so for a regular hourly index on the hour it is sliced from
+    whole UTC years computed once per zone (:func:`utc_year_slices`), without the time-zone
+    arithmetic of every stamp on every call.
+    """
+    stamps = pd.DatetimeIndex(index).tz_convert("UTC").as_unit("ns").asi8
+    slices = utc_year_slices(stamps)
+    if slices is None:
+        return _local_midnights(pd.DatetimeIndex(index), timezone)
+    return np.concatenate([_local_days_year(timezone, y)[a:b] for y, a, b in slices])
+
+
+def utc_year_slices(stamps: np.ndarray) -> list[tuple[int, int, int]] | None:
+    """``(year, begin, end)``: where a regular hourly run of UTC ``stamps`` (ns, on the hour)
+    lies in each whole UTC year it touches, as hour positions from that year's first hour;
+    None for stamps that are not such a run (read those stamp by stamp)."""
+    regular = len(stamps) > 1 and bool((np.diff(stamps) == HOUR_NS).all())
+    if not regular or stamps[0] % HOUR_NS:
+        return None
+    first, last = pd.Timestamp(stamps[0], tz="UTC"), pd.Timestamp(stamps[-1], tz="UTC")
+    slices = []
+    for year in range(first.year, last.year + 1):
+        year_start = pd.Timestamp(year=year, month=1, day=1, tz="UTC").value
+        next_start = pd.Timestamp(year=year + 1, month=1, day=1, tz="UTC").value
+        begin = max(0, (stamps[0] - year_start) // HOUR_NS)
+        end = (min(stamps[-1], next_start - 1) - year_start) // HOUR_NS + 1
+        slices.append((year, int(begin), int(end)))
+    return slices
+
+
+def utc_year_hours(year: int) -> pd.DatetimeIndex:
+    """Every hour of one UTC year."""
+    return pd.date_range(f"{year}-01-01", f"{year}-12-31 23:00", freq="h", tz="UTC")
+
+
+@lru_cache(maxsize=32)
+def _local_days_year(timezone: str, year: int) -> np.ndarray:
+    days = _local_midnights(utc_year_hours(year), timezone)
+    days.flags.writeable = False
+    return days
+
+
+def _local_midnights(index: pd.DatetimeIndex, timezone: str) -> np.ndarray:
+    return np.asarray(index.tz_convert(timezone).tz_localize(None).normalize().as_unit("ns").asi8)
 
 
 def _fill_gaps(values: np.ndarray) -> np.ndarray:

@@ -25,6 +25,7 @@ validation splits of the training years.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -32,6 +33,7 @@ import pandas as pd
 
 from recommender.domain import FUELS
 from recommender.errors import InvalidInput, Problem
+from recommender.forecast.features import local_days
 
 VACANT_FRACTION = 0.2
 VACANT_MIN_DAYS = 7
@@ -50,17 +52,37 @@ class Screening(NamedTuple):
 def local_day_lengths(index: pd.DatetimeIndex, timezone: str) -> tuple[np.ndarray, np.ndarray]:
     """Positions where each local day starts in ``index`` and the hours that day truly has
     (23, 24 or 25 across DST), so a day cut short by the ends of ``index`` can be told apart."""
-    local = index.tz_convert(timezone).tz_localize(None).normalize()
-    days = local.asi8
+    days = local_days(index, timezone)
     starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]])
-    dates = pd.DatetimeIndex(local[starts])
+    day_numbers = days[starts] // _DAY_NS
+    hours = np.empty(len(starts), dtype=np.intp)
+    for first in np.unique(day_numbers // _DAYS_PER_TABLE):  # a table per ~year and zone
+        table = _day_hours(timezone, int(first))
+        inside = day_numbers // _DAYS_PER_TABLE == first
+        hours[inside] = table[day_numbers[inside] - first * _DAYS_PER_TABLE]
+    return starts, hours
+
+
+_DAY_NS = 86_400 * 10**9
+_DAYS_PER_TABLE = 366
+
+
+@lru_cache(maxsize=64)
+def _day_hours(timezone: str, table: int) -> np.ndarray:
+    """The hours each local day of one run of :data:`_DAYS_PER_TABLE` days has (23, 24 or 25;
+    24 where its midnight is ambiguous), by day number from ``table * _DAYS_PER_TABLE``."""
+    first = table * _DAYS_PER_TABLE
+    dates = pd.DatetimeIndex(
+        np.arange(first, first + _DAYS_PER_TABLE) * _DAY_NS, dtype="datetime64[ns]"
+    )
     begin = dates.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
     end = (dates + pd.Timedelta(days=1)).tz_localize(
         timezone, ambiguous="NaT", nonexistent="shift_forward"
     )
     hours = np.asarray((end - begin) / pd.Timedelta(hours=1), dtype=np.float64)
     hours = np.where(np.isnan(hours), 24.0, hours).astype(np.intp)
-    return starts, hours
+    hours.flags.writeable = False
+    return hours
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:

@@ -7,11 +7,19 @@ household of a zone without temperatures, households sharing a weather station).
 chunk will ask for is gathered first, each distinct row is evaluated once, in one call of the
 trees, and the forecast then reads its rows from that table. The trees score each row on its own,
 so the values are those of a call per household, bit for bit.
+
+Rows are compared by the branches they take, not by their values: two rows whose every feature
+lies between the same two thresholds of the fitted trees reach the same leaves, so one of them
+is evaluated for both (a one-year household asks for about 10,500 rows, 6,500 of them distinct
+in this sense).
 """
 
 from __future__ import annotations
 
+import math
+import weakref
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +33,15 @@ _MULTIPLIERS = np.random.default_rng(20261130).integers(
 ) * np.uint64(2) + np.uint64(1)
 
 
+def distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(first, codes)`` of a key array: ``keys[first]`` are its distinct keys in order of
+    first appearance and ``keys[first][codes]`` is ``keys``."""
+    codes, _ = pd.factorize(keys)
+    # codes are numbered in order of first appearance: a key is first where its code is new
+    first = np.flatnonzero(np.r_[True, codes[1:] > np.maximum.accumulate(codes)[:-1]])
+    return first, codes
+
+
 def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(first, codes)`` of a float matrix: ``rows[first]`` are its distinct rows (bit for bit,
     in order of first appearance) and ``rows[first][codes]`` is ``rows``.
@@ -35,13 +52,64 @@ def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     bits = np.ascontiguousarray(rows, dtype=np.float64).view(np.uint64)
     mixed = bits ^ (bits >> np.uint64(31))  # high bits (sign, exponent) reach the low ones
     keys = (mixed * _MULTIPLIERS[: bits.shape[1]]).sum(axis=1)  # wraps modulo 2**64
-    codes, _ = pd.factorize(keys)
-    # codes are numbered in order of first appearance: a row is first where its code is new
-    first = np.flatnonzero(np.r_[True, codes[1:] > np.maximum.accumulate(codes)[:-1]])
+    first, codes = distinct_keys(keys)
     if not np.array_equal(bits[first][codes], bits):
         every = np.arange(len(rows))
         return every, every
     return first, codes
+
+
+_SPLIT_POINTS: weakref.WeakKeyDictionary[Any, list[np.ndarray] | None] = weakref.WeakKeyDictionary()
+
+
+def split_points(trees: Any) -> list[np.ndarray] | None:
+    """Per feature, the sorted thresholds a fitted HistGradientBoosting model compares it with;
+    None when its trees are not read as expected or a split is categorical (rows are then
+    compared by value). Read from scikit-learn's private tree arrays once per model."""
+    try:
+        nodes = np.concatenate([tree.nodes for trees_of in trees._predictors for tree in trees_of])
+        inner = nodes[nodes["is_leaf"] == 0]
+        if "is_categorical" in (inner.dtype.names or ()) and inner["is_categorical"].any():
+            return None
+        features, thresholds = inner["feature_idx"], inner["num_threshold"]
+        return [np.unique(thresholds[features == f]) for f in range(trees.n_features_in_)]
+    except (AttributeError, KeyError, ValueError, TypeError):
+        return None
+
+
+def decision_keys(rows: np.ndarray, points: Sequence[np.ndarray]) -> np.ndarray | None:
+    """One integer per row, equal for rows that take the same branch at every split; None if
+    the keys would not fit in 64 bits (then compare rows by value).
+
+    Per feature, a value's rank is how many thresholds lie below it (NaN, which the trees send
+    its own way, one more than any). A tree sends a value left when it is <= the threshold, so
+    equal ranks mean equal branches; the key is the ranks as one mixed-radix number. A feature
+    no tree splits on is left out.
+    """
+    used = [(f, cuts) for f, cuts in enumerate(points) if len(cuts)]
+    if math.prod(len(cuts) + 2 for _, cuts in used) >= 2**62:
+        return None
+    keys = np.zeros(len(rows), dtype=np.int64)
+    for f, cuts in used:
+        column = rows[:, f]
+        rank = np.searchsorted(cuts, column, side="left")
+        rank[np.isnan(column)] = len(cuts) + 1
+        keys = keys * (len(cuts) + 2) + rank
+    return keys
+
+
+def _evaluate(model: GlobalForecaster, rows: np.ndarray) -> np.ndarray:
+    """``model.year_model_.predict(rows)``, evaluating each set of rows with one path once."""
+    regressor = model.year_model_
+    if regressor not in _SPLIT_POINTS:
+        _SPLIT_POINTS[regressor] = split_points(regressor.model_)
+    points = _SPLIT_POINTS[regressor]
+    keys = None
+    if points is not None and len(points) == rows.shape[1]:
+        keys = decision_keys(rows, points)
+    first, codes = distinct_rows(rows) if keys is None else distinct_keys(keys)
+    values: np.ndarray = regressor.predict(rows[first])[codes]
+    return values
 
 
 class SharedTrees:
@@ -61,12 +129,7 @@ class SharedTrees:
             return
         blocks = [year_rows(timeline, positions) for timeline, positions in requests]
         flat = np.concatenate([block.reshape(-1, len(YEAR_FEATURES)) for block in blocks])
-        if len({id(timeline) for timeline, _ in requests}) == 1 and len(blocks[0]) == 1:
-            # one household's own rows (or one shared weather row): hardly any repeat
-            values = model.year_model_.predict(flat)
-        else:
-            first, codes = distinct_rows(flat)
-            values = model.year_model_.predict(flat[first])[codes]
+        values = _evaluate(model, flat)
         start = 0
         for (timeline, positions), block in zip(requests, blocks, strict=True):
             size = block.shape[0] * block.shape[1]

@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from recommender.errors import InvalidInput, Problem
-from recommender.grid.model import GB_TIMEZONE, calendar_features, gb_profile_model
+from recommender.grid.model import (
+    FEATURES,
+    GB_TIMEZONE,
+    SEASONS,
+    calendar_features,
+    gb_profile_model,
+)
 from recommender.grid.neso import NESO_SOURCE, neso_2023
 from recommender.grid.regions import COUNTRY_SOURCE, alpha3, country_average
 from recommender.resources import data_path
@@ -180,11 +186,29 @@ class Neso2023ForecastProvider:
 
 def _gb_cells_of(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     """The GB climatology's mean and spread (g/kWh) of each instant's half-hour cell."""
-    cells = gb_profile_model().predict_interval(calendar_features(index.floor("30min")))
-    return cells["mean"].to_numpy(), cells["std"].to_numpy()
+    features = calendar_features(index.floor("30min"))
+    cells = _gb_cell_table()[tuple(features[name].to_numpy() for name in FEATURES)]
+    if np.isnan(cells).any():
+        raise ValueError("some calendar cells were not seen in fit (need a full year)")
+    return cells[:, 0].copy(), cells[:, 1].copy()
 
 
-@lru_cache(maxsize=64)
+@cache
+def _gb_cell_table() -> np.ndarray:
+    """The GB climatology's mean and spread as a dense (season, weekend, slot, 2) array, NaN
+    where the fit saw no half-hour: a window's cells by integer indexing (the model's own
+    MultiIndex lookup cost over a millisecond a window; the values are the same)."""
+    table = gb_profile_model().table_
+    dense = np.full((len(SEASONS), 2, 48, 2), np.nan)
+    keys = tuple(table.index.get_level_values(name).to_numpy() for name in FEATURES)
+    dense[keys] = table[["mean", "std"]].to_numpy(dtype=float)
+    dense.flags.writeable = False
+    return dense
+
+
+# bounded: a window of 7-14 days is 6-11 kB, so 256 of them stay under 3 MB; a chunk of 100
+# households with different forecast starts overflowed the 64 kept before
+@lru_cache(maxsize=256)
 def _gb_cells(start: pd.Timestamp, periods: int, freq: str) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_gb_cells_of` for a regular window, remembered: every household of a batch scored
     at the same instant asks for the same window (read-only arrays: callers get copies)."""
@@ -217,6 +241,8 @@ def intensity_forecast(
     """
     provider = provider or OfflineProvider()
     frame = provider.forecast(region, index, timezone)
+    if tuple(frame.columns) == COLUMNS:  # as providers return it: no copy through .loc
+        return frame
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise TypeError(f"provider {type(provider).__name__} returned no column(s) {missing}")

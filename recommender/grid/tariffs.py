@@ -88,8 +88,8 @@ def price_per_kwh_series(tariff: Tariff, index: pd.DatetimeIndex, timezone: str)
     by_minute = np.empty(1440)
     for rate in tariff.rates:
         by_minute[_band_minutes(rate)] = rate.price_per_kwh
-    local = index.tz_convert(timezone)
-    minute = np.asarray(local.hour) * 60 + np.asarray(local.minute)
+    wall_ns = pd.DatetimeIndex(index).tz_convert(timezone).tz_localize(None).as_unit("ns").asi8
+    minute = wall_ns // 60_000_000_000 % 1440  # minute of the local day
     return pd.Series(by_minute[minute], index=index, name="price_per_kwh")
 
 

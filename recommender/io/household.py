@@ -15,7 +15,7 @@ True
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from recommender.io.limited import read_limited
 from recommender.io.normalise import NormalisedReadings, normalise_readings
 from recommender.io.readings import readings_columns
 from recommender.io.temperature import normalise_temperature
-from recommender.io.trips import clean_trip_list
+from recommender.io.trips import clean_trip_list, in_time_order
 from recommender.io.validate import (
     is_blank,
     parse_appliance,
@@ -80,8 +80,7 @@ def parse_household(payload: Mapping[str, Any], *, source: str = "household") ->
     ):
         tariff = parse_tariff(obj, lambda f: f"tariff.{f}", problems)
     appliances = _appliances(payload.get("appliances"), problems)
-    raw_trips = payload.get("trips")
-    trips = _parse_list(raw_trips, "trips", parse_trip, problems, clean_trip_list(raw_trips))
+    trips = _trips(payload.get("trips"), problems)
     prefs = Preferences()
     if not is_blank(payload.get("preferences")):
         obj = require_mapping(payload["preferences"], "preferences", problems)
@@ -110,7 +109,7 @@ def assemble_household(
     tariff: Tariff,
     readings: NormalisedReadings,
     temperature: tuple[pd.Series | None, tuple[str, ...]],
-    parts: tuple[list[Appliance], list[Trip] | tuple[Trip, ...], Preferences],
+    parts: tuple[list[Appliance], Sequence[Trip], Preferences],
     fuel: str = "electricity",
 ) -> Household:
     """The household from its validated, normalised parts (one assembly for the JSON and the
@@ -125,7 +124,7 @@ def assemble_household(
         readings_kwh=readings.kwh,
         appliances=tuple(appliances),
         temperature_c=celsius,
-        trips=tuple(sorted(trips, key=lambda t: t.start)),
+        trips=in_time_order(trips),
         preferences=preferences,
         warnings=readings.warnings + tuple(f"temperature: {w}" for w in temperature_warnings),
         reading_interval_minutes=readings.interval_minutes,
@@ -193,6 +192,15 @@ def _series(
                 stamps, celsius, where=where, problems=problems
             )
     return readings, temperature, t_warnings
+
+
+def _trips(raw: object, problems: list[Problem]) -> Sequence[Trip]:
+    """The trips: as columns when every item reads cleanly column-wise (the usual case), else
+    item by item (clean ones as read column-wise, the others parsed, their problems named)."""
+    clean = clean_trip_list(raw)
+    if clean is not None and len(clean.clean) and clean.clean.all():
+        return clean.columns(slice(None))
+    return _parse_list(raw, "trips", parse_trip, problems, clean.trips() if clean else None)
 
 
 def _parse_list(

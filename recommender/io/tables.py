@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recommender.domain import Household, Trip
+from recommender.domain import Household, Trip, TripColumns
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.cells import Where, parse_numbers, parse_timestamps
@@ -36,7 +36,7 @@ from recommender.io.table_rows import (
     row_trips,
 )
 from recommender.io.temperature import normalise_temperature
-from recommender.io.trips import clean_trips
+from recommender.io.trips import CleanTrips, clean_trips
 from recommender.io.validate import TRIP_FIELDS
 
 
@@ -217,7 +217,7 @@ def _assemble(
     temps = _group_rows([temp], problems, home_ids, "temperature")
     trips_by_home = _group_rows([trips], problems, home_ids, "trips")
     records = frame.to_dict(orient="records")
-    clean_trip_rows = _clean_trips(trips)
+    clean = _clean_trips(trips)
     cache: dict[int, Parsed] = {}  # each readings/temperature table parsed once, vectorised
     for pos, hid in enumerate(ids):
         if hid == "" or duplicated[pos]:
@@ -230,11 +230,7 @@ def _assemble(
             partial(_where_col, homes, pos),
             by_home.get(hid),
             temps.get(hid),
-            [
-                (table, int(i), clean_trip_rows[i])
-                for table, idx in trips_by_home.get(hid, [])
-                for i in idx.tolist()
-            ],
+            _trips_of(clean, trips_by_home.get(hid, [])),
             found,
             cache,
         )
@@ -246,12 +242,26 @@ def _assemble(
     return out
 
 
-def _clean_trips(trips: Table | None) -> list[Trip | None]:
-    """The trips table's rows read column-wise at once (None: a row to parse row by row)."""
+def _clean_trips(trips: Table | None) -> CleanTrips | None:
+    """The trips table's rows read column-wise at once."""
     if trips is None:
-        return []
+        return None
     columns = {c: trips.frame[c] for c in TRIP_FIELDS if c in trips.frame.columns}
     return clean_trips(columns, len(trips.frame))
+
+
+TripRows = TripColumns | list[tuple[Table, int, Trip | None]]
+
+
+def _trips_of(clean: CleanTrips | None, parts: list[tuple[Table, np.ndarray]]) -> TripRows:
+    """A household's trips: as columns when all its rows are clean (the usual case), else each
+    row (table, position, its Trip when clean: the others are parsed by ``row_trips``)."""
+    if clean is None or not parts:
+        return []
+    [(table, rows)] = parts  # one trips table
+    if clean.clean[rows].all():
+        return clean.columns(rows)
+    return list(zip([table] * len(rows), rows.tolist(), clean.trips(rows), strict=True))
 
 
 def _group_rows(
@@ -336,7 +346,7 @@ def _household(
     where_col: Any,
     readings: list[tuple[Table, np.ndarray]] | None,
     temps: list[tuple[Table, np.ndarray]] | None,
-    trips: list[tuple[Table, int, Trip | None]],
+    trips: TripRows,
     problems: list[Problem],
     cache: dict[int, Parsed],
 ) -> Household | None:
@@ -346,7 +356,7 @@ def _household(
     tariff = row_tariff(row, where_col, problems)
     appliances = row_appliances(row, where_col, problems)
     prefs = row_preferences(row, where_col, problems)
-    parsed_trips = row_trips(trips, problems)
+    parsed_trips = trips if isinstance(trips, TripColumns) else row_trips(trips, problems)
     series = None
     if not readings:
         problems.append(

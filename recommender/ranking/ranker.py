@@ -46,7 +46,7 @@ import pandas as pd
 
 from recommender.domain import Action, Household
 from recommender.errors import GreenrecError, InvalidInput, Problem
-from recommender.feedback import FeedbackEvent, validate_event
+from recommender.feedback import FeedbackEvent, derived_event_id, validate_event
 from recommender.ranking.explain import (
     LikelihoodSource,
     likelihood_and_drivers,
@@ -365,7 +365,7 @@ def shown_events(
     return [
         validate_event(
             {
-                "event_id": f"{household_id}/{a.id}/shown/{stamp.isoformat()}",
+                "event_id": derived_event_id("shown", household_id, a.id, stamp.isoformat()),
                 "household_id": household_id,
                 "action_id": a.id,
                 "action_kind": a.kind,

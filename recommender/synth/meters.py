@@ -11,7 +11,10 @@ from is drawn per day, with a household-specific preference), then
 - multiplied by hourly lognormal noise with mean 1 (``NOISE_SIGMA``; assumption: 10 %, on top of
   the real day-to-day variation the library already carries);
 - if ``temperature_c`` is given, electrically heated households (about 9 % in GB) add
-  ``heating_kwh_per_degree_hour * max(0, 15.5 °C - T)`` each hour.
+  ``heating_kwh_per_degree_hour * max(0, 15.5 °C - T)`` each hour;
+- capped at what a home's supply can draw in an hour (``schema.MAX_KWH_PER_HOUR``, the readers'
+  plausibility limit): the far tail of the annual lognormal (e.g. the US median x e^(3 sigma),
+  ~67 MWh/yr) times a real day's peak would otherwise give a few hours no home can draw.
 
 Assumption: FR, DE and US households live by the same (UK) daily shapes in their own local time.
 Everything is vectorised over blocks of 512 households; a household-year costs ~0.4 ms of CPU.
@@ -23,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.errors import InvalidInput, Problem
+from recommender.io import schema
 from recommender.synth._blocks import BLOCK, STREAM_METERS, block_rng, block_spans
 from recommender.synth.households import HEATING_BASE_C, draw_traits
 from recommender.synth.profiles import N_DAYTYPES, N_MONTHS, ProfileLibrary, load_profile_library
@@ -151,6 +155,7 @@ def hourly_kwh_for(
         k = traits["heating_kwh_per_degree_hour"].to_numpy().astype(np.float32)
         heated = np.flatnonzero(k > 0)
         kwh[heated] += k[heated, None] * degree_hours[None, :]
+    np.minimum(kwh, np.float32(schema.MAX_KWH_PER_HOUR), out=kwh)
     return kwh
 
 

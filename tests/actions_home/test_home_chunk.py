@@ -140,4 +140,29 @@ def test_load_profiles_of_a_chunk_are_each_households_own(chunk) -> None:
             alone.annual_kwh,
         )
         assert item.last_year_kwh.equals(alone.last_year_kwh)
-        assert item.last_year_days.equals(alone.last_year_days)
+        assert item.last_year_days.tobytes() == alone.last_year_days.tobytes()
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        "2021-03-13T12:00:00-05:00",  # Havana: midnight skipped tomorrow (00:00 -> 01:00)
+        "2021-03-14T12:00:00-04:00",  # ... and today
+        "2021-11-06T12:00:00-04:00",  # midnight twice tomorrow (01:00 -> 00:00)
+        "2021-11-07T12:00:00-05:00",
+    ],
+)
+def test_zones_whose_clocks_change_at_midnight_get_their_schedule(household0, now) -> None:
+    """Midnight that does not exist or comes twice starts a day like any other (it raised a
+    pandas traceback); the schedule starts on the next calendar day."""
+    home = replace(household0, timezone="America/Havana")
+    moment = pd.Timestamp(now)
+    actions = home_actions(home, None, now=moment)
+    assert actions
+    shifts = [a for a in actions if a.kind == "shift_appliance"]
+    assert shifts
+    today = moment.tz_convert("America/Havana").date()
+    tomorrow = pd.Timestamp(today) + pd.Timedelta(days=1)
+    for action in shifts:
+        dates = [pd.Timestamp(day["date"]) for day in action.details["next_days"]]
+        assert dates == list(pd.date_range(tomorrow, periods=len(dates), freq="D"))

@@ -53,3 +53,19 @@ def test_degree_days_by_hand():
     out = transformer.fit_transform(np.array([[10.0], [25.0], [18.0]]))
     assert out.tolist() == [[5.5, 0.0], [0.0, 3.0], [0.0, 0.0]]
     assert transformer.get_feature_names_out().tolist() == ["hdd_x0", "cdd_x0"]
+
+
+@pytest.mark.parametrize(
+    "timezone",
+    ["Europe/London", "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe", "UTC"],
+)
+@pytest.mark.parametrize("start", ["2019-12-30 17:00", "2020-03-08 00:00", "2021-10-31 01:00"])
+def test_local_days_sliced_from_cached_years_equal_stamp_by_stamp(timezone, start) -> None:
+    """Across New Year, DST changes and half-hour zones, in UTC or local stamps, and for an
+    irregular index (read stamp by stamp), the cached years give every stamp's local date."""
+    from recommender.forecast.features import local_days
+
+    hourly = pd.date_range(start, periods=24 * 500 + 7, freq="h", tz="UTC")
+    for index in (hourly, hourly.tz_convert(timezone), hourly[::7]):
+        expected = index.tz_convert(timezone).tz_localize(None).normalize().as_unit("ns").asi8
+        np.testing.assert_array_equal(local_days(index, timezone), expected)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from recommender.forecast.screening import (
     OUTAGE_MIN_HOURS,
@@ -78,3 +79,25 @@ def test_local_days_know_their_true_length():
     starts, hours = local_day_lengths(index.tz_convert("UTC"), ZONE)
     assert hours.tolist() == [24, 25, 24]  # the autumn change on the 27th
     assert np.diff(np.r_[starts, len(index)]).tolist() == [12, 25, 6]
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/London", "America/Havana", "Australia/Lord_Howe", "Pacific/Apia", "UTC"]
+)
+def test_day_lengths_from_cached_tables_equal_each_days_own(zone) -> None:
+    """Across New Year, DST (an hour, half an hour, at midnight) and a skipped day (Apia,
+    2011-12-30), every local day gets the hours it truly has, as computed for it alone."""
+    from recommender.forecast.features import local_days
+    from recommender.forecast.screening import local_day_lengths
+
+    index = pd.date_range("2011-12-20", periods=24 * 800 + 5, freq="h", tz="UTC")
+    starts, hours = local_day_lengths(index, zone)
+    days = local_days(index, zone)[starts]
+    dates = pd.DatetimeIndex(days.astype("datetime64[ns]"))
+    begin = dates.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+    end = (dates + pd.Timedelta(days=1)).tz_localize(
+        zone, ambiguous="NaT", nonexistent="shift_forward"
+    )
+    expected = np.asarray((end - begin) / pd.Timedelta(hours=1), dtype=np.float64)
+    np.testing.assert_array_equal(hours, np.where(np.isnan(expected), 24, expected).astype(int))
+    assert 23 in hours or zone == "UTC"  # the span holds a spring change

@@ -4,6 +4,7 @@ zone); every other row is left to parse_trip, so the problems are parse_trip's."
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from recommender.domain import Trip, TripColumns
 from recommender.errors import InvalidInput
 from recommender.io import household_to_tables, parse_household, read_tables
 from recommender.io.trips import clean_trip_list, clean_trips
@@ -81,8 +83,10 @@ def same_trip(a: Any, b: Any) -> bool:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(trip_items(), min_size=1, max_size=12))
 def test_a_row_read_column_wise_is_what_parse_trip_gives_without_a_problem(items: list) -> None:
-    clean = clean_trip_list(items)
-    assert clean is not None and len(clean) == len(items)
+    read = clean_trip_list(items)
+    assert read is not None
+    clean = read.trips()
+    assert len(clean) == len(items)
     for item, trip in zip(items, clean, strict=True):
         if trip is None:
             continue
@@ -96,7 +100,7 @@ def test_plain_trips_are_read_column_wise() -> None:
     """The sample's trips (plain, as a partner app sends them) all take the column-wise path."""
     items = sample_household_payload()["trips"]
     clean = clean_trip_list(items)
-    assert clean is not None and all(t is not None for t in clean)
+    assert clean is not None and clean.clean.all()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
@@ -108,7 +112,7 @@ def test_trips_table_columns_give_parse_trip_trips(tmp_path, fmt) -> None:
     path = tmp_path / f"trips.{fmt}"
     frame.to_parquet(path) if fmt == "parquet" else frame.to_csv(path, index=False)
     read = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path, dtype=str)
-    clean = clean_trips({c: read[c] for c in TRIP_FIELDS}, len(read))
+    clean = clean_trips({c: read[c] for c in TRIP_FIELDS}, len(read)).trips()
     for i, trip in enumerate(clean):
         assert trip is not None
         record = {
@@ -149,3 +153,64 @@ def test_bad_trips_rows_in_a_table_are_named_by_row() -> None:
         ("trips row 3, column passengers", "1.5 is not a whole number"),
         ("trips row 6, column purpose", "unknown trip purpose 'Commute' (did you mean 'commute'?)"),
     ]
+
+
+def _row_by_row(items: list[dict[str, Any]]) -> tuple[Trip, ...]:
+    """What parse_trip gives each item, in time order (equal starts in their given order)."""
+    trips = [parse_trip(item, lambda f: f, []) for item in items]
+    return tuple(sorted((t for t in trips if t is not None), key=lambda t: t.start))
+
+
+def test_plain_trips_reach_the_household_as_columns_of_parse_trips_values() -> None:
+    payload = sample_household_payload()
+    items = list(reversed(payload["trips"]))  # out of order: the reader sorts them
+    items.append(dict(items[0]))  # the same start twice: a stable sort keeps both in order
+    household = parse_household({**payload, "trips": items})
+    assert isinstance(household.trips, TripColumns)
+    expected = _row_by_row(items)
+    assert len(household.trips) == len(expected)
+    got = tuple(household.trips)
+    assert all(same_trip(a, b) for a, b in zip(got, expected, strict=True))
+    assert household.trips == expected and expected == household.trips
+    assert same_trip(household.trips[-1], expected[-1])
+    assert household.trips[2:5] == expected[2:5]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_trips_table_reaches_the_household_as_the_same_columns(tmp_path, fmt) -> None:
+    household = parse_household(sample_household_payload())
+    tables = household_to_tables(household)
+    paths = {}
+    for name, frame in tables.items():
+        paths[name] = tmp_path / f"{name}.{fmt}"
+        frame.to_parquet(paths[name]) if fmt == "parquet" else frame.to_csv(
+            paths[name], index=False
+        )
+    [read] = read_tables(paths["households"], paths["readings"], paths["trips"]).households
+    assert isinstance(read.trips, TripColumns)
+    assert read.trips == household.trips
+
+
+def test_a_household_with_a_trip_not_read_column_wise_gets_trip_objects() -> None:
+    """A start parse_trip accepts but the column reader leaves to it (nanoseconds)."""
+    payload = sample_household_payload()
+    items = [dict(t) for t in payload["trips"][:5]]
+    items[3]["start"] = items[3]["start"].replace(":00+00:00", ":00.123456789+00:00")
+    household = parse_household({**payload, "trips": items})
+    assert isinstance(household.trips, tuple)
+    assert household.trips == _row_by_row(items)
+
+
+def test_trip_columns_are_read_only() -> None:
+    trips = parse_household(sample_household_payload()).trips
+    assert isinstance(trips, TripColumns)
+    with pytest.raises(ValueError, match="read-only"):
+        trips.distance_km[0] = 1.0
+
+
+def test_trip_columns_survive_pickling_read_only() -> None:
+    """As a batch worker receives them."""
+    trips = parse_household(sample_household_payload()).trips
+    copy = pickle.loads(pickle.dumps(trips))
+    assert isinstance(copy, TripColumns) and copy == trips
+    assert not copy.passengers.flags.writeable

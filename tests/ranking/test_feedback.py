@@ -6,9 +6,17 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recommender.errors import InvalidInput
-from recommender.feedback import EVENT_COLUMNS, FeedbackEvent, FeedbackStore, validate_event
+from recommender.feedback import (
+    EVENT_COLUMNS,
+    FeedbackEvent,
+    FeedbackStore,
+    history_from_events,
+    validate_event,
+)
 
 T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 
@@ -150,3 +158,79 @@ def test_bad_url_is_invalid_input():
     with pytest.raises(InvalidInput) as info:
         FeedbackStore("not a url")
     assert info.value.problems[0].where == "url"
+
+
+def test_owners_see_only_their_own_households(store):
+    acme, other = store.for_owner("acme"), store.for_owner("other")
+    same_event = ev("shown", event_id="their-own-id")
+    assert acme.record(same_event)
+    assert other.record(same_event)  # the same id from another owner is another event
+    assert acme.record(ev("dismissed", minutes=5))
+    assert list(acme.events("h-1")["event_type"]) == ["shown", "dismissed"]
+    assert list(acme.events()["household_id"]) == ["h-1", "h-1"]  # the ids the owner gave
+    assert list(other.events("h-1")["event_type"]) == ["shown"]
+    assert store.events("h-1").empty  # nobody's "h-1" is the unscoped store's
+    assert other.forget("h-1") == 1
+    assert len(acme.events("h-1")) == 2
+    assert len(store.events()) == 2
+
+
+def test_long_household_ids_keep_fixed_length_event_ids(service, sample_payload, tmp_path):
+    """A household id of the longest accepted length still gets its shown events recorded."""
+    store = FeedbackStore(f"sqlite:///{tmp_path / 'feedback.sqlite3'}")
+    household_id = "h" * 200
+    answer = service.with_feedback(store).recommend(
+        {**sample_payload, "household_id": household_id}
+    )
+    shown = store.events(household_id)
+    assert len(shown) == len(answer.actions) > 0
+    assert shown["event_id"].str.len().max() <= 60
+
+
+def _crosstab_history(events: pd.DataFrame) -> pd.DataFrame:
+    """The pandas formulation history_of replaced (kept here as its reference)."""
+    from recommender.feedback import EVENT_TYPES, HISTORY_COLUMNS
+
+    counts = (
+        pd.crosstab(events["action_id"], events["event_type"])
+        .reindex(columns=list(EVENT_TYPES), fill_value=0)
+        .astype("int64")
+    )
+    counts.columns.name = None
+    kinds = events.dropna(subset=["action_kind"]).groupby("action_id")["action_kind"].last()
+    responses = events[events["event_type"] != "shown"]
+    status = responses.groupby("action_id")["event_type"].last()
+    kind = kinds.reindex(counts.index).astype(object)
+    counts.insert(0, "action_kind", kind.where(kind.notna(), None))
+    counts["status"] = status.reindex(counts.index).fillna("shown").astype(object)
+    counts.index.name = "action_id"
+    return counts.loc[:, list(HISTORY_COLUMNS)]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["standby", "wash-30c", "b", "a-1"]),
+            st.sampled_from([None, "home_efficiency", "travel_mode"]),
+            st.sampled_from(["shown", "accepted", "dismissed", "done"]),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_history_counts_as_the_crosstab_did(rows) -> None:
+    events = pd.DataFrame(rows, columns=["action_id", "action_kind", "event_type"])
+    pd.testing.assert_frame_equal(history_from_events(events), _crosstab_history(events))
+
+
+def test_a_batch_of_events_stores_each_once(store):
+    batch = [
+        ev("shown", action_id="a", event_id="e-1"),
+        ev("shown", action_id="a"),  # the same event as the first (same identity)
+        ev("shown", action_id="b", event_id="e-1"),  # the first's id again
+        ev("shown", action_id="c"),
+    ]
+    assert store.record_many(batch) == 2
+    again = [ev("shown", action_id="c"), ev("shown", action_id="d", event_id="e-1")]
+    assert store.record_many([*again, ev("shown", action_id="e")]) == 1
+    assert sorted(store.events()["action_id"]) == ["a", "c", "e"]

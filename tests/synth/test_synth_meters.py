@@ -127,3 +127,17 @@ def test_bad_arguments_are_all_listed() -> None:
         synthetic_hourly_kwh(0, "2024-01-01T00:30", days=-1, seed=-2)
     where = {p.where for p in caught.value.problems}
     assert where == {"n_households", "days", "seed", "start"}
+
+
+def test_no_hour_exceeds_what_a_home_can_draw() -> None:
+    """The far tail of the annual draw times a real day's peak stays within the readers' limit,
+    so every synthetic household is readable (before the cap, 4 of 10,000 were refused)."""
+    from recommender.io import schema
+    from recommender.synth.meters import LocalCalendar, hourly_kwh_for
+
+    traits = draw_traits(8, seed=3)
+    traits["annual_kwh"] = 150_000.0  # far beyond any home: its peaks would pass the limit
+    calendar = LocalCalendar(pd.date_range("2023-01-01", periods=24 * 28, freq="h", tz="UTC"))
+    kwh = hourly_kwh_for(traits, calendar, seed=3, block=0)
+    assert kwh.max() == np.float32(schema.MAX_KWH_PER_HOUR)
+    assert 0 < (kwh == np.float32(schema.MAX_KWH_PER_HOUR)).mean() < 0.2  # peaks only

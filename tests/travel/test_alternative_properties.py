@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recommender.actions.travel.alternatives import GROUND_ALTERNATIVES, evaluate
-from recommender.actions.travel.figures import Values, per_trip
+from recommender.actions.travel.figures import Values, p10_p90, per_trip
 from recommender.actions.travel.profile import RegularJourney
 from recommender.domain import Preferences
 
@@ -52,3 +53,27 @@ def test_yearly_figures_are_trips_times_per_trip_and_inside_their_range(d, p, mo
         assert y[f"{name}_p10"] <= y[name] <= y[f"{name}_p90"]
     if alt.feasible:
         assert per_trip_saving > 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.integers(1, 1200),
+    st.sampled_from([0, 1, 2, 3]),
+    st.integers(0, 2**32 - 1),
+)
+def test_p10_p90_is_numpys_percentile_to_the_bit(rows, n, kind, seed):
+    """Of the sorted draws, with ties, zeros, infinities and NaN among them."""
+    rng = np.random.default_rng(seed)
+    draws = rng.standard_normal((rows, 3, n)) * 10.0 ** rng.integers(-3, 4)
+    if kind == 1:
+        draws = np.round(draws)  # many ties
+    if kind == 2:
+        draws = np.maximum(draws, 0.0)  # half of them zero, as floored draws are
+    if kind == 3:
+        draws.flat[rng.integers(0, draws.size, 3)] = [np.inf, -np.inf, np.nan]
+    with np.errstate(invalid="ignore"):  # inf - inf between the order statistics
+        expected = np.percentile(draws, [10, 90], axis=2)
+        got = p10_p90(draws.copy(), axis=2)
+    np.testing.assert_array_equal(got, expected)
+    assert got.tobytes() == expected.tobytes()

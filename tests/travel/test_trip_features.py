@@ -17,6 +17,7 @@ from recommender.actions.travel.profile import (
     weekday_phrase,
 )
 from recommender.actions.travel.profile_chunk import household_trip_profile, trip_profile
+from recommender.actions.travel.trip_chunk import TripChunk, local_times
 from recommender.domain import Trip
 from recommender.errors import InvalidInput
 
@@ -224,3 +225,27 @@ def test_the_table_reads_offsets_as_the_household_json_does():
     ]
     frame, _ = validate_trips(table(rows))
     assert list(frame["start"].dt.hour) == [7, 8]
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"]
+)
+def test_local_times_are_pandas_local_fields(zone):
+    """Weekday, decimal hour and local midnight of each trip, read from one clock-time lookup,
+    are those of pandas' tz_convert fields and normalize(), across the DST changes too."""
+    rng = np.random.default_rng(len(zone))
+    spring = pd.date_range("2024-03-08", "2024-04-08", freq="7min", tz="UTC").asi8
+    autumn = pd.date_range("2024-10-24", "2024-11-05", freq="7min", tz="UTC").asi8
+    anywhere = rng.integers(946_684_800, 1_893_456_000, 500) * 10**9  # 2000 to 2030
+    start = np.concatenate([spring, autumn, anywhere])
+    n = len(start)
+    blank = np.full(n, None, dtype=object)
+    chunk = TripChunk(
+        np.array([0, n]), np.arange(n), start, np.ones(n), blank, blank, np.ones(n), blank, blank,
+        np.array(["h1"], dtype=object),
+    )  # fmt: skip
+    weekday, hour, midnight = local_times(chunk, [zone])
+    local = pd.DatetimeIndex(start.astype("datetime64[ns]"), tz="UTC").tz_convert(zone)
+    np.testing.assert_array_equal(weekday, local.day_of_week)
+    np.testing.assert_array_equal(hour, local.hour + local.minute / 60.0)
+    np.testing.assert_array_equal(midnight, local.normalize().as_unit("ns").asi8)

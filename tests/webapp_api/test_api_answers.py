@@ -13,6 +13,7 @@ from recommender.feedback import FeedbackStore
 from recommender.service import Service, training_footprint
 from recommender.settings import Settings
 from webapp import create_app
+from webapp.api.access import partner_owner
 from webapp.api.catalogue import catalogue
 from webapp.api.public import without_host_details
 
@@ -180,6 +181,7 @@ def test_feedback_is_recorded_against_what_was_shown(service, keys, api_key, tmp
     again = client.post("/v1/feedback", json=event, headers=headers)
     assert (first.status_code, first.get_json()) == (201, {"recorded": True})
     assert (again.status_code, again.get_json()) == (200, {"recorded": False})
+    store = store.for_owner(partner_owner("test partner"))  # the fixture key's name
     events = store.events(household["household_id"])
     assert (events["event_type"] == "accepted").sum() == 1
 
@@ -196,3 +198,40 @@ def test_feedback_is_recorded_against_what_was_shown(service, keys, api_key, tmp
     }
     assert store.events(household["household_id"]).empty
     assert client.delete(f"/v1/feedback/{household['household_id']}").status_code == 401
+
+
+def test_each_partner_has_its_own_households(service, keys, tmp_path, household):
+    """Two partners' "h-1" are two households: neither can answer for or forget the other's,
+    and a second key of the same name (a rotated key) reaches the same households."""
+    store = FeedbackStore(f"sqlite:///{tmp_path / 'feedback.sqlite3'}")
+    app = create_app(
+        {"TESTING": True},
+        service=Service(service.models, feedback=store),
+        settings=TEST_SETTINGS,
+        keys=keys,
+    )
+    client = app.test_client()
+    acme, rotated, other = (keys.create(name).key for name in ("acme", "acme", "other bank"))
+
+    def as_(key: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key}"}
+
+    answer = client.post("/v1/recommendations", json=household, headers=as_(acme)).get_json()
+    event = {
+        "household_id": household["household_id"],
+        "action_id": answer["actions"][0]["id"],
+        "event_type": "accepted",
+    }
+    refused = client.post("/v1/feedback", json=event, headers=as_(other))
+    assert refused.status_code == 422  # never shown to the other bank's household of that id
+    assert refused.get_json()["problems"][0]["where"] == "action_id"
+    forgotten = client.delete(f"/v1/feedback/{household['household_id']}", headers=as_(other))
+    assert forgotten.get_json()["deleted_events"] == 0
+
+    shown = len(answer["actions"])
+    acme_view = store.for_owner(partner_owner("acme"))
+    assert len(acme_view.events(household["household_id"])) == shown
+    assert client.post("/v1/feedback", json=event, headers=as_(rotated)).status_code == 201
+    assert store.for_owner(partner_owner("other bank")).events().empty
+    assert store.events(household["household_id"]).empty  # stored under acme's own prefix
+    assert len(store.events()) == shown + 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apiflask import APIBlueprint
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 
 from recommender.domain import to_jsonable
 from recommender.errors import InvalidInput, Problem
@@ -22,6 +22,7 @@ from recommender.io import parse_household
 from recommender.service import Service, training_footprint
 from recommender.settings import Settings
 from webapp.api import schemas
+from webapp.api.access import partner_owner
 from webapp.api.body import json_body
 from webapp.api.catalogue import catalogue
 from webapp.api.problems import problem
@@ -49,6 +50,17 @@ class ApiState:
                     service = self.make_service()
                     current_app.extensions["greenrec_service"] = service
         return service
+
+
+def _service() -> Service:
+    """The service, keeping feedback in the calling partner's own view of the store: household
+    ids are the partner's (every key of one name), apart from every other partner's and the
+    form's. Health, the only call without a key, never touches feedback."""
+    service = _state().get_service()
+    api_key = getattr(g, "api_key", None)
+    if service.feedback is None or api_key is None:
+        return service
+    return service.with_feedback(service.feedback.for_owner(partner_owner(api_key.name)))
 
 
 def _state() -> ApiState:
@@ -81,7 +93,7 @@ def health() -> Response:
 @bp.doc(summary="Ranked actions for one household, with its forecast and the footprints")
 def recommend() -> Response:
     household = parse_household(_body())
-    return _answer(_state().get_service().recommend(household).to_dict())
+    return _answer(_service().recommend(household).to_dict())
 
 
 def _outcome(index: int, raw: object, answer: Any) -> dict[str, Any]:
@@ -120,7 +132,7 @@ def recommend_batch() -> Response:
             ),
             source="batch",
         )
-    answers = _state().get_service().recommend_many(households)
+    answers = _service().recommend_many(households)
     results = [
         _outcome(i, raw, a) for i, (raw, a) in enumerate(zip(households, answers, strict=True))
     ]
@@ -132,7 +144,7 @@ def recommend_batch() -> Response:
 @bp.doc(summary="The household's usage forecast (next 7 days hour by hour, and the year)")
 def forecast() -> Response:
     household = parse_household(_body())
-    answer = _state().get_service().forecast(household)
+    answer = _service().forecast(household)
     return _answer({"household_id": household.household_id, "forecast": to_jsonable(answer)})
 
 
@@ -170,18 +182,19 @@ def feedback() -> Response:
             Problem("(top level)", f"expected an object, got {type(event).__name__}", "an event"),
             source="feedback",
         )
-    recorded = _state().get_service().record_feedback(event)
+    recorded = _service().record_feedback(event)
     return _answer({"recorded": recorded}, 201 if recorded else 200)
 
 
 @bp.delete("/feedback/<household_id>")
 @bp.output(ANSWERS["forgotten"])
 @bp.doc(
-    summary="Forget a household: delete what it was shown and its answers (for a person who "
-    "asks; a model already trained on them keeps what it learned until retrained)"
+    summary="Forget one of your households: delete what it was shown and its answers (for a "
+    "person who asks; a model already trained on them keeps what it learned until retrained). "
+    "Household ids are your own: every key of your name reaches them, no other partner's does"
 )
 def forget(household_id: str) -> Response:
-    deleted = _state().get_service().forget_household(household_id)
+    deleted = _service().forget_household(household_id)
     return _answer({"household_id": household_id, "deleted_events": deleted})
 
 

@@ -24,6 +24,12 @@ BATCH_COST = 10
 PUBLIC_ENDPOINTS = frozenset({"health"})  # and the OpenAPI document and docs (another blueprint)
 
 
+def partner_owner(key_name: str) -> str:
+    """Whose households a key's calls reach in the feedback store: every key of one name is one
+    partner (rotating a key under the same name keeps its households), apart from the others."""
+    return f"api key name: {key_name}"
+
+
 def _unauthorized(description: str) -> Unauthorized:
     return Unauthorized(
         description, www_authenticate=WWWAuthenticate("bearer", {"realm": "greenrec"})

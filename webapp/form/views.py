@@ -47,6 +47,9 @@ bp.add_app_template_filter(number, "gr_num")
 bp.add_app_template_filter(significant, "gr_sig")
 COOKIE = "greenrec_anon"
 VISITOR = "web-visitor"  # the id of a household whose person did not opt in (nothing is kept)
+# The form's households are one owner of the feedback store, apart from every API partner's:
+# an id in a cookie (which a visitor can edit) never reaches a partner's households.
+FORM_OWNER = "web form"
 
 
 def _service() -> Service:
@@ -57,25 +60,26 @@ def _service() -> Service:
 
 
 def _store() -> FeedbackStore:
-    """The feedback store: the service's own, else ``GREENREC_FEEDBACK_URL``, else a SQLite file
-    in the app's instance folder."""
-    store = current_app.extensions.get("greenrec_form_feedback") or _service().feedback
+    """The form's view (:data:`FORM_OWNER`) of the feedback store: the service's own, else
+    ``GREENREC_FEEDBACK_URL``, else a SQLite file in the app's instance folder."""
+    view: FeedbackStore | None = current_app.extensions.get("greenrec_form_feedback")
+    if view is not None:
+        return view
+    store = _service().feedback
     if store is None:
         url = current_app.config.get("GREENREC_FEEDBACK_URL")
         if not url:
             Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
             url = f"sqlite:///{Path(current_app.instance_path) / 'feedback.sqlite3'}"
         store = FeedbackStore(url)
-    current_app.extensions["greenrec_form_feedback"] = store
-    return store
+    view = store.for_owner(FORM_OWNER)
+    current_app.extensions["greenrec_form_feedback"] = view
+    return view
 
 
 def _service_for(opted_in: bool) -> Service:
     """A service that records what it shows only for a person who opted in."""
-    base = _service()
-    if opted_in:
-        return Service(base.models, region=base.region, feedback=_store())
-    return Service(base.models, region=base.region) if base.feedback is not None else base
+    return _service().with_feedback(_store() if opted_in else None)
 
 
 def _new_form(**kwargs: Any) -> HouseholdForm:

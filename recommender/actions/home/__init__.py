@@ -12,6 +12,7 @@ from typing import cast
 
 import pandas as pd
 
+from recommender.actions.clock import local_midnight
 from recommender.actions.home.detect import WINDOW_DAYS, DetectedCycle, recurring_cycles_many
 from recommender.actions.home.detected_shift import detected_shift_actions
 from recommender.actions.home.heating import thermostat_down
@@ -104,10 +105,10 @@ def _household_actions(
     tables: WindowCache,
 ) -> list[Action]:
     if forecast is not None:
-        first_day = pd.Timestamp(forecast.start).tz_convert(household.timezone).normalize()
+        first_day = local_midnight(pd.Timestamp(forecast.start), household.timezone)
         n_days = max(1, min(14, len(forecast.kwh) // 24)) if forecast.kwh else HORIZON_DAYS
     else:
-        first_day = now.tz_convert(household.timezone).normalize() + pd.Timedelta(days=1)
+        first_day = local_midnight(now, household.timezone, days_later=1)
         n_days = HORIZON_DAYS
     price = mean_price_per_kwh(household, profile.hourly_kwh)
     kinds = {a.kind: a for a in household.appliances if a.cycles_per_week > 0}

@@ -26,9 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from recommender.actions.home.profile import group_starts, last_days, local_clock, n_distinct
 
 WINDOW_DAYS = 56
 DAY_QUANTILE = 0.2
@@ -55,6 +58,30 @@ class DetectedCycle:
     ev_like: bool
 
 
+HOUR_NS = 3_600 * 10**9
+
+
+class _Clock(NamedTuple):
+    """A chunk's hours end to end: each one's household, UTC time (ns), local day number (days
+    since 1970-01-01, local) and local hour of day."""
+
+    who: np.ndarray
+    utc_ns: np.ndarray
+    day: np.ndarray
+    hour: np.ndarray
+
+
+class _Runs(NamedTuple):
+    """The chunk's cycles (qualifying runs), in household order: the household, local start
+    hour, local day number, length (hours) and total excess (kWh) of each."""
+
+    who: np.ndarray
+    start_hour: np.ndarray
+    day: np.ndarray
+    hours: np.ndarray
+    kwh: np.ndarray
+
+
 def hourly_excess(
     readings_kwh: pd.Series, timezone: str, window_days: int = WINDOW_DAYS
 ) -> pd.Series:
@@ -74,19 +101,7 @@ def hourly_excess_many(
     hourly = [_last_hours(readings, window_days) for readings in readings_kwh]
     if not any(len(h) for h in hourly):
         return hourly
-    local = [
-        pd.DatetimeIndex(h.index).tz_convert(zone)
-        for h, zone in zip(hourly, timezones, strict=True)
-    ]
-    who = np.repeat(np.arange(len(hourly), dtype=np.int64), [len(h) for h in hourly])
-    # one integer key per group (faster than grouping on two columns): household and local day,
-    # household and local hour of day
-    days = np.concatenate([_day_numbers(t) for t in local])
-    day_key = who * (1 << 32) + (days - days.min())
-    hour_key = who * 24 + np.concatenate([np.asarray(t.hour, dtype=np.int64) for t in local])
-    values = pd.Series(np.concatenate([h.to_numpy() for h in hourly]))
-    rest = values - values.groupby(day_key).transform("quantile", q=DAY_QUANTILE)
-    excess = (rest - rest.groupby(hour_key).transform("quantile", q=HOUR_QUANTILE)).to_numpy()
+    excess = _excess(hourly, _local_clock(hourly, timezones))
     ends = np.cumsum([len(h) for h in hourly])
     return [
         pd.Series(part, index=h.index, name=h.name)
@@ -94,66 +109,84 @@ def hourly_excess_many(
     ]
 
 
-def _day_numbers(local: pd.DatetimeIndex) -> np.ndarray:
-    """Each local time's calendar day as a day number (days since 1970-01-01, local)."""
-    naive = np.asarray(local.tz_localize(None), dtype="datetime64[ns]")
-    return naive.astype("datetime64[D]").astype(np.int64)
+def _local_clock(hourly: Sequence[pd.Series], timezones: Sequence[str]) -> _Clock:
+    utc = [pd.DatetimeIndex(h.index) for h in hourly]
+    local = [local_clock(t, zone) for t, zone in zip(utc, timezones, strict=True)]
+    return _Clock(
+        who=np.repeat(np.arange(len(hourly), dtype=np.int64), [len(h) for h in hourly]),
+        utc_ns=np.concatenate([t.as_unit("ns").asi8 for t in utc]),
+        day=np.concatenate([day for day, _ in local]),
+        hour=np.concatenate([hour for _, hour in local]),
+    )
+
+
+def _excess(hourly: Sequence[pd.Series], clock: _Clock) -> np.ndarray:
+    """Each hour's reading less its two baselines (step 1 of the module doc), end to end."""
+    values = np.concatenate([h.to_numpy(dtype=float) for h in hourly])
+    # one integer key per group: household and local day, household and local hour of day
+    day_key = clock.who * (1 << 32) + (clock.day - clock.day.min())
+    rest = values - _group_quantile(values, day_key, DAY_QUANTILE)
+    return rest - _group_quantile(rest, clock.who * 24 + clock.hour, HOUR_QUANTILE)
+
+
+def _group_quantile(values: np.ndarray, keys: np.ndarray, q: float) -> np.ndarray:
+    """Each value's group's ``q`` quantile (groups: equal ``keys``; values without NaN).
+
+    Linear interpolation written as pandas' grouped quantile writes it (low + (high - low) x
+    fraction; numpy's own quantile interpolates from the high side above half), so the figures
+    are ``groupby(keys).transform("quantile")``'s bit for bit, without its per-call machinery.
+    """
+    order = np.lexsort((values, keys))
+    ordered, sorted_keys = values[order], keys[order]
+    starts = group_starts(sorted_keys)
+    counts = np.diff(np.r_[starts, len(values)])
+    position = q * (counts - 1)
+    fraction = position % 1
+    low = starts + position.astype(np.int64)
+    high = np.minimum(low + 1, len(values) - 1)
+    gap = ordered[high] - ordered[low]
+    per_group = np.where(fraction == 0, ordered[low], ordered[low] + gap * fraction)
+    quantiles = np.empty_like(values)
+    quantiles[order] = np.repeat(per_group, counts)
+    return quantiles
 
 
 def _last_hours(readings_kwh: pd.Series, window_days: int) -> pd.Series:
     """The last ``window_days`` of readings summed to hours, gaps dropped."""
-    readings = readings_kwh.dropna()
-    if readings.empty:
+    readings = last_days(readings_kwh, window_days)
+    # already hourly (as parsed): resampling would change nothing, at a cost
+    if readings.empty or _on_whole_hours(pd.DatetimeIndex(readings.index)):
         return readings.astype(float)
-    readings = readings[readings.index > readings.index.max() - pd.Timedelta(days=window_days)]
     return readings.resample("h").sum(min_count=1).dropna().astype(float)
 
 
-def cycle_runs(excess: pd.Series, timezone: str) -> pd.DataFrame:
-    """Runs of consecutive hours above ``HOUR_EXCESS_KWH`` that qualify as one cycle.
+def _on_whole_hours(index: pd.DatetimeIndex) -> bool:
+    """Is ``index`` UTC, strictly increasing and on whole hours (each its own hourly bin)?"""
+    if str(index.tz) != "UTC":
+        return False
+    ns = index.as_unit("ns").asi8
+    return bool(np.all(ns[1:] > ns[:-1])) and not (ns % HOUR_NS).any()
 
-    Returns one row per cycle: ``start`` (local timestamp), ``start_hour`` (local), ``day``
-    (local date), ``hours`` and ``kwh`` (total excess over the run).
-    """
-    return cycle_runs_many([excess], [timezone])[0]
 
-
-def cycle_runs_many(excess: Sequence[pd.Series], timezones: Sequence[str]) -> list[pd.DataFrame]:
-    """:func:`cycle_runs` of many households: the runs' sizes and sums in one grouping."""
-    above = [e[e >= HOUR_EXCESS_KWH] for e in excess]
-    columns = ["start", "start_hour", "day", "hours", "kwh"]
-    if not any(len(a) for a in above):
-        return [pd.DataFrame(columns=columns) for _ in above]
-    new_runs = []
-    for part in above:
-        gaps = np.diff(pd.DatetimeIndex(part.index).asi8, prepend=np.iinfo(np.int64).min // 2)
-        new_runs.append(gaps != pd.Timedelta(hours=1).value)
-    run_id = np.cumsum(np.concatenate(new_runs))  # a household's first hour starts a run
-    values = pd.Series(np.concatenate([a.to_numpy(dtype=float) for a in above]))
-    by_run = values.groupby(run_id)
-    sizes, sums = by_run.size().to_numpy(), by_run.sum().to_numpy(dtype=float)
-    first_run = 0
-    tables = []
-    for part, new_run, zone in zip(above, new_runs, timezones, strict=True):
-        n_runs = int(new_run.sum())
-        own = slice(first_run, first_run + n_runs)
-        first_run += n_runs
-        if not n_runs:
-            tables.append(pd.DataFrame(columns=columns))
-            continue
-        starts = pd.DatetimeIndex(part.index)[new_run].tz_convert(zone)
-        table = pd.DataFrame(
-            {
-                "start": starts,
-                "start_hour": np.asarray(starts.hour),
-                "day": np.asarray(starts.normalize().tz_localize(None)),
-                "hours": sizes[own],
-                "kwh": sums[own],
-            }
-        )
-        keep = (table["hours"] <= MAX_RUN_HOURS) & (table["kwh"] >= CYCLE_KWH)
-        tables.append(table[keep].reset_index(drop=True))
-    return tables
+def _cycle_runs(excess: np.ndarray, clock: _Clock) -> _Runs:
+    """Runs of consecutive hours above ``HOUR_EXCESS_KWH`` that qualify as one cycle (step 2)."""
+    above = np.flatnonzero(excess >= HOUR_EXCESS_KWH)
+    who, utc_ns = clock.who[above], clock.utc_ns[above]
+    new_run = np.ones(len(above), dtype=bool)  # a household's first hour starts a run
+    new_run[1:] = (np.diff(utc_ns) != HOUR_NS) | (np.diff(who) != 0)
+    starts = np.flatnonzero(new_run)
+    # runs are in order: np.add.reduceat adds each as pandas' grouped sum did (see day_totals)
+    kwh = np.add.reduceat(excess[above], starts)
+    hours = np.diff(np.r_[starts, len(above)])
+    first = above[new_run]
+    keep = (hours <= MAX_RUN_HOURS) & (kwh >= CYCLE_KWH)
+    return _Runs(
+        who=clock.who[first][keep],
+        start_hour=clock.hour[first][keep],
+        day=clock.day[first][keep],
+        hours=hours[keep],
+        kwh=kwh[keep],
+    )
 
 
 def recurring_cycles(
@@ -167,44 +200,49 @@ def recurring_cycles_many(
     readings_kwh: Sequence[pd.Series], timezones: Sequence[str], window_days: int = WINDOW_DAYS
 ) -> list[list[DetectedCycle]]:
     """:func:`recurring_cycles` of many households, the baselines and runs found group-wise."""
-    excess = hourly_excess_many(readings_kwh, timezones, window_days)
-    runs = cycle_runs_many(excess, timezones)
+    hourly = [_last_hours(readings, window_days) for readings in readings_kwh]
+    if not any(len(h) for h in hourly):
+        return [[] for _ in hourly]
+    clock = _local_clock(hourly, timezones)
+    runs = _cycle_runs(_excess(hourly, clock), clock)
+    # each household's distinct local days (its weeks of readings)
+    day_keys = np.sort(clock.who * (1 << 32) + (clock.day - clock.day.min()))
+    n_days = np.bincount(day_keys[group_starts(day_keys)] >> 32, minlength=len(hourly))
+    bounds = np.searchsorted(runs.who, np.arange(len(hourly) + 1))
     return [
-        _clusters(e, r, zone) if not e.empty else []
-        for e, r, zone in zip(excess, runs, timezones, strict=True)
+        _clusters(_Runs(*(column[a:b] for column in runs)), int(days)) if len(h) else []
+        for h, days, a, b in zip(hourly, n_days, bounds[:-1], bounds[1:], strict=True)
     ]
 
 
-def _clusters(excess: pd.Series, runs: pd.DataFrame, timezone: str) -> list[DetectedCycle]:
+def _clusters(runs: _Runs, n_days: int) -> list[DetectedCycle]:
     """Step 3-4 of the module doc: claim clusters of start hours while they recur enough."""
-    n_days = pd.DatetimeIndex(excess.index).tz_convert(timezone).normalize().nunique()
     weeks = n_days / 7.0
-    claimed = np.zeros(len(runs), dtype=bool)
-    start_hours = runs["start_hour"].to_numpy(dtype=int)
+    claimed = np.zeros(len(runs.kwh), dtype=bool)
     found = []
     while not claimed.all():
-        counts = np.bincount(start_hours[~claimed], minlength=24)
+        counts = np.bincount(runs.start_hour[~claimed], minlength=24)
         around = counts + np.roll(counts, 1) + np.roll(counts, -1)
         centre = int(np.argmax(around))
-        distance = np.abs((start_hours - centre + 12) % 24 - 12)
+        distance = np.abs((runs.start_hour - centre + 12) % 24 - 12)
         members = (~claimed) & (distance <= 1)
-        cluster = runs[members]
-        days_per_week = cluster["day"].nunique() / weeks
+        days_per_week = n_distinct(runs.day[members]) / weeks
         if days_per_week < MIN_DAYS_PER_WEEK:
             break
         claimed |= members
-        kwh = cluster["kwh"].to_numpy(dtype=float)
-        hours = int(np.ceil(np.median(cluster["hours"].to_numpy(dtype=float))))
+        kwh = runs.kwh[members]
+        hours = int(np.ceil(np.median(runs.hours[members].astype(float))))
         p10, median, p90 = np.quantile(kwh, [0.1, 0.5, 0.9])
         found.append(
             DetectedCycle(
-                start_hour=int(cluster["start_hour"].mode().min()),
+                # the commonest start hour, the earliest of ties (argmax takes the first)
+                start_hour=int(np.argmax(np.bincount(runs.start_hour[members], minlength=24))),
                 kwh=float(median),
                 kwh_p10=float(p10),
                 kwh_p90=float(p90),
                 cycle_hours=hours,
                 days_per_week=float(days_per_week),
-                n_occurrences=len(cluster),
+                n_occurrences=int(members.sum()),
                 weeks=float(weeks),
                 ev_like=bool(median / hours >= EV_KW),
             )

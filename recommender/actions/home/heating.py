@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.factors import home_factors
-from recommender.actions.home.profile import LoadProfile, local_days
+from recommender.actions.home.profile import LoadProfile, day_totals, local_clock
 from recommender.actions.home.savings import Z90, energy_savings, money
 from recommender.domain import Action, Household
 
@@ -41,27 +41,18 @@ def heating_fit(household: Household, profile: LoadProfile) -> HeatingFit | None
     if household.temperature_c is None:
         return None
     base = home_factors()["heating_base_temperature_c"].value
-    zone = household.timezone
-    kwh = profile.last_year_kwh
-    by_day = kwh.groupby(profile.last_year_days)
-    daily_kwh: pd.Series = by_day.sum()[by_day.count() >= 22]
-    temp = household.temperature_c.dropna()
-    # only the days the readings have count: the temperatures within two days of them
-    near = (temp.index >= kwh.index[0] - NEAR) & (temp.index <= kwh.index[-1] + NEAR)
-    temp = temp[near]
-    daily_c: pd.Series = temp.groupby(local_days(temp.index, zone)).mean()
-    joined = pd.DataFrame({"kwh": daily_kwh, "c": daily_c}).dropna()
-    if len(joined) < MIN_DAYS:
+    daily_kwh, daily_c = _daily_kwh_and_c(household.temperature_c, household.timezone, profile)
+    if len(daily_kwh) < MIN_DAYS:
         return None
-    hdd = np.clip(base - joined["c"].to_numpy(), 0.0, None)
+    hdd = np.clip(base - daily_c, 0.0, None)
     design = np.column_stack([np.ones(len(hdd)), hdd])
-    coef, *_ = np.linalg.lstsq(design, joined["kwh"].to_numpy(), rcond=None)
-    residual = joined["kwh"].to_numpy() - design @ coef
+    coef, *_ = np.linalg.lstsq(design, daily_kwh, rcond=None)
+    residual = daily_kwh - design @ coef
     sigma2 = residual @ residual / (len(hdd) - 2)
     se = float(np.sqrt(sigma2 * np.linalg.inv(design.T @ design)[1, 1]))
     scale = 365.0 / len(hdd)
     hdd_year = float(hdd.sum() * scale)
-    hdd_lower = float(np.clip(base - 1.0 - joined["c"].to_numpy(), 0.0, None).sum() * scale)
+    hdd_lower = float(np.clip(base - 1.0 - daily_c, 0.0, None).sum() * scale)
     return HeatingFit(
         slope_kwh_per_degree_day=float(coef[1]),
         slope_se=se,
@@ -70,6 +61,26 @@ def heating_fit(household: Household, profile: LoadProfile) -> HeatingFit | None
         hdd_saved_per_year=hdd_year - hdd_lower,
         n_days=len(hdd),
     )
+
+
+def _daily_kwh_and_c(
+    temperature_c: pd.Series, zone: str, profile: LoadProfile
+) -> tuple[np.ndarray, np.ndarray]:
+    """Daily kWh (days with >= 22 readings) and daily mean °C on the local days of ``zone`` that
+    have both, in day order (integer days, not a DataFrame join)."""
+    kwh = profile.last_year_kwh
+    kwh_days, kwh_sums, kwh_counts = day_totals(kwh.to_numpy(dtype=float), profile.last_year_days)
+    full = kwh_counts >= 22
+    temp = temperature_c.dropna()
+    # only the days the readings have count: the temperatures within two days of them
+    temp = temp[(temp.index >= kwh.index[0] - NEAR) & (temp.index <= kwh.index[-1] + NEAR)]
+    c_days, c_sums, c_counts = day_totals(
+        temp.to_numpy(dtype=float), local_clock(temp.index, zone)[0]
+    )
+    _, in_kwh, in_c = np.intersect1d(
+        kwh_days[full], c_days, assume_unique=True, return_indices=True
+    )
+    return kwh_sums[full][in_kwh], (c_sums / c_counts.astype(float))[in_c]
 
 
 def thermostat_down(

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from recommender.actions.home.factors import cycle_specs, home_factors
-from recommender.actions.home.savings import energy_draws, energy_savings, money
+from recommender.actions.home.savings import energy_range, energy_savings, money
 from recommender.domain import Action, Appliance, Household
 
 
 def _energy_range(kind: str) -> tuple[float, float, float]:
     spec = cycle_specs()[kind]
-    low, high = np.quantile(energy_draws(spec.kwh_low, spec.kwh_typical, spec.kwh_high), [0.1, 0.9])
-    return spec.kwh_typical, float(low), float(high)
+    return spec.kwh_typical, *energy_range(spec.kwh_low, spec.kwh_typical, spec.kwh_high)
 
 
 def wash_cooler(household: Household, appliance: Appliance, price_per_kwh: float) -> Action:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from recommender.actions.home.factors import CycleSpec, cycle_specs
 from recommender.actions.home.profile import LoadProfile
-from recommender.actions.home.savings import energy_draws, money, product_range
+from recommender.actions.home.savings import energy_draws, energy_range, money, product_ranges
 from recommender.actions.home.shift import (
     ShiftPlan,
     WindowCache,
@@ -55,13 +55,13 @@ def shift_savings(
     sd = plan.delta_error_g_per_kwh
     n = max(cycles_per_year, 1.0)
     kg_cycle = spec.kwh_typical * delta / 1000.0
-    kg_cycle_p10, kg_cycle_p90 = (v / 1000.0 for v in product_range(energy, delta, sd))
-    kg_year_p10, kg_year_p90 = (
-        v * cycles_per_year / 1000.0 for v in product_range(energy, delta, sd / np.sqrt(n))
-    )
+    # per cycle the full error, per year the error of a mean of n days
+    cycle_range, year_range = product_ranges(energy, delta, (sd, sd / np.sqrt(n)))
+    kg_cycle_p10, kg_cycle_p90 = (v / 1000.0 for v in cycle_range)
+    kg_year_p10, kg_year_p90 = (v * cycles_per_year / 1000.0 for v in year_range)
     price_gap = plan.usual_price_per_kwh - plan.best_price_per_kwh
     price_gap = price_gap if abs(price_gap) > 1e-9 else 0.0  # flat tariff: cumulative-sum noise
-    e_p10, e_p90 = np.quantile(energy, [0.1, 0.9])
+    e_p10, e_p90 = energy_range(spec.kwh_low, spec.kwh_typical, spec.kwh_high)
     savings = Savings(
         kwh_per_year=0.0,
         kg_co2e_per_year=kg_cycle * cycles_per_year,

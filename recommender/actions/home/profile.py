@@ -15,6 +15,8 @@ from recommender.errors import InsufficientData
 NIGHT_HOURS = (0, 5)  # local hours [0, 5): the always-on load shows as the night-time minimum
 DAY_HOURS = (7, 23)  # local hours searched for the usual peak (appliances are run awake)
 MIN_DAYS = 14
+HOUR_NS = 3_600 * 10**9
+DAY_NS = 24 * HOUR_NS
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,56 @@ class LoadProfile:
     peak_hour: int
     n_days: int
     last_year_kwh: pd.Series  # hourly readings (UTC) of the last <= 365 days, gaps dropped
-    last_year_days: pd.DatetimeIndex  # each of those readings' local day (:func:`local_days`)
+    last_year_days: np.ndarray  # each of those readings' local day number (:func:`local_clock`)
 
 
-def local_days(index: pd.Index, zone: str) -> pd.DatetimeIndex:
-    """Each instant's local calendar day, as midnight (grouping by it, not by one Python date
-    object per hour, which cost 2 ms a year of readings)."""
-    return pd.DatetimeIndex(index).tz_convert(zone).tz_localize(None).normalize()
+def local_clock(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each instant's local calendar day as a day number (days since 1970-01-01, local) and its
+    local hour of day: integers to group by (not one Python date object per hour, which cost
+    2 ms a year of readings, nor a DatetimeIndex of midnights)."""
+    wall_ns = pd.DatetimeIndex(index).tz_convert(zone).tz_localize(None).as_unit("ns").asi8
+    return wall_ns // DAY_NS, wall_ns // HOUR_NS % 24
+
+
+def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal keys begins (for np.ufunc.reduceat over sorted groups)."""
+    if not len(sorted_keys):
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+
+
+def n_distinct(values: np.ndarray) -> int:
+    """How many different values (by sorting: np.unique hashes, slower on these arrays)."""
+    ordered = np.sort(values)
+    return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + int(len(ordered) > 0)
+
+
+def last_days(readings_kwh: pd.Series, days: int) -> pd.Series:
+    """The readings of the last ``days`` days to the last one, gaps dropped (a slice where the
+    index is sorted, as parsed, not a mask over the whole history)."""
+    readings = readings_kwh.dropna()
+    if readings.empty:
+        return readings
+    index = pd.DatetimeIndex(readings.index)
+    cutoff = index.max() - pd.Timedelta(days=days)
+    if index.is_monotonic_increasing:
+        return readings.iloc[index.searchsorted(cutoff, side="right") :]
+    return readings[index > cutoff]
+
+
+def day_totals(values: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each day's number, the sum of its ``values`` and their count, days ascending (no NaN).
+
+    The days of a sorted UTC index come in order: their sums are np.add.reduceat's, which is
+    how pandas' grouped sum adds groups in order (the figures stay the same). Where a clock
+    change at midnight breaks the order, pandas' grouped sum (compensated) as before.
+    """
+    if not np.all(days[1:] >= days[:-1]):
+        grouped = pd.Series(values).groupby(days)
+        sums = grouped.sum()
+        return sums.index.to_numpy(), sums.to_numpy(), grouped.count().to_numpy()
+    starts = group_starts(days)
+    return days[starts], np.add.reduceat(values, starts), np.diff(np.r_[starts, len(days)])
 
 
 def load_profile(household: Household, forecast: Forecast | None = None) -> LoadProfile:
@@ -74,19 +119,32 @@ def load_profiles(
         items.append(None)  # filled below
     if years:
         who = np.repeat(np.arange(len(years), dtype=np.int64), [len(y.kwh) for y in years])
-        values = pd.Series(np.concatenate([y.kwh.to_numpy(dtype=float) for y in years]))
+        values = np.concatenate([y.kwh.to_numpy(dtype=float) for y in years])
         hours = np.concatenate([y.hours for y in years])
-        by_hour = values.groupby(who * 24 + hours).mean()
+        # pandas' grouped mean: its compensated sum over the unsorted hour groups is kept
+        hour_key = who * 24 + hours
+        by_hour = np.full((len(years), 24), np.nan)  # NaN: an hour of day with no reading
+        means = pd.Series(values).groupby(hour_key).mean()
+        by_hour.flat[means.index.to_numpy()] = means.to_numpy()
         night = (hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1])
-        days = np.concatenate([y.day_numbers for y in years])
-        day_key = who * (1 << 32) + (days - days.min())
-        nightly = values[night].groupby(day_key[night]).min()
-        bounds = np.searchsorted(nightly.index.to_numpy() >> 32, np.arange(len(years) + 1))
+        nightly, owner = _nightly_minima(
+            values[night], who[night], np.concatenate([y.day_numbers for y in years])[night]
+        )
+        bounds = np.searchsorted(owner, np.arange(len(years) + 1))
     for w, (i, year) in enumerate(zip(slots, years, strict=True)):
-        hourly = by_hour.reindex(np.arange(24) + w * 24).to_numpy(dtype=float)
-        mins = pd.Series(nightly.to_numpy()[bounds[w] : bounds[w + 1]])
-        items[i] = _profile(year, forecasts[i], hourly, mins)
+        items[i] = _profile(year, forecasts[i], by_hour[w], nightly[bounds[w] : bounds[w + 1]])
     return cast(list[LoadProfile | InsufficientData], items)
+
+
+def _nightly_minima(
+    values: np.ndarray, who: np.ndarray, days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest of ``values`` of each household's day, and its household, in (household, day)
+    order."""
+    key = who * (1 << 32) + (days - days.min()) if len(days) else who
+    order = np.argsort(key, kind="stable")
+    starts = group_starts(key[order])
+    return np.minimum.reduceat(values[order], starts), key[order][starts] >> 32
 
 
 class _Year(NamedTuple):
@@ -95,7 +153,6 @@ class _Year(NamedTuple):
     household: Household
     kwh: pd.Series
     n_days: int
-    days: pd.DatetimeIndex
     day_numbers: np.ndarray
     hours: np.ndarray
 
@@ -106,23 +163,21 @@ def _last_year(household: Household) -> _Year:
             f"household {household.household_id}: readings are daily; hourly readings are needed "
             "for load shifting and the always-on load"
         )
-    readings = household.readings_kwh.dropna()
-    if readings.empty:
+    last = last_days(household.readings_kwh, 365)
+    if last.empty:
         raise InsufficientData(f"household {household.household_id}: no readings")
-    last = readings[readings.index > readings.index.max() - pd.Timedelta(days=365)]
-    n_days = int(last.index.normalize().nunique())
+    # distinct days in the index's own zone (UTC as parsed), as counted before
+    n_days = n_distinct(pd.DatetimeIndex(last.index).tz_localize(None).as_unit("ns").asi8 // DAY_NS)
     if n_days < MIN_DAYS:
         raise InsufficientData(
             f"household {household.household_id}: {n_days} days of readings, {MIN_DAYS} needed"
         )
-    local = pd.DatetimeIndex(last.index).tz_convert(household.timezone)
-    days = local.tz_localize(None).normalize()  # local_days, converted once
-    numbers = np.asarray(days, dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-    return _Year(household, last, n_days, days, numbers, np.asarray(local.hour, dtype=np.int64))
+    numbers, hours = local_clock(last.index, household.timezone)
+    return _Year(household, last, n_days, numbers, hours)
 
 
 def _profile(
-    year: _Year, forecast: Forecast | None, hourly: np.ndarray, nightly_min: pd.Series
+    year: _Year, forecast: Forecast | None, hourly: np.ndarray, nightly_min: np.ndarray
 ) -> LoadProfile:
     hourly = np.where(np.isnan(hourly), np.nanmean(hourly), hourly)
     if forecast is not None:
@@ -135,11 +190,11 @@ def _profile(
         hourly_kwh=hourly,
         annual_kwh=annual,
         annual_kwh_source=source,
-        baseload_kw=float(nightly_min.median()),
-        baseload_kw_p10=float(nightly_min.quantile(0.1)),
-        baseload_kw_p90=float(nightly_min.quantile(0.9)),
+        baseload_kw=float(np.median(nightly_min)),
+        baseload_kw_p10=float(np.quantile(nightly_min, 0.1)),
+        baseload_kw_p90=float(np.quantile(nightly_min, 0.9)),
         peak_hour=DAY_HOURS[0] + int(np.argmax(day_slice)),
         n_days=year.n_days,
         last_year_kwh=year.kwh,
-        last_year_days=year.days,
+        last_year_days=year.day_numbers,
     )

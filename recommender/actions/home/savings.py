@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache, lru_cache
 
 import numpy as np
@@ -39,13 +40,29 @@ def _standard_normal(seed: int, size: int) -> np.ndarray:
     return draws
 
 
+@lru_cache(maxsize=256)
+def energy_range(low: float, typical: float, high: float) -> tuple[float, float]:
+    """P10 and P90 of :func:`energy_draws` (kWh), computed once per range."""
+    p10, p90 = np.quantile(energy_draws(low, typical, high), [0.1, 0.9])
+    return float(p10), float(p90)
+
+
 def product_range(
     energy_kwh: np.ndarray, delta_mean: float, delta_sd: float, seed: int = 1
 ) -> tuple[float, float]:
     """P10 and P90 of energy x delta, delta ~ Normal(delta_mean, delta_sd), independent draws."""
-    delta = delta_mean + delta_sd * _standard_normal(seed, energy_kwh.size)
-    low, high = np.quantile(energy_kwh * delta, [0.1, 0.9])
-    return float(low), float(high)
+    ((low, high),) = product_ranges(energy_kwh, delta_mean, (delta_sd,), seed)
+    return low, high
+
+
+def product_ranges(
+    energy_kwh: np.ndarray, delta_mean: float, delta_sds: Sequence[float], seed: int = 1
+) -> list[tuple[float, float]]:
+    """:func:`product_range` for each of ``delta_sds``, in one quantile call (the same draws)."""
+    sds = np.asarray(delta_sds, dtype=float)[:, None]
+    delta = delta_mean + sds * _standard_normal(seed, energy_kwh.size)
+    quantiles = np.quantile(energy_kwh * delta, [0.1, 0.9], axis=1)
+    return [(float(low), float(high)) for low, high in quantiles.T]
 
 
 @cache

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,7 @@ from recommender.grid.tariffs import price_per_kwh_series
 
 SLOT_MINUTES = 30
 SLOTS_PER_DAY = 24 * 60 // SLOT_MINUTES
+SLOT_NS = SLOT_MINUTES * 60 * 10**9
 
 
 def slot_of(moment: time) -> int:
@@ -88,32 +89,45 @@ def choose_start(
 ) -> int | None:
     """The best start slot for per-slot ``carbon`` and ``price`` (48,), or None if no allowed start
     is at least as good as the usual one on both (see module docstring)."""
+    (best,) = choose_starts(carbon[None, :], price[None, :], feasible, usual_slot, weight)
+    return None if best < 0 else int(best)
+
+
+def choose_starts(
+    carbon: np.ndarray, price: np.ndarray, feasible: np.ndarray, usual_slot: int, weight: float
+) -> np.ndarray:
+    """:func:`choose_start` of each row of (n, 48) ``carbon`` and ``price`` at once (a plan's
+    average and each of its days): the best start slot of each row, -1 where there is none."""
     tol = 1e-9
-    candidates = (
-        feasible & (carbon <= carbon[usual_slot] + tol) & (price <= price[usual_slot] + tol)
-    )
-    if not candidates.any():
-        return None
-    score = np.zeros(SLOTS_PER_DAY)
-    for values, w in ((carbon, weight), (price, 1.0 - weight)):
-        spread = np.ptp(values[candidates])
-        if spread > tol and w > 0:
-            score += w * (values - values[candidates].min()) / spread
+    usual = [usual_slot]
+    candidates = feasible & (carbon <= carbon[:, usual] + tol) & (price <= price[:, usual] + tol)
+    best = np.full(len(carbon), -1)
+    rows = np.flatnonzero(candidates.any(axis=1))
+    if not len(rows):
+        return best
+    candidates = candidates[rows]
+    score = np.zeros(candidates.shape)
+    for values, w in ((carbon[rows], weight), (price[rows], 1.0 - weight)):
+        low = np.where(candidates, values, np.inf).min(axis=1, keepdims=True)
+        spread = np.where(candidates, values, -np.inf).max(axis=1, keepdims=True) - low
+        scaled = (spread > tol) & (w > 0)  # rows whose candidates differ on this measure
+        score += np.where(scaled, w * (values - low) / np.where(scaled, spread, 1.0), 0.0)
     score = np.where(candidates, score, np.inf)
     distance = np.minimum(
         (np.arange(SLOTS_PER_DAY) - usual_slot) % SLOTS_PER_DAY,
         (usual_slot - np.arange(SLOTS_PER_DAY)) % SLOTS_PER_DAY,
     )
     # round the score so float noise does not beat the tie-break by distance
-    order = np.lexsort((distance, np.round(score, 9)))
-    return int(order[0])
+    order = np.lexsort((np.broadcast_to(distance, score.shape), np.round(score, 9)), axis=-1)
+    best[rows] = order[:, 0]
+    return best
 
 
 @dataclass(frozen=True)
 class WindowTable:
     """Per (day, start slot) mean forecast intensity, its error and mean price over a cycle."""
 
-    days: pd.DatetimeIndex  # local midnights
+    dates: tuple[str, ...]  # the local days, "YYYY-MM-DD"
     g_per_kwh: np.ndarray  # (n_days, 48)
     error_g_per_kwh: np.ndarray  # (n_days, 48), mean of the slots' 1-sd errors (errors in one run
     # move together)
@@ -121,6 +135,15 @@ class WindowTable:
 
 
 WindowCache = dict[tuple[Any, ...], Any]
+
+
+class SlotLayout(NamedTuple):
+    """The local days' dates, the half-hourly UTC grid their starts need (and ``reach`` slots
+    more) and each start's position on it, (n_days * 48,)."""
+
+    dates: tuple[str, ...]
+    grid: pd.DatetimeIndex
+    position: np.ndarray
 
 
 def window_table(
@@ -134,62 +157,80 @@ def window_table(
     """Cycle means for every start slot of ``n_days`` local days from ``first_day`` (vectorised).
 
     ``shared`` keeps the parts households have in common, for a chunk of them: the slot layout
-    (zone, days, cycle length), the intensity runs (and region) and the price runs (and tariff),
-    each computed once (the intensity forecast is the costly part). One provider per ``shared``.
+    (zone, days), the intensity and price cumulative sums (and region, tariff) and their run
+    means (and cycle length), each computed once (the intensity forecast is the costly part).
+    Cycles of up to a day share one grid (it runs a day past the last start), so a household's
+    appliances ask the provider once. One provider per ``shared``.
     """
     cache: WindowCache = {} if shared is None else shared
     zone = household.timezone
-    day0 = pd.Timestamp(first_day).tz_convert(zone).normalize().tz_localize(None)
-    key = (zone, day0, n_days, n_slots)
-    if ("layout", *key) not in cache:
-        cache[("layout", *key)] = _slot_layout(zone, day0, n_days, n_slots)
-    days, grid, run_mean = cache[("layout", *key)]
-    carbon_key = ("carbon", household.region, *key)
-    if carbon_key not in cache:
-        forecast = intensity_forecast(household.region, grid, timezone=zone, provider=provider)
-        cache[carbon_key] = (
-            run_mean(forecast["g_per_kwh"].to_numpy(dtype=float)),
-            run_mean(forecast["error_g_per_kwh"].to_numpy(dtype=float)),
+    day0 = pd.Timestamp(first_day).tz_convert(zone).tz_localize(None).normalize()
+    reach = SLOTS_PER_DAY * -(-n_slots // SLOTS_PER_DAY)  # whole days past the last start
+    key = (zone, day0, n_days, reach)
+    layout = _cached(cache, ("layout", *key), lambda: _slot_layout(zone, day0, n_days, reach))
+
+    def carbon() -> tuple[np.ndarray, np.ndarray]:
+        forecast = intensity_forecast(
+            household.region, layout.grid, timezone=zone, provider=provider
         )
-    price_key = ("price", household.tariff, *key)
-    if price_key not in cache:
-        price = price_per_kwh_series(household.tariff, grid, zone).to_numpy(dtype=float)
-        cache[price_key] = run_mean(price)
-    g_per_kwh, error_g_per_kwh = cache[carbon_key]
+        return _cumulative(forecast["g_per_kwh"]), _cumulative(forecast["error_g_per_kwh"])
+
+    def price() -> np.ndarray:
+        return _cumulative(price_per_kwh_series(household.tariff, layout.grid, zone))
+
+    g_sums, error_sums = _cached(cache, ("carbon", household.region, *key), carbon)
+    price_sums = _cached(cache, ("price", household.tariff, *key), price)
+
+    def run_means(kind: str, part: Any, sums: np.ndarray) -> np.ndarray:
+        means = (kind, part, *key, n_slots)
+        return _cached(cache, means, lambda: _run_mean(sums, layout.position, n_slots, n_days))
+
     return WindowTable(
-        days=days,
-        g_per_kwh=g_per_kwh,
-        error_g_per_kwh=error_g_per_kwh,
-        price_per_kwh=cache[price_key],
+        dates=layout.dates,
+        g_per_kwh=run_means("g", household.region, g_sums),
+        error_g_per_kwh=run_means("error", household.region, error_sums),
+        price_per_kwh=run_means("price", household.tariff, price_sums),
     )
 
 
-def _slot_layout(
-    zone: str, day0: pd.Timestamp, n_days: int, n_slots: int
-) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex, Callable[[np.ndarray], np.ndarray]]:
-    """The local days, the half-hourly UTC grid they need and the mean over each start's run."""
-    offsets = (
-        np.arange(n_days)[:, None] * 24 * 60 + np.arange(SLOTS_PER_DAY)[None, :] * SLOT_MINUTES
-    ).ravel()
-    flat = pd.DatetimeIndex(day0 + pd.to_timedelta(offsets, unit="min"))
-    starts = flat.tz_localize(
-        zone, ambiguous=np.zeros(len(flat), dtype=bool), nonexistent="shift_forward"
-    ).tz_convert("UTC")
-    t0 = starts.min().floor("30min")
-    n_grid = int((starts.max() - t0) / pd.Timedelta(minutes=SLOT_MINUTES)) + n_slots + 1
-    grid = pd.date_range(t0, periods=n_grid, freq="30min")
-    position = ((starts.floor("30min") - t0) // pd.Timedelta(minutes=SLOT_MINUTES)).to_numpy()
+def _cached(cache: WindowCache, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
 
-    def run_mean(values: np.ndarray) -> np.ndarray:
-        cumulative = np.concatenate([[0.0], np.cumsum(values)])
-        means = ((cumulative[position + n_slots] - cumulative[position]) / n_slots).reshape(
-            n_days, SLOTS_PER_DAY
-        )
-        means.flags.writeable = False  # shared by the households of a chunk
-        return means
 
-    days = pd.DatetimeIndex([day0 + pd.Timedelta(days=i) for i in range(n_days)]).tz_localize(zone)
-    return days, grid, run_mean
+def _cumulative(values: pd.Series) -> np.ndarray:
+    """0 then the running sums of half-hourly values (a run's mean is a difference of two)."""
+    return np.concatenate([[0.0], np.cumsum(values.to_numpy(dtype=float))])
+
+
+def _run_mean(
+    cumulative: np.ndarray, position: np.ndarray, n_slots: int, n_days: int
+) -> np.ndarray:
+    """(n_days, 48): the mean over the ``n_slots`` half-hours run from each start."""
+    means = (cumulative[position + n_slots] - cumulative[position]) / n_slots
+    means = means.reshape(n_days, SLOTS_PER_DAY)
+    means.flags.writeable = False  # shared by the households of a chunk
+    return means
+
+
+def _slot_layout(zone: str, day0: pd.Timestamp, n_days: int, reach: int) -> SlotLayout:
+    """The local days from ``day0``, the half-hourly UTC grid from their first start to ``reach``
+    slots past their last, and where each start falls on it (integer nanoseconds: the
+    TimedeltaIndex arithmetic this replaces was the layout's main cost)."""
+    wall_ns = day0.as_unit("ns").value + np.arange(n_days * SLOTS_PER_DAY) * SLOT_NS
+    starts = pd.DatetimeIndex(wall_ns.astype("datetime64[ns]")).tz_localize(
+        zone, ambiguous=np.zeros(len(wall_ns), dtype=bool), nonexistent="shift_forward"
+    )
+    start_slots = starts.asi8 // SLOT_NS  # UTC half-hours (floor), since 1970
+    first = int(start_slots.min())
+    n_grid = int(start_slots.max()) - first + reach + 1
+    grid = pd.date_range(pd.Timestamp(first * SLOT_NS, tz="UTC"), periods=n_grid, freq="30min")
+    # the dates as numpy writes them ("YYYY-MM-DD"): no time zone, so a day that starts with a
+    # clock change (America/Havana's midnight) is a date like any other
+    days = day0.to_datetime64().astype("datetime64[D]") + np.arange(n_days)
+    dates = tuple(np.datetime_as_string(days, unit="D").tolist())
+    return SlotLayout(dates, grid, start_slots - first)
 
 
 @dataclass(frozen=True)
@@ -226,33 +267,36 @@ def plan_shift(
     feasible = feasible_starts(usual_slot, n_slots, prefs.quiet_hours, prefs.ready_by)
     carbon = table.g_per_kwh.mean(axis=0)
     price = table.price_per_kwh.mean(axis=0)
-    best = choose_start(carbon, price, feasible, usual_slot, prefs.carbon_weight)
-    if best is None:
+    # the start kept every day (on the days' average), then each day's own best start
+    best, *picks = choose_starts(
+        np.vstack([carbon, table.g_per_kwh]),
+        np.vstack([price, table.price_per_kwh]),
+        feasible,
+        usual_slot,
+        prefs.carbon_weight,
+    )
+    if best < 0:
         return None
     delta_sd = np.sqrt(
         table.error_g_per_kwh[:, usual_slot] ** 2 + table.error_g_per_kwh[:, best] ** 2
     )
-    next_days = []
-    for d, day in enumerate(table.days):
-        pick = choose_start(
-            table.g_per_kwh[d], table.price_per_kwh[d], feasible, usual_slot, prefs.carbon_weight
-        )
-        if pick is not None:
-            next_days.append(
-                {
-                    "date": f"{day:%Y-%m-%d}",
-                    "start": slot_time(pick),
-                    "end": slot_time(pick + n_slots),
-                    "g_per_kwh": float(table.g_per_kwh[d, pick]),
-                    "usual_g_per_kwh": float(table.g_per_kwh[d, usual_slot]),
-                    "price_per_kwh": float(table.price_per_kwh[d, pick]),
-                }
-            )
+    next_days = [
+        {
+            "date": date,
+            "start": slot_time(pick),
+            "end": slot_time(pick + n_slots),
+            "g_per_kwh": float(table.g_per_kwh[d, pick]),
+            "usual_g_per_kwh": float(table.g_per_kwh[d, usual_slot]),
+            "price_per_kwh": float(table.price_per_kwh[d, pick]),
+        }
+        for d, (date, pick) in enumerate(zip(table.dates, picks, strict=True))
+        if pick >= 0
+    ]
     return ShiftPlan(
         kind=appliance.kind,
         usual_slot=usual_slot,
         usual_source=usual_source,
-        best_slot=best,
+        best_slot=int(best),
         n_slots=n_slots,
         usual_g_per_kwh=float(carbon[usual_slot]),
         best_g_per_kwh=float(carbon[best]),

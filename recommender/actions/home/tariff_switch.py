@@ -38,9 +38,10 @@ def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
     fraction = 1.0 - tou_cost.sum() / flat_cost.sum()
     if fraction <= 0:
         return None
-    local = index.tz_convert(household.timezone)
-    # local calendar months in order (year * 12 + month: no text, 1 ms a year of readings less)
-    month = np.unique(np.asarray(local.year) * 12 + np.asarray(local.month), return_inverse=True)[1]
+    # local calendar months in order, from the readings' local day numbers (no text, no second
+    # conversion to local time)
+    months = profile.last_year_days.astype("datetime64[D]").astype("datetime64[M]")
+    month = np.unique(months, return_inverse=True)[1]
     by_month = np.bincount(month, weights=flat_cost - tou_cost) / np.bincount(
         month, weights=flat_cost
     )

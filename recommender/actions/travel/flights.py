@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.figures import N_DRAWS, Values
+from recommender.actions.travel.figures import N_DRAWS, Values, p10_p90
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,8 @@ def rail_minutes(km: float) -> float:
 
 def _ranges(mid: dict[str, float], sample: dict[str, np.ndarray]) -> dict[str, float]:
     out = {}
-    for name, value in mid.items():
-        p10, p90 = np.percentile(np.broadcast_to(sample[name], (N_DRAWS,)), [10, 90])
+    bands = p10_p90(np.stack([np.broadcast_to(sample[name], (N_DRAWS,)) for name in mid]))
+    for (name, value), (p10, p90) in zip(mid.items(), bands.T, strict=True):
         out[name], out[f"{name}_p10"], out[f"{name}_p90"] = value, min(p10, value), max(p90, value)
     return {k: float(v) for k, v in out.items()}
 

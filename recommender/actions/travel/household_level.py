@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from recommender.actions.travel import catalogue
-from recommender.actions.travel.figures import N_DRAWS, Values
+from recommender.actions.travel.figures import N_DRAWS, Values, p10_p90
 from recommender.actions.travel.flights import (
     FlightRoute,
     flight_minutes,
@@ -165,8 +165,9 @@ def electric_car_action(
     rng = np.random.default_rng(zlib.crc32(b"electric-car"))
     draws = _electric_car_figures(km_by_mode, Values(rng, N_DRAWS))
     yearly: dict[str, float] = {}
-    for name in ("kg_co2e", "money", "kwh"):
-        p10, p90 = np.percentile(np.broadcast_to(draws[name], (N_DRAWS,)), [10, 90])
+    names = ("kg_co2e", "money", "kwh")
+    bands = p10_p90(np.stack([np.broadcast_to(draws[name], (N_DRAWS,)) for name in names]))
+    for name, (p10, p90) in zip(names, bands.T, strict=True):
         mid = float(central[name])
         yearly |= {name: mid, f"{name}_p10": min(p10, mid), f"{name}_p90": max(p90, mid)}
     car_km = sum(km_by_mode.values())

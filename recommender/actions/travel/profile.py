@@ -33,8 +33,9 @@ which reads each field with the same readers as the household JSON.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -42,6 +43,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from recommender.actions.clock import day_starts_ns
 from recommender.actions.travel.catalogue import factor, has_factor, label
 from recommender.actions.travel.trip_table import FLIGHT_MODES, TRIP_COLUMNS, validate_trips
 from recommender.domain import TRIP_MODES, Household, Trip
@@ -103,9 +105,12 @@ class RegularJourney:
 
 @dataclass(frozen=True)
 class TripProfile:
-    """What the trips of one household say, annualised."""
+    """What the trips of one household say, annualised.
 
-    trips: pd.DataFrame  # validated, with local ``weekday`` and ``hour`` columns
+    ``trips`` is its validated trips table with the local ``weekday`` and ``hour`` of each trip,
+    made by ``table`` when first read (the travel actions never read it: a chunk does not pay
+    for a table per household that nobody looks at)."""
+
     weeks_observed: float
     km_per_year_by_mode: dict[str, float]
     short_car_trip_share: float
@@ -113,6 +118,12 @@ class TripProfile:
     flights_per_year_by_band: dict[str, float]
     regular_journeys: tuple[RegularJourney, ...]
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    table: Callable[[], pd.DataFrame] = field(default=pd.DataFrame, repr=False, compare=False)
+
+    @cached_property
+    def trips(self) -> pd.DataFrame:
+        """The validated trips table, with local ``weekday`` and ``hour`` columns."""
+        return self.table()
 
 
 def weekday_phrase(days: tuple[int, ...]) -> str:
@@ -170,8 +181,9 @@ def features_table(frame: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
     The diary's span is counted in whole local days of ``timezone``.
     """
     code, ids = pd.factorize(frame["household_id"], sort=True)
-    midnight = pd.DatetimeIndex(frame["start"]).tz_convert(timezone).normalize().as_unit("ns")
-    weeks = weeks_by_group(code, len(ids), midnight.asi8)
+    wall = pd.DatetimeIndex(frame["start"]).tz_convert(timezone).tz_localize(None)
+    midnight_ns = day_starts_ns(wall.as_unit("ns").asi8 // _DAY_NS, timezone)
+    weeks = weeks_by_group(code, len(ids), midnight_ns)
     out = feature_matrix(
         code,
         len(ids),
@@ -211,21 +223,22 @@ def feature_matrix(
     active = np.array([active_weeks_per_year(p) for p in purposes], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):  # weeks >= 1 wherever there are trips
         scale = np.where(weeks >= 52, WEEKS_PER_YEAR / weeks, active[purpose_code] / weeks)
-    is_flight = np.isin(mode, FLIGHT_MODES)
+    mode_code, modes_seen = pd.factorize(mode)  # each distinct mode looked up once
+    is_flight = np.isin(modes_seen, FLIGHT_MODES)[mode_code]
     scale = np.where(is_flight, 1.0 / np.maximum(weeks / WEEKS_PER_YEAR, 1.0), scale)
-    car = np.isin(mode, CAR_MODES)
+    car = np.isin(modes_seen, CAR_MODES)[mode_code]
     parts = np.column_stack(
         [scale * car, scale * (car & (dist < SHORT_TRIP_KM))]
         + [scale * (is_flight & (dist >= lo) & (dist < hi)) for _, lo, hi in FLIGHT_BANDS]
     )
     sums = np.zeros((n_groups, parts.shape[1]))
+    modes = TRIP_MODES
+    km = np.zeros(n_groups * len(modes))
     if len(code):
         by_household = pd.DataFrame(parts).groupby(code, sort=True).sum()
         sums[by_household.index.to_numpy()] = by_household.to_numpy()
-    modes = pd.Index(TRIP_MODES)
-    km = np.zeros(n_groups * len(modes))
-    if len(code):
-        key = code * len(modes) + modes.get_indexer(pd.Index(mode))
+        position = np.array([modes.index(m) for m in modes_seen], dtype=np.int64)
+        key = code * len(modes) + position[mode_code]
         by_mode = pd.Series(dist * scale).groupby(key, sort=True).sum()
         km[by_mode.index.to_numpy()] = by_mode.to_numpy()
     out = np.zeros((n_groups, len(feature_names())))

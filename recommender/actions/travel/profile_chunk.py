@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 import pandas as pd
@@ -169,25 +169,26 @@ def trip_profiles(
     has_coords = ~(pd.isna(chunk.origin) | pd.isna(chunk.destination))
     journeys = _journeys(chunk, weeks, weekday, hour, peak, ground, has_coords, min_trips)
     flights = _flight_routes(chunk, weeks, ~ground)
-    tables = frames if frames is not None else _frames(chunk, weekday, hour)
     out = []
     for i in range(n):
         a, b = chunk.bounds[i], chunk.bounds[i + 1]
         warnings = (*overlaps[i], *outside[i])
-        trips = tables[i]
+        if frames is not None:  # its own validated table, with the local times
+            frame = frames[i]
+            local = {"weekday": weekday[a:b], "hour": hour[a:b]} if b > a else {}
+            table = partial(frame.assign, **local)
+        else:
+            table = partial(_table, chunk, i, weekday, hour)
         if a == b:
             profile = TripProfile(
-                trips, 0.0, {}, 0.0, 0.0, {band: 0.0 for band, _, _ in FLIGHT_BANDS}, (), warnings
+                0.0, {}, 0.0, 0.0, {band: 0.0 for band, _, _ in FLIGHT_BANDS}, (), warnings, table
             )
             out.append(HouseholdTrips(profile, (), (), habits[i], None))
             continue
-        if frames is not None:
-            trips = trips.assign(weekday=weekday[a:b], hour=hour[a:b])
         row = features[i]
         km_by_mode = {m: float(row[k]) for k, m in enumerate(TRIP_MODES) if row[k] > 0}
         mine = journeys[i]
         profile = TripProfile(
-            trips=trips,
             weeks_observed=float(weeks[i]),
             km_per_year_by_mode=km_by_mode,
             short_car_trip_share=float(row[_COLUMN["short_car_trip_share"]]),
@@ -197,6 +198,7 @@ def trip_profiles(
             },
             regular_journeys=tuple(j for j, _ in mine),
             warnings=warnings,
+            table=table,
         )
         car = _car_use(chunk, a, b, km_by_mode, fuel[a:b], peak[a:b])
         shares = tuple(p for _, p in mine)
@@ -205,29 +207,27 @@ def trip_profiles(
     return out
 
 
-def _frames(chunk: TripChunk, weekday: np.ndarray, hour: np.ndarray) -> list[pd.DataFrame]:
-    """Each household's validated trips table (as ``validate_trips`` returns it) with the local
+def _table(chunk: TripChunk, i: int, weekday: np.ndarray, hour: np.ndarray) -> pd.DataFrame:
+    """Household ``i``'s validated trips table (as ``validate_trips`` returns it) with the local
     ``weekday`` and ``hour`` (a household without trips: without them)."""
-    counts = np.diff(chunk.bounds)
-    table = pd.DataFrame(
+    a, b = int(chunk.bounds[i]), int(chunk.bounds[i + 1])
+    if a == b:
+        return empty_trips()
+    return pd.DataFrame(
         {
-            "household_id": np.repeat(chunk.household_id, counts),
-            "start": pd.DatetimeIndex(chunk.start_ns.astype("datetime64[ns]"), tz="UTC"),
-            "distance_km": chunk.distance_km,
-            "mode": chunk.mode,
-            "purpose": chunk.purpose,
-            "passengers": chunk.passengers.astype(np.int64),
-            "origin": chunk.origin,
-            "destination": chunk.destination,
-            "weekday": weekday,
-            "hour": hour,
+            "household_id": np.full(b - a, chunk.household_id[i], dtype=object),
+            "start": pd.DatetimeIndex(chunk.start_ns[a:b].astype("datetime64[ns]"), tz="UTC"),
+            "distance_km": chunk.distance_km[a:b],
+            "mode": chunk.mode[a:b],
+            "purpose": chunk.purpose[a:b],
+            "passengers": chunk.passengers[a:b].astype(np.int64),
+            "origin": chunk.origin[a:b],
+            "destination": chunk.destination[a:b],
+            "weekday": weekday[a:b],
+            "hour": hour[a:b],
         },
-        index=pd.RangeIndex(len(chunk)),
+        index=pd.RangeIndex(b - a),
     )
-    return [
-        table.iloc[a:b].set_axis(pd.RangeIndex(b - a)) if b > a else empty_trips()
-        for a, b in zip(chunk.bounds[:-1].tolist(), chunk.bounds[1:].tolist(), strict=True)
-    ]
 
 
 @cache

@@ -18,8 +18,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from recommender.actions.clock import day_starts_ns
 from recommender.actions.travel.trip_table import period_warning
-from recommender.domain import TRIP_MODES, TRIP_PURPOSES, Household
+from recommender.domain import TRIP_MODES, TRIP_PURPOSES, Household, Trip, TripColumns
+
+_MINUTE_NS = 60 * 10**9
+_HOUR_NS = 60 * _MINUTE_NS
+_DAY_NS = 24 * _HOUR_NS
 
 
 @dataclass(frozen=True)
@@ -74,25 +79,24 @@ def chunk_of_households(households: Sequence[Household]) -> tuple[TripChunk, np.
     the chunk without trips; ``validate_trips`` of their trips table says what is wrong)."""
     counts = np.array([len(h.trips) for h in households], dtype=np.int64)
     bounds = np.concatenate([[0], np.cumsum(counts)])
-    trips = [t for h in households for t in h.trips]
-    aware = np.array(
-        [isinstance(t.start, pd.Timestamp) and t.start.tzinfo is not None for t in trips], bool
+    parts = [_columns(h.trips) for h in households]
+    start, aware, km, people, mode, purpose, origin, destination = (
+        np.concatenate([part[k] for part in parts]) if parts else np.zeros(0, dtype=object)
+        for k in range(8)
     )
-    start = np.array([t.start.value if a else 0 for t, a in zip(trips, aware, strict=True)])
-    people = np.array([t.passengers for t in trips], dtype=object)
     chunk = TripChunk(
         bounds=bounds,
-        labels=np.arange(len(trips)) - np.repeat(bounds[:-1], counts),
+        labels=np.arange(len(km)) - np.repeat(bounds[:-1], counts),
         start_ns=start.astype(np.int64),
-        distance_km=np.array([t.distance_km for t in trips], dtype=object),
-        mode=np.array([t.mode for t in trips], dtype=object),
-        purpose=np.array([t.purpose for t in trips], dtype=object),
+        distance_km=km,
+        mode=mode,
+        purpose=purpose,
         passengers=people,
-        origin=np.fromiter((t.origin for t in trips), dtype=object, count=len(trips)),
-        destination=np.fromiter((t.destination for t in trips), dtype=object, count=len(trips)),
+        origin=origin,
+        destination=destination,
         household_id=np.array([h.household_id for h in households], dtype=object),
     )
-    ok = aware & _numbers_ok(chunk.distance_km, positive=True) & _numbers_ok(people, whole=True)
+    ok = aware.astype(bool) & _numbers_ok(km, positive=True) & _numbers_ok(people, whole=True)
     ok &= member(chunk.mode, TRIP_MODES) & member(chunk.purpose, TRIP_PURPOSES)
     flagged = np.bincount(chunk.code[~ok], minlength=len(households)) > 0
     keep = ~flagged[chunk.code]  # a flagged household stays in the chunk without its trips
@@ -105,11 +109,31 @@ def chunk_of_households(households: Sequence[Household]) -> tuple[TripChunk, np.
     clean = _replace(
         chunk,
         bounds=bounds,
-        distance_km=chunk.distance_km[keep].astype(float),
+        distance_km=km[keep].astype(float),
         passengers=people[keep].astype(float),
         **columns,
     )
     return clean, flagged
+
+
+def _columns(trips: Sequence[Trip]) -> tuple[np.ndarray, ...]:
+    """A household's trips as the chunk's columns: start (ns), whether the start is tz-aware,
+    distance, passengers, mode, purpose, origin and destination. Columns as the readers give them
+    (:class:`TripColumns`, the usual case) are taken as they are; other trips field by field."""
+    if isinstance(trips, TripColumns):
+        nothing = np.full(len(trips), None, dtype=object)  # no reader has coordinates
+        start = trips.start.as_unit("ns").asi8
+        given = (trips.distance_km, trips.passengers, trips.mode, trips.purpose)
+        return (start, np.ones(len(trips), bool), *given, nothing, nothing)
+    aware = np.array(
+        [isinstance(t.start, pd.Timestamp) and t.start.tzinfo is not None for t in trips], bool
+    )
+    start = np.array([t.start.value if a else 0 for t, a in zip(trips, aware, strict=True)])
+    fields = tuple(
+        np.fromiter((getattr(t, name) for t in trips), dtype=object, count=len(trips))
+        for name in ("distance_km", "passengers", "mode", "purpose", "origin", "destination")
+    )
+    return (start.astype(np.int64), aware, *fields)
 
 
 def chunk_of_frame(frame: pd.DataFrame) -> TripChunk:
@@ -138,7 +162,7 @@ def _replace(chunk: TripChunk, **columns: np.ndarray) -> TripChunk:
 
 def _numbers_ok(values: np.ndarray, *, positive: bool = False, whole: bool = False) -> np.ndarray:
     """Rows a table's number reader takes as they are (real numbers, finite; > 0 or whole >= 1)."""
-    if set(map(type, values)) <= {int, float}:
+    if values.dtype.kind in "fiu" or set(map(type, values)) <= {int, float}:
         real, x = np.ones(len(values), bool), values.astype(float)
     else:
         real = np.array([type(v) in (int, float) or isinstance(v, np.number) for v in values], bool)
@@ -163,11 +187,12 @@ def local_times(
     zones = np.asarray(timezones, dtype=object)[chunk.code]
     for zone in dict.fromkeys(timezones):
         rows = np.flatnonzero(zones == zone) if len(set(timezones)) > 1 else slice(None)
-        local = pd.DatetimeIndex(chunk.start_ns[rows].astype("datetime64[ns]"), tz="UTC")
-        local = local.tz_convert(zone)
-        weekday[rows] = local.day_of_week
-        hour[rows] = local.hour + local.minute / 60.0
-        midnight[rows] = local.normalize().as_unit("ns").asi8
+        utc = pd.DatetimeIndex(chunk.start_ns[rows].astype("datetime64[ns]"), tz="UTC")
+        wall = utc.tz_convert(zone).tz_localize(None).asi8  # local clock time, ns (one lookup)
+        day, into_day = np.divmod(wall, _DAY_NS)
+        weekday[rows] = (day + 3) % 7  # 1970-01-01 was a Thursday
+        hour[rows] = into_day // _HOUR_NS + (into_day % _HOUR_NS) // _MINUTE_NS / 60.0
+        midnight[rows] = day_starts_ns(day, zone)
     return weekday, hour, midnight
 
 
