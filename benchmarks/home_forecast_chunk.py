@@ -32,17 +32,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from _timing import median_cpu_ms  # benchmarks/_timing.py (scripts run from benchmarks/)
 
 import recommender
 from recommender.domain import Household
@@ -84,17 +83,6 @@ def one_period_chunk(scratch: Path, n: int = 64) -> list[Household]:
     """A data team's batch: synthetic households over the same year (seed 1, 366 days)."""
     paths = write_population(scratch / "period", n, days=366, seed=1)
     return list(read_tables(paths["households"], paths["readings"], paths["trips"]).households)
-
-
-def cpu_ms_per_household(run: Callable[[], Any], n: int, repeats: int) -> float:
-    """Median over ``repeats`` runs of CPU ms / ``n`` (one warm-up run first)."""
-    run()
-    times = []
-    for _ in range(repeats):
-        t0 = time.process_time()
-        run()
-        times.append((time.process_time() - t0) * 1000.0 / n)
-    return statistics.median(times)
 
 
 def chunk_functions(forecaster: Any) -> tuple[Callable, Callable, Callable, Callable, str]:
@@ -150,21 +138,18 @@ def measure(forecaster: Any, part: str, repeats: int) -> list[dict[str, Any]]:
         row.update(code=code, calls=label, repeats=runs, forecast=None, home=None)
         row.update(forecast_alone=None, home_alone=None)
         if part in ("both", "forecast"):
-            row["forecast"] = cpu_ms_per_household(lambda h=homes: forecasts(h), len(homes), runs)
-            if len(homes) > 1:  # the same households one call each, in this run
-                row["forecast_alone"] = cpu_ms_per_household(
-                    lambda h=homes: forecasts_alone(h), len(homes), runs
-                )
+            n = len(homes)
+            row["forecast"] = median_cpu_ms(lambda h=homes: forecasts(h), runs) / n
+            if n > 1:  # the same households one call each, in this run
+                row["forecast_alone"] = median_cpu_ms(lambda h=homes: forecasts_alone(h), runs) / n
         if part in ("both", "home"):
-            row["home"] = cpu_ms_per_household(
-                lambda h=homes_ok, f=fcs_ok, t=now: actions(h, f, t), len(homes_ok), runs
+            n_ok = len(homes_ok)
+            row["home"] = (
+                median_cpu_ms(lambda h=homes_ok, f=fcs_ok, t=now: actions(h, f, t), runs) / n_ok
             )
             if len(homes) > 1:
-                row["home_alone"] = cpu_ms_per_household(
-                    lambda h=homes_ok, f=fcs_ok, t=now: actions_alone(h, f, t),
-                    len(homes_ok),
-                    runs,
-                )
+                alone = lambda h=homes_ok, f=fcs_ok, t=now: actions_alone(h, f, t)  # noqa: E731
+                row["home_alone"] = median_cpu_ms(alone, runs) / n_ok
         rows.append(row)
     return rows
 

@@ -25,28 +25,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _timing import median_cpu_ms  # benchmarks/_timing.py (scripts run from benchmarks/)
 from latency import year_payloads  # benchmarks/latency.py (scripts run from benchmarks/)
 
 from recommender.io import iter_tables, parse_household
 from recommender.synth import write_population
-
-
-def median_cpu_ms(func: Callable[[], object], repeats: int) -> float:
-    func()  # warm: imports, caches
-    times = []
-    for _ in range(repeats):
-        started = time.process_time()
-        func()
-        times.append(time.process_time() - started)
-    return statistics.median(times) * 1000
 
 
 def read_all(paths: dict[str, Path]) -> int:

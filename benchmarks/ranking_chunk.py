@@ -27,13 +27,13 @@ import argparse
 import importlib
 import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from _models import models_or_train  # benchmarks/_models.py (scripts run from benchmarks/)
+from _timing import median_cpu_ms  # benchmarks/_timing.py (scripts run from benchmarks/)
 
 from recommender.actions.home import home_actions
 from recommender.actions.travel import travel_report
@@ -79,15 +79,6 @@ def ranking_inputs(models: Any, n_households: int, scratch: Path) -> list[tuple[
         history = simulated_history(actions) if n % 2 else None
         items.append((actions, home, history))
     return items
-
-
-def median_cpu_ms(call: Callable[[], Any], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.process_time()
-        call()
-        times.append(time.process_time() - t0)
-    return 1000 * statistics.median(times)
 
 
 def single(item: tuple[Any, Any, Any], model: Any) -> Callable[[], Any]:

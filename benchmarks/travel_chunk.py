@@ -27,11 +27,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from _models import models_or_train  # benchmarks/_models.py (scripts run from benchmarks/)
+from _timing import median_cpu_ms  # benchmarks/_timing.py (scripts run from benchmarks/)
 
 import recommender
 from recommender.actions.travel import travel_report
@@ -54,15 +54,6 @@ def chunk_function(model: object) -> tuple[str, Callable[[Sequence[Household]], 
     return "travel_reports", lambda hs: travel_reports(hs, mode_choice=model)
 
 
-def cpu_ms(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.process_time()
-        fn()
-        times.append(time.process_time() - t)
-    return statistics.median(times) * 1000.0
-
-
 def synthetic_households(n: int, seed: int) -> list[Household]:
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_population(Path(tmp), n, days=365, seed=seed)
@@ -75,11 +66,13 @@ def measure(model: object, households: list[Household], repeats: int) -> dict[st
     name, chunk = chunk_function(model)
     sample, synth = households[0], households[1:]
     chunk(households)  # warm caches (factor tables, model)
-    ones = [cpu_ms(lambda h=h: travel_report(h, mode_choice=model), repeats) for h in synth]
+    ones = [median_cpu_ms(lambda h=h: travel_report(h, mode_choice=model), repeats) for h in synth]
     return {
-        "sample_alone": cpu_ms(lambda: travel_report(sample, mode_choice=model), repeats * 4),
+        "sample_alone": median_cpu_ms(
+            lambda: travel_report(sample, mode_choice=model), repeats * 4
+        ),
         "one": statistics.median(ones),
-        "chunk": cpu_ms(lambda: chunk(households), repeats) / len(households),
+        "chunk": median_cpu_ms(lambda: chunk(households), repeats) / len(households),
     }
 
 

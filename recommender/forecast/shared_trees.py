@@ -98,7 +98,7 @@ def decision_keys(rows: np.ndarray, points: Sequence[np.ndarray]) -> np.ndarray 
     return keys
 
 
-def _evaluate(model: GlobalForecaster, rows: np.ndarray) -> np.ndarray:
+def evaluate_year_rows(model: GlobalForecaster, rows: np.ndarray) -> np.ndarray:
     """``model.year_model_.predict(rows)``, evaluating each set of rows with one path once."""
     regressor = model.year_model_
     if regressor not in _SPLIT_POINTS:
@@ -129,7 +129,7 @@ class SharedTrees:
             return
         blocks = [year_rows(timeline, positions) for timeline, positions in requests]
         flat = np.concatenate([block.reshape(-1, len(YEAR_FEATURES)) for block in blocks])
-        values = _evaluate(model, flat)
+        values = evaluate_year_rows(model, flat)
         start = 0
         for (timeline, positions), block in zip(requests, blocks, strict=True):
             size = block.shape[0] * block.shape[1]

@@ -21,7 +21,7 @@ from hypothesis.extra.numpy import arrays
 from recommender.domain import Household, Tariff
 from recommender.errors import GreenrecError, InsufficientData, InvalidInput
 from recommender.forecast import forecast_household, forecast_households
-from recommender.forecast.shared_trees import _evaluate, distinct_rows, split_points
+from recommender.forecast.shared_trees import distinct_rows, evaluate_year_rows, split_points
 from recommender.io import read_tables
 from recommender.synth import write_population
 
@@ -154,5 +154,5 @@ def test_rows_that_take_the_same_paths_are_evaluated_once_bit_for_bit(small_mode
         columns.append(rng.choice(pool, size=5000))
     rows = np.stack(columns, axis=1)
     expected = small_model.year_model_.predict(rows)
-    got = _evaluate(small_model, rows)
+    got = evaluate_year_rows(small_model, rows)
     np.testing.assert_array_equal(got.view(np.uint64), expected.view(np.uint64))
