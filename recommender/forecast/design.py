@@ -81,10 +81,14 @@ class Timeline:
         temperature_c: np.ndarray | None,
     ) -> None:
         self.index = index
+        self.timezone, self.latitude_deg = timezone, latitude_deg
         self.calendar, self.how = calendar_and_hour_of_week(index, timezone, latitude_deg)
         self.hod = self.how % 24
         temps = np.full((1, len(index)), np.nan) if temperature_c is None else temperature_c
         self.temperature = temperature_matrix(np.atleast_2d(temps), index, timezone)
+        # one weather row and no temperature known: its year rows are calendar alone, the same
+        # for every household of the zone (see weatherless_year_rows)
+        self.weatherless = len(self.temperature) == 1 and bool(np.isnan(self.temperature).all())
 
     def subset(self, rows: np.ndarray) -> Timeline:
         """The same timeline with only ``rows`` of a per-household temperature matrix."""
@@ -128,6 +132,14 @@ def _calendar_year(timezone: str, latitude_deg: float, year: int) -> tuple[np.nd
     how = hour_of_week(hours, timezone)
     calendar.flags.writeable = how.flags.writeable = False
     return calendar, how
+
+
+def weatherless_year_rows(timezone: str, latitude_deg: float, year: int) -> np.ndarray:
+    """Year-model rows of every hour of one UTC year where no temperature is known: what
+    :func:`year_rows` gives a weatherless timeline (on the hour) at those hours."""
+    calendar, _ = _calendar_year(timezone, latitude_deg, year)
+    no_weather = np.full((len(calendar), len(TEMPERATURE_NAMES)), np.nan)
+    return np.concatenate([calendar, no_weather], axis=1)
 
 
 def nan_mean(values: np.ndarray, axis: int) -> np.ndarray:

@@ -8,6 +8,11 @@ chunk will ask for is gathered first, each distinct row is evaluated once, in on
 trees, and the forecast then reads its rows from that table. The trees score each row on its own,
 so the values are those of a call per household, bit for bit.
 
+Rows without weather hold only the calendar of their hour, the same for every household of a
+zone and latitude: the trees' values for those are kept per model for whole UTC years
+(:func:`weatherless_learned`), so a server answering households without temperatures evaluates
+each zone's year once, not once per request.
+
 Rows are compared by the branches they take, not by their values: two rows whose every feature
 lies between the same two thresholds of the fitted trees reach the same leaves, so one of them
 is evaluated for both (a one-year household asks for about 10,500 rows, 6,500 of them distinct
@@ -18,13 +23,20 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from recommender.forecast.design import YEAR_FEATURES, Timeline, year_rows
+from recommender.forecast.design import (
+    YEAR_FEATURES,
+    Timeline,
+    weatherless_year_rows,
+    year_rows,
+)
+from recommender.forecast.features import utc_year_slices
 from recommender.forecast.global_model import GlobalForecaster
 
 # odd 64-bit multipliers of the row hash (fixed: the same rows always hash alike)
@@ -112,6 +124,50 @@ def evaluate_year_rows(model: GlobalForecaster, rows: np.ndarray) -> np.ndarray:
     return values
 
 
+CALENDAR_YEARS_KEPT = 64  # zone-years of weatherless values kept per model (70 kB each)
+_CALENDAR_YEARS: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[str, float, int], np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _calendar_year_values(
+    model: GlobalForecaster, zone: str, latitude: float, year: int
+) -> np.ndarray:
+    """The year model's values at every hour of one UTC year without weather (least recently
+    used zone-years are dropped beyond :data:`CALENDAR_YEARS_KEPT`)."""
+    kept = _CALENDAR_YEARS.setdefault(model.year_model_, OrderedDict())
+    key = (zone, latitude, year)
+    values = kept.get(key)
+    if values is None:
+        values = evaluate_year_rows(model, weatherless_year_rows(zone, latitude, year))
+        values.flags.writeable = False
+        kept[key] = values
+        while len(kept) > CALENDAR_YEARS_KEPT:
+            kept.popitem(last=False)
+    else:
+        kept.move_to_end(key)
+    return values
+
+
+def weatherless_learned(model: GlobalForecaster, timeline: Timeline) -> np.ndarray | None:
+    """``model.learned`` at every position of a weatherless timeline, ``(T,)``, read from whole
+    UTC years evaluated once; None for a timeline with weather or not hourly on the hour.
+
+    The trees score each row on its own, so a year's values read here are those of the rows
+    evaluated with any others, bit for bit.
+    """
+    if not timeline.weatherless:
+        return None
+    slices = utc_year_slices(pd.DatetimeIndex(timeline.index).as_unit("ns").asi8)
+    if slices is None:
+        return None
+    parts = [
+        _calendar_year_values(model, timeline.timezone, timeline.latitude_deg, year)[begin:end]
+        for year, begin, end in slices
+    ]
+    return np.concatenate(parts)
+
+
 class SharedTrees:
     """``learned(timeline, positions)`` for every request known in advance, from one evaluation.
 
@@ -125,19 +181,31 @@ class SharedTrees:
         self._model = model
         self._timelines = [timeline for timeline, _ in requests]  # alive, so their ids stay valid
         self._values: dict[tuple[int, bytes], np.ndarray] = {}
-        if not requests:
+        pending = []
+        for timeline, positions in requests:
+            calendar_only = weatherless_learned(model, timeline)
+            if calendar_only is None:
+                pending.append((timeline, positions))
+            else:
+                self._values[_key(timeline, positions)] = calendar_only[positions][None, :]
+        if not pending:
             return
-        blocks = [year_rows(timeline, positions) for timeline, positions in requests]
+        blocks = [year_rows(timeline, positions) for timeline, positions in pending]
         flat = np.concatenate([block.reshape(-1, len(YEAR_FEATURES)) for block in blocks])
         values = evaluate_year_rows(model, flat)
         start = 0
-        for (timeline, positions), block in zip(requests, blocks, strict=True):
+        for (timeline, positions), block in zip(pending, blocks, strict=True):
             size = block.shape[0] * block.shape[1]
-            key = (id(timeline), np.asarray(positions).tobytes())
-            self._values[key] = values[start : start + size].reshape(block.shape[:2])
+            self._values[_key(timeline, positions)] = values[start : start + size].reshape(
+                block.shape[:2]
+            )
             start += size
 
     def learned(self, timeline: Timeline, positions: np.ndarray) -> np.ndarray:
         """What :meth:`GlobalForecaster.learned` answers, read from the table where it can be."""
-        found = self._values.get((id(timeline), np.asarray(positions).tobytes()))
+        found = self._values.get(_key(timeline, positions))
         return found if found is not None else self._model.learned(timeline, positions)
+
+
+def _key(timeline: Timeline, positions: np.ndarray) -> tuple[int, bytes]:
+    return id(timeline), np.asarray(positions).tobytes()

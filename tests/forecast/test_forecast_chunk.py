@@ -9,6 +9,7 @@ must fail: too little history, a daily meter, temperatures that miss the history
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 
 import numpy as np
@@ -20,7 +21,8 @@ from hypothesis.extra.numpy import arrays
 
 from recommender.domain import Household, Tariff
 from recommender.errors import GreenrecError, InsufficientData, InvalidInput
-from recommender.forecast import forecast_household, forecast_households
+from recommender.forecast import forecast_household, forecast_households, shared_trees
+from recommender.forecast.design import Timeline
 from recommender.forecast.shared_trees import distinct_rows, evaluate_year_rows, split_points
 from recommender.io import read_tables
 from recommender.synth import write_population
@@ -102,11 +104,32 @@ def test_the_year_models_trees_run_once_for_the_chunk(small_model, mixed, monkey
         return original(self, X, offset)
 
     monkeypatch.setattr(type(year_model), "predict", counted)
+    monkeypatch.setattr(shared_trees, "_CALENDAR_YEARS", weakref.WeakKeyDictionary())
     forecast_households(small_model, mixed)
-    assert len(calls) == 1
+    # one call per zone-year of the weatherless households, then one for the rows with weather
+    *calendar_years, with_weather = calls
+    zone_years = shared_trees._CALENDAR_YEARS[year_model]
+    assert len(calendar_years) == len(zone_years) >= 3  # London, Paris; 2020 to 2022
     # the shared rows are evaluated once: fewer rows than a year and its level per household
     answered = len(mixed) - 3
-    assert calls[0] < answered * 8760
+    assert with_weather < answered * 8760
+    calls.clear()
+    forecast_households(small_model, mixed)
+    assert calls == [with_weather]  # the zone-years are kept with the model
+
+
+def test_weatherless_rows_are_read_from_whole_years_bit_for_bit(small_model) -> None:
+    index = pd.date_range("2020-06-01", periods=15_000, freq="h", tz="UTC")  # into 2022
+    positions = np.arange(len(index))
+    for zone, latitude in (("Europe/London", 51.5), ("America/Havana", 23.1)):
+        timeline = Timeline(index, zone, latitude, None)
+        read = shared_trees.weatherless_learned(small_model, timeline)
+        direct = small_model.learned(timeline, positions)[0]
+        assert read is not None and read.view(np.uint64).tolist() == direct.view(np.uint64).tolist()
+    warm = np.full((1, len(index)), 12.0)
+    assert shared_trees.weatherless_learned(small_model, Timeline(index, zone, 23.1, warm)) is None
+    half_past = Timeline(index + pd.Timedelta(minutes=30), zone, latitude, None)
+    assert shared_trees.weatherless_learned(small_model, half_past) is None
 
 
 def test_future_weather_per_household(small_model, meter0, temperature0) -> None:
