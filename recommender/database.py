@@ -1,7 +1,18 @@
 """Opening the SQL database behind a store (feedback events, API keys): any SQLAlchemy URL, a
-SQLite file by default, its tables created on first use."""
+SQLite file by default, its tables created on first use.
+
+A SQLite file is opened in write-ahead-log mode with ``synchronous=NORMAL``, SQLite's
+recommended setting for a server: a commit appends to the log without waiting for the disk
+twice, and readers do not block the writer (the API records what each answer showed, so every
+request writes). Measured on this machine (see the commit): recording an answer's shown actions
+went from 20 ms of wall time (2.1 ms CPU) to 0.6 ms. A commit is safe when the process dies; on
+a power cut the last commits can be lost, never the file. WAL needs the file on a local disk
+(not a network share); other databases are opened as given.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,5 +33,14 @@ def open_database(url: str, metadata: sa.MetaData, *, store: str) -> sa.Engine:
             ),
             source=store,
         ) from exc
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        sa.event.listen(engine, "connect", _write_ahead_log)
     metadata.create_all(engine)
     return engine
+
+
+def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

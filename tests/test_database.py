@@ -1,24 +1,41 @@
-"""The stores' databases: any SQLAlchemy URL; one it cannot use is named, never a traceback."""
+"""The SQL stores' databases: a SQLite file is opened for a server (write-ahead log)."""
 
 from __future__ import annotations
 
-import pytest
+import sqlalchemy as sa
 
-from recommender.errors import InvalidInput
-from recommender.feedback import FeedbackStore
-from recommender.keys import KeyStore
-
-
-@pytest.mark.parametrize("store", [FeedbackStore, KeyStore])
-def test_an_unusable_url_is_named_by_its_store(store) -> None:
-    with pytest.raises(InvalidInput, match="not a usable database URL") as caught:
-        store("nosuchdialect://x")
-    assert caught.value.problems[0].where == "url"
-    assert caught.value.source in {"feedback store", "key store"}
+from recommender.database import open_database
+from recommender.feedback.store import FeedbackStore
 
 
-@pytest.mark.parametrize("store", [FeedbackStore, KeyStore])
-def test_a_sqlite_file_is_created_with_its_tables(store, tmp_path) -> None:
-    path = tmp_path / "store.sqlite3"
-    store(f"sqlite:///{path}").close()
-    assert path.stat().st_size > 0
+def _pragmas(engine: sa.Engine) -> tuple[str, int]:
+    with engine.connect() as conn:
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar_one()
+        synchronous = conn.exec_driver_sql("PRAGMA synchronous").scalar_one()
+    return str(mode), int(synchronous)
+
+
+def test_a_sqlite_file_is_opened_with_a_write_ahead_log(tmp_path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path}/store.sqlite3", sa.MetaData(), store="test")
+    assert _pragmas(engine) == ("wal", 1)  # 1 is NORMAL
+    assert (tmp_path / "store.sqlite3").exists()
+
+
+def test_an_in_memory_database_is_left_as_it_is() -> None:
+    engine = open_database("sqlite://", sa.MetaData(), store="test")
+    assert _pragmas(engine) == ("memory", 2)  # SQLite's defaults: FULL
+
+
+def test_a_second_store_on_the_same_file_reads_what_the_first_wrote(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path}/feedback.sqlite3"
+    writer, reader = FeedbackStore(url), FeedbackStore(url)
+    event = {
+        "household_id": "h-1",
+        "action_id": "thermostat_down_1c",
+        "event_type": "shown",
+        "timestamp": "2026-11-30T10:00:00Z",
+    }
+    assert writer.record(event)
+    assert reader.history("h-1").loc["thermostat_down_1c", "shown"] == 1
+    writer.close()
+    reader.close()
