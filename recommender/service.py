@@ -183,7 +183,7 @@ class Service:
         if histories is None:
             histories = [None] * len(households)
         histories = [
-            self.feedback.history(home.household_id)
+            self.feedback.history_rows(home.household_id)
             if history is None and self.feedback is not None
             else history
             for home, history in zip(households, histories, strict=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -22,7 +23,28 @@ def history_of(events: Iterable[tuple[str, str | None, str]]) -> pd.DataFrame:
     Columns :data:`HISTORY_COLUMNS`: ``action_kind`` (the last one given, or None), the counts of
     ``shown``, ``accepted``, ``dismissed`` and ``done``, and ``status``: the latest response
     (``accepted``, ``dismissed`` or ``done``), or ``shown`` when there was none. Rows in action
-    id order. Counted in one pass (a household's few dozen events; no crosstab per answer).
+    id order: :func:`tally`'s rows as a frame.
+    """
+    rows = tally(events)
+    ids = list(rows)
+    frame = pd.DataFrame(
+        {
+            "action_kind": pd.Series([rows[a]["action_kind"] for a in ids], dtype=object),
+            **{t: pd.Series([rows[a][t] for a in ids], dtype="int64") for t in EVENT_TYPES},
+            "status": pd.Series([rows[a]["status"] for a in ids], dtype=object),
+        }
+    )
+    if ids:
+        frame.index = pd.Index(ids, name="action_id")
+    frame.index.name = "action_id"
+    return frame.loc[:, list(HISTORY_COLUMNS)]
+
+
+def tally(events: Iterable[tuple[str, str | None, str]]) -> dict[str, dict[str, Any]]:
+    """The rows of :func:`history_of` as ``{action_id: {column: value}}``, in action id order.
+
+    Counted in one pass over a household's few dozen events, without a frame: the ranker reads
+    this mapping as it is (the service's hot path).
     """
     counts: dict[str, dict[str, int]] = {}
     kinds: dict[str, str | None] = {}
@@ -35,15 +57,11 @@ def history_of(events: Iterable[tuple[str, str | None, str]]) -> pd.DataFrame:
             kinds[action_id] = kind if isinstance(kind, str) else None
         if event_type != "shown":
             status[action_id] = event_type
-    ids = sorted(counts)
-    frame = pd.DataFrame(
-        {
-            "action_kind": pd.Series([kinds[a] for a in ids], dtype=object),
-            **{t: pd.Series([counts[a][t] for a in ids], dtype="int64") for t in EVENT_TYPES},
-            "status": pd.Series([status.get(a, "shown") for a in ids], dtype=object),
+    return {
+        action_id: {
+            "action_kind": kinds[action_id],
+            **counts[action_id],
+            "status": status.get(action_id, "shown"),
         }
-    )
-    if ids:
-        frame.index = pd.Index(ids, name="action_id")
-    frame.index.name = "action_id"
-    return frame.loc[:, list(HISTORY_COLUMNS)]
+        for action_id in sorted(counts)
+    }

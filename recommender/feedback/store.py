@@ -24,7 +24,7 @@ from recommender.feedback.events import (
     event_timestamp,
     validate_event,
 )
-from recommender.feedback.history import history_of
+from recommender.feedback.history import history_of, tally
 
 # An owner's households are stored under a prefix: 16 hex characters of the owner's hash and "/".
 SCOPE_LENGTH = 17
@@ -279,11 +279,19 @@ class FeedbackStore:
     def history(self, household_id: str) -> pd.DataFrame:
         """Per-action counts for one household, for the ranker: see :func:`history_of` (read as
         rows, in time order, without a frame of events)."""
+        with self._engine.connect() as conn:
+            return history_of(conn.execute(self._history_query(household_id)))
+
+    def history_rows(self, household_id: str) -> dict[str, dict[str, Any]]:
+        """:meth:`history` as ``{action_id: {column: value}}`` (:func:`tally`), which the ranker
+        reads without building a frame: what a service asks for before each answer."""
+        with self._engine.connect() as conn:
+            return tally(conn.execute(self._history_query(household_id)))
+
+    def _history_query(self, household_id: str) -> sa.Select:
         columns = (_events.c.action_id, _events.c.action_kind, _events.c.event_type)
-        query = (
+        return (
             sa.select(*columns)
             .where(_events.c.household_id == self._scope + household_id)
             .order_by(_events.c.timestamp_utc, _events.c.pk)
         )
-        with self._engine.connect() as conn:
-            return history_of(conn.execute(query))

@@ -17,6 +17,8 @@ from recommender.feedback import (
     history_from_events,
     validate_event,
 )
+from recommender.feedback.history import history_of, tally
+from recommender.ranking.history import history_counts
 
 T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 
@@ -221,6 +223,23 @@ def _crosstab_history(events: pd.DataFrame) -> pd.DataFrame:
 def test_history_counts_as_the_crosstab_did(rows) -> None:
     events = pd.DataFrame(rows, columns=["action_id", "action_kind", "event_type"])
     pd.testing.assert_frame_equal(history_from_events(events), _crosstab_history(events))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["standby", "wash-30c", "b", "a-1"]),
+            st.sampled_from([None, "home_efficiency", "travel_mode"]),
+            st.sampled_from(["shown", "accepted", "dismissed", "done"]),
+        ),
+        max_size=30,
+    )
+)
+def test_the_ranker_reads_the_rows_as_it_reads_the_frame(rows) -> None:
+    """The service hands the ranker ``history_rows`` (no frame); it must count the same."""
+    frame = history_of(rows)
+    assert history_counts(tally(rows)) == history_counts(frame)
+    assert list(tally(rows)) == frame.index.tolist()
 
 
 def test_a_batch_of_events_stores_each_once(store):
