@@ -156,6 +156,8 @@ def temperature_matrix(
     before the first and after the last known hour.
     """
     temps = np.atleast_2d(np.asarray(temperature_c, dtype=np.float64))
+    if np.isnan(temps).all():  # no weather at all (as for most households): nothing to derive
+        return np.full((*temps.shape, len(TEMPERATURE_NAMES)), np.nan)
     filled = _fill_gaps(temps)
     starts = local_day_starts(index, timezone)
     counts = np.diff(np.r_[starts, temps.shape[1]])

@@ -40,6 +40,17 @@ def test_temperature_day_mean_is_the_local_day_mean():
     assert 5.0 < features[30, 2] < 23.0
 
 
+def test_no_weather_gives_no_temperature_features_and_one_reading_does():
+    idx = pd.date_range("2021-01-04 00:00", periods=48, freq="h", tz="UTC")
+    none = temperature_matrix(np.full((2, 48), np.nan), idx, "Europe/London")
+    assert none.shape == (2, 48, 3) and np.isnan(none).all()
+    one = np.full((1, 48), np.nan)
+    one[0, 10] = 4.0
+    features = temperature_matrix(one, idx, "Europe/London")[0]
+    assert features[10].tolist() == [4.0, 4.0, 4.0]
+    assert np.isnan(features[11]).all()  # after the last known hour: calendar alone
+
+
 def test_calendar_transformer_names_and_values():
     seconds = [[pd.Timestamp("2024-01-06 09:00", tz="UTC").timestamp()]]  # a Saturday
     transformer = CalendarFeatures().fit(seconds)
