@@ -189,17 +189,22 @@ def _forecast_chunk(
     the annual totals; returns the :class:`Level` the year was read at."""
     short = min(horizon_hours, SHORT_HORIZON_HOURS)
     year_positions = np.arange(n_history, n_history + HOURS_PER_YEAR)
-    year, level = model.predict_year_level(timeline, padded, n_history, year_positions, learned)
-    year_short = year.mean[:, None, :short]
+    relative, factor, level = model.year_relative(
+        timeline, padded, n_history, year_positions, learned
+    )
+    year_mean = np.clip(relative, 0.0, None) * factor  # as year_bands gives it, for every hour
     origin = np.array([n_history])
-    near = model.predict_short(timeline, padded, n_history, origin, short, year_short)
+    near = model.predict_short(
+        timeline, padded, n_history, origin, short, year_mean[:, None, :short]
+    )
     for key, values in zip(BAND_KEYS, near, strict=True):
         out[key][chunk, :short] = values[:, 0, :]
-    if horizon_hours > short:
+    if horizon_hours > short:  # bands only for the hours shown; the total needs the mean alone
+        year = model.year_bands(relative[:, short:horizon_hours], factor, level)
         for key, values in zip(BAND_KEYS, year, strict=True):
-            out[key][chunk, short:] = values[:, short:horizon_hours]
+            out[key][chunk, short:] = values
     low_q, high_q = model.year_model_.block_error_quantiles_
-    total = year.mean.sum(axis=1)
+    total = year_mean.sum(axis=1)
     out["annual_kwh"][chunk] = total
     out["annual_kwh_p10"][chunk] = total * (1.0 + low_q)
     out["annual_kwh_p90"][chunk] = total * (1.0 + high_q)

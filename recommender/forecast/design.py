@@ -196,7 +196,9 @@ def recent_levels(
     kwh: np.ndarray, origins: np.ndarray, windows: tuple[int, ...]
 ) -> list[np.ndarray]:
     """Per window of ``hours``, the ``(n, k)`` mean of the known kWh in the ``hours`` before each
-    origin (NaN if none); the running sums are built once for every window."""
+    origin (NaN if none); the running sums are built once for every window, up to the last
+    origin (the hours after it are never read)."""
+    kwh = kwh[:, : int(origins.max(initial=0))]
     known = ~np.isnan(kwh)
     zeros = np.zeros((len(kwh), 1))
     total = np.concatenate([zeros, np.cumsum(np.where(known, kwh, 0.0), axis=1)], axis=1)

@@ -315,6 +315,20 @@ class GlobalForecaster(BaseEstimator):
     ) -> tuple[Bands, Level]:
         """:meth:`predict_year` and the :class:`Level` it was read at (with any level shift);
         ``learned`` stands for :meth:`learned` (a chunk's trees evaluated once: shared_trees.py).
+        """
+        relative, factor, level = self.year_relative(timeline, kwh, n_history, positions, learned)
+        return self.year_bands(relative, factor, level), level
+
+    def year_relative(
+        self,
+        timeline: Timeline,
+        kwh: np.ndarray,
+        n_history: int,
+        positions: np.ndarray,
+        learned: Learned | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, Level]:
+        """The year-ahead mean relative to each household's level ``(n, len(positions))``, the
+        ``(n, 1)`` factor to kWh and the :class:`Level` (:meth:`year_bands` makes kWh bands).
 
         The mean is ``1 - profile_weight`` times the model (profile + calendar and weather,
         calibrated) plus ``profile_weight`` times the household's own hour-of-week profile at its
@@ -331,11 +345,14 @@ class GlobalForecaster(BaseEstimator):
             mean = np.clip(profile + learned(timeline, positions), 0.0, None)
             level = read_level(self, timeline, history, week, day, learned=learned)
         mean = own_season_and_profile(self, timeline, positions, mean, profile, level)
-        lower, median, upper = self.year_model_.bands(mean)
-        lower, median = zero_floor(level, mean, lower, median, self.coverage)
-        arrays = (mean, lower, median, upper)
-        factor = (scale * level.ratio)[:, None]
-        return Bands(*(np.clip(a, 0.0, None) * factor for a in arrays)), level
+        return mean, (scale * level.ratio)[:, None], level
+
+    def year_bands(self, relative: np.ndarray, factor: np.ndarray, level: Level) -> Bands:
+        """:class:`Bands` of kWh from :meth:`year_relative`'s mean (or some of its hours: each
+        hour's band is its own)."""
+        lower, median, upper = self.year_model_.bands(relative)
+        lower, median = zero_floor(level, relative, lower, median, self.coverage)
+        return Bands(*(np.clip(a, 0.0, None) * factor for a in (relative, lower, median, upper)))
 
     def learned(self, timeline: Timeline, positions: np.ndarray) -> np.ndarray:
         """``(m, k)``: what calendar and weather add to the profile, per weather row."""

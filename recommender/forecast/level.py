@@ -234,7 +234,7 @@ def _season_table(
             np.where(usable, key, np.nan), np.linspace(0, 1, bins + 1)[1:-1], axis=1
         ).T
     edges = np.nan_to_num(edges)
-    which = (key[:, :, None] > edges[:, None, :]).sum(axis=2)
+    which = bin_index(key, edges)
     a = np.where(usable, actual, 0.0)
     p = np.where(usable, predicted, 0.0)
     overall = a.sum(axis=1) / np.maximum(p.sum(axis=1), 1e-12)
@@ -250,7 +250,7 @@ def _season_table(
 
 def season_factor(level: Level, key: np.ndarray) -> np.ndarray:
     """``(n, k)`` the seasonal correction at hours of season ``key`` (1 where unknown)."""
-    which = (key[:, :, None] > level.season_edges[:, None, :]).sum(axis=2)
+    which = bin_index(key, level.season_edges)
     factor = np.take_along_axis(level.season_factor, which, axis=1)
     return np.where(np.isnan(key), 1.0, factor)
 
@@ -270,7 +270,7 @@ def _zero_table(
         return edges, share
     quantiles = np.linspace(0, 1, ZERO_BINS + 1)[1:-1]
     edges[rows] = np.nanquantile(level[rows], quantiles, axis=1).T
-    bins = (level[rows, :, None] > edges[rows, None, :]).sum(axis=2)
+    bins = bin_index(level[rows], edges[rows])
     for i, row in enumerate(rows):
         counts = np.bincount(bins[i][known[row]], minlength=ZERO_BINS)
         zeros = np.bincount(bins[i][is_zero[row]], minlength=ZERO_BINS)
@@ -287,9 +287,18 @@ def zero_floor(
     if not level.zero_share.any():
         return lower, median
     tail = (1.0 - coverage) / 2.0
-    bins = (mean[:, :, None] > level.zero_edges[:, None, :]).sum(axis=2)
+    bins = bin_index(mean, level.zero_edges)
     share = np.take_along_axis(level.zero_share, bins, axis=1)
     return np.where(share >= tail, 0.0, lower), np.where(share >= 0.5, 0.0, median)
+
+
+def bin_index(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """``(n, k)``: how many of its row's ``edges`` ``(n, e)`` each value exceeds, i.e. its bin
+    (NaN exceeds none). One comparison per edge, not an ``(n, k, e)`` array."""
+    which = np.zeros(values.shape, dtype=np.intp)
+    for j in range(edges.shape[1]):
+        which += values > edges[:, j : j + 1]
+    return which
 
 
 def _weighted_ratio(actual, predicted, known, weights) -> np.ndarray:

@@ -179,3 +179,22 @@ def test_rows_that_take_the_same_paths_are_evaluated_once_bit_for_bit(small_mode
     expected = small_model.year_model_.predict(rows)
     got = evaluate_year_rows(small_model, rows)
     np.testing.assert_array_equal(got.view(np.uint64), expected.view(np.uint64))
+
+
+def test_year_bands_of_some_hours_are_those_hours_of_all_bands(small_model, meter0) -> None:
+    """The forecast makes year-ahead bands only for the hours it shows; each hour's band must
+    be what the whole year's bands give at that hour, bit for bit (zero floor included)."""
+    history = meter0["2021-01-01":"2021-06-30"].to_numpy()
+    n_history = len(history)
+    index = pd.date_range("2021-01-01", periods=n_history + 8760, freq="h", tz="UTC")
+    kwh = np.full((2, len(index)), np.nan)
+    kwh[0, :n_history] = history
+    kwh[1, :n_history] = np.where(np.arange(n_history) % 48 < 20, 0.0, history)  # zero floor
+    timeline = Timeline(index, "Europe/London", 51.5, None)
+    positions = np.arange(n_history, len(index))
+    relative, factor, level = small_model.year_relative(timeline, kwh, n_history, positions)
+    whole, _ = small_model.predict_year_level(timeline, kwh, n_history, positions)
+    part = small_model.year_bands(relative[:, 168:400], factor, level)
+    assert level.zero_share[1].any()
+    for all_hours, some_hours in zip(whole, part, strict=True):
+        assert all_hours[:, 168:400].tobytes() == some_hours.tobytes()
