@@ -22,6 +22,7 @@ in this sense).
 from __future__ import annotations
 
 import math
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -125,6 +126,7 @@ def evaluate_year_rows(model: GlobalForecaster, rows: np.ndarray) -> np.ndarray:
 
 
 CALENDAR_YEARS_KEPT = 64  # zone-years of weatherless values kept per model (70 kB each)
+_CALENDAR_LOCK = threading.Lock()
 _CALENDAR_YEARS: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[str, float, int], np.ndarray]] = (
     weakref.WeakKeyDictionary()
 )
@@ -134,18 +136,21 @@ def _calendar_year_values(
     model: GlobalForecaster, zone: str, latitude: float, year: int
 ) -> np.ndarray:
     """The year model's values at every hour of one UTC year without weather (least recently
-    used zone-years are dropped beyond :data:`CALENDAR_YEARS_KEPT`)."""
-    kept = _CALENDAR_YEARS.setdefault(model.year_model_, OrderedDict())
+    used zone-years are dropped beyond :data:`CALENDAR_YEARS_KEPT`). Safe across a server's
+    threads: the table is only touched under a lock; two threads may evaluate one year twice."""
     key = (zone, latitude, year)
-    values = kept.get(key)
-    if values is None:
-        values = evaluate_year_rows(model, weatherless_year_rows(zone, latitude, year))
-        values.flags.writeable = False
+    with _CALENDAR_LOCK:
+        kept = _CALENDAR_YEARS.setdefault(model.year_model_, OrderedDict())
+        values = kept.get(key)
+        if values is not None:
+            kept.move_to_end(key)
+            return values
+    values = evaluate_year_rows(model, weatherless_year_rows(zone, latitude, year))
+    values.flags.writeable = False
+    with _CALENDAR_LOCK:
         kept[key] = values
         while len(kept) > CALENDAR_YEARS_KEPT:
             kept.popitem(last=False)
-    else:
-        kept.move_to_end(key)
     return values
 
 

@@ -198,3 +198,15 @@ def test_year_bands_of_some_hours_are_those_hours_of_all_bands(small_model, mete
     assert level.zero_share[1].any()
     for all_hours, some_hours in zip(whole, part, strict=True):
         assert all_hours[:, 168:400].tobytes() == some_hours.tobytes()
+
+
+def test_the_weatherless_years_kept_are_bounded(small_model, monkeypatch) -> None:
+    monkeypatch.setattr(shared_trees, "_CALENDAR_YEARS", weakref.WeakKeyDictionary())
+    monkeypatch.setattr(shared_trees, "CALENDAR_YEARS_KEPT", 2)
+    index = pd.date_range("2020-06-01", periods=20_000, freq="h", tz="UTC")  # 2020 to 2022
+    timeline = Timeline(index, "Europe/London", 51.5, None)
+    read = shared_trees.weatherless_learned(small_model, timeline)
+    kept = shared_trees._CALENDAR_YEARS[small_model.year_model_]
+    assert [year for _, _, year in kept] == [2021, 2022]  # 2020 dropped, least recently used
+    direct = small_model.learned(timeline, np.arange(len(index)))[0]
+    assert read is not None and read.tobytes() == direct.tobytes()
