@@ -3,6 +3,7 @@
     python benchmarks/api.py                 # 120 s per server (~5 min in all)
     python benchmarks/api.py --seconds 30    # shorter, on a shared machine
     python benchmarks/api.py --profile 20    # also: where one request's time goes (pyinstrument)
+    python benchmarks/api.py --batch-size 50 # also: households/s through the batch endpoint
 
 Starts ``greenrec serve --api``'s gunicorn command on 127.0.0.1 (loopback only) with a fresh key,
 then for a bounded time sends POST /v1/recommendations from concurrent keep-alive clients. Each
@@ -42,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 METERS = ("meters/uk-electricity-sample-0.csv.gz", "meters/uk-electricity-sample-1.csv.gz")
 HOURS_PER_YEAR = 8760
 HOUSEHOLDS = 500
+SINGLE, BATCH = "/v1/recommendations", "/v1/recommendations/batch"
 TARGETS = {"requests/s": ">= 100", "p50 ms": "<= 30", "p99 ms": "<= 100", "errors": "0"}
 
 
@@ -91,7 +93,7 @@ class Run:
 
 
 def _client(
-    port: int, headers: dict[str, str], bodies: list[bytes], until: float, run: Run
+    port: int, headers: dict[str, str], bodies: list[bytes], until: float, run: Run, path: str
 ) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     i = 0
@@ -100,7 +102,7 @@ def _client(
         i += 1
         started = time.perf_counter()
         try:
-            conn.request("POST", "/v1/recommendations", body=body, headers=headers)
+            conn.request("POST", path, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
             status = str(response.status)
@@ -141,11 +143,18 @@ def _worker_rss_mb(server: subprocess.Popen) -> list[float]:
     return sorted(round(w.memory_info().rss / 2**20, 1) for w in workers)
 
 
-def load(port: int, headers: dict[str, str], bodies: list[bytes], seconds: float, clients: int):
+def load(
+    port: int,
+    headers: dict[str, str],
+    bodies: list[bytes],
+    seconds: float,
+    clients: int,
+    path: str = SINGLE,
+):
     run = Run()
     until = time.perf_counter() + seconds
     threads = [
-        threading.Thread(target=_client, args=(port, headers, bodies, until, run))
+        threading.Thread(target=_client, args=(port, headers, bodies, until, run, path))
         for _ in range(clients)
     ]
     started = time.perf_counter()
@@ -156,7 +165,9 @@ def load(port: int, headers: dict[str, str], bodies: list[bytes], seconds: float
     return run, time.perf_counter() - started
 
 
-def serve_and_load(name: str, app: str, env: dict[str, str], args, headers, bodies) -> dict:
+def serve_and_load(
+    name: str, app: str, env: dict[str, str], args, headers, bodies, path: str = SINGLE
+) -> dict:
     port = _free_port()
     command = gunicorn_command(
         bind=f"127.0.0.1:{port}", workers=args.workers, threads=args.threads, timeout_s=120
@@ -166,11 +177,11 @@ def serve_and_load(name: str, app: str, env: dict[str, str], args, headers, bodi
     server = subprocess.Popen([*command, "--chdir", str(HERE)], env=env)
     try:
         _wait_ready(port, server)
-        warm, _ = load(port, headers, bodies, 3.0 + 2.0 * args.workers, args.clients)
+        warm, _ = load(port, headers, bodies, 3.0 + 2.0 * args.workers, args.clients, path)
         if warm.errors:
             raise SystemExit(f"{name}: errors while warming up: {warm.errors}")
         rss_start = _worker_rss_mb(server)
-        run, elapsed_s = load(port, headers, bodies, args.seconds, args.clients)
+        run, elapsed_s = load(port, headers, bodies, args.seconds, args.clients, path)
         rss_end = _worker_rss_mb(server)
     finally:
         server.terminate()
@@ -209,6 +220,25 @@ def report(rows: list[dict], args) -> None:
         print(f"errors by kind: api {rows[0]['error kinds']}, trivial {rows[1]['error kinds']}")
 
 
+def batch_bodies(bodies: list[bytes], size: int) -> list[bytes]:
+    """The same households, ``size`` to a body of the batch endpoint."""
+    households = [json.loads(body) for body in bodies]
+    groups = [households[i : i + size] for i in range(0, len(households) - size + 1, size)]
+    return [json.dumps({"households": group}).encode() for group in groups]
+
+
+def report_batch(row: dict, size: int) -> None:
+    """The batch endpoint's figures: per request, and households a second (no target of its
+    own; the partner's way to score many households through the columnar path)."""
+    print(
+        f"\nPOST {BATCH}, {size} households a request: {row['requests/s'] * size:.1f} "
+        f"households/s ({row['requests/s']:.2f} requests/s), p50 {row['p50 ms']:.0f} ms, "
+        f"p99 {row['p99 ms']:.0f} ms a request, {row['errors']} errors "
+        f"{row['error kinds'] or ''}; worker RSS MB {row['worker RSS MB start']} -> "
+        f"{row['worker RSS MB end']}"
+    )
+
+
 def profile(requests: int, models_dir: str, bodies: list[bytes]) -> None:
     """Where one request's time goes: the app in-process under pyinstrument."""
     from pyinstrument import Profiler
@@ -237,6 +267,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=usable_cores())
     parser.add_argument("--threads", type=int, default=THREADS_PER_WORKER)
     parser.add_argument("--profile", type=int, default=0, help="profile N requests in-process")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=0,
+        help="also load POST /v1/recommendations/batch with this many households a request",
+    )
     args = parser.parse_args()
     args.load_start = f"{os.getloadavg()[0]:.1f}"
     bodies = one_year_households()
@@ -263,6 +299,11 @@ def main() -> None:
             serve_and_load("trivial", "api:trivial_app()", env, args, headers, bodies),
         ]
         report(rows, args)
+        if args.batch_size:
+            batches = batch_bodies(bodies, args.batch_size)
+            row = serve_and_load("greenrec /v1 batch", "webapp:create_app()", env, args, headers,
+                                 batches, BATCH)  # fmt: skip
+            report_batch(row, args.batch_size)
         if args.profile:
             profile(args.profile, models_dir, bodies)
     sys.stdout.flush()
