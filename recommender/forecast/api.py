@@ -32,7 +32,7 @@ from recommender.forecast.blocks import (
     prepare_group,
     run_blocks,
 )
-from recommender.forecast.data import align_temperature, regular_hourly
+from recommender.forecast.data import HOUR_NS, align_temperature, hourly_values
 from recommender.forecast.design import SHORT_HORIZON_HOURS
 from recommender.forecast.global_model import HOURS_PER_YEAR, MIN_HISTORY_HOURS, GlobalForecaster
 from recommender.forecast.weather import check_coverage, zone_latitude
@@ -176,8 +176,8 @@ class _Prepared:
     """One household's history as the model reads it, and what was noted on the way."""
 
     household: Household
-    kwh: np.ndarray
-    index: pd.DatetimeIndex
+    kwh: np.ndarray  # the last year of hourly readings (NaN for gaps)
+    start_ns: int  # its first hour, UTC nanoseconds
     temperature_c: np.ndarray | None
     notes: list[str]
     known_days: int
@@ -185,9 +185,8 @@ class _Prepared:
     @property
     def group_key(self) -> tuple:
         """Households with equal keys share one history index, zone and screening."""
-        first = int(self.index[0].value)
         home = self.household
-        return (first, len(self.index), home.timezone, home.fuel, self.temperature_c is None)
+        return (self.start_ns, len(self.kwh), home.timezone, home.fuel, self.temperature_c is None)
 
 
 def _prepare_household(
@@ -202,24 +201,26 @@ def _prepare_household(
             f"{household.reading_interval_minutes} minutes; the hourly forecast needs hourly "
             "(or finer, summed to hours) readings"
         )
-    readings = _last_year(household)
-    known = int(readings.notna().sum())
-    index = pd.DatetimeIndex(readings.index)
-    future = len(index) + max(horizon_hours, HOURS_PER_YEAR)
-    future_index = pd.date_range(index[0], periods=future, freq="h")
-    temps = _household_temperatures(household, temperature_c, future_index, len(index))
+    kwh, start_ns = _last_year(household)
+    known = int(np.count_nonzero(~np.isnan(kwh)))
+    n_history = len(kwh)
+    future = n_history + max(horizon_hours, HOURS_PER_YEAR)
+    temps = None
+    if household.temperature_c is not None or temperature_c is not None:
+        future_index = pd.date_range(pd.Timestamp(start_ns, tz="UTC"), periods=future, freq="h")
+        temps = _household_temperatures(household, temperature_c, future_index, n_history)
     periods = {
-        "history": np.arange(len(index)),
-        "forecast": np.arange(len(index), len(index) + horizon_hours),
+        "history": np.arange(n_history),
+        "forecast": np.arange(n_history, n_history + horizon_hours),
     }
     if household.temperature_c is None:  # only future weather given: it must meet the forecast
         periods.pop("history")
     # the forecast hours' weather as forecast_many will use it: given, else a year earlier
-    filled = None if temps is None else own_typical_year(temps, len(future_index))[0]
+    filled = None if temps is None else own_typical_year(temps, future)[0]
     notes = check_coverage(
         filled, periods, "temperature" if household.temperature_c is not None else "temperature_c"
     )
-    return _Prepared(household, readings.to_numpy(), index, temps, notes, known // 24)
+    return _Prepared(household, kwh, start_ns, temps, notes, known // 24)
 
 
 def _group_of(
@@ -231,7 +232,8 @@ def _group_of(
     if first.temperature_c is not None:
         temps = np.stack([p.temperature_c for _, p in members if p.temperature_c is not None])
     zone, fuel = first.household.timezone, first.household.fuel
-    return prepare_group(model, kwh, first.index, horizon_hours, temps, zone, fuel)
+    index = pd.date_range(pd.Timestamp(first.start_ns, tz="UTC"), periods=kwh.shape[1], freq="h")
+    return prepare_group(model, kwh, index, horizon_hours, temps, zone, fuel)
 
 
 def _answer(
@@ -265,25 +267,22 @@ def _answer(
     )
 
 
-def _last_year(household: Household) -> pd.Series:
-    """The household's hourly readings up to its last reading, at most 365 days of them;
-    :class:`InsufficientData` for fewer than 14 days."""
-    readings = regular_hourly(household.readings_kwh, "readings_kwh")
-    read = np.flatnonzero(~np.isnan(readings.to_numpy()))
-    if len(read):  # trailing gaps are not history: end at the last reading
-        readings = readings.iloc[: read[-1] + 1]
-    if len(readings):  # the last 365 days: positions after the last stamp minus 365 days
-        stamps = pd.DatetimeIndex(readings.index).as_unit("ns").asi8
-        first = np.searchsorted(stamps, stamps[-1] - pd.Timedelta(days=365).value, side="right")
-        readings = readings.iloc[first:]
-    known = int(readings.notna().sum())
+def _last_year(household: Household) -> tuple[np.ndarray, int]:
+    """The household's hourly readings up to its last reading, at most 365 days of them, and
+    their first hour (UTC nanoseconds); :class:`InsufficientData` for fewer than 14 days."""
+    kwh, start_ns = hourly_values(household.readings_kwh, "readings_kwh")
+    read = np.flatnonzero(~np.isnan(kwh))
+    end = int(read[-1]) + 1 if len(read) else len(kwh)  # trailing gaps are not history
+    begin = max(0, end - HOURS_PER_YEAR)  # the hours after the last one less 365 days
+    kwh = kwh[begin:end]
+    known = int(np.count_nonzero(~np.isnan(kwh)))
     if known < MIN_HISTORY_HOURS:
         raise InsufficientData(
             f"household {household.household_id} has {known} hourly readings "
             f"({known / 24:.1f} days); forecasting needs at least 14 days "
             f"({MIN_HISTORY_HOURS} hourly readings)"
         )
-    return readings
+    return kwh, start_ns + begin * HOUR_NS
 
 
 def _method(

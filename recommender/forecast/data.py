@@ -129,6 +129,26 @@ def local_date_mask(
     return np.asarray((dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last)))
 
 
+def hourly_values(series: pd.Series, where: str = "readings") -> tuple[np.ndarray, int]:
+    """:func:`regular_hourly`'s values as float64 and its first hour in UTC nanoseconds (0 when
+    empty), without a new Series where ``series`` is already regular (most meters)."""
+    index = series.index
+    if isinstance(index, pd.DatetimeIndex) and index.tz is not None:
+        stamps = index.as_unit("ns").asi8
+        if _on_regular_hours(stamps):
+            return series.to_numpy(dtype=np.float64), int(stamps[0])
+    hourly = regular_hourly(series, where)
+    first = int(pd.DatetimeIndex(hourly.index).as_unit("ns").asi8[0]) if len(hourly) else 0
+    return hourly.to_numpy(dtype=np.float64), first
+
+
+def _on_regular_hours(stamps: np.ndarray) -> bool:
+    """Whether UTC nanoseconds are every hour on the hour, from the first to the last."""
+    return (
+        bool(len(stamps)) and not stamps[0] % HOUR_NS and bool((np.diff(stamps) == HOUR_NS).all())
+    )
+
+
 def regular_hourly(series: pd.Series, where: str = "readings") -> pd.Series:
     """``series`` on a regular hourly UTC index (missing hours NaN); refuses other shapes."""
     index = series.index
@@ -137,7 +157,7 @@ def regular_hourly(series: pd.Series, where: str = "readings") -> pd.Series:
         problems.append(Problem(where, "index is not a tz-aware DatetimeIndex", "UTC timestamps"))
     elif (index.as_unit("ns").asi8 % HOUR_NS).any():  # UTC nanoseconds past the hour
         problems.append(Problem(where, "timestamps not on the hour", "hourly readings"))
-    elif len(index) and (np.diff(index.as_unit("ns").asi8) == HOUR_NS).all():  # regular: as is
+    elif _on_regular_hours(index.as_unit("ns").asi8):  # regular: as is
         hourly = pd.date_range(index[0], periods=len(index), freq="h").tz_convert("UTC")
         return pd.Series(series.to_numpy(dtype=np.float64), index=hourly, name=series.name)
     elif index.has_duplicates:
