@@ -34,6 +34,7 @@ _FIELDS = {
 }
 _SEPARATORS = {4: b"-", 7: b"-", 13: b":", 16: b":"}  # and a "T" or a space at 10
 _DATE_TIME_WIDTH = 19
+_ROWS_AT_ONCE = 65_536  # a table's column in runs of this many cells (a few MB each)
 _YEARS = (1970, 2200)  # pandas' nanoseconds hold these; the plausible dates lie within
 # The first day of each month from January 1970 to January 2201, in days since 1970 (numpy's
 # calendar, made once: a lookup per reading instead of a calendar conversion)
@@ -47,7 +48,20 @@ _FIRST_DAYS = (
 
 def fixed_width_instants(cells: Sequence[Any], max_fraction_digits: int = 9) -> np.ndarray | None:
     """UTC nanoseconds since 1970 (int64) of each cell, when every cell is a text of the plain form
-    (module docstring) and all have one width and layout; None otherwise."""
+    (module docstring) and the cells of each run of ``_ROWS_AT_ONCE`` share one width and layout;
+    None otherwise. (A table's long column is read run by run, so that its bytes and digits are
+    never all held at once.)"""
+    parts = []
+    for start in range(0, len(cells), _ROWS_AT_ONCE):
+        part = _one_width(cells[start : start + _ROWS_AT_ONCE], max_fraction_digits)
+        if part is None:
+            return None
+        parts.append(part)
+    return np.concatenate(parts) if len(parts) > 1 else (parts[0] if parts else None)
+
+
+def _one_width(cells: Sequence[Any], max_fraction_digits: int) -> np.ndarray | None:
+    """:func:`fixed_width_instants` of cells that must all have one width and layout."""
     block = _byte_block(cells)
     if block is None:
         return None
@@ -69,15 +83,14 @@ def fixed_width_instants(cells: Sequence[Any], max_fraction_digits: int = 9) -> 
         numerals += [end + 1, end + 2, end + 4, end + 5]
     if not _laid_out(block, separators, numerals, end, zulu):
         return None
-    digits = block.astype(np.int64) - ord("0")  # the digit values (and junk elsewhere)
-    seconds = _seconds_since_1970(digits)
+    seconds = _seconds_since_1970(block)
     if seconds is None:
         return None
     nanoseconds = seconds * _NS_PER_SECOND
     if n_fraction > 0:
-        nanoseconds += _number(digits, _DATE_TIME_WIDTH + 1, end) * 10 ** (9 - n_fraction)
+        nanoseconds += _number(block, _DATE_TIME_WIDTH + 1, end) * 10 ** (9 - n_fraction)
     if not zulu:
-        offset_minutes = _offset_minutes(digits, block[:, end] == ord("+"), end)
+        offset_minutes = _offset_minutes(block, end)
         if offset_minutes is None:
             return None
         nanoseconds -= offset_minutes * 60 * _NS_PER_SECOND
@@ -114,16 +127,16 @@ def _laid_out(
     )
 
 
-def _number(digits: np.ndarray, start: int, stop: int) -> np.ndarray:
-    """The decimal number written in columns ``start`` to ``stop`` of each row of ``digits``
-    (each column's digit values, checked)."""
-    return digits[:, start:stop] @ 10 ** np.arange(stop - start - 1, -1, -1, dtype=np.int64)
+def _number(block: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The decimal number written in columns ``start`` to ``stop`` (digits, checked) of each row."""
+    digits = block[:, start:stop].astype(np.int64) - ord("0")
+    return digits @ 10 ** np.arange(stop - start - 1, -1, -1, dtype=np.int64)
 
 
-def _seconds_since_1970(digits: np.ndarray) -> np.ndarray | None:
+def _seconds_since_1970(block: np.ndarray) -> np.ndarray | None:
     """Each row's date and time of day in seconds since 1970 (before its offset), or None unless
     every one is a real calendar date in ``_YEARS`` and a time of 00:00:00 to 23:59:59."""
-    year, month, day, hour, minute, second = (_number(digits, *at) for at in _FIELDS.values())
+    year, month, day, hour, minute, second = (_number(block, *at) for at in _FIELDS.values())
     in_range = (
         (year >= _YEARS[0])
         & (year <= _YEARS[1])
@@ -144,10 +157,10 @@ def _seconds_since_1970(digits: np.ndarray) -> np.ndarray | None:
     return ((days * 24 + hour) * 60 + minute) * 60 + second
 
 
-def _offset_minutes(digits: np.ndarray, east: np.ndarray, end: int) -> np.ndarray | None:
-    """Each row's UTC offset ``+HH:MM`` (``east``: a plus sign) in minutes east, or None unless
+def _offset_minutes(block: np.ndarray, end: int) -> np.ndarray | None:
+    """Each row's UTC offset ``+HH:MM`` (from column ``end``) in minutes east, or None unless
     all are at most 23:59."""
-    hours, minutes = _number(digits, end + 1, end + 3), _number(digits, end + 4, end + 6)
+    hours, minutes = _number(block, end + 1, end + 3), _number(block, end + 4, end + 6)
     if not ((hours <= 23) & (minutes <= 59)).all():
         return None
-    return np.where(east, 1, -1) * (hours * 60 + minutes)
+    return np.where(block[:, end] == ord("+"), 1, -1) * (hours * 60 + minutes)

@@ -11,7 +11,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recommender.io import schema
+from recommender.io import instants, schema
 from recommender.io.cells import plain_instants
 from recommender.io.instants import fixed_width_instants
 from recommender.samples import sample_household_payload
@@ -126,6 +126,18 @@ def test_a_real_meter_column_is_read_from_its_bytes() -> None:
     assert read is not None
     expected = pd.to_datetime(np.asarray(texts, dtype=object), utc=True, format="ISO8601")
     assert read.tolist() == expected.as_unit("ns").asi8.tolist()
+
+
+def test_a_long_column_is_read_run_by_run(monkeypatch) -> None:
+    """Runs of another width (here of 4 cells) read as the whole column does."""
+    monkeypatch.setattr(instants, "_ROWS_AT_ONCE", 4)
+    texts = [t["timestamp"] for t in sample_household_payload()["temperature"][:10]]
+    texts[4:8] = [t.replace("+00:00", "Z") for t in texts[4:8]]
+    read = fixed_width_instants(texts)
+    expected = pd.to_datetime(np.asarray(texts, dtype=object), utc=True, format="ISO8601")
+    assert read is not None and read.tolist() == expected.as_unit("ns").asi8.tolist()
+    texts[5] = texts[0]  # two widths in one run
+    assert fixed_width_instants(texts) is None
 
 
 def test_columns_off_the_plain_form_are_left_to_the_general_readers() -> None:
