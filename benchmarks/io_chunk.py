@@ -17,7 +17,9 @@ latency targets (``benchmarks/latency.py``) and of the batch's read stage (``ben
 
 Before and after in one run: ``--baseline DIR`` also times the code in DIR (a copy of another
 revision's ``recommender`` and ``data``, e.g. ``git archive main recommender data | tar -x -C
-DIR``) in a subprocess on the same tables, and prints both with their ratio.
+DIR``) in a subprocess on the same tables, and prints both with their ratio. The two alternate,
+``--rounds`` times (3 with a baseline), and each figure is the median of its rounds, so that a
+neighbour's load on the shared machine weighs on both alike.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -53,6 +56,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--profile", choices=("compact", "list", "parquet", "csv"))
     parser.add_argument("--baseline", help="folder holding another revision's recommender/")
+    parser.add_argument(
+        "--rounds", type=int, help="alternate runs of each (default 3 with a baseline, else 1)"
+    )
     parser.add_argument("--emit-json", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--tables", help=argparse.SUPPRESS)  # the baseline reads these tables
     args = parser.parse_args()
@@ -87,12 +93,22 @@ def main() -> None:
         n = read_all(tables["parquet"])
         if n != args.households:
             raise SystemExit(f"read {n} households and failures, expected {args.households}")
-        figures = {name: median_cpu_ms(job, args.repeats) for name, job in jobs.items()}
-        if args.emit_json:
-            print(json.dumps(figures))
-            return
-        before = baseline(args, Path(tmp), tables) if args.baseline else None
-    report(figures, before, args)
+        rounds = args.rounds or (3 if args.baseline else 1)
+        after: list[dict[str, float]] = []
+        before: list[dict[str, float]] = []
+        for _ in range(rounds):
+            after.append({name: median_cpu_ms(job, args.repeats) for name, job in jobs.items()})
+            if args.emit_json:
+                print(json.dumps(after[-1]))
+                return
+            if args.baseline:
+                before.append(baseline(args, Path(tmp), tables))
+    report(_median_of(after), _median_of(before) if before else None, args)
+
+
+def _median_of(rounds: list[dict[str, float]]) -> dict[str, float]:
+    """Each figure's median over the rounds."""
+    return {name: statistics.median(r[name] for r in rounds) for name in rounds[0]}
 
 
 def baseline(args: argparse.Namespace, tmp: Path, tables: dict[str, dict[str, Path]]) -> dict:
@@ -109,7 +125,8 @@ def baseline(args: argparse.Namespace, tmp: Path, tables: dict[str, dict[str, Pa
 def report(
     figures: dict[str, float], before: dict[str, float] | None, args: argparse.Namespace
 ) -> None:
-    print(f"CPU ms, median of {args.repeats} (time.process_time)")
+    rounds = args.rounds or (3 if args.baseline else 1)
+    print(f"CPU ms, median of {args.repeats} (time.process_time), median of {rounds} round(s)")
     if before:
         print(f"before: {args.baseline}; after: this checkout; ratio before/after")
     for name in ("compact", "list", "parquet", "csv"):

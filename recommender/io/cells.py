@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from recommender.errors import Problem
 from recommender.io import schema
+from recommender.io.instants import fixed_width_instants
 
 Where = Callable[[int, str], str]  # (row position, column) -> "readings[12].kwh"
 
@@ -55,16 +56,33 @@ def parse_timestamps(
 
     Accepts strings (each must carry an offset: naive times are refused, never guessed) or an
     already tz-aware datetime column. Missing values are problems too. A column of plain instants
-    (:func:`plain_instant_mask`, what meters and apps write) is read at once; any other goes
+    (:func:`plain_instants`, what meters and apps write) is read at once; any other goes
     through :func:`parse_any_timestamps`, which names each problem.
     """
     raw = raw.reset_index(drop=True)
-    if len(raw) and raw.dtype.kind not in "mM" and plain_instant_mask(raw).all():
-        parsed = pd.to_datetime(raw.to_numpy(), utc=True, errors="coerce", format="ISO8601")
+    parsed = plain_instants(raw) if len(raw) and raw.dtype.kind not in "mM" else None
+    if parsed is not None:
         earliest, latest = schema.plausible_dates()
         if ((parsed >= earliest) & (parsed <= latest)).all():  # NaT is neither
             return pd.Series(parsed.as_unit("ns"))
     return parse_any_timestamps(raw, where, column, problems)
+
+
+def plain_instants(
+    cells: pd.Series | list[Any], max_fraction_digits: int = 9
+) -> pd.DatetimeIndex | None:
+    """The UTC instants of ``cells`` when every cell is a text in the plain ISO 8601 form
+    (:func:`plain_instant_mask`), NaT where such a text is no instant (30 February); None when
+    some cell is not plain. A column of one width (the usual one) is read from its bytes
+    (:mod:`recommender.io.instants`), any other by one Arrow regex pass and one to_datetime."""
+    values = cells.tolist() if isinstance(cells, pd.Series) else cells
+    nanoseconds = fixed_width_instants(values, max_fraction_digits)
+    if nanoseconds is not None:
+        return pd.DatetimeIndex(nanoseconds.view("datetime64[ns]")).tz_localize("UTC")
+    if not plain_instant_mask(cells, max_fraction_digits).all():
+        return None
+    objects = cells.to_numpy() if isinstance(cells, pd.Series) else np.asarray(cells, dtype=object)
+    return pd.DatetimeIndex(pd.to_datetime(objects, utc=True, errors="coerce", format="ISO8601"))
 
 
 def plain_instant_mask(cells: pd.Series | list[Any], max_fraction_digits: int = 9) -> np.ndarray:

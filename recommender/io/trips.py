@@ -22,7 +22,7 @@ import pandas as pd
 
 from recommender.domain import TRIP_MODES, TRIP_PURPOSES, Trip, TripColumns
 from recommender.io import schema
-from recommender.io.cells import plain_instant_mask
+from recommender.io.cells import plain_instant_mask, plain_instants
 from recommender.io.validate import MAX_PASSENGERS, MAX_TRIP_KM, TRIP_FIELDS, is_blank
 
 Column = Sequence[Any] | np.ndarray | pd.Series
@@ -114,11 +114,14 @@ def _starts(column: Column, n_rows: int) -> tuple[pd.DatetimeIndex, np.ndarray]:
         texts = _objects(column)
         # at most microseconds: pd.Timestamp of such a text (what parse_trip does) and
         # pd.to_datetime of the column give the same instant and unit
-        plain = plain_instant_mask(texts, max_fraction_digits=6)
-        cells = pd.Series(texts, dtype=object).where(plain, None)
-        stamps = pd.DatetimeIndex(
-            pd.to_datetime(cells, utc=True, errors="coerce", format="ISO8601")
-        ).as_unit("us")
+        parsed = plain_instants(texts, max_fraction_digits=6)
+        if parsed is None:  # not every text is plain: the plain ones read, the others not clean
+            plain = plain_instant_mask(texts, max_fraction_digits=6)
+            cells = pd.Series(texts, dtype=object).where(plain, None)
+            parsed = pd.DatetimeIndex(
+                pd.to_datetime(cells, utc=True, errors="coerce", format="ISO8601")
+            )
+        stamps = parsed.as_unit("us")
     ok = np.asarray(stamps.notna() & (stamps >= earliest) & (stamps <= latest), dtype=bool)
     return stamps.tz_convert("UTC"), ok
 
