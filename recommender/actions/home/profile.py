@@ -39,6 +39,7 @@ class LoadProfile:
     n_days: int
     last_year_kwh: pd.Series  # hourly readings (UTC) of the last <= 365 days, gaps dropped
     last_year_days: np.ndarray  # each of those readings' local day number (:func:`local_clock`)
+    last_year_hours: np.ndarray  # and local hour of day
 
 
 def local_clock(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarray]:
@@ -197,4 +198,5 @@ def _profile(
         n_days=year.n_days,
         last_year_kwh=year.kwh,
         last_year_days=year.day_numbers,
+        last_year_hours=year.hours,
     )
