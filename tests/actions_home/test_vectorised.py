@@ -76,6 +76,27 @@ def test_group_quantile_is_pandas_grouped_quantile_on_a_real_meter(meter0):
         assert _group_quantile(values, keys, q).tobytes() == expected.tobytes()
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(1, 400),
+    n_groups=st.sampled_from([1, 5, 300, 70_000]),
+    in_order=st.booleans(),
+    q=st.sampled_from([0.0, 0.2, 0.5, 0.9]),
+)
+def test_group_quantile_is_pandas_grouped_quantile_whatever_the_keys(
+    seed, n, n_groups, in_order, q
+):
+    """Keys in order, small keys out of order (the radix path) and wide keys out of order
+    (np.lexsort), with ties among the values: pandas' figures bit for bit."""
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, n_groups, n) * 3 - 7  # spaced, negative too
+    keys = np.sort(keys) if in_order else keys
+    values = rng.integers(0, 6, n) * 0.25 + rng.random(n) * (rng.random(n) < 0.5)
+    expected = pd.Series(values).groupby(keys).transform("quantile", q=q).to_numpy()
+    assert _group_quantile(values, keys, q).tobytes() == expected.tobytes()
+
+
 def test_day_totals_are_pandas_grouped_sums_in_and_out_of_order(meter0):
     values = meter0.dropna().to_numpy(dtype=float)[:2000]
     days, _ = local_clock(meter0.dropna().index[:2000], "Europe/London")
