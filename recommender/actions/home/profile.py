@@ -15,7 +15,8 @@ from recommender.errors import InsufficientData
 NIGHT_HOURS = (0, 5)  # local hours [0, 5): the always-on load shows as the night-time minimum
 DAY_HOURS = (7, 23)  # local hours searched for the usual peak (appliances are run awake)
 MIN_DAYS = 14
-HOUR_NS = 3_600 * 10**9
+MINUTE_NS = 60 * 10**9
+HOUR_NS = 60 * MINUTE_NS
 DAY_NS = 24 * HOUR_NS
 
 
@@ -40,14 +41,22 @@ class LoadProfile:
     last_year_kwh: pd.Series  # hourly readings (UTC) of the last <= 365 days, gaps dropped
     last_year_days: np.ndarray  # each of those readings' local day number (:func:`local_clock`)
     last_year_hours: np.ndarray  # and local hour of day
+    last_year_minutes: np.ndarray  # and local minute of the day (0-1439)
 
 
 def local_clock(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarray]:
     """Each instant's local calendar day as a day number (days since 1970-01-01, local) and its
     local hour of day: integers to group by (not one Python date object per hour, which cost
     2 ms a year of readings, nor a DatetimeIndex of midnights)."""
+    days, minutes = local_day_minutes(index, zone)
+    return days, minutes // 60
+
+
+def local_day_minutes(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each instant's local day number (as :func:`local_clock`) and local minute of the day
+    (0-1439: time-of-use bands need the minute where a zone is off UTC by half hours)."""
     wall_ns = pd.DatetimeIndex(index).tz_convert(zone).tz_localize(None).as_unit("ns").asi8
-    return wall_ns // DAY_NS, wall_ns // HOUR_NS % 24
+    return wall_ns // DAY_NS, wall_ns // MINUTE_NS % 1440
 
 
 def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
@@ -156,6 +165,7 @@ class _Year(NamedTuple):
     n_days: int
     day_numbers: np.ndarray
     hours: np.ndarray
+    minutes: np.ndarray
 
 
 def _last_year(household: Household) -> _Year:
@@ -173,8 +183,8 @@ def _last_year(household: Household) -> _Year:
         raise InsufficientData(
             f"household {household.household_id}: {n_days} days of readings, {MIN_DAYS} needed"
         )
-    numbers, hours = local_clock(last.index, household.timezone)
-    return _Year(household, last, n_days, numbers, hours)
+    numbers, minutes = local_day_minutes(last.index, household.timezone)
+    return _Year(household, last, n_days, numbers, minutes // 60, minutes)
 
 
 def _profile(
@@ -199,4 +209,5 @@ def _profile(
         last_year_kwh=year.kwh,
         last_year_days=year.day_numbers,
         last_year_hours=year.hours,
+        last_year_minutes=year.minutes,
     )
