@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import cast
 
 import pandas as pd
@@ -33,6 +34,9 @@ from recommender.errors import GreenrecError
 from recommender.grid.providers import IntensityProvider, OfflineProvider
 
 HORIZON_DAYS = 7
+# local_midnight remembered: a chunk's households mostly share their forecasts' start, and the
+# calls of a day their schedule's first day (bounded: a Timestamp an entry)
+_day_start = lru_cache(maxsize=1024)(local_midnight)
 # pairs of actions whose savings overlap (taking both does not add them up)
 OVERLAPS = (("line-dry", "shift-tumble-dryer"), ("wash-30c", "shift-washing-machine"))
 
@@ -111,10 +115,10 @@ def _household_actions(
     tables: WindowCache,
 ) -> list[Action]:
     if forecast is not None:
-        first_day = local_midnight(pd.Timestamp(forecast.start), household.timezone)
+        first_day = _day_start(pd.Timestamp(forecast.start), household.timezone)
         n_days = max(1, min(14, len(forecast.kwh) // 24)) if forecast.kwh else HORIZON_DAYS
     else:
-        first_day = local_midnight(now, household.timezone, days_later=1)
+        first_day = _day_start(now, household.timezone, days_later=1)
         n_days = HORIZON_DAYS
     price = mean_price_per_kwh(household, profile.hourly_kwh)
     kinds = {a.kind: a for a in household.appliances if a.cycles_per_week > 0}

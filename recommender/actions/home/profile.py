@@ -79,10 +79,10 @@ def last_days(readings_kwh: pd.Series, days: int) -> pd.Series:
     if readings.empty:
         return readings
     index = pd.DatetimeIndex(readings.index)
-    cutoff = index.max() - pd.Timedelta(days=days)
-    if index.is_monotonic_increasing:
+    if index.is_monotonic_increasing:  # the last one is the latest (no pass for the maximum)
+        cutoff = index[-1] - pd.Timedelta(days=days)
         return readings.iloc[index.searchsorted(cutoff, side="right") :]
-    return readings[index > cutoff]
+    return readings[index > index.max() - pd.Timedelta(days=days)]
 
 
 def day_totals(values: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -197,13 +197,14 @@ def _profile(
         annual = float(year.kwh.mean()) * 8760.0
         source = f"the last {year.n_days} days of readings, scaled to a year"
     day_slice = hourly[DAY_HOURS[0] : DAY_HOURS[1]]
+    p10, p90 = np.quantile(nightly_min, [0.1, 0.9])  # one call: each its own quantile
     return LoadProfile(
         hourly_kwh=hourly,
         annual_kwh=annual,
         annual_kwh_source=source,
         baseload_kw=float(np.median(nightly_min)),
-        baseload_kw_p10=float(np.quantile(nightly_min, 0.1)),
-        baseload_kw_p90=float(np.quantile(nightly_min, 0.9)),
+        baseload_kw_p10=float(p10),
+        baseload_kw_p90=float(p90),
         peak_hour=DAY_HOURS[0] + int(np.argmax(day_slice)),
         n_days=year.n_days,
         last_year_kwh=year.kwh,
