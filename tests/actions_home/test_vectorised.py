@@ -97,6 +97,21 @@ def test_group_quantile_is_pandas_grouped_quantile_whatever_the_keys(
     assert _group_quantile(values, keys, q).tobytes() == expected.tobytes()
 
 
+def test_hour_of_day_means_are_pandas_grouped_means_on_a_real_meter(household0):
+    """The profiles' hour-of-day means (grouped by categorical codes over a chunk) are the
+    grouped mean by local hour each household's year gave alone, bit for bit."""
+    from recommender.actions.home.profile import last_days, load_profiles
+
+    cut = replace(household0, readings_kwh=household0.readings_kwh[:"2021-03-01"])
+    profiles = load_profiles([household0, cut], [None, None])
+    for home, profile in zip((household0, cut), profiles, strict=True):
+        year = last_days(home.readings_kwh, 365)
+        _, hours = local_clock(year.index, home.timezone)
+        expected = pd.Series(year.to_numpy(dtype=float)).groupby(hours).mean()
+        assert expected.index.tolist() == list(range(24))
+        assert profile.hourly_kwh.tobytes() == expected.to_numpy().tobytes()
+
+
 def test_day_totals_are_pandas_grouped_sums_in_and_out_of_order(meter0):
     values = meter0.dropna().to_numpy(dtype=float)[:2000]
     days, _ = local_clock(meter0.dropna().index[:2000], "Europe/London")

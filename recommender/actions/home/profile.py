@@ -131,11 +131,12 @@ def load_profiles(
         who = np.repeat(np.arange(len(years), dtype=np.int64), [len(y.kwh) for y in years])
         values = np.concatenate([y.kwh.to_numpy(dtype=float) for y in years])
         hours = np.concatenate([y.hours for y in years])
-        # pandas' grouped mean: its compensated sum over the unsorted hour groups is kept
-        hour_key = who * 24 + hours
-        by_hour = np.full((len(years), 24), np.nan)  # NaN: an hour of day with no reading
-        means = pd.Series(values).groupby(hour_key).mean()
-        by_hour.flat[means.index.to_numpy()] = means.to_numpy()
+        # pandas' grouped mean: its compensated sum over the unsorted hour groups is kept. The
+        # groups as categorical codes (household x 24 + local hour, every one a category):
+        # pandas then hashes no keys, and an hour with no reading is a NaN in its place
+        hour_groups = pd.Categorical.from_codes(who * 24 + hours, np.arange(len(years) * 24))
+        means = pd.Series(values).groupby(hour_groups, observed=False).mean()
+        by_hour = means.to_numpy().reshape(len(years), 24)
         night = (hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1])
         nightly, owner = _nightly_minima(
             values[night], who[night], np.concatenate([y.day_numbers for y in years])[night]
