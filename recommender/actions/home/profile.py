@@ -134,7 +134,8 @@ def load_profiles(
         # pandas' grouped mean: its compensated sum over the unsorted hour groups is kept. The
         # groups as categorical codes (household x 24 + local hour, every one a category):
         # pandas then hashes no keys, and an hour with no reading is a NaN in its place
-        hour_groups = pd.Categorical.from_codes(who * 24 + hours, np.arange(len(years) * 24))
+        codes = pd.Categorical.from_codes(who * 24 + hours, pd.RangeIndex(len(years) * 24))
+        hour_groups = pd.CategoricalIndex(codes)
         means = pd.Series(values).groupby(hour_groups, observed=False).mean()
         by_hour = means.to_numpy().reshape(len(years), 24)
         night = (hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1])

@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -200,7 +201,7 @@ def window_table(
     """
     cache: WindowCache = {} if shared is None else shared
     zone = household.timezone
-    day0 = pd.Timestamp(first_day).tz_convert(zone).tz_localize(None).normalize()
+    day0 = _local_date(first_day, zone)
     reach = SLOTS_PER_DAY * -(-n_slots // SLOTS_PER_DAY)  # whole days past the last start
     key = (zone, day0, n_days, reach)
     layout = _cached(cache, ("layout", *key), lambda: _slot_layout(zone, day0, n_days, reach))
@@ -227,6 +228,13 @@ def window_table(
         error_g_per_kwh=run_means("error", household.region, error_sums),
         price_per_kwh=run_means("price", household.tariff, price_sums),
     )
+
+
+@lru_cache(maxsize=1024)
+def _local_date(first_day: pd.Timestamp, zone: str) -> pd.Timestamp:
+    """``first_day``'s local calendar day in ``zone`` (its midnight, no zone), remembered: each
+    cycle length of each household asks (bounded: a Timestamp an entry)."""
+    return pd.Timestamp(first_day).tz_convert(zone).tz_localize(None).normalize()
 
 
 def _cached(cache: WindowCache, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
