@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 
 import numpy as np
+import pandas as pd
 
-from recommender.domain import Household, Savings
+from recommender.domain import Household, Savings, Tariff
 from recommender.grid.neso import NESO_SOURCE, neso_2023
 from recommender.grid.regions import COUNTRY_SOURCE, alpha3, country_average
 from recommender.grid.tariffs import price_per_kwh_series
@@ -78,16 +79,23 @@ def mean_price_per_kwh(household: Household, hourly_kwh: np.ndarray) -> float:
     """Price per kWh of the household's use, weighted by its own daily profile (flat: the price)."""
     if household.tariff.type == "flat":
         return float(household.tariff.price_per_kwh or 0.0)
-    import pandas as pd
-
-    day = pd.date_range("2024-01-10", periods=24, freq="h", tz=household.timezone)
-    prices = price_per_kwh_series(household.tariff, day, household.timezone).to_numpy()
+    prices = _hourly_prices(household.tariff, household.timezone)
     weights = np.clip(hourly_kwh, 0.0, None)
     return (
         float(np.sum(prices * weights) / np.sum(weights))
         if weights.sum() > 0
         else float(prices.mean())
     )
+
+
+@lru_cache(maxsize=256)  # bounded: 24 prices an entry
+def _hourly_prices(tariff: Tariff, zone: str) -> np.ndarray:
+    """The tariff's price in each local hour 0-23 of a winter weekday (2024-01-10), made once
+    per tariff and zone (read-only)."""
+    day = pd.date_range("2024-01-10", periods=24, freq="h", tz=zone)
+    prices = price_per_kwh_series(tariff, day, zone).to_numpy()
+    prices.flags.writeable = False
+    return prices
 
 
 def energy_savings(
