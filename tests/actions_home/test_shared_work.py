@@ -44,13 +44,13 @@ def test_kept_windows_answer_as_windows_made_afresh(home, monkeypatch) -> None:
     kept = shift.KeptParts(shift.KEPT_PARTS)
     monkeypatch.setattr(shift, "_OFFLINE_PARTS", kept)
     asked = []
-    forecast = shift.intensity_forecast
+    forecast = shift.intensity_arrays
 
     def counted(*args, **kwargs):
         asked.append(args)
         return forecast(*args, **kwargs)
 
-    monkeypatch.setattr(shift, "intensity_forecast", counted)
+    monkeypatch.setattr(shift, "intensity_arrays", counted)
     first = home_actions(home, now=NOW)
     again = home_actions(home, now=NOW, provider=OfflineProvider())
     assert len(asked) == 1 and len(kept) > 0  # the second call asked the kept windows

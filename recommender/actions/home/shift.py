@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.domain import Appliance, Household
-from recommender.grid.providers import IntensityProvider, OfflineProvider, intensity_forecast
+from recommender.grid.providers import IntensityProvider, OfflineProvider, intensity_arrays
 from recommender.grid.tariffs import price_per_kwh_series
 
 SLOT_MINUTES = 30
@@ -208,13 +208,14 @@ def window_table(
     layout = _cached(cache, ("layout", *key), lambda: _slot_layout(zone, day0, n_days, reach))
 
     def carbon() -> tuple[np.ndarray, np.ndarray]:
-        forecast = intensity_forecast(
+        g_per_kwh, error_g_per_kwh = intensity_arrays(
             household.region, layout.grid, timezone=zone, provider=provider
         )
-        return _cumulative(forecast["g_per_kwh"]), _cumulative(forecast["error_g_per_kwh"])
+        return _cumulative(g_per_kwh), _cumulative(error_g_per_kwh)
 
     def price() -> np.ndarray:
-        return _cumulative(price_per_kwh_series(household.tariff, layout.grid, zone))
+        prices = price_per_kwh_series(household.tariff, layout.grid, zone)
+        return _cumulative(prices.to_numpy(dtype=float))
 
     g_sums, error_sums = _cached(cache, ("carbon", household.region, *key), carbon)
     price_sums = _cached(cache, ("price", household.tariff, *key), price)
@@ -246,10 +247,10 @@ def _cached(cache: WindowCache, key: tuple[Any, ...], make: Callable[[], Any]) -
         return value
 
 
-def _cumulative(values: pd.Series) -> np.ndarray:
+def _cumulative(values: np.ndarray) -> np.ndarray:
     """0 then the running sums of half-hourly values (a run's mean is a difference of two),
     read-only (shared by the households of a chunk, and across calls)."""
-    sums = np.concatenate([[0.0], np.cumsum(values.to_numpy(dtype=float))])
+    sums = np.concatenate([[0.0], np.cumsum(values)])
     sums.flags.writeable = False
     return sums
 
