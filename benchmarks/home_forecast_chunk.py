@@ -15,8 +15,11 @@ year (seed 1, 366 days from 2024-01-01), so they share one history index.
 Figures are CPU milliseconds (``time.process_time``: this process, all its threads; the machine is
 shared, so wall time would measure the neighbours) per household, the median of ``--repeats``
 runs. Each chunk of 64 is also timed one call per household, in the same run (the ratio is what
-grouping saves). Where the chunk functions do not exist yet (``main`` before this work) the script
-loops the single-household functions, so the same script prints the "before" figures:
+grouping saves). The home actions keep the packaged provider's candidate windows across calls
+(tomorrow's are the same all day), so the warm-up call leaves them kept, as a service's first
+call of the day does; "windows cold" times the chunk with them emptied before each run.
+Where the chunk functions do not exist yet (``main`` before this work) the script loops the
+single-household functions, so the same script prints the "before" figures:
 
     greenrec train --region GB    # with GREENREC_MODELS_DIR=/tmp/models
     cd benchmarks && python home_forecast_chunk.py --models-dir /tmp/models
