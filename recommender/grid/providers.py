@@ -108,25 +108,30 @@ class OfflineProvider:
     def forecast(
         self, region: str, index: pd.DatetimeIndex, timezone: str | None = None
     ) -> pd.DataFrame:
+        g_per_kwh, error_g_per_kwh = self.arrays(region, index, timezone)
+        # the frame holds copies: a caller writing into it changes no remembered window
+        return pd.DataFrame(
+            {"g_per_kwh": g_per_kwh, "error_g_per_kwh": error_g_per_kwh}, index=index
+        )
+
+    def arrays(
+        self, region: str, index: pd.DatetimeIndex, timezone: str | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`forecast`'s two columns as arrays, without the frame (read-only where they
+        are a remembered window's)."""
         _check_index(index)
         if alpha3(region) == "GBR":
             # regular: the same window for a whole batch scored at one instant, so cached
-            cells = (
-                _gb_cells(index[0], len(index), index.freqstr)
-                if index.freq is not None
-                else _gb_cells_of(index)
-            )
-            return pd.DataFrame({"g_per_kwh": cells[0], "error_g_per_kwh": cells[1]}, index=index)
+            if index.freq is not None:
+                return _gb_cells(index[0], len(index), index.freqstr)
+            return _gb_cells_of(index)
         mean, _ = country_average(region)
         zone = timezone or region_timezone(region)
         hours = np.asarray(index.tz_convert(zone).hour)
         shape = typical_daily_shape()
-        return pd.DataFrame(
-            {
-                "g_per_kwh": mean * shape["multiplier"].to_numpy()[hours],
-                "error_g_per_kwh": mean * shape["relative_error"].to_numpy()[hours],
-            },
-            index=index,
+        return (
+            mean * shape["multiplier"].to_numpy()[hours],
+            mean * shape["relative_error"].to_numpy()[hours],
         )
 
     def method(self, region: str) -> str:
@@ -225,6 +230,26 @@ def neso_forecast_error_std() -> float:
     raw = neso_intensity_2023()
     raw = raw[(raw["from"].dt.year == 2023) & raw["actual"].gt(0)]
     return float((raw["forecast"] - raw["actual"]).std(ddof=1))
+
+
+def intensity_arrays(
+    region: str,
+    index: pd.DatetimeIndex,
+    *,
+    timezone: str | None = None,
+    provider: IntensityProvider | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`intensity_forecast`'s ``g_per_kwh`` and ``error_g_per_kwh`` as two arrays (the
+    same figures). The packaged provider itself answers without building a frame (a regular GB
+    window is a remembered one: read-only arrays); any other provider is asked for its frame."""
+    provider = provider or OfflineProvider()
+    if type(provider) is OfflineProvider:
+        return provider.arrays(region, index, timezone)
+    frame = intensity_forecast(region, index, timezone=timezone, provider=provider)
+    return (
+        frame["g_per_kwh"].to_numpy(dtype=float),
+        frame["error_g_per_kwh"].to_numpy(dtype=float),
+    )
 
 
 def intensity_forecast(

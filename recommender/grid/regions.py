@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -26,9 +27,11 @@ def alpha3(region: str, where: str = "region") -> str:
     return mapping[code]
 
 
+@lru_cache(maxsize=512)  # bounded: regions are ~250 codes, each spelled a few ways
 def country_average(region: str, where: str = "region") -> tuple[float, int]:
     """Annual average intensity (g/kWh) and its year for an alpha-2 region; InvalidInput if the
-    country table has no figure for it."""
+    country table has no figure for it. Remembered: the offline forecast and the citation of
+    every shift action of a household outside GB ask (a row lookup in a frame each time)."""
     code3 = alpha3(region, where)
     table = country_intensity()
     record: dict[Any, Any] = table.loc[code3].to_dict() if code3 in table.index else {}

@@ -15,7 +15,12 @@ from hypothesis import strategies as st
 from recommender.actions.home import home_actions
 from recommender.actions.home.detect import _group_quantile
 from recommender.actions.home.profile import day_totals, local_clock
-from recommender.actions.home.savings import energy_draws, product_range, product_ranges
+from recommender.actions.home.savings import (
+    energy_draws,
+    product_range,
+    product_ranges,
+    row_quantiles,
+)
 from recommender.actions.home.shift import SLOTS_PER_DAY, choose_starts, window_table
 from recommender.domain import Appliance
 from recommender.grid.model import calendar_features, gb_profile_model
@@ -76,6 +81,42 @@ def test_group_quantile_is_pandas_grouped_quantile_on_a_real_meter(meter0):
         assert _group_quantile(values, keys, q).tobytes() == expected.tobytes()
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(1, 400),
+    n_groups=st.sampled_from([1, 5, 300, 70_000]),
+    in_order=st.booleans(),
+    q=st.sampled_from([0.0, 0.2, 0.5, 0.9]),
+)
+def test_group_quantile_is_pandas_grouped_quantile_whatever_the_keys(
+    seed, n, n_groups, in_order, q
+):
+    """Keys in order, small keys out of order (the radix path) and wide keys out of order
+    (np.lexsort), with ties among the values: pandas' figures bit for bit."""
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, n_groups, n) * 3 - 7  # spaced, negative too
+    keys = np.sort(keys) if in_order else keys
+    values = rng.integers(0, 6, n) * 0.25 + rng.random(n) * (rng.random(n) < 0.5)
+    expected = pd.Series(values).groupby(keys).transform("quantile", q=q).to_numpy()
+    assert _group_quantile(values, keys, q).tobytes() == expected.tobytes()
+
+
+def test_hour_of_day_means_are_pandas_grouped_means_on_a_real_meter(household0):
+    """The profiles' hour-of-day means (grouped by categorical codes over a chunk) are the
+    grouped mean by local hour each household's year gave alone, bit for bit."""
+    from recommender.actions.home.profile import last_days, load_profiles
+
+    cut = replace(household0, readings_kwh=household0.readings_kwh[:"2021-03-01"])
+    profiles = load_profiles([household0, cut], [None, None])
+    for home, profile in zip((household0, cut), profiles, strict=True):
+        year = last_days(home.readings_kwh, 365)
+        _, hours = local_clock(year.index, home.timezone)
+        expected = pd.Series(year.to_numpy(dtype=float)).groupby(hours).mean()
+        assert expected.index.tolist() == list(range(24))
+        assert profile.hourly_kwh.tobytes() == expected.to_numpy().tobytes()
+
+
 def test_day_totals_are_pandas_grouped_sums_in_and_out_of_order(meter0):
     values = meter0.dropna().to_numpy(dtype=float)[:2000]
     days, _ = local_clock(meter0.dropna().index[:2000], "Europe/London")
@@ -96,6 +137,30 @@ def test_product_ranges_are_each_product_range():
     assert together == alone
     draws = 12.5 + 4.0 * np.random.default_rng(1).standard_normal(energy.size)
     assert together[0] == tuple(float(v) for v in np.quantile(energy * draws, [0.1, 0.9]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(1, 5000),
+    rows=st.sampled_from([0, 1, 2, 3]),  # 0: one row (1-D)
+    rounded=st.booleans(),  # ties, zeros among them
+    special=st.sampled_from([None, np.nan, np.inf, -np.inf]),
+    qs=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=3).map(
+        lambda q: [*q, 0.1, 0.5, 0.9, 1.0]
+    ),
+)
+def test_row_quantiles_are_numpys_quantiles_bit_for_bit(seed, n, rows, rounded, special, qs):
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal((rows, n) if rows else n) * 10.0 ** rng.integers(-3, 4)
+    values = np.round(values, 1) if rounded else values
+    if special is not None:
+        values.flat[rng.integers(values.size)] = special
+    with np.errstate(invalid="ignore"):  # an infinity's neighbours subtract to NaN, in both
+        expected = np.quantile(values, qs, axis=-1)
+        got = row_quantiles(values, qs)
+    assert got.shape == expected.shape
+    assert got.tobytes() == expected.tobytes()
 
 
 def test_gb_cells_are_the_climatology_models_cells():

@@ -8,19 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import cast
 
 import pandas as pd
 
 from recommender.actions.clock import local_midnight
-from recommender.actions.home.detect import WINDOW_DAYS, DetectedCycle, recurring_cycles_many
+from recommender.actions.home.detect import (
+    WINDOW_DAYS,
+    DetectedCycle,
+    profile_window_hours,
+    recurring_cycles_in,
+)
 from recommender.actions.home.detected_shift import detected_shift_actions
 from recommender.actions.home.heating import thermostat_down
 from recommender.actions.home.laundry import line_dry, wash_cooler
 from recommender.actions.home.load_shift import shift_actions
 from recommender.actions.home.profile import LoadProfile, load_profiles
 from recommender.actions.home.savings import mean_price_per_kwh
-from recommender.actions.home.shift import WindowCache
+from recommender.actions.home.shift import WindowCache, window_cache
 from recommender.actions.home.standby import standby_cut
 from recommender.actions.home.tariff_switch import tou_switch
 from recommender.domain import Action, Forecast, Household
@@ -28,6 +34,9 @@ from recommender.errors import GreenrecError
 from recommender.grid.providers import IntensityProvider, OfflineProvider
 
 HORIZON_DAYS = 7
+# local_midnight remembered: a chunk's households mostly share their forecasts' start, and the
+# calls of a day their schedule's first day (bounded: a Timestamp an entry)
+_day_start = lru_cache(maxsize=1024)(local_midnight)
 # pairs of actions whose savings overlap (taking both does not add them up)
 OVERLAPS = (("line-dry", "shift-tumble-dryer"), ("wash-30c", "shift-washing-machine"))
 
@@ -55,13 +64,14 @@ def home_actions_many(
         raise ValueError(f"{len(fcs)} forecasts for {len(households)} households")
     now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
     provider = provider or OfflineProvider()
-    tables: WindowCache = {}  # the parts of the candidate windows households share
+    tables = window_cache(provider)  # the parts of the candidate windows households share
     items: list[list[Action] | GreenrecError | LoadProfile] = list(load_profiles(households, fcs))
     profiled = [i for i, item in enumerate(items) if isinstance(item, LoadProfile)]
-    cycles = recurring_cycles_many(
-        [households[i].readings_kwh for i in profiled],
-        [households[i].timezone for i in profiled],
-        WINDOW_DAYS,
+    cycles = recurring_cycles_in(
+        [
+            profile_window_hours(households[i], cast(LoadProfile, items[i]), WINDOW_DAYS)
+            for i in profiled
+        ]
     )
     for i, found in zip(profiled, cycles, strict=True):
         profile = cast(LoadProfile, items[i])
@@ -105,10 +115,10 @@ def _household_actions(
     tables: WindowCache,
 ) -> list[Action]:
     if forecast is not None:
-        first_day = local_midnight(pd.Timestamp(forecast.start), household.timezone)
+        first_day = _day_start(pd.Timestamp(forecast.start), household.timezone)
         n_days = max(1, min(14, len(forecast.kwh) // 24)) if forecast.kwh else HORIZON_DAYS
     else:
-        first_day = local_midnight(now, household.timezone, days_later=1)
+        first_day = _day_start(now, household.timezone, days_later=1)
         n_days = HORIZON_DAYS
     price = mean_price_per_kwh(household, profile.hourly_kwh)
     kinds = {a.kind: a for a in household.appliances if a.cycles_per_week > 0}

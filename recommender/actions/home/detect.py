@@ -31,7 +31,15 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from recommender.actions.home.profile import group_starts, last_days, local_clock, n_distinct
+from recommender.actions.home.profile import (
+    DAY_NS,
+    LoadProfile,
+    group_starts,
+    last_days,
+    local_clock,
+    n_distinct,
+)
+from recommender.domain import Household
 
 WINDOW_DAYS = 56
 DAY_QUANTILE = 0.2
@@ -61,11 +69,21 @@ class DetectedCycle:
 HOUR_NS = 3_600 * 10**9
 
 
+class WindowHours(NamedTuple):
+    """A household's readings of the window summed to hours, gaps dropped, as arrays: each
+    hour's kWh, UTC time (ns), local day number (days since 1970-01-01, local) and local hour."""
+
+    kwh: np.ndarray
+    utc_ns: np.ndarray
+    day: np.ndarray
+    hour: np.ndarray
+
+
 class _Clock(NamedTuple):
-    """A chunk's hours end to end: each one's household, UTC time (ns), local day number (days
-    since 1970-01-01, local) and local hour of day."""
+    """A chunk's :class:`WindowHours` end to end, with each hour's household."""
 
     who: np.ndarray
+    kwh: np.ndarray
     utc_ns: np.ndarray
     day: np.ndarray
     hour: np.ndarray
@@ -101,7 +119,8 @@ def hourly_excess_many(
     hourly = [_last_hours(readings, window_days) for readings in readings_kwh]
     if not any(len(h) for h in hourly):
         return hourly
-    excess = _excess(hourly, _local_clock(hourly, timezones))
+    hours = [_hours_of(h, zone) for h, zone in zip(hourly, timezones, strict=True)]
+    excess = _excess(_chunk_clock(hours))
     ends = np.cumsum([len(h) for h in hourly])
     return [
         pd.Series(part, index=h.index, name=h.name)
@@ -109,23 +128,54 @@ def hourly_excess_many(
     ]
 
 
-def _local_clock(hourly: Sequence[pd.Series], timezones: Sequence[str]) -> _Clock:
-    utc = [pd.DatetimeIndex(h.index) for h in hourly]
-    local = [local_clock(t, zone) for t, zone in zip(utc, timezones, strict=True)]
-    return _Clock(
-        who=np.repeat(np.arange(len(hourly), dtype=np.int64), [len(h) for h in hourly]),
-        utc_ns=np.concatenate([t.as_unit("ns").asi8 for t in utc]),
-        day=np.concatenate([day for day, _ in local]),
-        hour=np.concatenate([hour for _, hour in local]),
+def window_hours(
+    readings_kwh: pd.Series, timezone: str, window_days: int = WINDOW_DAYS
+) -> WindowHours:
+    """The last ``window_days`` of readings summed to hours, gaps dropped, with their local
+    clock."""
+    return _hours_of(_last_hours(readings_kwh, window_days), timezone)
+
+
+def profile_window_hours(
+    household: Household, profile: LoadProfile, window_days: int = WINDOW_DAYS
+) -> WindowHours:
+    """:func:`window_hours` of ``household``, cut from its load profile's last year where that is
+    already on whole UTC hours in order (as parsed): the tail of its arrays, local clock
+    included, not a second cut and conversion of the readings."""
+    year = pd.DatetimeIndex(profile.last_year_kwh.index)
+    if window_days > 365 or not _on_whole_hours(year):
+        return window_hours(household.readings_kwh, household.timezone, window_days)
+    utc_ns = year.as_unit("ns").asi8
+    # last_days' cut: after the last reading less window_days (the last year ends there too)
+    tail = slice(
+        int(np.searchsorted(utc_ns, utc_ns[-1] - window_days * DAY_NS, side="right")), None
+    )
+    return WindowHours(
+        profile.last_year_kwh.to_numpy(dtype=float)[tail],
+        utc_ns[tail],
+        profile.last_year_days[tail],
+        profile.last_year_hours[tail],
     )
 
 
-def _excess(hourly: Sequence[pd.Series], clock: _Clock) -> np.ndarray:
+def _hours_of(hourly: pd.Series, timezone: str) -> WindowHours:
+    if hourly.empty:
+        return WindowHours(*(np.zeros(0, dtype=dtype) for dtype in (float, int, int, int)))
+    index = pd.DatetimeIndex(hourly.index)
+    day, hour = local_clock(index, timezone)
+    return WindowHours(hourly.to_numpy(dtype=float), index.as_unit("ns").asi8, day, hour)
+
+
+def _chunk_clock(hours: Sequence[WindowHours]) -> _Clock:
+    who = np.repeat(np.arange(len(hours), dtype=np.int64), [len(h.kwh) for h in hours])
+    return _Clock(who, *(np.concatenate(column) for column in zip(*hours, strict=True)))
+
+
+def _excess(clock: _Clock) -> np.ndarray:
     """Each hour's reading less its two baselines (step 1 of the module doc), end to end."""
-    values = np.concatenate([h.to_numpy(dtype=float) for h in hourly])
     # one integer key per group: household and local day, household and local hour of day
     day_key = clock.who * (1 << 32) + (clock.day - clock.day.min())
-    rest = values - _group_quantile(values, day_key, DAY_QUANTILE)
+    rest = clock.kwh - _group_quantile(clock.kwh, day_key, DAY_QUANTILE)
     return rest - _group_quantile(rest, clock.who * 24 + clock.hour, HOUR_QUANTILE)
 
 
@@ -136,7 +186,7 @@ def _group_quantile(values: np.ndarray, keys: np.ndarray, q: float) -> np.ndarra
     fraction; numpy's own quantile interpolates from the high side above half), so the figures
     are ``groupby(keys).transform("quantile")``'s bit for bit, without its per-call machinery.
     """
-    order = np.lexsort((values, keys))
+    order = _group_order(values, keys)
     ordered, sorted_keys = values[order], keys[order]
     starts = group_starts(sorted_keys)
     counts = np.diff(np.r_[starts, len(values)])
@@ -149,6 +199,25 @@ def _group_quantile(values: np.ndarray, keys: np.ndarray, q: float) -> np.ndarra
     quantiles = np.empty_like(values)
     quantiles[order] = np.repeat(per_group, counts)
     return quantiles
+
+
+def _group_order(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Positions that put ``values`` in groups (equal ``keys``, contiguous) and in order within
+    each: ``np.lexsort((values, keys))``'s up to the order of equal values, which no quantile
+    sees. Where the groups can be numbered in 16 bits (keys in order, as a chunk's household
+    days come, or small, as its household hours of day), one sort of the values then a radix
+    sort of their group numbers (numpy's stable sort of 16-bit integers): lexsort's two stable
+    sorts of a chunk's hours cost several times more."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.intp)
+    if np.all(keys[1:] >= keys[:-1]):
+        groups = np.cumsum(np.r_[0, keys[1:] != keys[:-1]])  # numbered in order, from 0
+    else:
+        groups = keys - keys.min()
+    if groups.max() >= 1 << 16:
+        return np.lexsort((values, keys))
+    by_value = np.argsort(values)
+    return by_value[np.argsort(groups.astype(np.uint16)[by_value], kind="stable")]
 
 
 def _last_hours(readings_kwh: pd.Series, window_days: int) -> pd.Series:
@@ -200,18 +269,28 @@ def recurring_cycles_many(
     readings_kwh: Sequence[pd.Series], timezones: Sequence[str], window_days: int = WINDOW_DAYS
 ) -> list[list[DetectedCycle]]:
     """:func:`recurring_cycles` of many households, the baselines and runs found group-wise."""
-    hourly = [_last_hours(readings, window_days) for readings in readings_kwh]
-    if not any(len(h) for h in hourly):
-        return [[] for _ in hourly]
-    clock = _local_clock(hourly, timezones)
-    runs = _cycle_runs(_excess(hourly, clock), clock)
+    return recurring_cycles_in(
+        [
+            window_hours(readings, zone, window_days)
+            for readings, zone in zip(readings_kwh, timezones, strict=True)
+        ]
+    )
+
+
+def recurring_cycles_in(hours: Sequence[WindowHours]) -> list[list[DetectedCycle]]:
+    """Recurring cycles in each household's hours of the window (:func:`window_hours`, or
+    :func:`profile_window_hours` where a load profile has them already)."""
+    if not any(len(h.kwh) for h in hours):
+        return [[] for _ in hours]
+    clock = _chunk_clock(hours)
+    runs = _cycle_runs(_excess(clock), clock)
     # each household's distinct local days (its weeks of readings)
     day_keys = np.sort(clock.who * (1 << 32) + (clock.day - clock.day.min()))
-    n_days = np.bincount(day_keys[group_starts(day_keys)] >> 32, minlength=len(hourly))
-    bounds = np.searchsorted(runs.who, np.arange(len(hourly) + 1))
+    n_days = np.bincount(day_keys[group_starts(day_keys)] >> 32, minlength=len(hours))
+    bounds = np.searchsorted(runs.who, np.arange(len(hours) + 1))
     return [
-        _clusters(_Runs(*(column[a:b] for column in runs)), int(days)) if len(h) else []
-        for h, days, a, b in zip(hourly, n_days, bounds[:-1], bounds[1:], strict=True)
+        _clusters(_Runs(*(column[a:b] for column in runs)), int(days)) if len(h.kwh) else []
+        for h, days, a, b in zip(hours, n_days, bounds[:-1], bounds[1:], strict=True)
     ]
 
 

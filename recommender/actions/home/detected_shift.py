@@ -66,7 +66,7 @@ def detected_shift_actions(
     table = window_tables(household, first_day, n_days, provider, tables)
     actions = []
     for cycle in household_cycles(household, profile, cycles):
-        spec = _spec(household, cycle)
+        spec = _spec(profile, cycle)
         appliance = Appliance("detected", cycle.days_per_week, time(cycle.start_hour))
         cycles_per_year = cycle.days_per_week * 52.0
         found = planned_shift(
@@ -111,8 +111,9 @@ def detected_shift_actions(
     return actions
 
 
-def _spec(household: Household, cycle: DetectedCycle) -> CycleSpec:
-    last = household.readings_kwh.dropna().index.max()
+def _spec(profile: LoadProfile, cycle: DetectedCycle) -> CycleSpec:
+    # the last reading: the last year's latest (no second pass over the whole history)
+    last = pd.DatetimeIndex(profile.last_year_kwh.index).max()
     return CycleSpec(
         kind=f"load seen at {cycle.start_hour:02d}:00",
         kwh_low=math.floor(cycle.kwh_p10 * 100) / 100,  # 2 decimals, range kept

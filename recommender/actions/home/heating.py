@@ -71,11 +71,14 @@ def _daily_kwh_and_c(
     kwh = profile.last_year_kwh
     kwh_days, kwh_sums, kwh_counts = day_totals(kwh.to_numpy(dtype=float), profile.last_year_days)
     full = kwh_counts >= 22
-    temp = temperature_c.dropna()
-    # only the days the readings have count: the temperatures within two days of them
-    temp = temp[(temp.index >= kwh.index[0] - NEAR) & (temp.index <= kwh.index[-1] + NEAR)]
+    # only the days the readings have count: the temperatures within two days of them, gaps
+    # dropped (on integer nanoseconds, not a dropped Series and two Timestamp comparisons)
+    c_values = temperature_c.to_numpy(dtype=float)
+    c_ns = pd.DatetimeIndex(temperature_c.index).as_unit("ns").asi8
+    first, last = (pd.Timestamp(t).as_unit("ns").value for t in (kwh.index[0], kwh.index[-1]))
+    keep = ~np.isnan(c_values) & (c_ns >= first - NEAR.value) & (c_ns <= last + NEAR.value)
     c_days, c_sums, c_counts = day_totals(
-        temp.to_numpy(dtype=float), local_clock(temp.index, zone)[0]
+        c_values[keep], local_clock(temperature_c.index[keep], zone)[0]
     )
     _, in_kwh, in_c = np.intersect1d(
         kwh_days[full], c_days, assume_unique=True, return_indices=True

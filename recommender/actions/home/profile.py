@@ -15,7 +15,8 @@ from recommender.errors import InsufficientData
 NIGHT_HOURS = (0, 5)  # local hours [0, 5): the always-on load shows as the night-time minimum
 DAY_HOURS = (7, 23)  # local hours searched for the usual peak (appliances are run awake)
 MIN_DAYS = 14
-HOUR_NS = 3_600 * 10**9
+MINUTE_NS = 60 * 10**9
+HOUR_NS = 60 * MINUTE_NS
 DAY_NS = 24 * HOUR_NS
 
 
@@ -39,14 +40,23 @@ class LoadProfile:
     n_days: int
     last_year_kwh: pd.Series  # hourly readings (UTC) of the last <= 365 days, gaps dropped
     last_year_days: np.ndarray  # each of those readings' local day number (:func:`local_clock`)
+    last_year_hours: np.ndarray  # and local hour of day
+    last_year_minutes: np.ndarray  # and local minute of the day (0-1439)
 
 
 def local_clock(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarray]:
     """Each instant's local calendar day as a day number (days since 1970-01-01, local) and its
     local hour of day: integers to group by (not one Python date object per hour, which cost
     2 ms a year of readings, nor a DatetimeIndex of midnights)."""
+    days, minutes = local_day_minutes(index, zone)
+    return days, minutes // 60
+
+
+def local_day_minutes(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each instant's local day number (as :func:`local_clock`) and local minute of the day
+    (0-1439: time-of-use bands need the minute where a zone is off UTC by half hours)."""
     wall_ns = pd.DatetimeIndex(index).tz_convert(zone).tz_localize(None).as_unit("ns").asi8
-    return wall_ns // DAY_NS, wall_ns // HOUR_NS % 24
+    return wall_ns // DAY_NS, wall_ns // MINUTE_NS % 1440
 
 
 def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
@@ -69,10 +79,10 @@ def last_days(readings_kwh: pd.Series, days: int) -> pd.Series:
     if readings.empty:
         return readings
     index = pd.DatetimeIndex(readings.index)
-    cutoff = index.max() - pd.Timedelta(days=days)
-    if index.is_monotonic_increasing:
+    if index.is_monotonic_increasing:  # the last one is the latest (no pass for the maximum)
+        cutoff = index[-1] - pd.Timedelta(days=days)
         return readings.iloc[index.searchsorted(cutoff, side="right") :]
-    return readings[index > cutoff]
+    return readings[index > index.max() - pd.Timedelta(days=days)]
 
 
 def day_totals(values: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -109,9 +119,10 @@ def load_profiles(
     items: list[LoadProfile | InsufficientData | None] = []
     years: list[_Year] = []
     slots: list[int] = []  # the item of each year
+    clocks: dict[tuple[str, str, int, int], _Clock] = {}  # the chunk's regular hourly years' clocks
     for i, household in enumerate(households):
         try:
-            years.append(_last_year(household))
+            years.append(_last_year(household, clocks))
         except InsufficientData as error:
             items.append(error)
             continue
@@ -120,15 +131,17 @@ def load_profiles(
     if years:
         who = np.repeat(np.arange(len(years), dtype=np.int64), [len(y.kwh) for y in years])
         values = np.concatenate([y.kwh.to_numpy(dtype=float) for y in years])
-        hours = np.concatenate([y.hours for y in years])
-        # pandas' grouped mean: its compensated sum over the unsorted hour groups is kept
-        hour_key = who * 24 + hours
-        by_hour = np.full((len(years), 24), np.nan)  # NaN: an hour of day with no reading
-        means = pd.Series(values).groupby(hour_key).mean()
-        by_hour.flat[means.index.to_numpy()] = means.to_numpy()
+        hours = np.concatenate([y.clock.hours for y in years])
+        # pandas' grouped mean: its compensated sum over the unsorted hour groups is kept. The
+        # groups as categorical codes (household x 24 + local hour, every one a category):
+        # pandas then hashes no keys, and an hour with no reading is a NaN in its place
+        codes = pd.Categorical.from_codes(who * 24 + hours, pd.RangeIndex(len(years) * 24))
+        hour_groups = pd.CategoricalIndex(codes)
+        means = pd.Series(values).groupby(hour_groups, observed=False).mean()
+        by_hour = means.to_numpy().reshape(len(years), 24)
         night = (hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1])
         nightly, owner = _nightly_minima(
-            values[night], who[night], np.concatenate([y.day_numbers for y in years])[night]
+            values[night], who[night], np.concatenate([y.clock.day_numbers for y in years])[night]
         )
         bounds = np.searchsorted(owner, np.arange(len(years) + 1))
     for w, (i, year) in enumerate(zip(slots, years, strict=True)):
@@ -147,17 +160,25 @@ def _nightly_minima(
     return np.minimum.reduceat(values[order], starts), key[order][starts] >> 32
 
 
+class _Clock(NamedTuple):
+    """A year of readings' count of distinct days (UTC, as parsed) and each reading's local day
+    number, hour and minute of the day (read-only: households of a chunk may share one)."""
+
+    n_days: int
+    day_numbers: np.ndarray
+    hours: np.ndarray
+    minutes: np.ndarray
+
+
 class _Year(NamedTuple):
     """A household's last year of readings with each reading's local day and hour."""
 
     household: Household
     kwh: pd.Series
-    n_days: int
-    day_numbers: np.ndarray
-    hours: np.ndarray
+    clock: _Clock
 
 
-def _last_year(household: Household) -> _Year:
+def _last_year(household: Household, clocks: dict[tuple[str, str, int, int], _Clock]) -> _Year:
     if household.reading_interval_minutes > 60:
         raise InsufficientData(
             f"household {household.household_id}: readings are daily; hourly readings are needed "
@@ -166,14 +187,36 @@ def _last_year(household: Household) -> _Year:
     last = last_days(household.readings_kwh, 365)
     if last.empty:
         raise InsufficientData(f"household {household.household_id}: no readings")
-    # distinct days in the index's own zone (UTC as parsed), as counted before
-    n_days = n_distinct(pd.DatetimeIndex(last.index).tz_localize(None).as_unit("ns").asi8 // DAY_NS)
-    if n_days < MIN_DAYS:
+    clock = _year_clock(pd.DatetimeIndex(last.index), household.timezone, clocks)
+    if clock.n_days < MIN_DAYS:
         raise InsufficientData(
-            f"household {household.household_id}: {n_days} days of readings, {MIN_DAYS} needed"
+            f"household {household.household_id}: {clock.n_days} days of readings, "
+            f"{MIN_DAYS} needed"
         )
-    numbers, hours = local_clock(last.index, household.timezone)
-    return _Year(household, last, n_days, numbers, hours)
+    return _Year(household, last, clock)
+
+
+def _year_clock(
+    index: pd.DatetimeIndex, zone: str, clocks: dict[tuple[str, str, int, int], _Clock]
+) -> _Clock:
+    """The clock of a year's readings, made once per chunk for the years that are the same hours
+    for the same zones (a regular hourly index is its first hour and its length: a data team's
+    batch covers one period)."""
+    utc_ns = index.as_unit("ns").asi8
+    regular = len(utc_ns) > 1 and bool(np.all(np.diff(utc_ns) == HOUR_NS))
+    key = (zone, str(index.tz), int(utc_ns[0]), len(utc_ns))
+    if regular and key in clocks:
+        return clocks[key]
+    # distinct days in the index's own zone (UTC as parsed), as counted before
+    n_days = n_distinct(index.tz_localize(None).as_unit("ns").asi8 // DAY_NS)
+    numbers, minutes = local_day_minutes(index, zone)
+    hours = minutes // 60
+    for array in (numbers, hours, minutes):
+        array.flags.writeable = False
+    clock = _Clock(n_days, numbers, hours, minutes)
+    if regular:
+        clocks[key] = clock
+    return clock
 
 
 def _profile(
@@ -184,17 +227,20 @@ def _profile(
         annual, source = float(forecast.annual_kwh), "the usage forecast"
     else:
         annual = float(year.kwh.mean()) * 8760.0
-        source = f"the last {year.n_days} days of readings, scaled to a year"
+        source = f"the last {year.clock.n_days} days of readings, scaled to a year"
     day_slice = hourly[DAY_HOURS[0] : DAY_HOURS[1]]
+    p10, p90 = np.quantile(nightly_min, [0.1, 0.9])  # one call: each its own quantile
     return LoadProfile(
         hourly_kwh=hourly,
         annual_kwh=annual,
         annual_kwh_source=source,
         baseload_kw=float(np.median(nightly_min)),
-        baseload_kw_p10=float(np.quantile(nightly_min, 0.1)),
-        baseload_kw_p90=float(np.quantile(nightly_min, 0.9)),
+        baseload_kw_p10=float(p10),
+        baseload_kw_p90=float(p90),
         peak_hour=DAY_HOURS[0] + int(np.argmax(day_slice)),
-        n_days=year.n_days,
+        n_days=year.clock.n_days,
         last_year_kwh=year.kwh,
-        last_year_days=year.day_numbers,
+        last_year_days=year.clock.day_numbers,
+        last_year_hours=year.clock.hours,
+        last_year_minutes=year.clock.minutes,
     )

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 
 import numpy as np
+import pandas as pd
 
-from recommender.domain import Household, Savings
+from recommender.domain import Household, Savings, Tariff
 from recommender.grid.neso import NESO_SOURCE, neso_2023
 from recommender.grid.regions import COUNTRY_SOURCE, alpha3, country_average
 from recommender.grid.tariffs import price_per_kwh_series
@@ -58,11 +59,40 @@ def product_range(
 def product_ranges(
     energy_kwh: np.ndarray, delta_mean: float, delta_sds: Sequence[float], seed: int = 1
 ) -> list[tuple[float, float]]:
-    """:func:`product_range` for each of ``delta_sds``, in one quantile call (the same draws)."""
+    """:func:`product_range` for each of ``delta_sds``, in one :func:`row_quantiles` call (the
+    same draws)."""
     sds = np.asarray(delta_sds, dtype=float)[:, None]
     delta = delta_mean + sds * _standard_normal(seed, energy_kwh.size)
-    quantiles = np.quantile(energy_kwh * delta, [0.1, 0.9], axis=1)
-    return [(float(low), float(high)) for low, high in quantiles.T]
+    ranges = row_quantiles(energy_kwh * delta, (0.1, 0.9))
+    return [(float(low), float(high)) for low, high in ranges.T]
+
+
+def row_quantiles(values: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+    """``np.quantile(values, qs, axis=-1)``, its figures bit for bit (a test holds them), from a
+    sort of each row instead of numpy's partition: at the four positions two quantiles need,
+    numpy selects with scalar code whose branches fresh random draws mispredict (about 80 us
+    for two rows of 4,000, measured on the x86 benchmark machine), while it sorts them with
+    vector instructions (about 20 us).
+
+    The interpolation is numpy's default (linear), written as numpy writes it: position
+    (n - 1) q; at or past the last value both neighbours are the last, the weight taken from
+    position -1; low + (high - low) x weight, from the high side at or above half. Rows with
+    a zero, an infinity or a NaN go to numpy itself (-0.0 and 0.0 sort as equals, and numpy
+    answers NaN for a row with one)."""
+    if not (values.all() and np.isfinite(values).all()):
+        return np.quantile(values, qs, axis=-1)
+    ordered = np.sort(values, axis=-1)
+    last = ordered.shape[-1] - 1
+    position = last * np.asarray(qs, dtype=float)
+    past_end = position >= last
+    low = np.where(past_end, -1, np.floor(position))
+    high = np.where(past_end, -1, low + 1)
+    weight = position - low
+    a, b = ordered[..., low.astype(np.intp)], ordered[..., high.astype(np.intp)]
+    diff = b - a
+    quantiles = a + diff * weight
+    np.subtract(b, diff * (1 - weight), out=quantiles, where=weight >= 0.5)
+    return np.moveaxis(quantiles, -1, 0)  # the quantiles first, as numpy returns them
 
 
 @cache
@@ -78,16 +108,23 @@ def mean_price_per_kwh(household: Household, hourly_kwh: np.ndarray) -> float:
     """Price per kWh of the household's use, weighted by its own daily profile (flat: the price)."""
     if household.tariff.type == "flat":
         return float(household.tariff.price_per_kwh or 0.0)
-    import pandas as pd
-
-    day = pd.date_range("2024-01-10", periods=24, freq="h", tz=household.timezone)
-    prices = price_per_kwh_series(household.tariff, day, household.timezone).to_numpy()
+    prices = _hourly_prices(household.tariff, household.timezone)
     weights = np.clip(hourly_kwh, 0.0, None)
     return (
         float(np.sum(prices * weights) / np.sum(weights))
         if weights.sum() > 0
         else float(prices.mean())
     )
+
+
+@lru_cache(maxsize=256)  # bounded: 24 prices an entry
+def _hourly_prices(tariff: Tariff, zone: str) -> np.ndarray:
+    """The tariff's price in each local hour 0-23 of a winter weekday (2024-01-10), made once
+    per tariff and zone (read-only)."""
+    day = pd.date_range("2024-01-10", periods=24, freq="h", tz=zone)
+    prices = price_per_kwh_series(tariff, day, zone).to_numpy()
+    prices.flags.writeable = False
+    return prices
 
 
 def energy_savings(

@@ -16,16 +16,18 @@ approximation).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from recommender.domain import Appliance, Household
-from recommender.grid.providers import IntensityProvider, intensity_forecast
+from recommender.grid.providers import IntensityProvider, OfflineProvider, intensity_arrays
 from recommender.grid.tariffs import price_per_kwh_series
 
 SLOT_MINUTES = 30
@@ -136,6 +138,42 @@ class WindowTable:
 
 WindowCache = dict[tuple[Any, ...], Any]
 
+# parts of the packaged provider's windows kept across calls (a window: its layout, intensity
+# sums, price sums per tariff, run means per cycle length). On benchmarks/home_forecast_chunk.py's
+# mixed 64 households (38 seven-day windows, 400 parts) a part took 3.4 kB on average; 14-day
+# windows take twice that, so 1,024 parts stay under 7 MB
+KEPT_PARTS = 1024
+
+
+class KeptParts(OrderedDict[tuple[Any, ...], Any]):
+    """A :data:`WindowCache` kept across calls, bounded: past ``size`` parts the least recently
+    used one is dropped."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __getitem__(self, key: tuple[Any, ...]) -> Any:
+        value = super().__getitem__(key)
+        self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key: tuple[Any, ...], value: Any) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
+_OFFLINE_PARTS = KeptParts(KEPT_PARTS)
+
+
+def window_cache(provider: IntensityProvider) -> WindowCache:
+    """Where a chunk's window parts are kept: for the packaged :class:`OfflineProvider` (the same
+    figures whenever asked: tomorrow's windows are the same all day, and a batch scored at one
+    instant asks for the same ones chunk after chunk) one store kept across calls; for any other
+    provider (a live forecast moves) a new one per chunk."""
+    return _OFFLINE_PARTS if type(provider) is OfflineProvider else {}
+
 
 class SlotLayout(NamedTuple):
     """The local days' dates, the half-hourly UTC grid their starts need (and ``reach`` slots
@@ -164,19 +202,20 @@ def window_table(
     """
     cache: WindowCache = {} if shared is None else shared
     zone = household.timezone
-    day0 = pd.Timestamp(first_day).tz_convert(zone).tz_localize(None).normalize()
+    day0 = _local_date(first_day, zone)
     reach = SLOTS_PER_DAY * -(-n_slots // SLOTS_PER_DAY)  # whole days past the last start
     key = (zone, day0, n_days, reach)
     layout = _cached(cache, ("layout", *key), lambda: _slot_layout(zone, day0, n_days, reach))
 
     def carbon() -> tuple[np.ndarray, np.ndarray]:
-        forecast = intensity_forecast(
+        g_per_kwh, error_g_per_kwh = intensity_arrays(
             household.region, layout.grid, timezone=zone, provider=provider
         )
-        return _cumulative(forecast["g_per_kwh"]), _cumulative(forecast["error_g_per_kwh"])
+        return _cumulative(g_per_kwh), _cumulative(error_g_per_kwh)
 
     def price() -> np.ndarray:
-        return _cumulative(price_per_kwh_series(household.tariff, layout.grid, zone))
+        prices = price_per_kwh_series(household.tariff, layout.grid, zone)
+        return _cumulative(prices.to_numpy(dtype=float))
 
     g_sums, error_sums = _cached(cache, ("carbon", household.region, *key), carbon)
     price_sums = _cached(cache, ("price", household.tariff, *key), price)
@@ -193,15 +232,27 @@ def window_table(
     )
 
 
+@lru_cache(maxsize=1024)
+def _local_date(first_day: pd.Timestamp, zone: str) -> pd.Timestamp:
+    """``first_day``'s local calendar day in ``zone`` (its midnight, no zone), remembered: each
+    cycle length of each household asks (bounded: a Timestamp an entry)."""
+    return pd.Timestamp(first_day).tz_convert(zone).tz_localize(None).normalize()
+
+
 def _cached(cache: WindowCache, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-    if key not in cache:
-        cache[key] = make()
-    return cache[key]
+    try:
+        return cache[key]
+    except KeyError:  # not made yet (or dropped by a kept store meanwhile: made again)
+        value = cache[key] = make()
+        return value
 
 
-def _cumulative(values: pd.Series) -> np.ndarray:
-    """0 then the running sums of half-hourly values (a run's mean is a difference of two)."""
-    return np.concatenate([[0.0], np.cumsum(values.to_numpy(dtype=float))])
+def _cumulative(values: np.ndarray) -> np.ndarray:
+    """0 then the running sums of half-hourly values (a run's mean is a difference of two),
+    read-only (shared by the households of a chunk, and across calls)."""
+    sums = np.concatenate([[0.0], np.cumsum(values)])
+    sums.flags.writeable = False
+    return sums
 
 
 def _run_mean(
@@ -230,7 +281,9 @@ def _slot_layout(zone: str, day0: pd.Timestamp, n_days: int, reach: int) -> Slot
     # clock change (America/Havana's midnight) is a date like any other
     days = day0.to_datetime64().astype("datetime64[D]") + np.arange(n_days)
     dates = tuple(np.datetime_as_string(days, unit="D").tolist())
-    return SlotLayout(dates, grid, start_slots - first)
+    position = start_slots - first
+    position.flags.writeable = False
+    return SlotLayout(dates, grid, position)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,17 @@ def _example_tou(flat: Tariff) -> Tariff:
     return example_tou_tariff(flat)
 
 
+@lru_cache(maxsize=64)
+def _tou_price_by_minute(flat: Tariff) -> np.ndarray:
+    """The example ToU tariff's price in each minute of a local day (0-1439), read from the
+    tariff's own pricing at the minutes of one UTC day: a year of readings is then priced by
+    its local minutes, which the load profile has (no second conversion to local time)."""
+    minutes = pd.date_range("2000-01-01", periods=1440, freq="min", tz="UTC")
+    prices = price_per_kwh_series(_example_tou(flat), minutes, "UTC").to_numpy()
+    prices.flags.writeable = False
+    return prices
+
+
 def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
     """Money saved on a year of this household's use by the example ToU tariff (flat only)."""
     tariff = household.tariff
@@ -31,8 +42,7 @@ def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
         return None
     tou = _example_tou(tariff)
     readings = profile.last_year_kwh
-    index = pd.DatetimeIndex(readings.index)
-    tou_price = price_per_kwh_series(tou, index, household.timezone).to_numpy()
+    tou_price = _tou_price_by_minute(tariff)[profile.last_year_minutes]
     flat_cost = readings.to_numpy() * tariff.price_per_kwh
     tou_cost = readings.to_numpy() * tou_price
     fraction = 1.0 - tou_cost.sum() / flat_cost.sum()
