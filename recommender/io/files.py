@@ -174,6 +174,11 @@ def _existing(source: str | Path) -> Path:
     return path
 
 
+def is_csv(path: Path) -> bool:
+    """Whether a table file is read as CSV (any name that is not Parquet or JSON)."""
+    return _kind(path) == "csv"
+
+
 def _kind(path: Path) -> str:
     suffixes = [s.lower() for s in path.suffixes]
     if ".parquet" in suffixes or ".pq" in suffixes:

@@ -8,7 +8,8 @@ whatever the file's size. Row numbers are kept, so a problem still names the row
 In Parquet, a row group whose ``household_id`` statistics (min and max) cannot hold any of the
 chunk's ids is skipped unread: a file sorted by ``household_id`` (as ``ORDER BY household_id``
 gives, and ``greenrec synth`` writes) is read once over the whole run; an unsorted one is read
-once per chunk (slower, same answers, same memory).
+once per chunk (slower, same answers, same memory). A CSV file is read once into a temporary
+indexed copy (:mod:`recommender.io.spill`), which each chunk then reads its rows from.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from recommender.io.files import Source, Table, check_columns, iter_table, parquet_blocks
+from recommender.io.files import Source, Table, check_columns, is_csv, iter_table, parquet_blocks
+from recommender.io.spill import CsvSpill
 from recommender.io.validate import is_blank
 
 ID = "household_id"
@@ -73,6 +75,8 @@ class Scanner:
             else None
         )
         self._last: tuple[int, pa.Array, pa.Table] | None = None  # group, its ids, its rows
+        self._csv = path is not None and self._parquet is None and is_csv(path)
+        self._spill: CsvSpill | None = None  # a CSV's rows by household, made when first asked
         if self._parquet is not None:
             check_columns(self._parquet.schema_arrow.names, self.name, required, optional)
         else:
@@ -82,9 +86,13 @@ class Scanner:
         """The rows whose household is one of ``ids``, in file order, with their row numbers in
         the file (an empty table when there are none)."""
         wanted = sorted(set(ids))
-        parts = list(
-            self._parquet_rows(wanted) if self._parquet is not None else self._rows(wanted)
-        )
+        if self._csv:
+            frame, rows = self._spilled().rows_of(wanted)
+            parts = [Table(frame, self.name, int(rows[0]), rows)] if len(rows) else []
+        else:
+            parts = list(
+                self._parquet_rows(wanted) if self._parquet is not None else self._rows(wanted)
+            )
         if not parts:
             return Table(pd.DataFrame(columns=[ID]), self.name, 1, np.zeros(0, dtype=np.int64))
         frame = pd.concat([p.frame for p in parts], ignore_index=True)
@@ -94,12 +102,21 @@ class Scanner:
     def ids(self) -> set[str]:
         """Every household id in the table (one pass over its id column; a set as big as the
         number of households, not of rows)."""
+        if self._csv:
+            return self._spilled().ids()
         if self._parquet is None:
             return {str(h) for t in self._tables() for h in id_column(t.frame).unique()}
         found: set[str] = set()
         for block in parquet_blocks(self._parquet, self.rows_per_chunk, columns=[ID]):
             found.update(str(h) for h in pc.unique(_arrow_ids(block.column(0))).to_pylist())
         return found
+
+    def _spilled(self) -> CsvSpill:
+        """The CSV's rows by household (:mod:`recommender.io.spill`): one pass over the file
+        for the whole run, not one per chunk."""
+        if self._spill is None:
+            self._spill = CsvSpill(self._tables(), id_column)
+        return self._spill
 
     def _tables(self) -> Iterator[Table]:
         return iter_table(

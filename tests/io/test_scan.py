@@ -90,3 +90,40 @@ def test_parquet_blocks_are_the_blocks_of_one_pass_over_the_file(tmp_path, rows)
     blocks = list(files.parquet_blocks(parquet, rows))
     assert [b.num_rows for b in blocks] == [b.num_rows for b in one_pass]
     assert all(ours.equals(theirs) for ours, theirs in zip(blocks, one_pass, strict=True))
+
+
+def test_a_csv_is_read_once_and_each_chunk_gets_what_a_scan_of_the_file_gives(
+    trips, tmp_path, monkeypatch
+) -> None:
+    """A CSV's rows come from its one-pass copy (io/spill.py): frames, row numbers and ids equal
+    to filtering the file's blocks per chunk, text kept as the CSV reader gives it."""
+    frame = trips.sample(frac=1, random_state=2).reset_index(drop=True)  # households interleaved
+    frame["household_id"] = frame["household_id"].where(frame.index % 3 > 0, " padded-1 ")
+    frame["purpose"] = frame["purpose"].where(frame.index % 5 > 0, "")  # blank cells
+    frame.loc[frame.index % 7 == 0, "purpose"] = 'a "quoted", comma, café'
+    path = tmp_path / "trips.csv"
+    frame.to_csv(path, index=False)
+    passes = []
+    real_iter_table = scan.iter_table
+    monkeypatch.setattr(
+        scan, "iter_table", lambda *a, **k: passes.append(1) or real_iter_table(*a, **k)
+    )
+    spilled = scan.Scanner(
+        path, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL, rows_per_chunk=97
+    )
+    scanned = scan.Scanner(
+        path, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL, rows_per_chunk=97
+    )
+    scanned._csv = False  # the scan of the file per chunk, as before the copy
+    ids = sorted(scanned.ids())
+    chunks = [ids[:3], ids[3:8], ids[8:], ["padded-1", "no-such-household"], ["nobody"]]
+    passes.clear()
+    got = [spilled.rows_of(chunk) for chunk in chunks]
+    assert spilled.ids() == set(ids)
+    assert len(passes) == 1  # one pass over the file for every chunk (the old way: one a chunk)
+    for chunk, table in zip(chunks, got, strict=True):
+        expected = scanned.rows_of(chunk)
+        pd.testing.assert_frame_equal(table.frame, expected.frame)
+        assert table.rows is not None and expected.rows is not None
+        assert table.rows.tolist() == expected.rows.tolist()
+        assert [table.row(i) for i in range(len(table.frame))] == table.rows.tolist()
