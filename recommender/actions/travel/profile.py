@@ -217,8 +217,9 @@ def feature_matrix(
     dist: np.ndarray,
 ) -> np.ndarray:
     """(groups, :func:`feature_names`) of validated trips in groups (households ``0..n-1``);
-    each row's ``weeks`` is its household's. The sums are pandas' group sums (compensated, in row
-    order), one per chunk, so a household's figures do not depend on its chunk."""
+    each row's ``weeks`` is its household's. Each household's sums read its own rows in their own
+    order, one reduction per chunk, so its figures do not depend on its chunk: counts by
+    :func:`group_sums`, km by mode by pandas' group sum (compensated, in row order)."""
     purpose_code, purposes = pd.factorize(purpose)
     active = np.array([active_weeks_per_year(p) for p in purposes], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):  # weeks >= 1 wherever there are trips
@@ -235,8 +236,7 @@ def feature_matrix(
     modes = TRIP_MODES
     km = np.zeros(n_groups * len(modes))
     if len(code):
-        by_household = pd.DataFrame(parts).groupby(code, sort=True).sum()
-        sums[by_household.index.to_numpy()] = by_household.to_numpy()
+        sums = group_sums(code, n_groups, parts)
         position = np.array([modes.index(m) for m in modes_seen], dtype=np.int64)
         key = code * len(modes) + position[mode_code]
         by_mode = pd.Series(dist * scale).groupby(key, sort=True).sum()
@@ -247,6 +247,21 @@ def feature_matrix(
     out[:, len(modes)] = cars
     out[:, len(modes) + 1] = np.divide(sums[:, 1], cars, out=np.zeros(n_groups), where=cars > 0)
     out[:, len(modes) + 2 :] = sums[:, 2:]
+    return out
+
+
+def group_sums(code: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:
+    """(groups, columns) sums of ``values``' rows by group ``code`` (``0..n_groups-1``), each
+    group's rows in their order: ``np.add.reduceat`` of each column over the rows sorted by group
+    (stably), the reduction pandas' group sum makes of sorted groups, without its set-up. The
+    rows of a chunk are sorted already (households contiguous)."""
+    if np.any(code[1:] < code[:-1]):
+        order = np.argsort(code, kind="stable")
+        code, values = code[order], values[order]
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    columns = np.ascontiguousarray(values.T)  # each column's rows contiguous, as in pandas' block
+    out = np.zeros((n_groups, values.shape[1]))
+    out[code[starts]] = np.add.reduceat(columns, starts, axis=1).T
     return out
 
 
