@@ -45,6 +45,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from recommender.actions.clock import day_starts_ns
 from recommender.actions.travel.catalogue import factor, has_factor, label
+from recommender.actions.travel.trip_chunk import factorized
 from recommender.actions.travel.trip_table import FLIGHT_MODES, TRIP_COLUMNS, validate_trips
 from recommender.domain import TRIP_MODES, Household, Trip
 from recommender.errors import InvalidInput, Problem
@@ -188,8 +189,8 @@ def features_table(frame: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
         code,
         len(ids),
         weeks[code],
-        frame["purpose"].to_numpy(),
-        frame["mode"].to_numpy(),
+        factorized(frame["purpose"].to_numpy()),
+        factorized(frame["mode"].to_numpy()),
         frame["distance_km"].to_numpy(dtype=float),
     )
     return pd.DataFrame(out, index=pd.Index(ids, name="household_id"), columns=feature_names())
@@ -212,19 +213,21 @@ def feature_matrix(
     code: np.ndarray,
     n_groups: int,
     weeks: np.ndarray,
-    purpose: np.ndarray,
-    mode: np.ndarray,
+    purpose: tuple[np.ndarray, np.ndarray],
+    mode: tuple[np.ndarray, np.ndarray],
     dist: np.ndarray,
 ) -> np.ndarray:
     """(groups, :func:`feature_names`) of validated trips in groups (households ``0..n-1``);
-    each row's ``weeks`` is its household's. Each household's sums read its own rows in their own
-    order, one reduction per chunk, so its figures do not depend on its chunk: counts by
-    :func:`group_sums`, km by mode by pandas' group sum (compensated, in row order)."""
-    purpose_code, purposes = pd.factorize(purpose)
+    each row's ``weeks`` is its household's; ``purpose`` and ``mode`` as codes into their
+    distinct values, and those (:func:`.trip_chunk.factorized`: each looked up once). Each
+    household's sums read its own rows in their own order, one reduction per chunk, so its
+    figures do not depend on its chunk: counts by :func:`group_sums`, km by mode by pandas'
+    group sum (compensated, in row order)."""
+    purpose_code, purposes = purpose
     active = np.array([active_weeks_per_year(p) for p in purposes], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):  # weeks >= 1 wherever there are trips
         scale = np.where(weeks >= 52, WEEKS_PER_YEAR / weeks, active[purpose_code] / weeks)
-    mode_code, modes_seen = pd.factorize(mode)  # each distinct mode looked up once
+    mode_code, modes_seen = mode
     is_flight = np.isin(modes_seen, FLIGHT_MODES)[mode_code]
     scale = np.where(is_flight, 1.0 / np.maximum(weeks / WEEKS_PER_YEAR, 1.0), scale)
     car = np.isin(modes_seen, CAR_MODES)[mode_code]
@@ -237,7 +240,8 @@ def feature_matrix(
     km = np.zeros(n_groups * len(modes))
     if len(code):
         sums = group_sums(code, n_groups, parts)
-        position = np.array([modes.index(m) for m in modes_seen], dtype=np.int64)
+        # (a distinct value no row has any more, from rows left out, gets any position)
+        position = np.array([modes.index(m) if m in modes else 0 for m in modes_seen], np.int64)
         key = code * len(modes) + position[mode_code]
         by_mode = pd.Series(dist * scale).groupby(key, sort=True).sum()
         km[by_mode.index.to_numpy()] = by_mode.to_numpy()

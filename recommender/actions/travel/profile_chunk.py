@@ -36,7 +36,6 @@ from recommender.actions.travel.trip_chunk import (
     TripChunk,
     chunk_of_frame,
     chunk_of_households,
-    factorized,
     local_times,
     period_warnings,
 )
@@ -161,7 +160,9 @@ def trip_profiles(
         code, n, chunk.start_ns, chunk.distance_km, chunk.mode, chunk.labels
     )
     outside = period_warnings(chunk, periods)
-    features = feature_matrix(code, n, weeks[code], chunk.purpose, chunk.mode, chunk.distance_km)
+    features = feature_matrix(
+        code, n, weeks[code], chunk.purpose_codes, chunk.mode_codes, chunk.distance_km
+    )
     peak = is_peak(hour)
     ground = ~chunk.is_mode(FLIGHT_MODES)
     habits = _habits(chunk)
@@ -300,7 +301,7 @@ def _journeys(
 ) -> list[list[tuple[RegularJourney, float]]]:
     """Each household's regular journeys (sorted as :func:`.profile.regular_journeys` sorts them)
     with the share of each one's trips at peak time."""
-    p_code, purposes = factorized(chunk.purpose)
+    p_code, purposes = chunk.purpose_codes
     m_code, modes = chunk.mode_codes
     cl = clusters(chunk.code, p_code * len(modes) + m_code, chunk.distance_km, ground)
     n = len(cl.first)
