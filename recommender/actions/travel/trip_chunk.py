@@ -206,7 +206,9 @@ def local_times(
         day, into_day = np.divmod(wall, _DAY_NS)
         weekday[rows] = (day + 3) % 7  # 1970-01-01 was a Thursday
         hour[rows] = into_day // _HOUR_NS + (into_day % _HOUR_NS) // _MINUTE_NS / 60.0
-        midnight[rows] = day_starts_ns(day, zone)
+        # one lookup a run of trips on one local day (a household's trips are in time order)
+        new_day = np.diff(day, prepend=day[:1] - 1) != 0  # the first trip, and each change
+        midnight[rows] = day_starts_ns(day[new_day], zone)[np.cumsum(new_day) - 1]
     return weekday, hour, midnight
 
 
