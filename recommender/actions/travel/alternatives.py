@@ -179,15 +179,19 @@ def evaluate_many(
     ranged = keep & (feasible | ranges_if_infeasible)
     yearly = yearly_figures(journeys, mode, car, (cur, alt), (cur_fig, alt_fig), ranged, n_draws)
     out: list[Alternative | None] = [None] * n
+    (cur_kg, cur_money, cur_kwh), (alt_kg, alt_money, alt_kwh) = (
+        [x.tolist() for x in figures] for figures in (cur_fig, alt_fig)
+    )  # Python floats, each read once below
+    extra_minutes = extra.tolist()
     for i in np.flatnonzero(keep).tolist():
         j, m = journeys[i], str(mode[i])
         out[i] = Alternative(
             journey=j,
-            current=Leg(j.mode, cur.route(i), *(float(x[i]) for x in cur_fig)),
-            option=Leg(m, alt.route(i), *(float(x[i]) for x in alt_fig)),
+            current=Leg(j.mode, cur.route(i), cur_kg[i], cur_money[i], cur_kwh[i]),
+            option=Leg(m, alt.route(i), alt_kg[i], alt_money[i], alt_kwh[i]),
             feasible=bool(feasible[i]),
             reasons=tuple(message(i) for mask, message in rules if mask[i]),
-            extra_minutes_per_trip=float(extra[i]),
+            extra_minutes_per_trip=extra_minutes[i],
             yearly=yearly.get(i, {}),
             sources=_sources(j.mode, m, str(car[i])),
             warnings=tuple(warnings[i]),
@@ -214,7 +218,8 @@ def _routes(
     journeys: Sequence[RegularJourney], mode: np.ndarray, router: Router | None
 ) -> tuple[_Routes, _Routes, list[list[str]]]:
     n = len(journeys)
-    road = np.array([j.distance_km / catalogue.detour(j.mode).value for j in journeys])
+    detours = {m: catalogue.detour(m).value for m in {j.mode for j in journeys}}
+    road = np.array([j.distance_km / detours[j.mode] for j in journeys])
     current = np.array([j.mode for j in journeys], dtype=object)
     warnings: list[list[str]] = [[] for _ in range(n)]
     if router is None or type(router) is OfflineRouter:  # by mode, as arrays

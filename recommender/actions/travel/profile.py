@@ -235,11 +235,10 @@ def feature_matrix(
         [scale * car, scale * (car & (dist < SHORT_TRIP_KM))]
         + [scale * (is_flight & (dist >= lo) & (dist < hi)) for _, lo, hi in FLIGHT_BANDS]
     )
-    sums = np.zeros((n_groups, parts.shape[1]))
+    sums = group_sums(code, n_groups, parts)
     modes = TRIP_MODES
     km = np.zeros(n_groups * len(modes))
     if len(code):
-        sums = group_sums(code, n_groups, parts)
         # (a distinct value no row has any more, from rows left out, gets any position)
         position = np.array([modes.index(m) if m in modes else 0 for m in modes_seen], np.int64)
         key = code * len(modes) + position[mode_code]
@@ -262,10 +261,11 @@ def group_sums(code: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarra
     if np.any(code[1:] < code[:-1]):
         order = np.argsort(code, kind="stable")
         code, values = code[order], values[order]
-    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    columns = np.ascontiguousarray(values.T)  # each column's rows contiguous, as in pandas' block
     out = np.zeros((n_groups, values.shape[1]))
-    out[code[starts]] = np.add.reduceat(columns, starts, axis=1).T
+    if len(code):
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        columns = np.ascontiguousarray(values.T)  # each column's rows contiguous, as in pandas
+        out[code[starts]] = np.add.reduceat(columns, starts, axis=1).T
     return out
 
 
