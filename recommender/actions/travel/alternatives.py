@@ -83,8 +83,9 @@ class Alternative:
     warnings: tuple[str, ...] = ()
 
 
-def _car_mode(journey: RegularJourney) -> str:
-    return journey.mode if journey.mode in catalogue.CAR_MODES else "car_petrol"
+def _car_mode(current: str) -> str:
+    """The household's car, for a lift share: the journey's, or a petrol car."""
+    return current if current in catalogue.CAR_MODES else "car_petrol"
 
 
 def _route(router: Router, request: RouteRequest, warnings: list[str]) -> Route:
@@ -166,7 +167,8 @@ def evaluate_many(
     n = len(journeys)
     mode = np.array(modes, dtype=object)
     current = np.array([j.mode for j in journeys], dtype=object)
-    car = np.array([_car_mode(j) for j in journeys], dtype=object)
+    car_of = {m: _car_mode(m) for m in set(current.tolist())}
+    car = np.array([car_of[m] for m in current.tolist()], dtype=object)
     people = np.array([j.passengers for j in journeys], dtype=float)
     cur, alt, warnings = _routes(journeys, mode, router)
     central = Values()
