@@ -64,13 +64,13 @@ class TripChunk:
         """Rows whose mode is one of ``modes``."""
         return member(self.mode, modes, self.mode_codes)
 
-    def rows(self, keep: np.ndarray, bounds: np.ndarray, **columns: np.ndarray) -> TripChunk:
+    def kept(self, keep: np.ndarray, bounds: np.ndarray, **columns: np.ndarray) -> TripChunk:
         """The chunk of the rows ``keep`` (households' rows now ``bounds``), ``columns`` given
         (the others taken as kept). The mode and purpose codes found already are kept with the
         rows (codes into the same distinct values, some of which may no longer occur): the
         columns are factorized once per chunk."""
-        rows = {name: getattr(self, name)[keep] for name in _ROW_COLUMNS if name not in columns}
-        out = replace(self, bounds=bounds, **rows, **columns)
+        rest = {name: getattr(self, name)[keep] for name in _ROW_COLUMNS if name not in columns}
+        out = replace(self, bounds=bounds, **rest, **columns)
         for name in ("mode_codes", "purpose_codes"):
             if name in self.__dict__:  # found already (cached_property keeps it there)
                 codes, uniques = self.__dict__[name]
@@ -125,7 +125,7 @@ def chunk_of_households(households: Sequence[Household]) -> tuple[TripChunk, np.
     keep = ~flagged[chunk.code]  # a flagged household stays in the chunk without its trips
     counts[flagged] = 0
     bounds = np.concatenate([[0], np.cumsum(counts)])
-    clean = chunk.rows(
+    clean = chunk.kept(
         keep,
         bounds,
         distance_km=km[keep].astype(float),
