@@ -45,7 +45,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from recommender.actions.clock import day_starts_ns
 from recommender.actions.travel.catalogue import factor, has_factor, label
-from recommender.actions.travel.trip_chunk import factorized
+from recommender.actions.travel.trip_chunk import among, factorized
 from recommender.actions.travel.trip_table import FLIGHT_MODES, TRIP_COLUMNS, validate_trips
 from recommender.domain import TRIP_MODES, Household, Trip
 from recommender.errors import InvalidInput, Problem
@@ -228,9 +228,9 @@ def feature_matrix(
     with np.errstate(divide="ignore", invalid="ignore"):  # weeks >= 1 wherever there are trips
         scale = np.where(weeks >= 52, WEEKS_PER_YEAR / weeks, active[purpose_code] / weeks)
     mode_code, modes_seen = mode
-    is_flight = np.isin(modes_seen, FLIGHT_MODES)[mode_code]
+    is_flight = among(modes_seen, FLIGHT_MODES)[mode_code]
     scale = np.where(is_flight, 1.0 / np.maximum(weeks / WEEKS_PER_YEAR, 1.0), scale)
-    car = np.isin(modes_seen, CAR_MODES)[mode_code]
+    car = among(modes_seen, CAR_MODES)[mode_code]
     parts = np.column_stack(
         [scale * car, scale * (car & (dist < SHORT_TRIP_KM))]
         + [scale * (is_flight & (dist >= lo) & (dist < hi)) for _, lo, hi in FLIGHT_BANDS]

@@ -94,7 +94,14 @@ def member(
 ) -> np.ndarray:
     """``np.isin(values, choices)`` for a column of strings, through its distinct values."""
     code, uniques = codes if codes is not None else factorized(values)
-    return np.append(np.isin(uniques, list(choices)), False)[code]  # code -1: missing
+    return np.append(among(uniques, choices), False)[code]  # code -1: missing
+
+
+def among(distinct: np.ndarray, choices: Sequence[str]) -> np.ndarray:
+    """``np.isin(distinct, choices)`` of a few distinct values: a set lookup each (np.isin sorts
+    both, a dozen times the cost for a dozen values)."""
+    chosen = set(choices)
+    return np.array([value in chosen for value in distinct.tolist()], dtype=bool)
 
 
 def chunk_of_households(households: Sequence[Household]) -> tuple[TripChunk, np.ndarray]:
