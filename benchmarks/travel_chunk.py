@@ -13,9 +13,11 @@ batch reader; no real multi-household travel diary exists in data/, so the chunk
 Run on a checkout without ``travel_reports`` (before the columnar path), the chunk of 64 is
 measured as 64 calls of ``travel_report``, which is what that checkout does. ``--baseline PATH``
 measures that checkout first, in a subprocess of the same run (same households, same models),
-and prints before, after and their ratio beside the target:
+and prints before, after and their ratio beside the target. ``--rounds N`` alternates the two N
+times and prints the median of each figure over the rounds: on a shared machine the load changes
+within a run, and alternating spreads it over both sides:
 
-    cd benchmarks && python travel_chunk.py --models-dir DIR --baseline /path/to/main
+    cd benchmarks && python travel_chunk.py --models-dir DIR --baseline /path/to/main --rounds 3
 """
 
 from __future__ import annotations
@@ -85,6 +87,10 @@ def baseline(path: str, args: argparse.Namespace) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def medians(rounds: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -93,6 +99,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--baseline", default=None, help="a checkout to measure as 'before'")
+    parser.add_argument("--rounds", type=int, default=1, help="before/after alternations")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args()
     scratch = tempfile.TemporaryDirectory()
@@ -103,13 +110,19 @@ def main() -> None:
     if args.json:
         print(json.dumps(measure(model, households, args.repeats)))
         return
-    before = baseline(args.baseline, args) if args.baseline else None
-    after = measure(model, households, args.repeats)
+    befores, afters = [], []
+    for _ in range(args.rounds):  # alternating: a change of load falls on both sides
+        if args.baseline:
+            befores.append(baseline(args.baseline, args))
+        afters.append(measure(model, households, args.repeats))
+    before = medians(befores) if befores else None
+    after = medians(afters)
     n_trips = sum(len(h.trips) for h in households)
     print(f"recommender from {Path(recommender.__file__).parent}")
+    rounds = f", median of {args.rounds} alternating rounds" if args.rounds > 1 else ""
     print(
         f"{len(households)} households (the sample + {len(households) - 1} synthetic), "
-        f"{n_trips:,} trips; CPU-ms per household, medians of {args.repeats} repeats"
+        f"{n_trips:,} trips; CPU-ms per household, medians of {args.repeats} repeats{rounds}"
     )
     rows = [
         ("chunk of 1, the sample household", "sample_alone"),

@@ -205,11 +205,12 @@ def _alternatives(
         for k, journey in enumerate(mine.profile.regular_journeys):
             modes = [m for m in GROUND_ALTERNATIVES if m not in (journey.mode, "car_electric")]
             pairs.extend((h, k, journey, m) for m in modes)
+    used = [_used(t) for t in trips]
     evaluated = evaluate_many(
         [j for _, _, j, _ in pairs],
         [m for _, _, _, m in pairs],
         preferences=[households[h].preferences for h, _, _, _ in pairs],
-        modes_used=[_used(trips[h]) for h, _, _, _ in pairs],
+        modes_used=[used[h] for h, _, _, _ in pairs],
         router=router,
         ranges_if_infeasible=False,
         keep_infeasible=False,

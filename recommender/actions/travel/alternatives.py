@@ -83,8 +83,9 @@ class Alternative:
     warnings: tuple[str, ...] = ()
 
 
-def _car_mode(journey: RegularJourney) -> str:
-    return journey.mode if journey.mode in catalogue.CAR_MODES else "car_petrol"
+def _car_mode(current: str) -> str:
+    """The household's car, for a lift share: the journey's, or a petrol car."""
+    return current if current in catalogue.CAR_MODES else "car_petrol"
 
 
 def _route(router: Router, request: RouteRequest, warnings: list[str]) -> Route:
@@ -166,7 +167,8 @@ def evaluate_many(
     n = len(journeys)
     mode = np.array(modes, dtype=object)
     current = np.array([j.mode for j in journeys], dtype=object)
-    car = np.array([_car_mode(j) for j in journeys], dtype=object)
+    car_of = {m: _car_mode(m) for m in set(current.tolist())}
+    car = np.array([car_of[m] for m in current.tolist()], dtype=object)
     people = np.array([j.passengers for j in journeys], dtype=float)
     cur, alt, warnings = _routes(journeys, mode, router)
     central = Values()
@@ -179,18 +181,22 @@ def evaluate_many(
     ranged = keep & (feasible | ranges_if_infeasible)
     yearly = yearly_figures(journeys, mode, car, (cur, alt), (cur_fig, alt_fig), ranged, n_draws)
     out: list[Alternative | None] = [None] * n
-    for i in np.flatnonzero(keep).tolist():
+    kept = np.flatnonzero(keep)
+    figures = zip(*(x[kept].tolist() for x in (*cur_fig, *alt_fig, extra)), strict=True)
+    for i, (c_kg, c_money, c_kwh, a_kg, a_money, a_kwh, extra_i) in zip(
+        kept.tolist(), figures, strict=True
+    ):
         j, m = journeys[i], str(mode[i])
         out[i] = Alternative(
             journey=j,
-            current=Leg(j.mode, cur.route(i), *(float(x[i]) for x in cur_fig)),
-            option=Leg(m, alt.route(i), *(float(x[i]) for x in alt_fig)),
+            current=Leg(j.mode, cur.route(i), c_kg, c_money, c_kwh),
+            option=Leg(m, alt.route(i), a_kg, a_money, a_kwh),
             feasible=bool(feasible[i]),
             reasons=tuple(message(i) for mask, message in rules if mask[i]),
-            extra_minutes_per_trip=float(extra[i]),
+            extra_minutes_per_trip=extra_i,
             yearly=yearly.get(i, {}),
             sources=_sources(j.mode, m, str(car[i])),
-            warnings=tuple(warnings[i]),
+            warnings=warnings[i],
         )
     return out
 
@@ -212,11 +218,13 @@ class _Routes:
 
 def _routes(
     journeys: Sequence[RegularJourney], mode: np.ndarray, router: Router | None
-) -> tuple[_Routes, _Routes, list[list[str]]]:
+) -> tuple[_Routes, _Routes, list[tuple[str, ...]]]:
+    """Each pair's current and alternative routes, and its routing warnings (none offline)."""
     n = len(journeys)
-    road = np.array([j.distance_km / catalogue.detour(j.mode).value for j in journeys])
+    detours = {m: catalogue.detour(m).value for m in {j.mode for j in journeys}}
+    road = np.array([j.distance_km / detours[j.mode] for j in journeys])
     current = np.array([j.mode for j in journeys], dtype=object)
-    warnings: list[list[str]] = [[] for _ in range(n)]
+    warnings: list[tuple[str, ...]] = [()] * n
     if router is None or type(router) is OfflineRouter:  # by mode, as arrays
         cur = _Routes(*offline_routes(current, road), [OFFLINE_SOURCE] * n, np.ones(n, bool))
         alt = _Routes(*offline_routes(mode, road), [OFFLINE_SOURCE] * n, np.ones(n, bool))
@@ -224,9 +232,11 @@ def _routes(
         pairs = []
         for i, j in enumerate(journeys):
             ends = (j.origin, j.destination)
-            c = _route(router, RouteRequest(j.mode, float(road[i]), *ends), warnings[i])
-            a = _route(router, RouteRequest(str(mode[i]), float(road[i]), *ends), warnings[i])
+            found: list[str] = []
+            c = _route(router, RouteRequest(j.mode, float(road[i]), *ends), found)
+            a = _route(router, RouteRequest(str(mode[i]), float(road[i]), *ends), found)
             pairs.append((c, a))
+            warnings[i] = tuple(found)
         cur, alt = (
             _Routes(
                 np.array([p[k].distance_km for p in pairs], dtype=float),

@@ -40,9 +40,12 @@ class Values:
         self.rng, self.n = rng, n
         self._cache: dict[tuple[str, str], np.ndarray | float] = {}
         self.used: dict[tuple[str, str], catalogue.Factor] = {}
+        self._frozen = False
 
     def __call__(self, parameter: str, key: str) -> np.ndarray | float:
         if (parameter, key) not in self._cache:
+            if self._frozen:
+                raise KeyError(f"{parameter} {key} was not drawn before these values were frozen")
             f = catalogue.factor(parameter, key)
             self.used[(parameter, key)] = f
             if self.rng is None:
@@ -59,6 +62,15 @@ class Values:
     def _normal(self) -> np.ndarray:
         assert self.rng is not None
         return self.rng.standard_normal(self.n)
+
+    def frozen(self) -> Values:
+        """These values, read-only, to be shared: the draws made so far and no new one (a factor
+        not read yet raises: a new draw would depend on who read before)."""
+        for value in self._cache.values():
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+        self._frozen = True
+        return self
 
     def ratio(self, parameter: str, key: str) -> np.ndarray | float:
         """Draw / central value (1.0 when central) - scales a figure known only at its centre."""

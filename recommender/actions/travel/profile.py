@@ -45,6 +45,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from recommender.actions.clock import day_starts_ns
 from recommender.actions.travel.catalogue import factor, has_factor, label
+from recommender.actions.travel.trip_chunk import among, factorized
 from recommender.actions.travel.trip_table import FLIGHT_MODES, TRIP_COLUMNS, validate_trips
 from recommender.domain import TRIP_MODES, Household, Trip
 from recommender.errors import InvalidInput, Problem
@@ -188,8 +189,8 @@ def features_table(frame: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
         code,
         len(ids),
         weeks[code],
-        frame["purpose"].to_numpy(),
-        frame["mode"].to_numpy(),
+        factorized(frame["purpose"].to_numpy()),
+        factorized(frame["mode"].to_numpy()),
         frame["distance_km"].to_numpy(dtype=float),
     )
     return pd.DataFrame(out, index=pd.Index(ids, name="household_id"), columns=feature_names())
@@ -212,32 +213,34 @@ def feature_matrix(
     code: np.ndarray,
     n_groups: int,
     weeks: np.ndarray,
-    purpose: np.ndarray,
-    mode: np.ndarray,
+    purpose: tuple[np.ndarray, np.ndarray],
+    mode: tuple[np.ndarray, np.ndarray],
     dist: np.ndarray,
 ) -> np.ndarray:
     """(groups, :func:`feature_names`) of validated trips in groups (households ``0..n-1``);
-    each row's ``weeks`` is its household's. The sums are pandas' group sums (compensated, in row
-    order), one per chunk, so a household's figures do not depend on its chunk."""
-    purpose_code, purposes = pd.factorize(purpose)
+    each row's ``weeks`` is its household's; ``purpose`` and ``mode`` as codes into their
+    distinct values, and those (:func:`.trip_chunk.factorized`: each looked up once). Each
+    household's sums read its own rows in their own order, one reduction per chunk, so its
+    figures do not depend on its chunk: counts by :func:`group_sums`, km by mode by pandas'
+    group sum (compensated, in row order)."""
+    purpose_code, purposes = purpose
     active = np.array([active_weeks_per_year(p) for p in purposes], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):  # weeks >= 1 wherever there are trips
         scale = np.where(weeks >= 52, WEEKS_PER_YEAR / weeks, active[purpose_code] / weeks)
-    mode_code, modes_seen = pd.factorize(mode)  # each distinct mode looked up once
-    is_flight = np.isin(modes_seen, FLIGHT_MODES)[mode_code]
+    mode_code, modes_seen = mode
+    is_flight = among(modes_seen, FLIGHT_MODES)[mode_code]
     scale = np.where(is_flight, 1.0 / np.maximum(weeks / WEEKS_PER_YEAR, 1.0), scale)
-    car = np.isin(modes_seen, CAR_MODES)[mode_code]
+    car = among(modes_seen, CAR_MODES)[mode_code]
     parts = np.column_stack(
         [scale * car, scale * (car & (dist < SHORT_TRIP_KM))]
         + [scale * (is_flight & (dist >= lo) & (dist < hi)) for _, lo, hi in FLIGHT_BANDS]
     )
-    sums = np.zeros((n_groups, parts.shape[1]))
+    sums = group_sums(code, n_groups, parts)
     modes = TRIP_MODES
     km = np.zeros(n_groups * len(modes))
     if len(code):
-        by_household = pd.DataFrame(parts).groupby(code, sort=True).sum()
-        sums[by_household.index.to_numpy()] = by_household.to_numpy()
-        position = np.array([modes.index(m) for m in modes_seen], dtype=np.int64)
+        # (a distinct value no row has any more, from rows left out, gets any position)
+        position = np.array([modes.index(m) if m in modes else 0 for m in modes_seen], np.int64)
         key = code * len(modes) + position[mode_code]
         by_mode = pd.Series(dist * scale).groupby(key, sort=True).sum()
         km[by_mode.index.to_numpy()] = by_mode.to_numpy()
@@ -247,6 +250,22 @@ def feature_matrix(
     out[:, len(modes)] = cars
     out[:, len(modes) + 1] = np.divide(sums[:, 1], cars, out=np.zeros(n_groups), where=cars > 0)
     out[:, len(modes) + 2 :] = sums[:, 2:]
+    return out
+
+
+def group_sums(code: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:
+    """(groups, columns) sums of ``values``' rows by group ``code`` (``0..n_groups-1``), each
+    group's rows in their order: ``np.add.reduceat`` of each column over the rows sorted by group
+    (stably), the reduction pandas' group sum makes of sorted groups, without its set-up. The
+    rows of a chunk are sorted already (households contiguous)."""
+    if np.any(code[1:] < code[:-1]):
+        order = np.argsort(code, kind="stable")
+        code, values = code[order], values[order]
+    out = np.zeros((n_groups, values.shape[1]))
+    if len(code):
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        columns = np.ascontiguousarray(values.T)  # each column's rows contiguous, as in pandas
+        out[code[starts]] = np.add.reduceat(columns, starts, axis=1).T
     return out
 
 

@@ -10,6 +10,7 @@ own rows in their own order, so it does not depend on which households share its
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, partial
@@ -36,7 +37,6 @@ from recommender.actions.travel.trip_chunk import (
     TripChunk,
     chunk_of_frame,
     chunk_of_households,
-    factorized,
     local_times,
     period_warnings,
 )
@@ -161,7 +161,9 @@ def trip_profiles(
         code, n, chunk.start_ns, chunk.distance_km, chunk.mode, chunk.labels
     )
     outside = period_warnings(chunk, periods)
-    features = feature_matrix(code, n, weeks[code], chunk.purpose, chunk.mode, chunk.distance_km)
+    features = feature_matrix(
+        code, n, weeks[code], chunk.purpose_codes, chunk.mode_codes, chunk.distance_km
+    )
     peak = is_peak(hour)
     ground = ~chunk.is_mode(FLIGHT_MODES)
     habits = _habits(chunk)
@@ -268,7 +270,8 @@ def _car_use(
     fuel_km = {m: km for m, km in km_by_mode.items() if m in FUEL_CARS}
     if not fuel_km:
         return None
-    purposes, counts = np.unique(chunk.purpose[a:b][rows].astype(str), return_counts=True)
+    codes, purposes = chunk.purpose_codes  # sorted: the first of the most common, as np.unique
+    counts = np.bincount(codes[a:b][rows], minlength=len(purposes))
     km = chunk.distance_km[a:b][rows]
     return CarUse(
         km_per_year_by_mode=fuel_km,
@@ -300,14 +303,14 @@ def _journeys(
 ) -> list[list[tuple[RegularJourney, float]]]:
     """Each household's regular journeys (sorted as :func:`.profile.regular_journeys` sorts them)
     with the share of each one's trips at peak time."""
-    p_code, purposes = factorized(chunk.purpose)
+    p_code, purposes = chunk.purpose_codes
     m_code, modes = chunk.mode_codes
     cl = clusters(chunk.code, p_code * len(modes) + m_code, chunk.distance_km, ground)
     n = len(cl.first)
     of_row = np.repeat(np.arange(n), cl.size)
-    days = usual(of_row, weekday[cl.order].astype(np.int64), 7, n)
+    days = _true_columns(usual(of_row, weekday[cl.order].astype(np.int64), 7, n))
     half_hours = np.round(hour[cl.order] * 2).astype(np.int64)
-    hours = usual(of_row, half_hours, 49, n)
+    hours = _true_columns(usual(of_row, half_hours, 49, n))
     km = np.round(medians(chunk.distance_km, cl), 1)
     people = np.add.reduceat(chunk.passengers[cl.order], cl.first) if n else np.zeros(0)
     at_peak = np.add.reduceat(peak[cl.order].astype(np.int64), cl.first) if n else people
@@ -328,14 +331,22 @@ def _journeys(
             trips_observed=size,
             weeks_observed=w,
             trips_per_year=float(scale * size),
-            weekdays=tuple(np.flatnonzero(days[c]).tolist()),
-            departure_hours=tuple((np.flatnonzero(hours[c]) / 2).tolist()),
+            weekdays=tuple(days[c]),
+            departure_hours=tuple(h / 2 for h in hours[c]),
             rows=tuple(chunk.labels[rows].tolist()),
             origin=origin,
             destination=destination,
         )
         out[h].append((journey, float(at_peak[c] / size)))
     return [sorted(js, key=lambda jp: -jp[0].trips_per_year * jp[0].distance_km) for js in out]
+
+
+def _true_columns(mask: np.ndarray) -> list[list[int]]:
+    """Each row's True columns (``np.flatnonzero`` of each row), read in one pass."""
+    row, column = np.nonzero(mask)
+    bounds = np.searchsorted(row, np.arange(len(mask) + 1)).tolist()
+    columns = column.tolist()
+    return [columns[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def _flight_routes(

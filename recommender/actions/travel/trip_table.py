@@ -191,7 +191,7 @@ def overlap_warnings(
 ) -> list[list[str]]:
     """Per group (household): trips that could not have ended before the group's next trip
     starts, even at the fastest plausible speed of their mode; the first ``MAX_LISTED`` of each."""
-    order = np.lexsort((start_ns, code))
+    order = _by_group_and_start(code, start_ns)
     mode, km = mode[order], distance_km[order]
     limit = max_plausible_kmh(mode)
     starts = start_ns[order]
@@ -214,6 +214,15 @@ def overlap_warnings(
             "km/h; both kept (two people may travel at once) - check the start times"
         )
     return out
+
+
+def _by_group_and_start(code: np.ndarray, start_ns: np.ndarray) -> np.ndarray:
+    """Row order by group, then start (stable): the rows' own order where it is that already, as
+    in a chunk (households contiguous, each one's trips in time order), without a sort."""
+    same = code[1:] == code[:-1]
+    if np.all((code[1:] > code[:-1]) | (same & (start_ns[1:] >= start_ns[:-1]))):
+        return np.arange(len(code))
+    return np.lexsort((start_ns, code))
 
 
 def _period_warnings(
