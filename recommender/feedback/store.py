@@ -80,16 +80,29 @@ def _parts(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield rows[begin : begin + _PART_ROWS]
 
 
+# What may already be stored of a set of rows: the same household and time, or the same event
+# id. Built once (building the expression cost more than running it, per answer); its lists
+# are bound when it runs (an empty list matches nothing).
+_STORED = sa.select(*[_events.c[name] for name in (*_IDENTITY, "event_id")]).where(
+    sa.or_(
+        sa.and_(
+            _events.c.household_id.in_(sa.bindparam("households", expanding=True)),
+            _events.c.timestamp_utc.in_(sa.bindparam("stamps", expanding=True)),
+        ),
+        _events.c.event_id.in_(sa.bindparam("ids", expanding=True)),
+    )
+)
+
+
 def _unstored(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows whose event is not stored yet (by its identity, or by its ``event_id``), looked
     up in one query."""
-    households = {row["household_id"] for row in rows}
-    stamps = {row["timestamp_utc"] for row in rows}
-    ids = {row["event_id"] for row in rows} - {None}
-    near = sa.and_(_events.c.household_id.in_(households), _events.c.timestamp_utc.in_(stamps))
-    where = sa.or_(near, _events.c.event_id.in_(ids)) if ids else near
-    columns = [_events.c[name] for name in (*_IDENTITY, "event_id")]
-    stored = conn.execute(sa.select(*columns).where(where)).all()
+    lists = {
+        "households": sorted({row["household_id"] for row in rows}),
+        "stamps": sorted({row["timestamp_utc"] for row in rows}),
+        "ids": sorted({row["event_id"] for row in rows} - {None}),
+    }
+    stored = conn.execute(_STORED, lists).all()
     stored_identities = {tuple(found[:-1]) for found in stored}
     stored_ids = {found[-1] for found in stored} - {None}
     return [
