@@ -320,8 +320,10 @@ def to_jsonable(obj: Any) -> Any:
     >>> to_jsonable({"kwh": 4.9e-07, "kg": 1234.56789, "gap": float("nan")})
     {'kwh': 4.9e-07, 'kg': 1234.57, 'gap': None}
     """
+    if type(obj) is float:  # the commonest value (a forecast's hours): checked first
+        return _rounded(obj)
     if hasattr(obj, "__dataclass_fields__"):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in fields(obj) if f.name != "card"}
+        return {name: to_jsonable(getattr(obj, name)) for name in _field_names(type(obj))}
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
@@ -331,7 +333,23 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, time):
         return obj.strftime("%H:%M")
     if isinstance(obj, float):
-        return float(f"{obj:.{SIGNIFICANT_DIGITS}g}") if math.isfinite(obj) else None
+        return _rounded(obj)
     if hasattr(obj, "item"):  # numpy scalar
         return to_jsonable(obj.item())
     return obj
+
+
+def _rounded(value: float) -> float | None:
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if math.isfinite(value) else None
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names as answers show them (``card``, a model's own record, left
+    out), looked up once per class."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls) if f.name != "card")
+    return names
