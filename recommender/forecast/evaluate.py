@@ -333,7 +333,10 @@ def _forecasts(
     history (NaN from the test on); ``values`` the readings."""
     n_history = int(test_pos[0])
     if horizon == "year-ahead":
-        bands, level = model.predict_year_level(timeline, history[None, :], n_history, test_pos)
+        relative, factor, level = model.year_relative(
+            timeline, history[None, :], n_history, test_pos
+        )
+        bands = model.year_bands(relative, factor, level)
         origin = np.array([n_history])
         naive = [a[0] for a in same_hour_last_week(values, origin, len(test_pos), train_pos)]
         return Bands(*(a[0] for a in bands)), level, naive

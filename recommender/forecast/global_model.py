@@ -303,21 +303,7 @@ class GlobalForecaster(BaseEstimator):
         ``kwh`` is ``(n, T)`` on ``timeline``; its first ``n_history`` hours are the history. The
         trees run once per timeline hour and weather row, whatever the number of households.
         """
-        return self.predict_year_level(timeline, kwh, n_history, positions)[0]
-
-    def predict_year_level(
-        self,
-        timeline: Timeline,
-        kwh: np.ndarray,
-        n_history: int,
-        positions: np.ndarray,
-        learned: Learned | None = None,
-    ) -> tuple[Bands, Level]:
-        """:meth:`predict_year` and the :class:`Level` it was read at (with any level shift);
-        ``learned`` stands for :meth:`learned` (a chunk's trees evaluated once: shared_trees.py).
-        """
-        relative, factor, level = self.year_relative(timeline, kwh, n_history, positions, learned)
-        return self.year_bands(relative, factor, level), level
+        return self.year_bands(*self.year_relative(timeline, kwh, n_history, positions))
 
     def year_relative(
         self,
@@ -328,7 +314,9 @@ class GlobalForecaster(BaseEstimator):
         learned: Learned | None = None,
     ) -> tuple[np.ndarray, np.ndarray, Level]:
         """The year-ahead mean relative to each household's level ``(n, len(positions))``, the
-        ``(n, 1)`` factor to kWh and the :class:`Level` (:meth:`year_bands` makes kWh bands).
+        ``(n, 1)`` factor to kWh and the :class:`Level` it was read at, with any level shift
+        (:meth:`year_bands` makes kWh bands); ``learned`` stands for :meth:`learned` (a chunk's
+        trees evaluated once: shared_trees.py).
 
         The mean is ``1 - profile_weight`` times the model (profile + calendar and weather,
         calibrated) plus ``profile_weight`` times the household's own hour-of-week profile at its

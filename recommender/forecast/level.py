@@ -109,7 +109,7 @@ def read_level(
     learned: Any = None,
 ) -> Level:
     """The household's level against the model's shape of its history (see :class:`Level`);
-    ``learned`` as in ``GlobalForecaster.predict_year_level``."""
+    ``learned`` as in ``GlobalForecaster.year_relative``."""
     n, n_history = history.shape
     ones = np.ones(n)
     bins = max(1, model.season_bins)

@@ -193,7 +193,7 @@ def test_year_bands_of_some_hours_are_those_hours_of_all_bands(small_model, mete
     timeline = Timeline(index, "Europe/London", 51.5, None)
     positions = np.arange(n_history, len(index))
     relative, factor, level = small_model.year_relative(timeline, kwh, n_history, positions)
-    whole, _ = small_model.predict_year_level(timeline, kwh, n_history, positions)
+    whole = small_model.predict_year(timeline, kwh, n_history, positions)
     part = small_model.year_bands(relative[:, 168:400], factor, level)
     assert level.zero_share[1].any()
     for all_hours, some_hours in zip(whole, part, strict=True):

@@ -189,6 +189,19 @@ def test_long_household_ids_keep_fixed_length_event_ids(service, sample_payload,
     assert shown["event_id"].str.len().max() <= 60
 
 
+def _event_rows(min_size: int) -> st.SearchStrategy[list[tuple[str, str | None, str]]]:
+    """Lists of ``(action_id, action_kind, event_type)`` events, as a household's history."""
+    return st.lists(
+        st.tuples(
+            st.sampled_from(["standby", "wash-30c", "b", "a-1"]),
+            st.sampled_from([None, "home_efficiency", "travel_mode"]),
+            st.sampled_from(["shown", "accepted", "dismissed", "done"]),
+        ),
+        min_size=min_size,
+        max_size=30,
+    )
+
+
 def _crosstab_history(events: pd.DataFrame) -> pd.DataFrame:
     """The pandas formulation history_of replaced (kept here as its reference)."""
     from recommender.feedback import EVENT_TYPES, HISTORY_COLUMNS
@@ -209,32 +222,13 @@ def _crosstab_history(events: pd.DataFrame) -> pd.DataFrame:
     return counts.loc[:, list(HISTORY_COLUMNS)]
 
 
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["standby", "wash-30c", "b", "a-1"]),
-            st.sampled_from([None, "home_efficiency", "travel_mode"]),
-            st.sampled_from(["shown", "accepted", "dismissed", "done"]),
-        ),
-        min_size=1,
-        max_size=30,
-    )
-)
+@given(_event_rows(min_size=1))
 def test_history_counts_as_the_crosstab_did(rows) -> None:
     events = pd.DataFrame(rows, columns=["action_id", "action_kind", "event_type"])
     pd.testing.assert_frame_equal(history_from_events(events), _crosstab_history(events))
 
 
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["standby", "wash-30c", "b", "a-1"]),
-            st.sampled_from([None, "home_efficiency", "travel_mode"]),
-            st.sampled_from(["shown", "accepted", "dismissed", "done"]),
-        ),
-        max_size=30,
-    )
-)
+@given(_event_rows(min_size=0))
 def test_the_ranker_reads_the_rows_as_it_reads_the_frame(rows) -> None:
     """The service hands the ranker ``history_rows`` (no frame); it must count the same."""
     frame = history_of(rows)
