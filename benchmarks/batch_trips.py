@@ -1,17 +1,17 @@
-"""A batch run with its trips as CSV beside the same trips as Parquet, at two sizes.
+"""A batch run with its trips as sorted Parquet, shuffled Parquet and CSV, at two sizes.
 
-    python benchmarks/batch_csv.py --models-dir DIR [--households 500 2000]
+    python benchmarks/batch_trips.py --models-dir DIR [--households 500 2000]
 
 The batch reader asks the trips table for each chunk's households. Parquet sorted by household is
-read about once per run; a CSV is read once into a temporary indexed copy
-(``recommender/io/spill.py``). Before that copy, a CSV was read whole for every chunk of 100
-households, so the time of a run grew with the square of its households. This runs
-``greenrec score`` (2 workers, as a data team would) on the same synthetic households
-(``recommender.synth``: simulated one-year hourly readings and trips, written as Parquet; the trips
-also written as CSV), once with each trips file, and prints the wall seconds, the CPU seconds of
-the process tree and the CSV run's time over the Parquet run's. At two sizes the ratios show
-whether the CSV's extra cost grows with the households (linear: the same ratio) or faster.
-Asserts nothing.
+read about once per run (row groups skipped by their statistics). A CSV, or a Parquet file whose
+row groups are not in household order, is read once into a temporary copy by household
+(``recommender/io/spill.py``); before that copy such a file was read whole for every chunk of 100
+households, so a run grew with the square of its households. This runs ``greenrec score``
+(2 workers, as a data team would) on the same synthetic households (``recommender.synth``:
+simulated one-year hourly readings and trips) with each trips file, and prints the wall seconds,
+the CPU seconds of the process tree and each run's time over the sorted Parquet run's. At two
+sizes the ratios show whether a layout's extra cost grows with the households (linear: the same
+ratio) or faster. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -60,16 +60,24 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="greenrec-csv-") as scratch:
         models = models_or_train(args.models_dir, Path(scratch))
-        print(f"{'households':>10} {'trips':>8} {'wall s':>8} {'CPU s':>8} {'CSV/Parquet':>12}")
+        print(f"{'households':>10} {'trips':>16} {'wall s':>8} {'CPU s':>8} {'/ sorted':>9}")
         for n in args.households:
             folder = Path(scratch) / f"n{n}"
             paths = write_population(folder / "in", n, days=366, seed=3)
-            trips_csv = folder / "trips.csv"
-            pd.read_parquet(paths["trips"]).to_csv(trips_csv, index=False)
-            parquet = score(paths, paths["trips"], folder / "parquet", models)
-            csv = score(paths, trips_csv, folder / "csv", models)
-            print(f"{n:>10} {'Parquet':>8} {parquet[0]:8.1f} {parquet[1]:8.1f}")
-            print(f"{n:>10} {'CSV':>8} {csv[0]:8.1f} {csv[1]:8.1f} {csv[0] / parquet[0]:11.2f}x")
+            trips = pd.read_parquet(paths["trips"])
+            shuffled = trips.sample(frac=1, random_state=0)
+            layouts = {
+                "sorted Parquet": paths["trips"],
+                "shuffled Parquet": folder / "shuffled.parquet",
+                "CSV": folder / "trips.csv",
+            }
+            shuffled.to_parquet(layouts["shuffled Parquet"], row_group_size=200_000)
+            trips.to_csv(layouts["CSV"], index=False)
+            first = None
+            for name, path in layouts.items():
+                wall, cpu = score(paths, path, folder / name.replace(" ", "-"), models)
+                first = first or wall
+                print(f"{n:>10} {name:>16} {wall:8.1f} {cpu:8.1f} {wall / first:8.2f}x")
 
 
 if __name__ == "__main__":
