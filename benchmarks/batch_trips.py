@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--households", type=int, nargs="+", default=[500, 2000])
     parser.add_argument("--models-dir", default=None)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="greenrec-csv-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="greenrec-trips-") as scratch:
         models = models_or_train(args.models_dir, Path(scratch))
         print(f"{'households':>10} {'trips':>16} {'wall s':>8} {'CPU s':>8} {'/ sorted':>9}")
         for n in args.households:
@@ -71,7 +71,7 @@ def main() -> None:
                 "shuffled Parquet": folder / "shuffled.parquet",
                 "CSV": folder / "trips.csv",
             }
-            shuffled.to_parquet(layouts["shuffled Parquet"], row_group_size=200_000)
+            shuffled.to_parquet(layouts["shuffled Parquet"], index=False, row_group_size=200_000)
             trips.to_csv(layouts["CSV"], index=False)
             first = None
             for name, path in layouts.items():
