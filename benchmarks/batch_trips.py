@@ -3,10 +3,10 @@
     python benchmarks/batch_trips.py --models-dir DIR [--households 500 2000]
 
 The batch reader asks the trips table for each chunk's households. Parquet sorted by household is
-read about once per run (row groups skipped by their statistics). A CSV, or a Parquet file whose
-row groups are not in household order, is read once into a temporary copy by household
-(``recommender/io/spill.py``); before that copy such a file was read whole for every chunk of 100
-households, so a run grew with the square of its households. This runs ``greenrec score``
+read about once per run (row groups skipped by their statistics); a CSV is read once into a
+temporary copy by household (``recommender/io/spill.py``), where before it was read whole for
+every chunk of 100 households; an unsorted Parquet file is still read whole for every chunk, so
+its run grows with the square of its households. This runs ``greenrec score``
 (2 workers, as a data team would) on the same synthetic households (``recommender.synth``:
 simulated one-year hourly readings and trips) with each trips file, and prints the wall seconds,
 the CPU seconds of the process tree and each run's time over the sorted Parquet run's. At two

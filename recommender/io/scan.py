@@ -7,10 +7,9 @@ whatever the file's size. Row numbers are kept, so a problem still names the row
 
 In Parquet, a row group whose ``household_id`` statistics (min and max) cannot hold any of the
 chunk's ids is skipped unread: a file sorted by ``household_id`` (as ``ORDER BY household_id``
-gives, and ``greenrec synth`` writes) is read once over the whole run. A file whose row groups'
-ranges are not in order, and a CSV, would be read whole for every chunk: they are read once into
-a temporary copy by household (:mod:`recommender.io.spill`), which each chunk reads from. (One
-big unsorted row group looks in order by its statistics and is still read per chunk.)
+gives, and ``greenrec synth`` writes) is read once over the whole run; an unsorted one is read
+once per chunk (slower, same answers, same memory). A CSV file is read once into a temporary
+indexed copy (:mod:`recommender.io.spill`), which each chunk then reads its rows from.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from recommender.io.files import Source, Table, check_columns, is_csv, iter_table, parquet_blocks
-from recommender.io.spill import ArrowSpill, CsvSpill
+from recommender.io.spill import CsvSpill
 from recommender.io.validate import is_blank
 
 ID = "household_id"
@@ -77,10 +76,7 @@ class Scanner:
         )
         self._last: tuple[int, pa.Array, pa.Table] | None = None  # group, its ids, its rows
         self._csv = path is not None and self._parquet is None and is_csv(path)
-        # a CSV, or a Parquet file whose row groups are not in household order, is read once
-        # into a copy by household (made when first asked) rather than once per chunk
-        self._spills = self._csv or (self._parquet is not None and not _in_order(self._parquet))
-        self._spill: CsvSpill | ArrowSpill | None = None
+        self._spill: CsvSpill | None = None  # a CSV's rows by household, made when first asked
         if self._parquet is not None:
             check_columns(self._parquet.schema_arrow.names, self.name, required, optional)
         else:
@@ -90,7 +86,7 @@ class Scanner:
         """The rows whose household is one of ``ids``, in file order, with their row numbers in
         the file (an empty table when there are none)."""
         wanted = sorted(set(ids))
-        if self._spills:
+        if self._csv:
             parts = self._spilled_rows(wanted)
         else:
             parts = list(
@@ -105,7 +101,7 @@ class Scanner:
     def ids(self) -> set[str]:
         """Every household id in the table (one pass over its id column; a set as big as the
         number of households, not of rows)."""
-        if self._spills:
+        if self._csv:
             return self._spilled().ids()
         if self._parquet is None:
             return {str(h) for t in self._tables() for h in id_column(t.frame).unique()}
@@ -114,34 +110,16 @@ class Scanner:
             found.update(str(h) for h in pc.unique(_arrow_ids(block.column(0))).to_pylist())
         return found
 
-    def _spilled(self) -> CsvSpill | ArrowSpill:
-        """The table's rows by household (:mod:`recommender.io.spill`): one pass over the file
+    def _spilled(self) -> CsvSpill:
+        """The CSV's rows by household (:mod:`recommender.io.spill`): one pass over the file
         for the whole run, not one per chunk."""
         if self._spill is None:
-            if self._parquet is not None:
-                self._spill = ArrowSpill(self._numbered_blocks(), _arrow_ids)
-            else:
-                self._spill = CsvSpill(self._tables(), id_column)
+            self._spill = CsvSpill(self._tables(), id_column)
         return self._spill
 
     def _spilled_rows(self, wanted: list[str]) -> list[Table]:
-        spill = self._spilled()
-        if isinstance(spill, CsvSpill):
-            frame, rows = spill.rows_of(wanted)
-            return [Table(frame, self.name, int(rows[0]), rows)] if len(rows) else []
-        found = spill.rows_of(wanted)
-        if found is None:
-            return []
-        table, rows = found
-        return [Table(table.to_pandas(), self.name, int(rows[0]), rows)]
-
-    def _numbered_blocks(self) -> Iterator[tuple[int, pa.Table]]:
-        """The Parquet file's blocks with the row number of each one's first row."""
-        assert self._parquet is not None
-        first_row = 1
-        for block in parquet_blocks(self._parquet, self.rows_per_chunk):
-            yield first_row, block
-            first_row += block.num_rows
+        frame, rows = self._spilled().rows_of(wanted)
+        return [Table(frame, self.name, int(rows[0]), rows)] if len(rows) else []
 
     def _tables(self) -> Iterator[Table]:
         return iter_table(
@@ -187,25 +165,6 @@ class Scanner:
             block = self._parquet.read_row_group(group)
             self._last = (group, _arrow_ids(block.column(ID)), block)
         yield 0, self._last[1], self._last[2]
-
-
-def _in_order(parquet: pq.ParquetFile) -> bool:
-    """Whether the row groups' ``household_id`` statistics show ascending ranges that do not
-    overlap (a file written ``ORDER BY household_id``), so a chunk's read skips the others."""
-    meta = parquet.metadata
-    column = meta.schema.names.index(ID)
-    previous_max = None
-    for group in range(parquet.num_row_groups):
-        statistics = meta.row_group(group).column(column).statistics
-        if statistics is None or not statistics.has_min_max:
-            return False
-        low, high = statistics.min, statistics.max
-        if not isinstance(low, str) or not isinstance(high, str) or low != low.lstrip():
-            return False  # leading blanks: compared stripped, the ranges say nothing
-        if previous_max is not None and low < previous_max:
-            return False
-        previous_max = high
-    return True
 
 
 def _arrow_ids(column: pa.ChunkedArray | pa.Array) -> pa.Array:

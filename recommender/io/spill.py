@@ -1,20 +1,19 @@
-"""A table's rows read once into a temporary SQLite file, then read back per household.
+"""A CSV table's rows read once into a temporary SQLite file, then read back per household.
 
 The batch reader asks the trips and temperature tables for each chunk's households
 (:class:`recommender.io.scan.Scanner`). A Parquet file sorted by household is read about once
 over a run (its row groups are skipped by their statistics), but a CSV can only be read from its
-start, and an unsorted Parquet file's row groups may each hold any household: scanned per chunk,
-such a file was read whole for every chunk of 100 households, so the run grew with the square of
-its households (measured: a 1,000-household run took 54 s with CSV trips against 28 s with the
-same trips as sorted Parquet, and every further 1,000 households add 1.4 million rows to each of
-the chunks' scans; ``benchmarks/batch_trips.py`` measures the layouts side by side).
+start: scanned per chunk, a trips CSV was read whole for every chunk of 100 households, so the
+run grew with the square of its households (measured: a 1,000-household run took 54 s with CSV
+trips against 28 s with the same trips as sorted Parquet, and every further 1,000 households add
+1.4 million rows to each of the chunks' scans; ``benchmarks/batch_trips.py`` measures the layouts
+side by side).
 
-So such a table is read once, block by block, into a SQLite file in a temporary folder, indexed
-by household id (stripped, as the scanner compares them); each chunk then reads only its rows,
-in file order, with their row numbers. A CSV's cells are kept as the text the CSV reader gives;
-a Parquet block's rows as Arrow IPC bytes per household (types, values and nulls as read).
-Cost: one pass over the file plus an index (about 3 s per million CSV rows here), a disk copy of
-the table for the run (removed when the scanner is dropped), memory of one block.
+So a CSV is read once, block by block as the CSV reader gives it (text, row numbers of the
+file), into a SQLite file in a temporary folder, indexed by household id (stripped, as the
+scanner compares them); each chunk then reads only its rows, in file order. Cost: one pass over
+the file plus an index (about 2.5 s per million rows here), a disk copy of the table for the run
+(removed when the scanner is dropped), memory of one block.
 """
 
 from __future__ import annotations
@@ -28,14 +27,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from recommender.io.files import Table
 
 IDS_PER_QUERY = 500  # below SQLite's smallest limit on bound values (999)
-ID = "household_id"
-ROW = "__greenrec_row__"  # a spilled Arrow row's number in the file
 
 
 class _Scratch:
@@ -78,7 +73,8 @@ class CsvSpill(_Scratch):
             self.columns = [str(c) for c in frame.columns]
             cells = ", ".join(f"c{i} TEXT" for i in range(len(self.columns)))
             self._db.execute(f"CREATE TABLE spilled (k TEXT, r INTEGER, {cells})")
-        rows = [block.row(i) for i in range(len(frame))]
+        numbers = block.rows if block.rows is not None else block.first_row + np.arange(len(frame))
+        rows = numbers.tolist()
         values = zip(keys.tolist(), rows, *(frame[c].tolist() for c in frame.columns), strict=True)
         marks = ", ".join("?" * (len(self.columns) + 2))
         self._db.executemany(f"INSERT INTO spilled VALUES ({marks})", values)
@@ -96,58 +92,6 @@ class CsvSpill(_Scratch):
         names = ", ".join(f"c{i}" for i in range(len(self.columns)))
         # only placeholders and column numbers are formatted into the statement; ids are bound
         return self._db.execute(f"SELECT r, {names} FROM spilled WHERE k IN ({marks})", ids)
-
-
-class ArrowSpill(_Scratch):
-    """The rows of a Parquet table (its Arrow blocks of one pass, ``(first row, block)``) by
-    household id, each household's rows of a block kept as Arrow IPC bytes: the same types,
-    values and nulls when read back. For a file not sorted by household, which the scanner
-    would otherwise read whole for every chunk."""
-
-    def __init__(
-        self, blocks: Iterable[tuple[int, pa.Table]], key_of: Callable[[pa.Array], pa.Array]
-    ) -> None:
-        super().__init__()
-        self._db.execute("CREATE TABLE spilled (k TEXT, r INTEGER, rows BLOB)")
-        for first_row, block in blocks:
-            self._append(first_row, block, key_of(block.column(ID)))
-        self._indexed()
-
-    def _append(self, first_row: int, block: pa.Table, keys: pa.Array) -> None:
-        block = block.append_column(ROW, pa.array(first_row + np.arange(block.num_rows)))
-        codes, uniques = pd.factorize(np.asarray(keys.to_pylist(), dtype=object))
-        order = np.argsort(codes, kind="stable")  # each household's rows together, in order
-        ends = np.cumsum(np.bincount(codes, minlength=len(uniques)))
-        starts = ends - np.bincount(codes, minlength=len(uniques))
-        values = []
-        for key, start, end in zip(uniques.tolist(), starts.tolist(), ends.tolist(), strict=True):
-            rows = block.take(order[start:end])
-            values.append((key, first_row + int(order[start]), _ipc_bytes(rows)))
-        self._db.executemany("INSERT INTO spilled VALUES (?, ?, ?)", values)
-
-    def rows_of(self, wanted: list[str]) -> tuple[pa.Table, np.ndarray] | None:
-        """The rows of the ``wanted`` households, in file order, and their row numbers (None
-        when there are none)."""
-        found = [
-            pa.ipc.open_stream(blob).read_all()
-            for part in _parts(wanted)
-            for (blob,) in self._db.execute(
-                f"SELECT rows FROM spilled WHERE k IN ({', '.join('?' * len(part))})", part
-            )
-        ]
-        if not found:
-            return None
-        table = pa.concat_tables(found)
-        table = table.take(pc.sort_indices(table.column(ROW)))
-        rows = table.column(ROW).to_numpy()
-        return table.drop_columns([ROW]), rows
-
-
-def _ipc_bytes(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
 
 
 def _parts(ids: list[str]) -> Iterator[list[str]]:

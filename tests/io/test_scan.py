@@ -127,37 +127,3 @@ def test_a_csv_is_read_once_and_each_chunk_gets_what_a_scan_of_the_file_gives(
         assert table.rows is not None and expected.rows is not None
         assert table.rows.tolist() == expected.rows.tolist()
         assert [table.row(i) for i in range(len(table.frame))] == table.rows.tolist()
-
-
-def test_an_unsorted_parquet_file_is_read_once_with_its_types(trips, tmp_path, monkeypatch) -> None:
-    """A Parquet file whose row groups are not in household order is copied once (io/spill.py):
-    each chunk gets the frame, types, nulls and row numbers that a scan of the file gives."""
-    frame = trips.sample(frac=1, random_state=3).reset_index(drop=True)
-    frame["distance_km"] = frame["distance_km"].where(frame.index % 4 > 0)  # nulls in a float
-    frame.to_parquet(tmp_path / "trips.parquet", row_group_size=70)
-    sorted_frame = trips.sort_values("household_id", kind="stable")
-    sorted_frame.to_parquet(tmp_path / "sorted.parquet", row_group_size=70)
-    passes = []
-    real_blocks = scan.parquet_blocks
-    monkeypatch.setattr(
-        scan, "parquet_blocks", lambda *a, **k: passes.append(1) or real_blocks(*a, **k)
-    )
-    path = tmp_path / "trips.parquet"
-    spilled = scan.Scanner(
-        path, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL, rows_per_chunk=97
-    )
-    scanned = scan.Scanner(
-        path, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL, rows_per_chunk=97
-    )
-    assert spilled._spills and not _scanner(tmp_path / "sorted.parquet")._spills
-    scanned._spills = False  # the per-chunk read, as before the copy
-    ids = sorted(frame["household_id"].unique())
-    chunks = [ids[:3], ids[3:8], ids[8:], ["no-such-household"]]
-    got = [spilled.rows_of(chunk) for chunk in chunks]
-    assert spilled.ids() == set(ids)
-    assert len(passes) == 1
-    for chunk, table in zip(chunks, got, strict=True):
-        expected = scanned.rows_of(chunk)
-        pd.testing.assert_frame_equal(table.frame, expected.frame)
-        assert table.rows is not None and expected.rows is not None
-        assert table.rows.tolist() == expected.rows.tolist()
