@@ -15,12 +15,7 @@ from hypothesis import strategies as st
 from recommender.actions.home import home_actions
 from recommender.actions.home.detect import _group_quantile
 from recommender.actions.home.profile import day_totals, local_clock
-from recommender.actions.home.savings import (
-    energy_draws,
-    product_range,
-    product_ranges,
-    row_quantiles,
-)
+from recommender.actions.home.savings import energy_draws, product_range, product_ranges
 from recommender.actions.home.shift import SLOTS_PER_DAY, choose_starts, window_table
 from recommender.domain import Appliance
 from recommender.grid.model import calendar_features, gb_profile_model
@@ -137,30 +132,6 @@ def test_product_ranges_are_each_product_range():
     assert together == alone
     draws = 12.5 + 4.0 * np.random.default_rng(1).standard_normal(energy.size)
     assert together[0] == tuple(float(v) for v in np.quantile(energy * draws, [0.1, 0.9]))
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    n=st.integers(1, 5000),
-    rows=st.sampled_from([0, 1, 2, 3]),  # 0: one row (1-D)
-    rounded=st.booleans(),  # ties, zeros among them
-    special=st.sampled_from([None, np.nan, np.inf, -np.inf]),
-    qs=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=3).map(
-        lambda q: [*q, 0.1, 0.5, 0.9, 1.0]
-    ),
-)
-def test_row_quantiles_are_numpys_quantiles_bit_for_bit(seed, n, rows, rounded, special, qs):
-    rng = np.random.default_rng(seed)
-    values = rng.standard_normal((rows, n) if rows else n) * 10.0 ** rng.integers(-3, 4)
-    values = np.round(values, 1) if rounded else values
-    if special is not None:
-        values.flat[rng.integers(values.size)] = special
-    with np.errstate(invalid="ignore"):  # an infinity's neighbours subtract to NaN, in both
-        expected = np.quantile(values, qs, axis=-1)
-        got = row_quantiles(values, qs)
-    assert got.shape == expected.shape
-    assert got.tobytes() == expected.tobytes()
 
 
 def test_gb_cells_are_the_climatology_models_cells():

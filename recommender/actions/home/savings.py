@@ -59,40 +59,11 @@ def product_range(
 def product_ranges(
     energy_kwh: np.ndarray, delta_mean: float, delta_sds: Sequence[float], seed: int = 1
 ) -> list[tuple[float, float]]:
-    """:func:`product_range` for each of ``delta_sds``, in one :func:`row_quantiles` call (the
-    same draws)."""
+    """:func:`product_range` for each of ``delta_sds``, in one quantile call (the same draws)."""
     sds = np.asarray(delta_sds, dtype=float)[:, None]
     delta = delta_mean + sds * _standard_normal(seed, energy_kwh.size)
-    ranges = row_quantiles(energy_kwh * delta, (0.1, 0.9))
+    ranges = np.quantile(energy_kwh * delta, (0.1, 0.9), axis=-1)
     return [(float(low), float(high)) for low, high in ranges.T]
-
-
-def row_quantiles(values: np.ndarray, qs: Sequence[float]) -> np.ndarray:
-    """``np.quantile(values, qs, axis=-1)``, its figures bit for bit (a test holds them), from a
-    sort of each row instead of numpy's partition: at the four positions two quantiles need,
-    numpy selects with scalar code whose branches fresh random draws mispredict (about 80 us
-    for two rows of 4,000, measured on the x86 benchmark machine), while it sorts them with
-    vector instructions (about 20 us).
-
-    The interpolation is numpy's default (linear), written as numpy writes it: position
-    (n - 1) q; at or past the last value both neighbours are the last, the weight taken from
-    position -1; low + (high - low) x weight, from the high side at or above half. Rows with
-    a zero, an infinity or a NaN go to numpy itself (-0.0 and 0.0 sort as equals, and numpy
-    answers NaN for a row with one)."""
-    if not (values.all() and np.isfinite(values).all()):
-        return np.quantile(values, qs, axis=-1)
-    ordered = np.sort(values, axis=-1)
-    last = ordered.shape[-1] - 1
-    position = last * np.asarray(qs, dtype=float)
-    past_end = position >= last
-    low = np.where(past_end, -1, np.floor(position))
-    high = np.where(past_end, -1, low + 1)
-    weight = position - low
-    a, b = ordered[..., low.astype(np.intp)], ordered[..., high.astype(np.intp)]
-    diff = b - a
-    quantiles = a + diff * weight
-    np.subtract(b, diff * (1 - weight), out=quantiles, where=weight >= 0.5)
-    return np.moveaxis(quantiles, -1, 0)  # the quantiles first, as numpy returns them
 
 
 @cache
