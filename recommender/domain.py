@@ -18,6 +18,10 @@ if TYPE_CHECKING:  # annotations only: the CLI's start-up imports this module wi
     import pandas as pd
 
 SIGNIFICANT_DIGITS = 6
+# Times in the engine's arrays are integer nanoseconds (UTC, or a zone's wall clock): its units.
+MINUTE_NS = 60 * 10**9
+HOUR_NS = 60 * MINUTE_NS
+DAY_NS = 24 * HOUR_NS
 
 # Vocabularies shared by the readers, the actions and the docs. Extending one is a one-line change.
 APPLIANCE_KINDS: tuple[str, ...] = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-DAY_NS = 86_400 * 10**9
+from recommender.domain import DAY_NS
 
 
 def day_starts_ns(days: np.ndarray, zone: str) -> np.ndarray:

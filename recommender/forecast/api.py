@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from recommender.domain import Forecast, Household
+from recommender.domain import HOUR_NS, Forecast, Household
 from recommender.errors import GreenrecError, InsufficientData
 from recommender.forecast.blocks import (
     Group,
@@ -32,7 +32,7 @@ from recommender.forecast.blocks import (
     prepare_group,
     run_blocks,
 )
-from recommender.forecast.data import HOUR_NS, align_temperature, hourly_values
+from recommender.forecast.data import align_temperature, hourly_values
 from recommender.forecast.design import SHORT_HORIZON_HOURS
 from recommender.forecast.global_model import HOURS_PER_YEAR, MIN_HISTORY_HOURS, GlobalForecaster
 from recommender.forecast.weather import check_coverage, zone_latitude

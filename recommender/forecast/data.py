@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from recommender.domain import HOUR_NS
 from recommender.errors import InvalidInput, Problem
 
 HOUR = pd.Timedelta(hours=1)
-HOUR_NS = HOUR.value
 INTERPOLATE_LIMIT_HOURS = 6
 
 

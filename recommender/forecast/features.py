@@ -22,6 +22,8 @@ from scipy.signal import lfilter
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from recommender.domain import HOUR_NS
+
 CALENDAR_NAMES = (
     "hour",
     "day_of_week",
@@ -32,7 +34,6 @@ CALENDAR_NAMES = (
 )
 TEMPERATURE_NAMES = ("temperature_c", "day_mean_temperature_c", "smoothed_temperature_c")
 TEMPERATURE_HALF_LIFE_HOURS = 24.0
-HOUR_NS = pd.Timedelta(hours=1).value
 
 
 def standard_offset_hours(timezone: str) -> float:

@@ -31,7 +31,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from recommender.domain import FUELS
+from recommender.domain import DAY_NS, FUELS
 from recommender.errors import InvalidInput, Problem
 from recommender.forecast.features import local_days
 
@@ -54,7 +54,7 @@ def local_day_lengths(index: pd.DatetimeIndex, timezone: str) -> tuple[np.ndarra
     (23, 24 or 25 across DST), so a day cut short by the ends of ``index`` can be told apart."""
     days = local_days(index, timezone)
     starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]])
-    day_numbers = days[starts] // _DAY_NS
+    day_numbers = days[starts] // DAY_NS
     hours = np.empty(len(starts), dtype=np.intp)
     for first in np.unique(day_numbers // _DAYS_PER_TABLE):  # a table per ~year and zone
         table = _day_hours(timezone, int(first))
@@ -63,7 +63,6 @@ def local_day_lengths(index: pd.DatetimeIndex, timezone: str) -> tuple[np.ndarra
     return starts, hours
 
 
-_DAY_NS = 86_400 * 10**9
 _DAYS_PER_TABLE = 366
 
 
@@ -73,7 +72,7 @@ def _day_hours(timezone: str, table: int) -> np.ndarray:
     24 where its midnight is ambiguous), by day number from ``table * _DAYS_PER_TABLE``."""
     first = table * _DAYS_PER_TABLE
     dates = pd.DatetimeIndex(
-        np.arange(first, first + _DAYS_PER_TABLE) * _DAY_NS, dtype="datetime64[ns]"
+        np.arange(first, first + _DAYS_PER_TABLE) * DAY_NS, dtype="datetime64[ns]"
     )
     begin = dates.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
     end = (dates + pd.Timedelta(days=1)).tz_localize(

@@ -32,14 +32,13 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.profile import (
-    DAY_NS,
     LoadProfile,
     group_starts,
     last_days,
     local_clock,
     n_distinct,
 )
-from recommender.domain import Household
+from recommender.domain import DAY_NS, HOUR_NS, Household
 
 WINDOW_DAYS = 56
 DAY_QUANTILE = 0.2
@@ -64,9 +63,6 @@ class DetectedCycle:
     n_occurrences: int
     weeks: float
     ev_like: bool
-
-
-HOUR_NS = 3_600 * 10**9
 
 
 class WindowHours(NamedTuple):

@@ -9,15 +9,12 @@ from typing import NamedTuple, cast
 import numpy as np
 import pandas as pd
 
-from recommender.domain import Forecast, Household
+from recommender.domain import DAY_NS, HOUR_NS, MINUTE_NS, Forecast, Household
 from recommender.errors import InsufficientData
 
 NIGHT_HOURS = (0, 5)  # local hours [0, 5): the always-on load shows as the night-time minimum
 DAY_HOURS = (7, 23)  # local hours searched for the usual peak (appliances are run awake)
 MIN_DAYS = 14
-MINUTE_NS = 60 * 10**9
-HOUR_NS = 60 * MINUTE_NS
-DAY_NS = 24 * HOUR_NS
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,13 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from recommender.domain import Appliance, Household
+from recommender.domain import MINUTE_NS, Appliance, Household
 from recommender.grid.providers import IntensityProvider, OfflineProvider, intensity_arrays
 from recommender.grid.tariffs import price_per_kwh_series
 
 SLOT_MINUTES = 30
 SLOTS_PER_DAY = 24 * 60 // SLOT_MINUTES
-SLOT_NS = SLOT_MINUTES * 60 * 10**9
+SLOT_NS = SLOT_MINUTES * MINUTE_NS
 
 
 def slot_of(moment: time) -> int:

@@ -47,7 +47,7 @@ from recommender.actions.clock import day_starts_ns
 from recommender.actions.travel.catalogue import factor, has_factor, label
 from recommender.actions.travel.trip_chunk import among, factorized
 from recommender.actions.travel.trip_table import FLIGHT_MODES, TRIP_COLUMNS, validate_trips
-from recommender.domain import TRIP_MODES, Household, Trip
+from recommender.domain import DAY_NS, TRIP_MODES, Household, Trip
 from recommender.errors import InvalidInput, Problem
 
 CAR_MODES: tuple[str, ...] = ("car_petrol", "car_diesel", "car_hybrid", "car_electric")
@@ -59,7 +59,6 @@ FLIGHT_BANDS: tuple[tuple[str, float, float], ...] = (
 )
 SHORT_TRIP_KM = 5.0
 WEEKS_PER_YEAR = 365.25 / 7.0
-_DAY_NS = 86_400 * 10**9
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _PURPOSE_NOUN = {
     "commute": "commute",
@@ -183,7 +182,7 @@ def features_table(frame: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
     """
     code, ids = pd.factorize(frame["household_id"], sort=True)
     wall = pd.DatetimeIndex(frame["start"]).tz_convert(timezone).tz_localize(None)
-    midnight_ns = day_starts_ns(wall.as_unit("ns").asi8 // _DAY_NS, timezone)
+    midnight_ns = day_starts_ns(wall.as_unit("ns").asi8 // DAY_NS, timezone)
     weeks = weeks_by_group(code, len(ids), midnight_ns)
     out = feature_matrix(
         code,
@@ -203,7 +202,7 @@ def weeks_by_group(code: np.ndarray, n_groups: int, midnight_ns: np.ndarray) -> 
     np.minimum.at(first, code, midnight_ns)
     np.maximum.at(last, code, midnight_ns)
     has = np.bincount(code, minlength=n_groups) > 0
-    days = (last[has] - first[has]) // _DAY_NS + 1
+    days = (last[has] - first[has]) // DAY_NS + 1
     weeks = np.zeros(n_groups)
     weeks[has] = np.maximum(1.0, np.ceil(days / 7.0))
     return weeks

@@ -20,11 +20,16 @@ import pandas as pd
 
 from recommender.actions.clock import day_starts_ns
 from recommender.actions.travel.trip_table import period_warning
-from recommender.domain import TRIP_MODES, TRIP_PURPOSES, Household, Trip, TripColumns
-
-_MINUTE_NS = 60 * 10**9
-_HOUR_NS = 60 * _MINUTE_NS
-_DAY_NS = 24 * _HOUR_NS
+from recommender.domain import (
+    DAY_NS,
+    HOUR_NS,
+    MINUTE_NS,
+    TRIP_MODES,
+    TRIP_PURPOSES,
+    Household,
+    Trip,
+    TripColumns,
+)
 
 
 @dataclass(frozen=True)
@@ -210,9 +215,9 @@ def local_times(
         rows = np.flatnonzero(zones == zone) if len(set(timezones)) > 1 else slice(None)
         utc = pd.DatetimeIndex(chunk.start_ns[rows].astype("datetime64[ns]"), tz="UTC")
         wall = utc.tz_convert(zone).tz_localize(None).asi8  # local clock time, ns (one lookup)
-        day, into_day = np.divmod(wall, _DAY_NS)
+        day, into_day = np.divmod(wall, DAY_NS)
         weekday[rows] = (day + 3) % 7  # 1970-01-01 was a Thursday
-        hour[rows] = into_day // _HOUR_NS + (into_day % _HOUR_NS) // _MINUTE_NS / 60.0
+        hour[rows] = into_day // HOUR_NS + (into_day % HOUR_NS) // MINUTE_NS / 60.0
         # one lookup a run of trips on one local day (a household's trips are in time order)
         new_day = np.diff(day, prepend=day[:1] - 1) != 0  # the first trip, and each change
         midnight[rows] = day_starts_ns(day[new_day], zone)[np.cumsum(new_day) - 1]
