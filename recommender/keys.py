@@ -11,6 +11,11 @@ a leaked table from being usable as keys. Slow password hashing (scrypt, 600,000
 to protect low-entropy passwords and would cost every API request tens of milliseconds. The
 iteration count is stored per key, so it can be raised without breaking existing keys.
 
+A store remembers, in memory only, each key it has already checked: a keyed BLAKE2 digest of the
+secret under a random key of its own (made when the store opens, never written), so a partner's
+next calls compare one fast digest instead of running PBKDF2 again. The row is still read on
+every call, so a revocation holds from the next request.
+
 Examples
 --------
 >>> store = KeyStore("sqlite://")
@@ -97,6 +102,9 @@ class KeyStore:
     def __init__(self, url: str = "sqlite:///greenrec-keys.sqlite3") -> None:
         self.url = url
         self._engine = open_database(url, _metadata, store="key store")
+        self._digest_key = secrets.token_bytes(32)
+        # (key_id, stored hash) -> digest of the secret that matched it; at most one per stored key
+        self._checked: dict[tuple[str, bytes], bytes] = {}
 
     def __repr__(self) -> str:
         return f"KeyStore({self._engine.url.render_as_string(hide_password=True)!r})"
@@ -138,8 +146,13 @@ class KeyStore:
             row = conn.execute(sa.select(_keys).where(_keys.c.key_id == key_id)).first()
         if row is None or row.revoked_at is not None:
             return None
+        digest = hashlib.blake2b(secret.encode(), key=self._digest_key, digest_size=32).digest()
+        checked = self._checked.get((key_id, row.secret_hash))
+        if checked is not None:
+            return _listed(row) if hmac.compare_digest(digest, checked) else None
         if not hmac.compare_digest(_hash(secret, row.salt, row.iterations), row.secret_hash):
             return None
+        self._checked[(key_id, row.secret_hash)] = digest
         return _listed(row)
 
     def list(self) -> list[ApiKey]:

@@ -32,6 +32,25 @@ def test_revoke_by_id_or_name_and_list(tmp_path):
     assert store.verify(first.key) is None and store.verify(second.key) is None
 
 
+def test_a_checked_key_skips_pbkdf2_yet_a_wrong_secret_or_revocation_still_holds(monkeypatch):
+    import recommender.keys as keys_module
+
+    store = KeyStore("sqlite://")
+    key = store.create("bank")
+    calls = []
+    real_hash = keys_module._hash
+    monkeypatch.setattr(
+        keys_module, "_hash", lambda *args: calls.append(args) or real_hash(*args)
+    )
+    assert store.verify(key.key).key_id == key.key_id
+    assert store.verify(key.key).key_id == key.key_id
+    assert len(calls) == 1  # the second call compared the remembered digest
+    wrong = key.key[:-1] + ("A" if key.key[-1] != "A" else "B")
+    assert store.verify(wrong) is None
+    assert store.revoke(key.key_id)
+    assert store.verify(key.key) is None  # the row is read on every call
+
+
 def test_a_key_needs_a_name():
     from recommender.errors import InvalidInput
 
