@@ -87,7 +87,7 @@ def parse_tariff(obj: Mapping[str, Any], where: Field, problems: list[Problem]) 
         problems.append(
             Problem(
                 where("currency"),
-                f"{currency!r} is not a currency code",
+                "is missing" if is_blank(currency) else f"{currency!r} is not a currency code",
                 "an ISO 4217 code such as 'GBP' or 'EUR'",
             )
         )

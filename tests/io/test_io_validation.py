@@ -375,3 +375,13 @@ def test_decimal_commas_are_named_in_a_value_and_in_a_semicolon_file(tmp_path) -
     with pytest.raises(InvalidInput, match="decimal commas") as err:
         read_table(path, "readings", ("household_id", "timestamp", "kwh"))
     assert "decimal points (0.31, not 0,31)" in err.value.problems[0].expected
+
+
+def test_a_tariff_without_currency_is_told_it_is_missing(payload0):
+    payload0["tariff"] = {"type": "flat", "price_per_kwh": 0.2}
+    p = only(problems_of(payload0), "tariff.currency")
+    assert p.problem == "is missing" and "ISO 4217" in p.expected
+    payload0["tariff"]["currency"] = "pounds"
+    assert only(problems_of(payload0), "tariff.currency").problem == (
+        "'pounds' is not a currency code"
+    )
