@@ -65,6 +65,14 @@ class ModelIntegrityError(GreenrecError):
 class InsufficientData(GreenrecError, ValueError):
     """Too little history for the requested computation (the message says how much is needed)."""
 
+    def as_invalid_input(self) -> InvalidInput:
+        """This as a problem with the household's readings: how a surface that answers a
+        household's problems field by field (the API's 422, a batch item) shows it."""
+        return InvalidInput(
+            Problem("readings", str(self), "enough history for this household"),
+            source="household",
+        )
+
 
 class GreenrecWarning(UserWarning):
     """Base class of the engine's warnings."""

@@ -322,10 +322,7 @@ def _as_problem(answer: Recommendation | GreenrecError) -> Recommendation | Inva
     if isinstance(answer, Recommendation | InvalidInput):
         return answer
     if isinstance(answer, InsufficientData):
-        return InvalidInput(
-            Problem("readings", str(answer), "enough history for this household"),
-            source="household",
-        )
+        return answer.as_invalid_input()
     raise answer
 
 

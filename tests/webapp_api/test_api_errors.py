@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import zlib
@@ -176,3 +177,25 @@ def test_extreme_values_found_by_schemathesis_are_422_not_500(
         client.post("/v1/forecast", json=dict(household, readings=readings), headers=auth), 422
     )
     assert any(p["where"].startswith(where) for p in body["problems"]), body["problems"]
+
+
+@pytest.mark.parametrize("path", ["/v1/recommendations", "/v1/forecast"])
+@pytest.mark.parametrize(
+    ("interval_minutes", "kwh", "says"),
+    [(1440, 9.0, "every 1440 minutes"), (60, 0.0, "vacancies")],
+    ids=["daily readings", "a vacant year"],
+)
+def test_readings_the_forecast_cannot_use_are_422_not_500(
+    client, auth, household, path, interval_minutes, kwh, says
+):
+    unusable = copy.deepcopy(household)
+    n = 365 if interval_minutes == 1440 else 24 * 60
+    unusable["readings"] = {
+        "start": "2023-01-01T00:00:00Z",
+        "interval_minutes": interval_minutes,
+        "kwh": [kwh] * n,
+    }
+    unusable.pop("temperature", None)
+    body = problem_of(client.post(path, json=unusable, headers=auth), 422)
+    (only,) = body["problems"]
+    assert only["where"] == "readings" and says in only["problem"]

@@ -13,7 +13,12 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from recommender.errors import InvalidInput, ModelIntegrityError, ModelNotFound
+from recommender.errors import (
+    InsufficientData,
+    InvalidInput,
+    ModelIntegrityError,
+    ModelNotFound,
+)
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/v1"
@@ -37,6 +42,12 @@ def invalid_input(error: InvalidInput) -> Response:
         f"{error.source} has {len(error.problems)} problem(s); see 'problems'",
         problems=[p.to_dict() for p in error.problems],
     )
+
+
+def insufficient_data(error: InsufficientData) -> Response:
+    """422 too: a household whose readings cannot be used (too short once vacancies are set
+    aside, daily where the forecast needs hours) is the caller's to fix, not a server fault."""
+    return invalid_input(error.as_invalid_input())
 
 
 def _in_api() -> bool:
@@ -78,6 +89,7 @@ def init_app(app: Flask, *, api_only: bool) -> None:
 
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InvalidInput, invalid_input)
+    app.register_error_handler(InsufficientData, insufficient_data)
     app.register_error_handler(ModelNotFound, no_model)
     app.register_error_handler(ModelIntegrityError, no_model)
     app.register_error_handler(Exception, unexpected)
