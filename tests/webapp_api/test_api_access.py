@@ -39,9 +39,7 @@ def test_a_checked_key_skips_pbkdf2_yet_a_wrong_secret_or_revocation_still_holds
     key = store.create("bank")
     calls = []
     real_hash = keys_module._hash
-    monkeypatch.setattr(
-        keys_module, "_hash", lambda *args: calls.append(args) or real_hash(*args)
-    )
+    monkeypatch.setattr(keys_module, "_hash", lambda *args: calls.append(args) or real_hash(*args))
     assert store.verify(key.key).key_id == key.key_id
     assert store.verify(key.key).key_id == key.key_id
     assert len(calls) == 1  # the second call compared the remembered digest
