@@ -199,8 +199,11 @@ def parse_numbers(
         except OverflowError:  # an integer beyond float64 (JSON has no limit): infinite, refused
             numbers = pd.to_numeric(raw.map(_huge_as_inf), errors="coerce").astype("float64")
         bad = np.isinf(numbers.to_numpy())
-        if raw.dtype == object:  # NaN in a JSON document is not null (null is a missing value)
-            bad |= raw.map(lambda v: isinstance(v, JsonConstant)).to_numpy(dtype=bool)
+        if raw.dtype == object:  # NaN in a JSON document is not null (null is a missing
+            # value), and true and false are not 1 and 0
+            bad |= raw.map(lambda v: isinstance(v, JsonConstant | bool | np.bool_)).to_numpy(
+                dtype=bool
+            )
         unread = np.flatnonzero(numbers.isna().to_numpy())  # missing, or not a number
         if len(unread):
             sub = raw.iloc[unread]

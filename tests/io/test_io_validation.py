@@ -385,3 +385,21 @@ def test_a_tariff_without_currency_is_told_it_is_missing(payload0):
     assert only(problems_of(payload0), "tariff.currency").problem == (
         "'pounds' is not a currency code"
     )
+
+
+@pytest.mark.parametrize("form", ["compact", "list"])
+def test_true_and_false_are_not_kwh(payload0, form):
+    """JSON booleans are not 1 and 0 (every other numeric field refuses them too)."""
+    if form == "compact":
+        payload0["readings"] = {
+            "start": "2023-01-01T00:00:00Z",
+            "interval_minutes": 60,
+            "kwh": [0.3] * (24 * 30 - 2) + [True, False],
+        }
+        wheres = {"readings.kwh[718]", "readings.kwh[719]"}
+    else:
+        payload0["readings"][3]["kwh"] = True
+        wheres = {"readings[3].kwh"}
+    problems = problems_of(payload0)
+    assert {p.where for p in problems} == wheres
+    assert all(p.problem.endswith("is not a number") for p in problems)
