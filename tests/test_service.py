@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
 import joblib
+import pandas as pd
 import pytest
 
 from recommender.errors import InvalidInput
@@ -169,3 +171,16 @@ def test_a_zone_whose_clocks_change_at_midnight_gets_an_answer(service, sample_p
     answer = service.recommend({**sample_payload, "timezone": "America/Havana"})
     kinds = {action.kind for action in answer.actions}
     assert "travel_mode" in kinds and "home_efficiency" in kinds
+
+
+def test_a_meter_read_on_the_hour_of_a_half_hour_zone_is_answered(service, sample_payload):
+    """A UTC+05:30 zone (India; also Adelaide, Newfoundland) reads its meter on its own hour,
+    30 minutes past the UTC one: the real sample's readings moved so. The forecast splits them
+    into whole UTC hours and says so; the answer stays close to the unmoved one's."""
+    moved = copy.deepcopy(sample_payload)
+    start = pd.Timestamp(moved["readings"]["start"]) + pd.Timedelta(minutes=30)
+    moved["readings"]["start"] = start.isoformat()
+    answer, unmoved = service.recommend(moved), service.recommend(sample_payload)
+    assert any("30 minutes past the UTC hour" in w for w in answer.forecast.warnings)
+    assert answer.forecast.annual_kwh == pytest.approx(unmoved.forecast.annual_kwh, rel=0.03)
+    assert {a.id for a in answer.actions} == {a.id for a in unmoved.actions}

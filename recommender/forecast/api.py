@@ -32,7 +32,7 @@ from recommender.forecast.blocks import (
     prepare_group,
     run_blocks,
 )
-from recommender.forecast.data import align_temperature, hourly_values
+from recommender.forecast.data import align_temperature, hourly_values, minutes_past_the_hour
 from recommender.forecast.design import SHORT_HORIZON_HOURS
 from recommender.forecast.global_model import HOURS_PER_YEAR, MIN_HISTORY_HOURS, GlobalForecaster
 from recommender.forecast.weather import check_coverage, zone_latitude
@@ -220,6 +220,12 @@ def _prepare_household(
     notes = check_coverage(
         filled, periods, "temperature" if household.temperature_c is not None else "temperature_c"
     )
+    past = minutes_past_the_hour(household.readings_kwh)
+    if past:
+        notes.append(
+            f"readings start {past} minutes past the UTC hour: the forecast is in whole UTC hours, "
+            "each taking its share of the two readings it spans (use within an hour taken as even)"
+        )
     return _Prepared(household, kwh, start_ns, temps, notes, known // 24)
 
 
@@ -270,7 +276,7 @@ def _answer(
 def _last_year(household: Household) -> tuple[np.ndarray, int]:
     """The household's hourly readings up to its last reading, at most 365 days of them, and
     their first hour (UTC nanoseconds); :class:`InsufficientData` for fewer than 14 days."""
-    kwh, start_ns = hourly_values(household.readings_kwh, "readings_kwh")
+    kwh, start_ns = hourly_values(household.readings_kwh, "readings")
     read = np.flatnonzero(~np.isnan(kwh))
     end = int(read[-1]) + 1 if len(read) else len(kwh)  # trailing gaps are not history
     begin = max(0, end - HOURS_PER_YEAR)  # the hours after the last one less 365 days

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recommender.domain import HOUR_NS
+from recommender.domain import HOUR_NS, MINUTE_NS
 from recommender.errors import InvalidInput, Problem
 
 HOUR = pd.Timedelta(hours=1)
@@ -137,9 +137,31 @@ def hourly_values(series: pd.Series, where: str = "readings") -> tuple[np.ndarra
         stamps = index.as_unit("ns").asi8
         if _on_regular_hours(stamps):
             return series.to_numpy(dtype=np.float64), int(stamps[0])
+        if len(stamps) > 1 and _on_regular_hours(stamps - stamps[0] % HOUR_NS):
+            return _split_into_utc_hours(series.to_numpy(dtype=np.float64), int(stamps[0]))
     hourly = regular_hourly(series, where)
     first = int(pd.DatetimeIndex(hourly.index).as_unit("ns").asi8[0]) if len(hourly) else 0
     return hourly.to_numpy(dtype=np.float64), first
+
+
+def minutes_past_the_hour(series: pd.Series) -> int:
+    """Minutes past the UTC hour at which an hourly series' readings start (0 on the hour; 30
+    for a meter read on the hour of a UTC+05:30 zone, 15 for UTC+05:45)."""
+    index = series.index
+    if not (isinstance(index, pd.DatetimeIndex) and len(index)):
+        return 0
+    return int(index[:1].as_unit("ns").asi8[0] % HOUR_NS // MINUTE_NS)
+
+
+def _split_into_utc_hours(kwh: np.ndarray, first_ns: int) -> tuple[np.ndarray, int]:
+    """Regular hourly readings that start ``m`` minutes past the UTC hour as kWh per whole UTC
+    hour: each UTC hour takes the ``m`` minutes of the reading that began before it and the
+    ``60 - m`` of the one that begins inside it, in proportion (use within an hour is taken as
+    even: the readings say nothing finer). The first part-hour is left out, as partial hours of
+    15- and 30-minute readings are; a gap in either reading is a gap in the hour."""
+    earlier = (first_ns % HOUR_NS) / HOUR_NS  # the share of each hour from the earlier reading
+    hours = earlier * kwh[:-1] + (1.0 - earlier) * kwh[1:]
+    return hours, first_ns - first_ns % HOUR_NS + HOUR_NS
 
 
 def _on_regular_hours(stamps: np.ndarray) -> bool:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recommender.errors import InvalidInput
-from recommender.forecast.data import hourly_values, regular_hourly
+from recommender.forecast.data import hourly_values, minutes_past_the_hour, regular_hourly
 
 
 def _as_regular_hourly(series: pd.Series) -> tuple[np.ndarray, int]:
@@ -37,12 +37,42 @@ def test_the_values_and_first_hour_are_regular_hourlys(hours, zone, shuffle, uni
 
 
 def test_refusals_are_regular_hourlys() -> None:
-    half_past = pd.date_range("2024-01-01 00:30", periods=3, freq="h", tz="UTC")
+    half_past_with_a_gap = pd.DatetimeIndex(
+        ["2024-01-01 00:30", "2024-01-01 01:30", "2024-01-01 03:30"], tz="UTC"
+    )
     naive = pd.date_range("2024-01-01", periods=3, freq="h")
-    for index in (half_past, naive):
+    for index in (half_past_with_a_gap, naive):
         series = pd.Series([1.0, 2.0, 3.0], index=index)
         with pytest.raises(InvalidInput) as got:
-            hourly_values(series, "readings_kwh")
+            hourly_values(series, "readings")
         with pytest.raises(InvalidInput) as expected:
-            regular_hourly(series, "readings_kwh")
+            regular_hourly(series, "readings")
         assert str(got.value) == str(expected.value)
+
+
+@pytest.mark.parametrize(("zone", "minutes"), [("Asia/Kolkata", 30), ("Asia/Kathmandu", 15)])
+def test_readings_on_a_zones_own_hour_are_split_into_utc_hours(zone, minutes) -> None:
+    """A meter read on the hour of a UTC+05:30 or +05:45 zone: each whole UTC hour takes its
+    minutes' share of the two readings it spans; nothing is created or lost inside."""
+    local_hours = pd.date_range("2024-01-01", periods=48, freq="h", tz=zone)
+    kwh = np.random.default_rng(0).gamma(2.0, 0.2, size=48)
+    kwh[10] = np.nan
+    series = pd.Series(kwh, index=local_hours)
+    assert minutes_past_the_hour(series) == minutes
+    values, first = hourly_values(series)
+    first_reading = local_hours[0].tz_convert("UTC")
+    assert pd.Timestamp(first, tz="UTC") == first_reading.floor("h") + pd.Timedelta(hours=1)
+    earlier = minutes / 60  # each UTC hour's minutes from the reading that began before it
+    for hour in (0, 20, 46):
+        expected = earlier * kwh[hour] + (1 - earlier) * kwh[hour + 1]
+        assert values[hour] == pytest.approx(expected, rel=1e-12)
+    assert np.isnan(values[9]) and np.isnan(values[10]) and not np.isnan(values[11])
+    inside = values[11:].sum()  # the UTC hours after the gap: readings 11 to 47
+    assert inside == pytest.approx(
+        kwh[11:].sum() - earlier * kwh[47] - (1 - earlier) * kwh[11], rel=1e-12
+    )
+
+
+def test_on_the_hour_is_zero_minutes_past() -> None:
+    series = pd.Series([1.0], index=pd.DatetimeIndex(["2024-01-01 05:00"], tz="UTC"))
+    assert minutes_past_the_hour(series) == 0
