@@ -5,7 +5,7 @@ index at a regular step, 60 minutes wherever the input allows it, 1440 for daily
 
 * 15- and 30-minute readings are summed into UTC hours, only where the hour is complete.
 * Hourly readings stay as they are (an hourly series on the half hour, as a +05:30 zone gives,
-  keeps its phase).
+  keeps its phase; the forecaster splits it into whole UTC hours and says so).
 * Daily readings stay daily. Days are the household's local calendar days when the readings sit at
   one local clock time (a 23-hour spring day and a 25-hour autumn day are one reading each), or
   UTC days when they sit at one UTC time.
