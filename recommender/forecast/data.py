@@ -24,8 +24,9 @@ def hourly_kwh(raw_kwh: pd.Series) -> pd.Series:
     Exact duplicate rows (same timestamp, same value) are dropped; a timestamp repeated with
     *different* values is an error, because summing or picking one would be a silent guess. An
     hour is kept only when every one of its intervals was read; otherwise it is NaN (a gap), so a
-    partial hour never masquerades as a low one. The result is on a regular hourly UTC index
-    from the first to the last hour read.
+    partial hour never masquerades as a low one. Hourly readings past the UTC hour (a UTC+05:30
+    zone's own hours) are split between the UTC hours they span (:func:`hourly_values`). The
+    result is on a regular hourly UTC index from the first to the last hour read.
 
     Examples
     --------
@@ -61,6 +62,15 @@ def hourly_kwh(raw_kwh: pd.Series) -> pd.Series:
         raise InvalidInput(
             Problem("readings", f"reading interval {step}", "an interval that divides one hour")
         )
+    stamps = pd.DatetimeIndex(frame.index).as_unit("ns").asi8
+    past_ns = int(stamps[0] % HOUR_NS)
+    if step == HOUR and past_ns and not ((stamps - past_ns) % HOUR_NS).any():  # a zone's own hour
+        read = pd.date_range(frame.index[0], frame.index[-1], freq="h")
+        hours, first_ns = _split_into_utc_hours(
+            frame["kwh"].reindex(read).to_numpy(dtype=np.float64), int(stamps[0])
+        )
+        utc = pd.date_range(pd.Timestamp(first_ns, tz="UTC"), periods=len(hours), freq="h")
+        return pd.Series(hours, index=utc, name="kwh")
     per_hour = int(HOUR / step)
     hours = frame["kwh"].resample("1h")
     total = hours.sum(min_count=1)

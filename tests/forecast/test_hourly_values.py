@@ -9,7 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recommender.errors import InvalidInput
-from recommender.forecast.data import hourly_values, minutes_past_the_hour, regular_hourly
+from recommender.forecast.data import (
+    hourly_kwh,
+    hourly_values,
+    minutes_past_the_hour,
+    regular_hourly,
+)
 
 
 def _as_regular_hourly(series: pd.Series) -> tuple[np.ndarray, int]:
@@ -76,3 +81,13 @@ def test_readings_on_a_zones_own_hour_are_split_into_utc_hours(zone, minutes) ->
 def test_on_the_hour_is_zero_minutes_past() -> None:
     series = pd.Series([1.0], index=pd.DatetimeIndex(["2024-01-01 05:00"], tz="UTC"))
     assert minutes_past_the_hour(series) == 0
+
+
+def test_a_meter_file_on_a_zones_own_hour_is_split_the_same_way() -> None:
+    """hourly_kwh (greenrec evaluate, training) and hourly_values (answers) split alike."""
+    local_hours = pd.date_range("2024-01-01", periods=30, freq="h", tz="Asia/Kolkata")
+    series = pd.Series(np.linspace(0.1, 3.0, 30), index=local_hours)
+    values, first = hourly_values(series)
+    hourly = hourly_kwh(series.iloc[::-1])  # a file in any order
+    assert hourly.index[0] == pd.Timestamp(first, tz="UTC") and hourly.index.freq == "h"
+    assert hourly.to_numpy().tobytes() == values.tobytes()
