@@ -62,15 +62,15 @@ def hourly_kwh(raw_kwh: pd.Series) -> pd.Series:
         raise InvalidInput(
             Problem("readings", f"reading interval {step}", "an interval that divides one hour")
         )
-    stamps = pd.DatetimeIndex(frame.index).as_unit("ns").asi8
-    past_ns = int(stamps[0] % HOUR_NS)
-    if step == HOUR and past_ns and not ((stamps - past_ns) % HOUR_NS).any():  # a zone's own hour
+    read_ns = pd.DatetimeIndex(frame.index).as_unit("ns").asi8
+    past_ns = int(read_ns[0] % HOUR_NS)
+    if step == HOUR and past_ns and not ((read_ns - past_ns) % HOUR_NS).any():  # a zone's own hour
         read = pd.date_range(frame.index[0], frame.index[-1], freq="h")
-        hours, first_ns = _split_into_utc_hours(
-            frame["kwh"].reindex(read).to_numpy(dtype=np.float64), int(stamps[0])
+        split, first_ns = _split_into_utc_hours(
+            frame["kwh"].reindex(read).to_numpy(dtype=np.float64), int(read_ns[0])
         )
-        utc = pd.date_range(pd.Timestamp(first_ns, tz="UTC"), periods=len(hours), freq="h")
-        return pd.Series(hours, index=utc, name="kwh")
+        utc = pd.date_range(pd.Timestamp(first_ns, tz="UTC"), periods=len(split), freq="h")
+        return pd.Series(split, index=utc, name="kwh")
     per_hour = int(HOUR / step)
     hours = frame["kwh"].resample("1h")
     total = hours.sum(min_count=1)
