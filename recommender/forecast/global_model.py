@@ -27,6 +27,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from recommender.errors import InvalidInput, Problem
+from recommender.forecast.calibration import calibrated, short_band_z
 from recommender.forecast.data import regular_hourly
 from recommender.forecast.design import (
     SHORT_FEATURES,
@@ -134,6 +135,10 @@ class GlobalForecaster(BaseEstimator):
         short_weight: float = 0.75,
         profile_weight: float = 0.0,
         season_bins: int = 5,
+        band_holdout_weeks: int = 0,
+        band_holdout_prior_hours: float = 1000.0,
+        band_backtest_days: int = 7,
+        band_backtest_prior_hours: float = 50.0,
         weight_recent: bool = False,
         max_iter: int = 100,
         learning_rate: float = 0.03,
@@ -152,6 +157,10 @@ class GlobalForecaster(BaseEstimator):
         self.short_weight = short_weight
         self.profile_weight = profile_weight
         self.season_bins = season_bins
+        self.band_holdout_weeks = band_holdout_weeks
+        self.band_holdout_prior_hours = band_holdout_prior_hours
+        self.band_backtest_days = band_backtest_days
+        self.band_backtest_prior_hours = band_backtest_prior_hours
         self.weight_recent = weight_recent
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -165,7 +174,13 @@ class GlobalForecaster(BaseEstimator):
     def __setstate__(self, state: dict) -> None:
         # a model pickled before these settings existed (same greenrec version, so the registry
         # loads it) forecasts as it did then: no own-season correction, no profile blend
-        state = {"profile_weight": 0.0, "season_bins": 0, **state}
+        state = {
+            "profile_weight": 0.0,
+            "season_bins": 0,
+            "band_holdout_weeks": 0,
+            "band_backtest_days": 0,
+            **state,
+        }
         super().__setstate__(state)
 
     def fit(self, X: list[pd.Series], y=None, temperatures=None, fuels=None):
@@ -339,6 +354,7 @@ class GlobalForecaster(BaseEstimator):
         """:class:`Bands` of kWh from :meth:`year_relative`'s mean (or some of its hours: each
         hour's band is its own)."""
         lower, median, upper = self.year_model_.bands(relative)
+        lower, median, upper = calibrated(relative, lower, median, upper, level.band_z)
         lower, median = zero_floor(level, relative, lower, median, self.coverage)
         return Bands(*(np.clip(a, 0.0, None) * factor for a in (relative, lower, median, upper)))
 
@@ -383,7 +399,10 @@ class GlobalForecaster(BaseEstimator):
                 year_kwh = self.predict_year(timeline, kwh, n_history, positions).mean
             year = np.reshape(year_kwh, shape) / scale[:, :, None]
             mean = self.short_weight * mean + (1.0 - self.short_weight) * year
-        arrays = (mean, *self.short_model_.bands(mean.ravel()))
+        band_z = short_band_z(self, timeline, kwh, n_history, (week, day))
+        flat = mean.reshape(len(mean), -1)
+        lower, median, upper = self.short_model_.bands(flat)
+        arrays = (flat, *calibrated(flat, lower, median, upper, band_z))
         return Bands(*(np.clip(a.reshape(shape), 0.0, None) * scale[:, :, None] for a in arrays))
 
 
