@@ -84,6 +84,12 @@ def calibrated(
     return np.minimum(at(z_lower), mean), at(z_median), np.maximum(at(z_upper), mean)
 
 
+def backtest_min_history_hours(days: int) -> int:
+    """The shortest history whose last ``days`` days are backtested (each backtest day needs the
+    short model's 28-day scale window and a week of lags before it); shorter keeps the pooled."""
+    return SCALE_WINDOW_HOURS + 24 * (days + 7)
+
+
 def short_band_z(
     model: Any,
     timeline: Timeline,
@@ -100,7 +106,7 @@ def short_band_z(
     """
     days = model.band_backtest_days
     n = len(kwh)
-    if days == 0 or n_history < SCALE_WINDOW_HOURS + 24 * (days + 7):
+    if days == 0 or n_history < backtest_min_history_hours(days):
         return np.broadcast_to(POOLED_Z, (n, 3))
     origins = n_history - 24 * np.arange(days, 0, -1)
     rows, scale = short_rows(timeline, kwh, origins, 24, *profiles)

@@ -14,7 +14,8 @@ halving every ``recency_half_life_days``), because a household's habits drift.
 
 Robust by design: vacancies and outages are excluded before anything is read from a history
 (:mod:`recommender.forecast.screening`); level shifts, the household's own season and its zero
-hours are read as :mod:`recommender.forecast.level` says.
+hours are read as :mod:`recommender.forecast.level` says. The P10/P50/P90 are the models' pooled
+bands calibrated to each household's own backtests (:mod:`recommender.forecast.calibration`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from recommender.errors import InvalidInput, Problem
 from recommender.forecast.calibration import calibrated, short_band_z
-from recommender.forecast.data import regular_hourly
 from recommender.forecast.design import (
     SHORT_FEATURES,
     SHORT_HORIZON_HOURS,
@@ -51,7 +51,12 @@ from recommender.forecast.level import (
     relevel,
     zero_floor,
 )
-from recommender.forecast.rows import MIN_HISTORY_HOURS, TRAIN_LEAD_HOURS, household_rows
+from recommender.forecast.rows import (
+    MIN_HISTORY_HOURS,
+    TRAIN_LEAD_HOURS,
+    household_rows,
+    validated_series,
+)
 from recommender.forecast.screening import screen_series
 from recommender.forecast.weather import typical_year
 from recommender.threads import one_openmp_thread
@@ -71,7 +76,7 @@ class Bands(NamedTuple):
 
 
 class GlobalForecaster(BaseEstimator):
-    """Global hourly usage forecaster with P10/P90 bands (see the module docstring).
+    """Global hourly usage forecaster with P10/P50/P90 bands (see the module docstring).
 
     ``fit(X)`` takes a *list* of hourly kWh series (one per household, tz-aware UTC index) rather
     than a feature matrix: the model builds its own rows from each household's calendar, weather
@@ -106,6 +111,15 @@ class GlobalForecaster(BaseEstimator):
         Bins of the household's own season (its day-mean temperature, else the day length) in
         which its use is compared with the model's shape of its history, correcting the shape to
         its own (gas summers); 0 or 1 turns it off. Chosen by ``benchmarks/forecast_defaults.py``.
+    band_holdout_weeks, band_holdout_prior_hours : int, float
+        Year-ahead bands calibrated to the household's own last ``band_holdout_weeks`` weeks of
+        history (:mod:`recommender.forecast.calibration`), shrunk to the pooled bands by the
+        prior's hours; 0 = the pooled bands. Off: ``benchmarks/forecast_defaults.py`` found no
+        setting that did not move some meter's coverage away from 80 % on the validation splits.
+    band_backtest_days, band_backtest_prior_hours : int, float
+        Short-horizon bands calibrated to day-ahead backtests of the household's last
+        ``band_backtest_days`` days, shrunk to the pooled bands by the prior's hours; 0 = the
+        pooled bands. Chosen by ``benchmarks/forecast_defaults.py`` on the validation splits.
     weight_recent : bool
         Also weight the year-ahead training rows by recency (slower: weighted binning).
     max_iter, learning_rate, max_leaf_nodes, min_samples_leaf
@@ -172,8 +186,7 @@ class GlobalForecaster(BaseEstimator):
         self.random_state = random_state
 
     def __setstate__(self, state: dict) -> None:
-        # a model pickled before these settings existed (same greenrec version, so the registry
-        # loads it) forecasts as it did then: no own-season correction, no profile blend
+        # a model pickled before these settings existed forecasts as it did then (pooled bands)
         state = {
             "profile_weight": 0.0,
             "season_bins": 0,
@@ -199,7 +212,7 @@ class GlobalForecaster(BaseEstimator):
             (see :mod:`recommender.forecast.screening`). What the screening found and excluded
             is kept in ``training_warnings_``.
         """
-        series_list, temps_list = self._validate(X, temperatures)
+        series_list, temps_list = validated_series(X, temperatures)
         series_list, self.training_warnings_ = screen_series(series_list, fuels, self.timezone)
         if not 0.0 <= self.short_weight <= 1.0:
             raise InvalidInput(
@@ -266,39 +279,6 @@ class GlobalForecaster(BaseEstimator):
         self.feature_names_year_ = np.asarray(YEAR_FEATURES, dtype=object)
         self.feature_names_short_ = np.asarray(SHORT_FEATURES, dtype=object)
         return self
-
-    def _validate(self, X, temperatures) -> tuple[list[pd.Series], list[pd.Series | None]]:
-        if not isinstance(X, list | tuple) or not X:
-            raise InvalidInput(Problem("series", "no households", "a non-empty list of series"))
-        temps = list(temperatures) if temperatures is not None else [None] * len(X)
-        problems: list[Problem] = []
-        if len(temps) != len(X):
-            problems.append(
-                Problem(
-                    "temperatures",
-                    f"{len(temps)} entries for {len(X)} series",
-                    "one entry (or None) per series",
-                )
-            )
-        series_list = []
-        for i, s in enumerate(X):
-            try:
-                regular = regular_hourly(s, f"series[{i}]")
-            except InvalidInput as error:
-                problems.extend(error.problems)
-                continue
-            if regular.notna().sum() < MIN_HISTORY_HOURS:
-                problems.append(
-                    Problem(
-                        f"series[{i}]",
-                        f"{regular.notna().sum()} known hours",
-                        f"at least {MIN_HISTORY_HOURS} (14 days)",
-                    )
-                )
-            series_list.append(regular)
-        if problems:
-            raise InvalidInput(problems, source="training series")
-        return series_list, temps
 
     def typical_temperature(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Typical-year °C of the training households' climate at each hour of ``index`` (NaN when
@@ -379,8 +359,9 @@ class GlobalForecaster(BaseEstimator):
         day-ahead evaluation); level and profiles come from the first ``n_history`` hours. The
         mean is ``short_weight`` times the short model's plus the rest times the year-ahead
         model's mean of the same hours: ``year_kwh`` ``(n, len(origins), horizon)`` when the
-        caller already has it, else computed here from the first ``n_history`` hours. The band
-        and median are the short model's residual quantiles around the blended mean.
+        caller already has it, else computed here from the first ``n_history`` hours. The bands
+        are the short model's pooled residual quantiles around the blended mean, moved to where
+        the household's own day-ahead backtests put them (:func:`calibration.short_band_z`).
         """
         check_is_fitted(self)
         if not 1 <= horizon <= SHORT_HORIZON_HOURS:
