@@ -139,8 +139,7 @@ def levels(data: dict) -> None:
 def _admissible(figures: list, pooled: list) -> bool:
     """No meter's coverage further from 80 %, nor below-P50 share further outside its range."""
     return all(
-        abs(c - 80.0) <= abs(c0 - 80.0)
-        and _outside(b, BELOW_RANGE) <= _outside(b0, BELOW_RANGE)
+        abs(c - 80.0) <= abs(c0 - 80.0) and _outside(b, BELOW_RANGE) <= _outside(b0, BELOW_RANGE)
         for (c, b), (c0, b0) in zip(figures, pooled, strict=True)
     )
 

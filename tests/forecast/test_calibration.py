@@ -75,7 +75,7 @@ def test_bands_are_ordered_hold_the_mean_and_stop_at_zero(small_model, meter0):
     p10, p50, p90, mean = (
         np.array(a) for a in (forecast.p10, forecast.p50, forecast.p90, forecast.kwh)
     )
-    assert (0.0 <= p10).all() and (p10 <= p50).all() and (p50 <= p90).all()
+    assert (p10 >= 0.0).all() and (p10 <= p50).all() and (p50 <= p90).all()
     assert (p10 <= mean).all() and (mean <= p90).all()
     assert p10.min() == 0.0
 
