@@ -32,6 +32,7 @@ from recommender.forecast.blocks import (
     prepare_group,
     run_blocks,
 )
+from recommender.forecast.calibration import backtest_min_history_hours
 from recommender.forecast.data import align_temperature, hourly_values, minutes_past_the_hour
 from recommender.forecast.design import SHORT_HORIZON_HOURS
 from recommender.forecast.global_model import HOURS_PER_YEAR, MIN_HISTORY_HOURS, GlobalForecaster
@@ -308,9 +309,17 @@ def _method(
         "with the year-ahead one, later hours and the annual total from the year-ahead model "
         f"(weight {1 - model.profile_weight:g}; the rest the household's own hour-of-week "
         f"profile) with {given} ({daylight}), its level read from this household's last "
-        f"{days} days; P10/P50/P90 from cross-fitted residual quantiles, at zero where the "
-        "history reads zero at a similar level"
+        f"{days} days; P10/P50/P90 from cross-fitted residual quantiles{_calibrated(model, days)}, "
+        "at zero where the history reads zero at a similar level"
     )
+
+
+def _calibrated(model: GlobalForecaster, days: int) -> str:
+    """What the method says of the short-horizon bands' calibration (see calibration.py)."""
+    backtest_days = model.band_backtest_days
+    if backtest_days == 0 or 24 * days < backtest_min_history_hours(backtest_days):
+        return ""
+    return f" (the first week's calibrated to day-ahead backtests of its last {backtest_days} days)"
 
 
 def _household_temperatures(

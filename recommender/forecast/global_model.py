@@ -14,7 +14,8 @@ halving every ``recency_half_life_days``), because a household's habits drift.
 
 Robust by design: vacancies and outages are excluded before anything is read from a history
 (:mod:`recommender.forecast.screening`); level shifts, the household's own season and its zero
-hours are read as :mod:`recommender.forecast.level` says.
+hours are read as :mod:`recommender.forecast.level` says. The P10/P50/P90 are the models' pooled
+bands calibrated to each household's own backtests (:mod:`recommender.forecast.calibration`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from recommender.errors import InvalidInput, Problem
-from recommender.forecast.data import regular_hourly
+from recommender.forecast.calibration import calibrated, short_band_z
 from recommender.forecast.design import (
     SHORT_FEATURES,
     SHORT_HORIZON_HOURS,
@@ -50,7 +51,12 @@ from recommender.forecast.level import (
     relevel,
     zero_floor,
 )
-from recommender.forecast.rows import MIN_HISTORY_HOURS, TRAIN_LEAD_HOURS, household_rows
+from recommender.forecast.rows import (
+    MIN_HISTORY_HOURS,
+    TRAIN_LEAD_HOURS,
+    household_rows,
+    validated_series,
+)
 from recommender.forecast.screening import screen_series
 from recommender.forecast.weather import typical_year
 from recommender.threads import one_openmp_thread
@@ -70,7 +76,7 @@ class Bands(NamedTuple):
 
 
 class GlobalForecaster(BaseEstimator):
-    """Global hourly usage forecaster with P10/P90 bands (see the module docstring).
+    """Global hourly usage forecaster with P10/P50/P90 bands (see the module docstring).
 
     ``fit(X)`` takes a *list* of hourly kWh series (one per household, tz-aware UTC index) rather
     than a feature matrix: the model builds its own rows from each household's calendar, weather
@@ -105,6 +111,15 @@ class GlobalForecaster(BaseEstimator):
         Bins of the household's own season (its day-mean temperature, else the day length) in
         which its use is compared with the model's shape of its history, correcting the shape to
         its own (gas summers); 0 or 1 turns it off. Chosen by ``benchmarks/forecast_defaults.py``.
+    band_holdout_weeks, band_holdout_prior_hours : int, float
+        Year-ahead bands calibrated to the household's own last ``band_holdout_weeks`` weeks of
+        history (:mod:`recommender.forecast.calibration`), shrunk to the pooled bands by the
+        prior's hours; 0 = the pooled bands. Off: ``benchmarks/forecast_defaults.py`` found no
+        setting that did not move some meter's coverage away from 80 % on the validation splits.
+    band_backtest_days, band_backtest_prior_hours : int, float
+        Short-horizon bands calibrated to day-ahead backtests of the household's last
+        ``band_backtest_days`` days, shrunk to the pooled bands by the prior's hours; 0 = the
+        pooled bands. Chosen by ``benchmarks/forecast_defaults.py`` on the validation splits.
     weight_recent : bool
         Also weight the year-ahead training rows by recency (slower: weighted binning).
     max_iter, learning_rate, max_leaf_nodes, min_samples_leaf
@@ -134,6 +149,10 @@ class GlobalForecaster(BaseEstimator):
         short_weight: float = 0.75,
         profile_weight: float = 0.0,
         season_bins: int = 5,
+        band_holdout_weeks: int = 0,
+        band_holdout_prior_hours: float = 1000.0,
+        band_backtest_days: int = 7,
+        band_backtest_prior_hours: float = 50.0,
         weight_recent: bool = False,
         max_iter: int = 100,
         learning_rate: float = 0.03,
@@ -152,6 +171,10 @@ class GlobalForecaster(BaseEstimator):
         self.short_weight = short_weight
         self.profile_weight = profile_weight
         self.season_bins = season_bins
+        self.band_holdout_weeks = band_holdout_weeks
+        self.band_holdout_prior_hours = band_holdout_prior_hours
+        self.band_backtest_days = band_backtest_days
+        self.band_backtest_prior_hours = band_backtest_prior_hours
         self.weight_recent = weight_recent
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -163,9 +186,14 @@ class GlobalForecaster(BaseEstimator):
         self.random_state = random_state
 
     def __setstate__(self, state: dict) -> None:
-        # a model pickled before these settings existed (same greenrec version, so the registry
-        # loads it) forecasts as it did then: no own-season correction, no profile blend
-        state = {"profile_weight": 0.0, "season_bins": 0, **state}
+        # a model pickled before these settings existed forecasts as it did then (pooled bands)
+        state = {
+            "profile_weight": 0.0,
+            "season_bins": 0,
+            "band_holdout_weeks": 0,
+            "band_backtest_days": 0,
+            **state,
+        }
         super().__setstate__(state)
 
     def fit(self, X: list[pd.Series], y=None, temperatures=None, fuels=None):
@@ -184,7 +212,7 @@ class GlobalForecaster(BaseEstimator):
             (see :mod:`recommender.forecast.screening`). What the screening found and excluded
             is kept in ``training_warnings_``.
         """
-        series_list, temps_list = self._validate(X, temperatures)
+        series_list, temps_list = validated_series(X, temperatures)
         series_list, self.training_warnings_ = screen_series(series_list, fuels, self.timezone)
         if not 0.0 <= self.short_weight <= 1.0:
             raise InvalidInput(
@@ -252,39 +280,6 @@ class GlobalForecaster(BaseEstimator):
         self.feature_names_short_ = np.asarray(SHORT_FEATURES, dtype=object)
         return self
 
-    def _validate(self, X, temperatures) -> tuple[list[pd.Series], list[pd.Series | None]]:
-        if not isinstance(X, list | tuple) or not X:
-            raise InvalidInput(Problem("series", "no households", "a non-empty list of series"))
-        temps = list(temperatures) if temperatures is not None else [None] * len(X)
-        problems: list[Problem] = []
-        if len(temps) != len(X):
-            problems.append(
-                Problem(
-                    "temperatures",
-                    f"{len(temps)} entries for {len(X)} series",
-                    "one entry (or None) per series",
-                )
-            )
-        series_list = []
-        for i, s in enumerate(X):
-            try:
-                regular = regular_hourly(s, f"series[{i}]")
-            except InvalidInput as error:
-                problems.extend(error.problems)
-                continue
-            if regular.notna().sum() < MIN_HISTORY_HOURS:
-                problems.append(
-                    Problem(
-                        f"series[{i}]",
-                        f"{regular.notna().sum()} known hours",
-                        f"at least {MIN_HISTORY_HOURS} (14 days)",
-                    )
-                )
-            series_list.append(regular)
-        if problems:
-            raise InvalidInput(problems, source="training series")
-        return series_list, temps
-
     def typical_temperature(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Typical-year °C of the training households' climate at each hour of ``index`` (NaN when
         trained without temperatures). Kept for callers that want it; forecasts no longer fill a
@@ -339,6 +334,7 @@ class GlobalForecaster(BaseEstimator):
         """:class:`Bands` of kWh from :meth:`year_relative`'s mean (or some of its hours: each
         hour's band is its own)."""
         lower, median, upper = self.year_model_.bands(relative)
+        lower, median, upper = calibrated(relative, lower, median, upper, level.band_z)
         lower, median = zero_floor(level, relative, lower, median, self.coverage)
         return Bands(*(np.clip(a, 0.0, None) * factor for a in (relative, lower, median, upper)))
 
@@ -363,8 +359,9 @@ class GlobalForecaster(BaseEstimator):
         day-ahead evaluation); level and profiles come from the first ``n_history`` hours. The
         mean is ``short_weight`` times the short model's plus the rest times the year-ahead
         model's mean of the same hours: ``year_kwh`` ``(n, len(origins), horizon)`` when the
-        caller already has it, else computed here from the first ``n_history`` hours. The band
-        and median are the short model's residual quantiles around the blended mean.
+        caller already has it, else computed here from the first ``n_history`` hours. The bands
+        are the short model's pooled residual quantiles around the blended mean, moved to where
+        the household's own day-ahead backtests put them (:func:`calibration.short_band_z`).
         """
         check_is_fitted(self)
         if not 1 <= horizon <= SHORT_HORIZON_HOURS:
@@ -383,7 +380,10 @@ class GlobalForecaster(BaseEstimator):
                 year_kwh = self.predict_year(timeline, kwh, n_history, positions).mean
             year = np.reshape(year_kwh, shape) / scale[:, :, None]
             mean = self.short_weight * mean + (1.0 - self.short_weight) * year
-        arrays = (mean, *self.short_model_.bands(mean.ravel()))
+        band_z = short_band_z(self, timeline, kwh, n_history, (week, day))
+        flat = mean.reshape(len(mean), -1)
+        lower, median, upper = self.short_model_.bands(flat)
+        arrays = (flat, *calibrated(flat, lower, median, upper, band_z))
         return Bands(*(np.clip(a.reshape(shape), 0.0, None) * scale[:, :, None] for a in arrays))
 
 

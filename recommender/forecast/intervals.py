@@ -8,6 +8,9 @@ then taken separately in ``n_bins`` bins of the predicted level, because househo
 heteroscedastic (a high predicted hour is far less certain than the night-time base load). Only one
 tree ensemble is evaluated at prediction time; the bands are a table lookup, which keeps the batch
 path cheap. The median (P50) is the mean plus the bin's median residual, the same way.
+
+These are *pooled* bands: right for a typical training household. The forecaster moves them to
+each household's own backtest residuals (:mod:`recommender.forecast.calibration`; docs/forecast.md).
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from recommender.forecast.calibration import POOLED_Z, own_z_quantiles, standardised
 from recommender.forecast.data import align_temperature
 from recommender.forecast.design import (
     Timeline,
@@ -66,7 +67,9 @@ class Level(NamedTuple):
     ``season_edges`` ``(n, season_bins - 1)``, ``season_factor`` ``(n, season_bins)`` and
     ``season_on_temperature`` ``(n,)``: the household's own seasonal correction (see
     :func:`_season_table`). ``shift_position``: first history hour of the new level, -1 for none.
-    ``shift_change``: the new level over the old.
+    ``shift_change``: the new level over the old. ``band_z`` ``(n, 3)``: where the household's
+    own history puts its P10, P50 and P90 along the pooled bands
+    (:mod:`recommender.forecast.calibration`; -1, 0, 1 = the pooled bands).
     """
 
     ratio: np.ndarray
@@ -78,6 +81,7 @@ class Level(NamedTuple):
     season_edges: np.ndarray
     season_factor: np.ndarray
     season_on_temperature: np.ndarray
+    band_z: np.ndarray
 
 
 def recency_weights(n_hours: int, half_life_days: float) -> np.ndarray:
@@ -119,6 +123,7 @@ def read_level(
         np.zeros((n, bins - 1)),
         np.ones((n, bins)),
         np.zeros(n, dtype=bool),
+        np.broadcast_to(POOLED_Z, (n, 3)),
     )
     if not model.calibrate:
         return Level(ones, ones, np.full(n, -1), ones, *neutral)
@@ -148,7 +153,44 @@ def read_level(
     # the season is read from the whole history, the hours before a shift at the new level
     relevelled = np.where(after, actual, actual * change[:, None])
     season = _season_table(relevelled, predicted, known, key, bins, CALIBRATION_PRIOR_HOURS // step)
-    return Level(ratio, profile_ratio, first, change, *zeros, *season, on_temperature)
+    seasonal = _season_at(*season, key)
+    band_z = _own_band_z(
+        model, actual, predicted * seasonal, known, positions, n_history, shift, zeros
+    )
+    return Level(ratio, profile_ratio, first, change, *zeros, *season, on_temperature, band_z)
+
+
+def _own_band_z(
+    model: Any,
+    actual: np.ndarray,
+    shape: np.ndarray,
+    known: np.ndarray,
+    positions: np.ndarray,
+    n_history: int,
+    shift: np.ndarray,
+    zeros: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """``(n, 3)`` the household's own ``z`` quantiles (:mod:`recommender.forecast.calibration`):
+    its last ``band_holdout_weeks`` weeks forecast from the level read before them (the model's
+    ``shape`` at the sampled ``positions``, its season included) against the pooled bands."""
+    n = len(actual)
+    holdout_hours = 168 * model.band_holdout_weeks
+    if holdout_hours == 0 or n_history < 2 * holdout_hours:
+        return np.broadcast_to(POOLED_Z, (n, 3))
+    start = n_history - holdout_hours
+    held = positions >= start
+    first_held = int(np.argmax(held))
+    recency = recency_weights(start, model.recency_half_life_days)
+    weights = np.where(held, 0.0, recency[np.minimum(positions, start - 1)])
+    # a level shift before the holdout: only the hours since it tell the level
+    since = (np.arange(len(positions))[None, :] >= shift[:, None]) | (shift >= first_held)[:, None]
+    ratio = np.clip(_weighted_ratio(actual, shape, known, weights[None, :] * since), 0.5, 2.0)
+    mean = shape[:, held] * ratio[:, None]
+    lower, median, upper = model.year_model_.bands(mean)
+    lower, median = _floored(*zeros, mean, lower, median, model.coverage)
+    z = standardised(np.where(known, actual, np.nan)[:, held], lower, median, upper)
+    step = calibration_step(n_history)
+    return own_z_quantiles(z, model.coverage, step, model.band_holdout_prior_hours)
 
 
 def relevel(model: Any, series_list, temps_list, shifts: dict[int, int]) -> list[pd.Series] | None:
@@ -250,9 +292,13 @@ def _season_table(
 
 def season_factor(level: Level, key: np.ndarray) -> np.ndarray:
     """``(n, k)`` the seasonal correction at hours of season ``key`` (1 where unknown)."""
-    which = bin_index(key, level.season_edges)
-    factor = np.take_along_axis(level.season_factor, which, axis=1)
-    return np.where(np.isnan(key), 1.0, factor)
+    return _season_at(level.season_edges, level.season_factor, key)
+
+
+def _season_at(edges: np.ndarray, factor: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """:func:`season_factor` on the table ``(edges, factor)``."""
+    which = bin_index(key, edges)
+    return np.where(np.isnan(key), 1.0, np.take_along_axis(factor, which, axis=1))
 
 
 def _zero_table(
@@ -284,11 +330,16 @@ def zero_floor(
     """Bands that reach zero where use does: where the household read zero in at least the lower
     tail's share of its history hours at a similar modelled level (a gas meter's summer), the lower
     band is 0; where in at least half of them, the median is 0 too."""
-    if not level.zero_share.any():
+    return _floored(level.zero_edges, level.zero_share, mean, lower, median, coverage)
+
+
+def _floored(zero_edges, zero_share, mean, lower, median, coverage):
+    """:func:`zero_floor` on the zero table ``(zero_edges, zero_share)``."""
+    if not zero_share.any():
         return lower, median
     tail = (1.0 - coverage) / 2.0
-    bins = bin_index(mean, level.zero_edges)
-    share = np.take_along_axis(level.zero_share, bins, axis=1)
+    bins = bin_index(mean, zero_edges)
+    share = np.take_along_axis(zero_share, bins, axis=1)
     return np.where(share >= tail, 0.0, lower), np.where(share >= 0.5, 0.0, median)
 
 

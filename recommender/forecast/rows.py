@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recommender.forecast.data import align_temperature
+from recommender.errors import InvalidInput, Problem
+from recommender.forecast.data import align_temperature, regular_hourly
 from recommender.forecast.design import (
     SHORT_HORIZON_HOURS,
     YEAR_FEATURES,
@@ -91,3 +92,39 @@ def household_rows(
     parts["sy"].append(target[0][usable])
     half = np.broadcast_to((origins >= n_hours // 2)[:, None], usable.shape)
     parts["sf"].append(half[usable].astype(np.intp))
+
+
+def validated_series(X, temperatures) -> tuple[list[pd.Series], list[pd.Series | None]]:
+    """The training series on regular hourly indexes and their temperatures, or
+    :class:`InvalidInput` listing every series that is unusable."""
+    if not isinstance(X, list | tuple) or not X:
+        raise InvalidInput(Problem("series", "no households", "a non-empty list of series"))
+    temps = list(temperatures) if temperatures is not None else [None] * len(X)
+    problems: list[Problem] = []
+    if len(temps) != len(X):
+        problems.append(
+            Problem(
+                "temperatures",
+                f"{len(temps)} entries for {len(X)} series",
+                "one entry (or None) per series",
+            )
+        )
+    series_list = []
+    for i, s in enumerate(X):
+        try:
+            regular = regular_hourly(s, f"series[{i}]")
+        except InvalidInput as error:
+            problems.extend(error.problems)
+            continue
+        if regular.notna().sum() < MIN_HISTORY_HOURS:
+            problems.append(
+                Problem(
+                    f"series[{i}]",
+                    f"{regular.notna().sum()} known hours",
+                    f"at least {MIN_HISTORY_HOURS} (14 days)",
+                )
+            )
+        series_list.append(regular)
+    if problems:
+        raise InvalidInput(problems, source="training series")
+    return series_list, temps
