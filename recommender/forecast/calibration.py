@@ -75,13 +75,21 @@ def calibrated(
     z_quantiles: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The bands at each household's ``z`` quantiles ``(n, 3)`` along its pooled bands ``(n, k)``
-    (the inverse of :func:`standardised`); the band still holds the mean."""
+    (the inverse of :func:`standardised`); the band still holds the mean. A household at
+    :data:`POOLED_Z` (calibration off, or too short a history) keeps its pooled bands as they
+    are, bit for bit."""
     z_lower, z_median, z_upper = (z_quantiles[:, j : j + 1] for j in range(3))
+    pooled = (z_quantiles == POOLED_Z).all(axis=1)[:, None]
 
-    def at(z: np.ndarray) -> np.ndarray:
-        return np.where(z < 0, median + z * (median - lower), median + z * (upper - median))
+    def at(z: np.ndarray, band: np.ndarray) -> np.ndarray:
+        moved = np.where(z < 0, median + z * (median - lower), median + z * (upper - median))
+        return np.where(pooled, band, moved)
 
-    return np.minimum(at(z_lower), mean), at(z_median), np.maximum(at(z_upper), mean)
+    return (
+        np.where(pooled, lower, np.minimum(at(z_lower, lower), mean)),
+        at(z_median, median),
+        np.where(pooled, upper, np.maximum(at(z_upper, upper), mean)),
+    )
 
 
 def backtest_min_history_hours(days: int) -> int:

@@ -111,9 +111,14 @@ def test_z_round_trip_and_shrinkage():
     rng = np.random.default_rng(0)
     mean = rng.uniform(0.2, 2.0, (3, 50))
     lower, median, upper = 0.5 * mean, 0.9 * mean, 1.8 * mean
-    # the pooled z quantiles give back the pooled bands
-    back = calibrated(mean, lower, median, upper, np.broadcast_to(POOLED_Z, (3, 3)))
-    np.testing.assert_allclose(back, (lower, median, upper))
+    # the pooled z quantiles give back the pooled bands, bit for bit, even a lower band above
+    # the mean; other rows are moved
+    lower[0, :5] = 1.1 * mean[0, :5]
+    z_quantiles = np.array([POOLED_Z, POOLED_Z, [-1.5, 0.1, 1.2]])
+    back = calibrated(mean, lower, median, upper, z_quantiles)
+    for got, pooled in zip(back, (lower, median, upper), strict=True):
+        assert got[:2].tobytes() == pooled[:2].tobytes()
+        assert not np.array_equal(got[2], pooled[2])
     # z of an actual at a band's quantile is that band's z
     np.testing.assert_allclose(standardised(upper, lower, median, upper), 1.0)
     np.testing.assert_allclose(standardised(lower, lower, median, upper), -1.0)
