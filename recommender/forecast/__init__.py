@@ -5,8 +5,13 @@ The service calls :func:`train_global_forecaster`, :func:`forecast_household` an
 ``benchmarks/forecast.py`` measure it against the baselines on the bundled real meters.
 """
 
-from recommender.forecast.api import forecast_household, forecast_households, forecast_many
-from recommender.forecast.global_model import GlobalForecaster, train_global_forecaster
+from recommender.forecast.api import (
+    forecast_household,
+    forecast_households,
+    forecast_many,
+    train_global_forecaster,
+)
+from recommender.forecast.global_model import GlobalForecaster
 
 __all__ = [
     "GlobalForecaster",

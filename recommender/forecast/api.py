@@ -338,3 +338,15 @@ def _household_temperatures(
         later = np.arange(len(future_index)) >= n_history
         temps = np.where(later & ~np.isnan(ahead), ahead, temps)
     return temps
+
+
+def train_global_forecaster(
+    series: list[pd.Series],
+    temperatures: list[pd.Series | None] | None = None,
+    random_state: int = 0,
+) -> GlobalForecaster:
+    """Fit the one global forecaster across many households: ``series`` hourly kWh per household
+    on tz-aware UTC indexes (NaN for gaps, at least 14 days each), ``temperatures`` hourly °C
+    aligned with them, ``random_state`` the seed of the sub-sampling and the trees. Returns the
+    fitted :class:`GlobalForecaster` (save it with :func:`joblib.dump`)."""
+    return GlobalForecaster(random_state=random_state).fit(series, temperatures=temperatures)

@@ -47,6 +47,7 @@ class Group:
     start: pd.Timestamp
     timeline: Timeline
     own_weather: bool  # one weather row per household (else one shared row)
+    fuel: str  # how the level is read (recommender.forecast.level)
     kwh: np.ndarray  # screened
     warnings: list[list[str]]
     sufficient: np.ndarray
@@ -96,6 +97,7 @@ def prepare_group(
         start=cast(pd.Timestamp, full_index[n_history]),
         timeline=Timeline(full_index, zone, latitude, temps),
         own_weather=len(temps) > 1,
+        fuel=fuel,
         kwh=screened.kwh,
         warnings=screened.warnings,
         sufficient=(~np.isnan(screened.kwh)).sum(axis=1) >= MIN_HISTORY_HOURS,
@@ -147,7 +149,15 @@ def _run_block(model: GlobalForecaster, block: Block, horizon_hours: int, learne
     padded = np.full((len(chunk), len(group.timeline.index)), np.nan)
     padded[:, :n_history] = group.kwh[chunk]
     level = _forecast_chunk(
-        model, block.timeline, padded, n_history, horizon_hours, chunk, group.out, learned
+        model,
+        block.timeline,
+        padded,
+        n_history,
+        horizon_hours,
+        chunk,
+        group.out,
+        learned,
+        group.fuel,
     )
     notes: list[list[str]] = [group.warnings[row] for row in chunk]
     level_notes(level.shift_position, level.shift_change, group.index, group.zone, notes)
@@ -184,13 +194,14 @@ def _forecast_chunk(
     chunk: np.ndarray,
     out: dict[str, np.ndarray],
     learned: Learned | None = None,
+    fuel: str = "electricity",
 ) -> Level:
     """Fill ``out``'s rows ``chunk``: the short model's first week, the year model's rest and
     the annual totals; returns the :class:`Level` the year was read at."""
     short = min(horizon_hours, SHORT_HORIZON_HOURS)
     year_positions = np.arange(n_history, n_history + HOURS_PER_YEAR)
     relative, factor, level = model.year_relative(
-        timeline, padded, n_history, year_positions, learned
+        timeline, padded, n_history, year_positions, learned, fuel
     )
     year_mean = np.clip(relative, 0.0, None) * factor  # as year_bands gives it, for every hour
     origin = np.array([n_history])

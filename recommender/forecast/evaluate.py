@@ -130,7 +130,11 @@ def score(
 
 
 def rolling_day_ahead(
-    model: GlobalForecaster, timeline: Timeline, values: np.ndarray, origins: np.ndarray
+    model: GlobalForecaster,
+    timeline: Timeline,
+    values: np.ndarray,
+    origins: np.ndarray,
+    fuel: str = "electricity",
 ) -> Bands:
     """:class:`Bands` ``(len(origins), 25)``: each day-ahead with the history known then.
 
@@ -141,7 +145,7 @@ def rolling_day_ahead(
     Nothing is refitted: the global model reads a household's history at forecast time.
     """
     parts = [
-        model.predict_short(timeline, values[None, :], int(chunk[0]), chunk, 25)
+        model.predict_short(timeline, values[None, :], int(chunk[0]), chunk, 25, fuel=fuel)
         for chunk in (
             origins[i : i + HISTORY_REFRESH_ORIGINS]
             for i in range(0, len(origins), HISTORY_REFRESH_ORIGINS)
@@ -250,7 +254,9 @@ def _screened_forecasts(
     history = np.where(np.arange(len(index)) < n_history, values, np.nan)
     screened = screen_history(history[None, :n_history], index, timezone, fuel)
     history[:n_history] = screened.kwh[0]
-    ours, level, naive = _forecasts(model, timeline, values, history, train_pos, test_pos, horizon)
+    ours, level, naive = _forecasts(
+        model, timeline, values, history, (train_pos, test_pos), horizon, fuel
+    )
     if level is not None:
         level_notes(level.shift_position, level.shift_change, index, timezone, screened.warnings)
     return ours, naive, list(screened.warnings[0])
@@ -324,17 +330,19 @@ def _forecasts(
     timeline: Timeline,
     values: np.ndarray,
     history: np.ndarray,
-    train_pos: np.ndarray,
-    test_pos: np.ndarray,
+    positions: tuple[np.ndarray, np.ndarray],
     horizon: str,
+    fuel: str,
 ) -> tuple[Bands, Level | None, list[np.ndarray]]:
     """Ours, the :class:`~recommender.forecast.level.Level` it read (year-ahead; None for the
     rolling day-ahead) and the naive forecast on the test hours. ``history`` is the screened
-    history (NaN from the test on); ``values`` the readings."""
+    history (NaN from the test on); ``values`` the readings; ``positions`` the train and test
+    hours."""
+    train_pos, test_pos = positions
     n_history = int(test_pos[0])
     if horizon == "year-ahead":
         relative, factor, level = model.year_relative(
-            timeline, history[None, :], n_history, test_pos
+            timeline, history[None, :], n_history, test_pos, fuel=fuel
         )
         bands = model.year_bands(relative, factor, level)
         origin = np.array([n_history])
@@ -345,6 +353,7 @@ def _forecasts(
     owner = np.searchsorted(origins, test_pos, side="right") - 1
     lead = test_pos - origins[owner]
     rolled = np.where(np.arange(len(values)) < n_history, history, values)
-    ours = Bands(*(a[owner, lead] for a in rolling_day_ahead(model, timeline, rolled, origins)))
+    rolling = rolling_day_ahead(model, timeline, rolled, origins, fuel)
+    ours = Bands(*(a[owner, lead] for a in rolling))
     naive = [a[owner, lead] for a in same_hour_last_week(values, origins, 25, train_pos)]
     return ours, None, naive

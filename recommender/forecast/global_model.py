@@ -222,8 +222,9 @@ class GlobalForecaster(BaseEstimator):
         with one_openmp_thread():
             self._fit(series_list, temps_list)
             shifts: dict[int, int] = {}
+            fuel_of = list(fuels) if fuels is not None else ["electricity"] * len(series_list)
             for _ in range(RELEVEL_PASSES):  # each refit absorbs less of the shift as season
-                relevelled = relevel(self, series_list, temps_list, shifts)
+                relevelled = relevel(self, series_list, temps_list, shifts, fuel_of)
                 if relevelled is None:
                     break
                 series_list = relevelled
@@ -291,14 +292,19 @@ class GlobalForecaster(BaseEstimator):
         return self.typical_temperature_c_[utc.day_of_year.to_numpy() - 1, utc.hour.to_numpy()]
 
     def predict_year(
-        self, timeline: Timeline, kwh: np.ndarray, n_history: int, positions: np.ndarray
+        self,
+        timeline: Timeline,
+        kwh: np.ndarray,
+        n_history: int,
+        positions: np.ndarray,
+        fuel: str = "electricity",
     ) -> Bands:
         """:class:`Bands` of kWh ``(n, len(positions))`` from the year-ahead model.
 
         ``kwh`` is ``(n, T)`` on ``timeline``; its first ``n_history`` hours are the history. The
         trees run once per timeline hour and weather row, whatever the number of households.
         """
-        return self.year_bands(*self.year_relative(timeline, kwh, n_history, positions))
+        return self.year_bands(*self.year_relative(timeline, kwh, n_history, positions, fuel=fuel))
 
     def year_relative(
         self,
@@ -307,11 +313,12 @@ class GlobalForecaster(BaseEstimator):
         n_history: int,
         positions: np.ndarray,
         learned: Learned | None = None,
+        fuel: str = "electricity",
     ) -> tuple[np.ndarray, np.ndarray, Level]:
         """The year-ahead mean relative to each household's level ``(n, len(positions))``, the
         ``(n, 1)`` factor to kWh and the :class:`Level` it was read at, with any level shift
         (:meth:`year_bands` makes kWh bands); ``learned`` stands for :meth:`learned` (a chunk's
-        trees evaluated once: shared_trees.py).
+        trees evaluated once: shared_trees.py); ``fuel`` how the level is read (level.py).
 
         The mean is ``1 - profile_weight`` times the model (profile + calendar and weather,
         calibrated) plus ``profile_weight`` times the household's own hour-of-week profile at its
@@ -326,7 +333,7 @@ class GlobalForecaster(BaseEstimator):
             profile = offset_of(*profile_at(timeline, positions, week, day, False))
             learned = learned or self.learned
             mean = np.clip(profile + learned(timeline, positions), 0.0, None)
-            level = read_level(self, timeline, history, week, day, learned=learned)
+            level = read_level(self, timeline, history, week, day, learned=learned, fuel=fuel)
         mean = own_season_and_profile(self, timeline, positions, mean, profile, level)
         return mean, (scale * level.ratio)[:, None], level
 
@@ -352,6 +359,7 @@ class GlobalForecaster(BaseEstimator):
         origins: np.ndarray,
         horizon: int,
         year_kwh: np.ndarray | None = None,
+        fuel: str = "electricity",
     ) -> Bands:
         """:class:`Bands` of kWh ``(n, len(origins), horizon)``, horizon <= 168 hours.
 
@@ -377,7 +385,7 @@ class GlobalForecaster(BaseEstimator):
         if self.short_weight < 1.0:
             if year_kwh is None:
                 positions = (origins[:, None] + np.arange(horizon)[None, :]).ravel()
-                year_kwh = self.predict_year(timeline, kwh, n_history, positions).mean
+                year_kwh = self.predict_year(timeline, kwh, n_history, positions, fuel).mean
             year = np.reshape(year_kwh, shape) / scale[:, :, None]
             mean = self.short_weight * mean + (1.0 - self.short_weight) * year
         band_z = short_band_z(self, timeline, kwh, n_history, (week, day))
@@ -385,15 +393,3 @@ class GlobalForecaster(BaseEstimator):
         lower, median, upper = self.short_model_.bands(flat)
         arrays = (flat, *calibrated(flat, lower, median, upper, band_z))
         return Bands(*(np.clip(a.reshape(shape), 0.0, None) * scale[:, :, None] for a in arrays))
-
-
-def train_global_forecaster(
-    series: list[pd.Series],
-    temperatures: list[pd.Series | None] | None = None,
-    random_state: int = 0,
-) -> GlobalForecaster:
-    """Fit the one global forecaster across many households: ``series`` hourly kWh per household
-    on tz-aware UTC indexes (NaN for gaps, at least 14 days each), ``temperatures`` hourly °C
-    aligned with them, ``random_state`` the seed of the sub-sampling and the trees. Returns the
-    fitted :class:`GlobalForecaster` (save it with :func:`joblib.dump`)."""
-    return GlobalForecaster(random_state=random_state).fit(series, temperatures=temperatures)

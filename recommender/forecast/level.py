@@ -44,6 +44,7 @@ from recommender.forecast.screening import (
     SHIFT_WINDOW_DAYS,
     level_notes,
     level_shift,
+    screened_as_electricity,
 )
 
 CALIBRATION_SAMPLE_HOURS = 1500
@@ -111,9 +112,11 @@ def read_level(
     day,
     min_shift: float = SHIFT_MIN_RATIO,
     learned: Any = None,
+    fuel: str = "electricity",
 ) -> Level:
     """The household's level against the model's shape of its history (see :class:`Level`);
-    ``learned`` as in ``GlobalForecaster.year_relative``."""
+    ``learned`` as in ``GlobalForecaster.year_relative``. A gas history is read over all its
+    hours alike, with no level shift (:func:`screening.screened_as_electricity`)."""
     n, n_history = history.shape
     ones = np.ones(n)
     bins = max(1, model.season_bins)
@@ -135,8 +138,13 @@ def read_level(
     scale = nan_mean(history, axis=1)
     actual = history[:, positions] / scale[:, None]
     known = ~np.isnan(actual)
-    shift, change = level_shift(actual, predicted, SHIFT_WINDOW_DAYS * 24 // step, min_shift)
-    weights = recency_weights(n_history, model.recency_half_life_days)[positions]
+    as_electricity = screened_as_electricity(fuel)
+    if as_electricity:
+        shift, change = level_shift(actual, predicted, SHIFT_WINDOW_DAYS * 24 // step, min_shift)
+        weights = recency_weights(n_history, model.recency_half_life_days)[positions]
+    else:
+        shift, change = np.full(n, -1, dtype=np.intp), ones
+        weights = np.ones(len(positions))
     after = np.arange(len(positions))[None, :] >= shift[:, None]
     # after a level shift only the new level counts; otherwise recent hours count more
     weights = np.where(after, weights[None, :], 0.0)
@@ -193,7 +201,9 @@ def _own_band_z(
     return own_z_quantiles(z, model.coverage, step, model.band_holdout_prior_hours)
 
 
-def relevel(model: Any, series_list, temps_list, shifts: dict[int, int]) -> list[pd.Series] | None:
+def relevel(
+    model: Any, series_list, temps_list, shifts: dict[int, int], fuels: list[str]
+) -> list[pd.Series] | None:
     """Each training history with a level shift rescaled before the shift to its new level,
     so the trees learn season, not the shift; None when no history shifted.
 
@@ -204,6 +214,9 @@ def relevel(model: Any, series_list, temps_list, shifts: dict[int, int]) -> list
     """
     out, changed = [], False
     for i, (series, temps) in enumerate(zip(series_list, temps_list, strict=True)):
+        if not screened_as_electricity(fuels[i]):  # a heating season is no shift
+            out.append(series)
+            continue
         index = pd.DatetimeIndex(series.index)
         temperature = align_temperature(temps, index)[None, :]
         timeline = Timeline(index, model.timezone, model.latitude_deg, temperature)

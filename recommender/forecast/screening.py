@@ -14,7 +14,7 @@ that, and none of them should be learned as a season:
   excluded like a vacancy; missing hours already are.
 * **level shift**: found where the level is read, in :mod:`recommender.forecast.global_model`
   (it needs the model's seasonal shape to tell a new level from a winter); see
-  :func:`level_shift`.
+  :func:`level_shift`. Electricity only, like the rest (:func:`screened_as_electricity`).
 
 Every finding becomes a warning shown with the forecast and in ``greenrec evaluate``. The
 thresholds are stated here, not tuned on any test period: 20 % of a median day is below any
@@ -40,6 +40,15 @@ VACANT_MIN_DAYS = 7
 OUTAGE_MIN_HOURS = 24
 SHIFT_WINDOW_DAYS = 28
 SHIFT_MIN_RATIO = 1.3  # a 30 % fall (1 / 0.7 = 1.43) or a 30 % rise is a shift
+
+
+def screened_as_electricity(fuel: str) -> bool:
+    """Whether a history is screened for vacancies, outages and level shifts, and its level read
+    with recency: electricity only. A gas meter follows its heating season, near zero in summer
+    and many times that in winter, far beyond any shape learned from electricity meters: its
+    zero summer is no vacancy, the start of its heating season no new level, and its latest
+    months tell its season, not its level (which is read over its whole history instead)."""
+    return fuel == "electricity"
 
 
 class Screening(NamedTuple):
@@ -123,7 +132,7 @@ def screen_history(
     day_of_hour = np.repeat(np.arange(len(starts)), present)
     for row in range(n):
         _gap_warnings(known[row], index, timezone, warnings[row])
-        if fuel != "electricity":
+        if not screened_as_electricity(fuel):
             continue
         zeros = known[row] & (kwh[row] <= 0.0)
         for start, stop in _runs(zeros):
@@ -152,7 +161,7 @@ def screen_history(
                 f"({median_day[row]:.2f} kWh), {_describe(index, timezone, first, last + 1)}; "
                 "excluded from the profile, level and training (not expected to recur)"
             )
-    if fuel != "electricity":
+    if not screened_as_electricity(fuel):
         for notes in warnings:
             notes.append(
                 f"{fuel}: no vacancy or outage screening (a zero-use summer is this fuel's season)"
