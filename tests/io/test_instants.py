@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from recommender.io import instants, schema
@@ -85,6 +85,8 @@ def before(cells: list, max_fraction_digits: int) -> pd.DatetimeIndex | None:
 
 @settings(max_examples=1000, deadline=None)
 @given(columns(), st.sampled_from([6, 9]))
+# one width, two layouts: the byte path leaves it to the general readers (found by a random run)
+@example(["1970-01-01T00:00:00.000000Z", "1970-01-01T00:00:00.0+00:00"], 9)
 def test_bytes_read_exactly_what_to_datetime_reads_to_the_same_instants(
     cells: list, max_fraction_digits: int
 ) -> None:
@@ -93,7 +95,7 @@ def test_bytes_read_exactly_what_to_datetime_reads_to_the_same_instants(
     readable = (
         expected is not None
         and not expected.hasnans
-        and len(set(map(len, cells))) == 1
+        and len({re.sub(r"\d", "0", cell) for cell in cells}) == 1  # one width and layout
         and ((expected.year >= 1970) & (expected.year <= 2200)).all()
     )
     if read is None:
