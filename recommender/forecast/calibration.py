@@ -24,12 +24,11 @@ The test periods of the benchmarks are never read: everything comes from the his
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from recommender.forecast.design import SCALE_WINDOW_HOURS, Timeline, short_rows
-from recommender.threads import one_openmp_thread
 
 POOLED_Z = np.array([-1.0, 0.0, 1.0])  # where the pooled bands put P10, P50 and P90
 
@@ -98,30 +97,46 @@ def backtest_min_history_hours(days: int) -> int:
     return SCALE_WINDOW_HOURS + 24 * (days + 7)
 
 
-def short_band_z(
+class Backtest(NamedTuple):
+    """A household chunk's day-ahead backtest rows ``(n, days, 24, features)`` and the readings
+    they forecast, over the scale the rows are on ``(n, days * 24)``."""
+
+    rows: np.ndarray
+    actual: np.ndarray
+
+
+def short_backtest(
     model: Any,
     timeline: Timeline,
     kwh: np.ndarray,
     n_history: int,
     profiles: tuple[np.ndarray, np.ndarray],
-) -> np.ndarray:
-    """``(n, 3)`` each household's own ``z`` quantiles for the short-horizon bands: day-ahead
-    forecasts of its last ``band_backtest_days`` days of history (each from the hours before it,
-    at the same hour of day as the forecast's origin) against the short model's pooled bands.
+) -> Backtest | None:
+    """The short model's rows for day-ahead forecasts of each household's last
+    ``band_backtest_days`` days of history (each from the hours before it, at the same hour of
+    day as the forecast's origin); None when calibration is off or the history too short.
 
     Cheap by design: the short model alone (not blended with the year model, whose trees would
-    be needed at those hours too), the household's ``profiles`` read from its whole history.
+    be needed at those hours too), the household's ``profiles`` read from its whole history. The
+    caller predicts these rows in the same call as the forecast's own (one pass of the trees).
     """
     days = model.band_backtest_days
-    n = len(kwh)
     if days == 0 or n_history < backtest_min_history_hours(days):
-        return np.broadcast_to(POOLED_Z, (n, 3))
+        return None
     origins = n_history - 24 * np.arange(days, 0, -1)
     rows, scale = short_rows(timeline, kwh, origins, 24, *profiles)
-    with one_openmp_thread():
-        mean = model.short_model_.predict(rows.reshape(-1, rows.shape[-1])).reshape(n, -1)
+    actual = kwh[:, origins[:, None] + np.arange(24)[None, :]].reshape(len(kwh), -1)
+    return Backtest(rows, actual / np.repeat(scale, 24, axis=1))
+
+
+def short_band_z(
+    model: Any, backtest: Backtest | None, predicted: np.ndarray, n: int
+) -> np.ndarray:
+    """``(n, 3)`` each of ``n`` households' own ``z`` quantiles for the short-horizon bands, from
+    the short model's ``predicted`` means of its :func:`short_backtest` rows (pooled without)."""
+    if backtest is None:
+        return np.broadcast_to(POOLED_Z, (n, 3))
+    mean = predicted.reshape(n, -1)
     lower, median, upper = model.short_model_.bands(mean)
-    actual = kwh[:, origins[:, None] + np.arange(24)[None, :]].reshape(n, -1)
-    actual = actual / np.repeat(scale, 24, axis=1)
-    z = standardised(actual, lower, median, upper)
+    z = standardised(backtest.actual, lower, median, upper)
     return own_z_quantiles(z, model.coverage, 1, model.band_backtest_prior_hours)

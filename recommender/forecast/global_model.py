@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from recommender.errors import InvalidInput, Problem
-from recommender.forecast.calibration import calibrated, short_band_z
+from recommender.forecast.calibration import calibrated, short_backtest, short_band_z
 from recommender.forecast.design import (
     SHORT_FEATURES,
     SHORT_HORIZON_HOURS,
@@ -369,7 +369,7 @@ class GlobalForecaster(BaseEstimator):
         model's mean of the same hours: ``year_kwh`` ``(n, len(origins), horizon)`` when the
         caller already has it, else computed here from the first ``n_history`` hours. The bands
         are the short model's pooled residual quantiles around the blended mean, moved to where
-        the household's own day-ahead backtests put them (:func:`calibration.short_band_z`).
+        the household's own day-ahead backtests put them (:func:`calibration.short_backtest`).
         """
         check_is_fitted(self)
         if not 1 <= horizon <= SHORT_HORIZON_HOURS:
@@ -379,16 +379,20 @@ class GlobalForecaster(BaseEstimator):
         week, day = household_profiles(history, timeline.how[:n_history], long_scale)
         rows, scale = short_rows(timeline, kwh, origins, horizon, week, day)
         scale = np.where(np.isnan(scale), long_scale[:, None], scale)
-        shape = rows.shape[:3]
-        with one_openmp_thread():
-            mean = self.short_model_.predict(rows.reshape(-1, len(SHORT_FEATURES))).reshape(shape)
+        shape, size = rows.shape[:3], rows[..., 0].size
+        backtest = short_backtest(self, timeline, kwh, n_history, (week, day))
+        extra = [] if backtest is None else [backtest.rows]
+        both = np.concatenate([r.reshape(-1, len(SHORT_FEATURES)) for r in (rows, *extra)])
+        with one_openmp_thread():  # one pass of the trees for the forecast and its backtest
+            predicted = self.short_model_.predict(both)
+        mean = predicted[:size].reshape(shape)
         if self.short_weight < 1.0:
             if year_kwh is None:
                 positions = (origins[:, None] + np.arange(horizon)[None, :]).ravel()
                 year_kwh = self.predict_year(timeline, kwh, n_history, positions, fuel).mean
             year = np.reshape(year_kwh, shape) / scale[:, :, None]
             mean = self.short_weight * mean + (1.0 - self.short_weight) * year
-        band_z = short_band_z(self, timeline, kwh, n_history, (week, day))
+        band_z = short_band_z(self, backtest, predicted[size:], len(kwh))
         flat = mean.reshape(len(mean), -1)
         lower, median, upper = self.short_model_.bands(flat)
         arrays = (flat, *calibrated(flat, lower, median, upper, band_z))
