@@ -19,6 +19,7 @@ NESO_2023 = "carbon_intensity/neso_2023_national_intensity.csv"
 COUNTRY_INTENSITY = "grid/country_carbon_intensity.csv"
 CPU_POWER = "hardware/cpu_power.csv"
 ISO_COUNTRY_CODES = "grid/iso_country_codes.csv"
+EXCHANGE_RATES = "factors/exchange_rates.csv"
 
 
 @cache
@@ -52,3 +53,12 @@ def alpha2_to_alpha3() -> dict[str, str]:
     """ISO 3166-1 alpha-2 -> alpha-3 (the key of the country intensity table)."""
     table = pd.read_csv(data_path(ISO_COUNTRY_CODES), keep_default_na=False)
     return dict(zip(table["alpha2"], table["alpha3"], strict=True))
+
+
+@cache
+def gbp_per_unit() -> dict[str, float]:
+    """GBP per unit of each currency with an ECB euro reference rate (the 2024 average,
+    ``data/factors/exchange_rates.csv``; GBP is 1). The ranking weighs money saved in different
+    currencies alike with it; a currency not listed has no rate."""
+    table = pd.read_csv(data_path(EXCHANGE_RATES))
+    return dict(zip(table["currency"], table["gbp_per_unit"].astype(float), strict=True))

@@ -39,6 +39,7 @@ from recommender.io.validate import (
     require_mapping,
     unknown_keys,
 )
+from recommender.reference import gbp_per_unit
 
 TOP_LEVEL = (
     "household_id",
@@ -126,9 +127,21 @@ def assemble_household(
         temperature_c=celsius,
         trips=in_time_order(trips),
         preferences=preferences,
-        warnings=readings.warnings + tuple(f"temperature: {w}" for w in temperature_warnings),
+        warnings=readings.warnings
+        + tuple(f"temperature: {w}" for w in temperature_warnings)
+        + _unweighed_money(tariff.currency),
         reading_interval_minutes=readings.interval_minutes,
         fuel=fuel,
+    )
+
+
+def _unweighed_money(currency: str) -> tuple[str, ...]:
+    """A warning when money in ``currency`` cannot be weighed against GBP in the ranking."""
+    if currency in gbp_per_unit():
+        return ()
+    return (
+        f"money: no ECB reference rate for {currency}, so the money each action saves is shown "
+        "but not weighed in the ranking, which orders the actions by carbon and effort",
     )
 
 

@@ -27,14 +27,28 @@ from recommender.domain import (
 )
 from recommender.errors import Problem
 from recommender.io import schema
+from recommender.reference import gbp_per_unit
 
 Field = Callable[[str], str]
 
-MAX_PRICE_PER_KWH = 10.0  # no retail tariff is above this in any currency unit we know of
+MAX_PRICE_PER_KWH_GBP = 10.0  # no retail tariff comes near 10 GBP a kWh (the dearest are ~1)
+MAX_PRICE_PER_KWH_UNRATED = 1e6  # in a currency without a reference rate to convert 10 GBP
 MAX_CYCLES_PER_WEEK = 70.0  # ten a day
 MAX_TRIP_KM = 20_000.0  # half the Earth's circumference
 MAX_PASSENGERS = 100
 TRIP_FIELDS: tuple[str, ...] = ("start", "distance_km", "mode", "purpose", "passengers")
+
+
+def max_price_per_kwh(currency: str) -> tuple[float, str]:
+    """The highest price per kWh accepted in ``currency``, and its unit as told: 10 GBP at the
+    ECB reference rate (so a price in pence or cents, 100 times too high, is caught in GBP, EUR or
+    USD, and 30 JPY or 150 KRW a kWh are accepted), or a million units of a currency without
+    one."""
+    rate = gbp_per_unit().get(currency)
+    if rate is None:
+        return MAX_PRICE_PER_KWH_UNRATED, f"{currency} per kWh"
+    high = float(f"{MAX_PRICE_PER_KWH_GBP / rate:.2g}")
+    return high, f"{currency} per kWh" + ("" if currency == "GBP" else " (about 10 GBP)")
 
 
 def is_blank(value: object) -> bool:
@@ -94,13 +108,9 @@ def parse_tariff(obj: Mapping[str, Any], where: Field, problems: list[Problem]) 
     price: float | None = None
     rates: list[TouRate] = []
     if kind == "flat":
+        high, unit = max_price_per_kwh(str(currency))
         price = schema.check_number(
-            obj.get("price_per_kwh"),
-            where("price_per_kwh"),
-            problems,
-            low=0,
-            high=MAX_PRICE_PER_KWH,
-            unit="per kWh",
+            obj.get("price_per_kwh"), where("price_per_kwh"), problems, low=0, high=high, unit=unit
         )
         if not is_blank(obj.get("rates")):
             problems.append(
@@ -117,7 +127,7 @@ def parse_tariff(obj: Mapping[str, Any], where: Field, problems: list[Problem]) 
                 )
             )
         else:
-            rates = _parse_rates(raw, where, problems)
+            rates = _parse_rates(raw, where, problems, max_price_per_kwh(str(currency)))
         if not is_blank(obj.get("price_per_kwh")):
             problems.append(
                 Problem(
@@ -131,7 +141,9 @@ def parse_tariff(obj: Mapping[str, Any], where: Field, problems: list[Problem]) 
     return Tariff(type=str(kind), currency=str(currency), price_per_kwh=price, rates=tuple(rates))
 
 
-def _parse_rates(raw: list[Any], where: Field, problems: list[Problem]) -> list[TouRate]:
+def _parse_rates(
+    raw: list[Any], where: Field, problems: list[Problem], ceiling: tuple[float, str]
+) -> list[TouRate]:
     rates: list[TouRate] = []
     cover = [0] * 1440
     ok = True
@@ -151,8 +163,8 @@ def _parse_rates(raw: list[Any], where: Field, problems: list[Problem]) -> list[
             where(f"{at}.price_per_kwh"),
             problems,
             low=0,
-            high=MAX_PRICE_PER_KWH,
-            unit="per kWh",
+            high=ceiling[0],
+            unit=ceiling[1],
         )
         if len(problems) > n or start is None or end is None or price is None:
             ok = False

@@ -168,7 +168,7 @@ def _learned_ranking(
     """The learned ranker's order, by the same rules as :func:`rank_actions`, in one pass."""
     ids = list(new["action_id"])
     score = new["likelihood"].to_numpy() * weights.value_points(
-        new["kg_co2e_per_year"], new["money_per_year"], new["extra_minutes_per_year"], 0.5
+        new["kg_co2e_per_year"], new["money_gbp"], new["extra_minutes_per_year"], 0.5
     )
     demoted = new["dismissed"].to_numpy() >= weights.demote_after_dismissals
     ordering = order_candidates(ids, list(new["kind"]), score, demoted, pairs, weights)
@@ -205,6 +205,7 @@ def replay(
     likelihood = np.full(len(cand), np.nan)
     likelihood[~in_progress] = model.adoption_probability(features[~in_progress])
     frame = cand.assign(
+        money_gbp=features["money_per_year"].to_numpy(),  # as the ranker weighs it
         likelihood=likelihood,
         adopted=adopted,
         in_progress=in_progress,

@@ -168,8 +168,8 @@ def why_ranked(
     up: list[str] = []
     down: list[str] = []
     for label, effect in named:
-        money = money_text(float(features["money_per_year"]), s.currency)
-        if label == "money" and abs(float(features["money_per_year"])) < 0.5:
+        money = money_text(s.money_per_year, s.currency)  # in its own currency, as saved
+        if label == "money" and abs(s.money_per_year) < 0.5:
             phrase = "it saving no money"
         elif label == "money":
             phrase = (

@@ -19,6 +19,7 @@ import pandas as pd
 from recommender.domain import Action, Household
 from recommender.errors import InvalidInput, Problem
 from recommender.ranking.history import HistoryCounts, history_counts
+from recommender.reference import gbp_per_unit
 
 CATEGORICAL_FEATURES: tuple[str, ...] = ("kind", "topic", "region", "tariff_type")
 NUMERIC_FEATURES: tuple[str, ...] = (
@@ -28,7 +29,7 @@ NUMERIC_FEATURES: tuple[str, ...] = (
     "household_dismissed",
     # action
     "kg_co2e_per_year",
-    "money_per_year",
+    "money_per_year",  # in GBP at the ECB reference rate (money_in_gbp), whatever the currency
     "kwh_per_year",
     "extra_hours_per_year",
     "calculator_likelihood",  # the action calculator's own estimate (mode choice), else NaN
@@ -179,6 +180,21 @@ class FeatureMatrix:
         return pd.DataFrame(columns, index=index)
 
 
+def money_in_gbp(actions: Sequence[Action], household: Household) -> np.ndarray:
+    """Each action's money saved a year in GBP at the ECB reference rate
+    (:func:`recommender.reference.gbp_per_unit`), so the ranking weighs money alike whatever its
+    currency (travel costs are in GBP, home savings in the household's: 1,000 INR is not 1,000
+    GBP). All zero for a household whose currency has no rate: its money is then not weighed,
+    and its answer says so (``recommender.io.household.assemble_household``)."""
+    rates = gbp_per_unit()
+    if household.tariff.currency not in rates:
+        return np.zeros(len(actions))
+    return np.array(
+        [a.savings.money_per_year * rates.get(a.savings.currency, 0.0) for a in actions],
+        dtype=float,
+    )
+
+
 _CATEGORICAL_AT = {name: j for j, name in enumerate(CATEGORICAL_FEATURES)}
 _NUMERIC_AT = {name: j for j, name in enumerate(NUMERIC_FEATURES)}
 
@@ -211,14 +227,15 @@ def feature_matrix(
     )
     context = (float(sum(1 for a in actions if a.id not in in_progress)), context_month(household))
     numeric = []
-    for a in actions:
+    money_gbp = money_in_gbp(actions, household)
+    for i, a in enumerate(actions):
         shown, accepted, dismissed, done = history.of(a.id)
         s = a.savings
         numeric.append(
             (
                 *per_household,
                 s.kg_co2e_per_year,
-                s.money_per_year,
+                money_gbp[i],
                 s.kwh_per_year,
                 s.extra_minutes_per_year / 60.0,
                 calculator_likelihood(a),

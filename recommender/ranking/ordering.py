@@ -90,11 +90,14 @@ class RankingWeights:
             raise InvalidInput(unknown, source="ranking weights")
         return cls(**dict(raw))
 
-    def values(self, actions: Sequence[Action], carbon_weight: float) -> np.ndarray:
-        """Value points of each action (module docstring)."""
+    def values(
+        self, actions: Sequence[Action], carbon_weight: float, money_gbp: np.ndarray
+    ) -> np.ndarray:
+        """Value points of each action (module docstring); ``money_gbp`` its money a year in a
+        common currency (``features.money_in_gbp``)."""
         return self.value_points(
             np.array([a.savings.kg_co2e_per_year for a in actions], dtype=float),
-            np.array([a.savings.money_per_year for a in actions], dtype=float),
+            money_gbp,
             np.array([a.savings.extra_minutes_per_year for a in actions], dtype=float),
             carbon_weight,
         )

@@ -43,6 +43,7 @@ from recommender.ranking.simulated_population import (
     real_annual_kwh,
     simulate_population,
 )
+from recommender.reference import gbp_per_unit
 
 RULES_VERSION = "sim-2024.1"
 DESCRIPTION = (
@@ -119,7 +120,7 @@ def candidate_features(population: Population, state: pd.DataFrame, round_no: in
             .groupby(cand["household_id"])
             .transform("sum"),
             "kg_co2e_per_year": cand["kg_co2e_per_year"],
-            "money_per_year": cand["money_per_year"],
+            "money_per_year": cand["money_per_year"] * cand["currency"].map(gbp_per_unit()),
             "kwh_per_year": cand["kwh_per_year"],
             "extra_hours_per_year": cand["extra_minutes_per_year"] / 60.0,
             "calculator_likelihood": cand["calculator_likelihood"],

@@ -403,3 +403,24 @@ def test_true_and_false_are_not_kwh(payload0, form):
     problems = problems_of(payload0)
     assert {p.where for p in problems} == wheres
     assert all(p.problem.endswith("is not a number") for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("currency", "price", "accepted"),
+    [
+        ("GBP", 0.245, True),
+        ("GBP", 24.5, False),
+        ("JPY", 31.0, True),
+        ("KRW", 150.0, True),
+        ("USD", 16.0, False),
+        ("KES", 25.0, True),
+    ],
+)
+def test_a_price_is_bounded_in_its_own_currency(payload0, currency, price, accepted):
+    """10 GBP a kWh at the reference rate (pence or cents for pounds or dollars are caught; yen
+    and won are not refused), a million units of a currency without a rate (KES)."""
+    payload0["tariff"] = {"type": "flat", "price_per_kwh": price, "currency": currency}
+    if accepted:
+        assert parse_household(payload0).tariff.price_per_kwh == price
+    else:
+        assert currency in only(problems_of(payload0), "tariff.price_per_kwh").expected
