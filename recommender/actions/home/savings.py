@@ -12,6 +12,7 @@ from recommender.domain import Household, Savings, Tariff
 from recommender.grid.neso import NESO_SOURCE, neso_2023
 from recommender.grid.regions import COUNTRY_SOURCE, alpha3, country_average
 from recommender.grid.tariffs import price_per_kwh_series
+from recommender.quantities import CURRENCY_SYMBOLS
 
 N_DRAWS = 4000
 Z90 = 1.2815515655446004  # standard normal quantile at 0.9
@@ -121,7 +122,8 @@ def energy_savings(
 
 
 def money(amount: float, currency: str) -> str:
-    """Plain-words money: "£21", "€3.40", "12 USD"."""
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency)
+    """Plain-words money with pence where they matter: "£21", "€3.40", "12 USD" (whole units:
+    :func:`recommender.quantities.money_text`)."""
+    symbol = CURRENCY_SYMBOLS.get(currency)
     text = f"{amount:,.0f}" if abs(amount) >= 10 else f"{amount:,.2f}"
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
