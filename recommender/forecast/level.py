@@ -161,9 +161,8 @@ def read_level(
     # the season is read from the whole history, the hours before a shift at the new level
     relevelled = np.where(after, actual, actual * change[:, None])
     season = _season_table(relevelled, predicted, known, key, bins, CALIBRATION_PRIOR_HOURS // step)
-    seasonal = _season_at(*season, key)
     band_z = _own_band_z(
-        model, actual, predicted * seasonal, known, positions, n_history, shift, zeros
+        model, actual, (predicted, season, key), known, positions, n_history, shift, zeros
     )
     return Level(ratio, profile_ratio, first, change, *zeros, *season, on_temperature, band_z)
 
@@ -171,7 +170,7 @@ def read_level(
 def _own_band_z(
     model: Any,
     actual: np.ndarray,
-    shape: np.ndarray,
+    shape_parts: tuple[np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray],
     known: np.ndarray,
     positions: np.ndarray,
     n_history: int,
@@ -180,11 +179,14 @@ def _own_band_z(
 ) -> np.ndarray:
     """``(n, 3)`` the household's own ``z`` quantiles (:mod:`recommender.forecast.calibration`):
     its last ``band_holdout_weeks`` weeks forecast from the level read before them (the model's
-    ``shape`` at the sampled ``positions``, its season included) against the pooled bands."""
+    shape at the sampled ``positions`` times the household's season: ``shape_parts``, the
+    predicted shape, season table and season key) against the pooled bands."""
     n = len(actual)
     holdout_hours = 168 * model.band_holdout_weeks
     if holdout_hours == 0 or n_history < 2 * holdout_hours:
         return np.broadcast_to(POOLED_Z, (n, 3))
+    predicted, season, key = shape_parts
+    shape = predicted * _season_at(*season, key)
     start = n_history - holdout_hours
     held = positions >= start
     first_held = int(np.argmax(held))
