@@ -229,7 +229,13 @@ def parse_numbers(
             where,
             column,
             lambda i: f"{values[i]:g} is negative",
-            f"{column} >= 0",
+            f"{column} >= 0"
+            + (
+                " (energy drawn from the grid: a home that exports solar power sends its import "
+                "readings, not the net)"
+                if column == "kwh"
+                else ""
+            ),
         )
         values[negative] = np.nan
     return values

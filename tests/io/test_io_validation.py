@@ -195,6 +195,7 @@ def test_negative_and_non_numeric_kwh(payload0):
     payload0["readings"][4]["kwh"] = "lots"
     problems = problems_of(payload0)
     assert only(problems, "readings[3].kwh").problem == "-0.2 is negative"
+    assert "solar" in only(problems, "readings[3].kwh").expected  # net metering, told how
     assert only(problems, "readings[4].kwh").problem == "'lots' is not a number"
 
 
