@@ -11,7 +11,8 @@ The households and their candidate actions: :mod:`recommender.ranking.simulated_
 Behaviour rules (the simulated truth)
 -------------------------------------
 At each impression a household accepts an action with probability sigmoid(logit), where logit =
-``BASE_LOGIT[kind/topic]`` + 0.7 x motivation + 0.45 x log1p(money_per_year / 20)
+``BASE_LOGIT[kind/topic]`` + 0.7 x motivation + 0.45 x log1p(money_per_year / 20), money in GBP
+(at the ECB reference rate for the simulated EUR households, as the features give it; sim-2024.2)
 - 0.45 x (1 + 0.5 x max(time aversion, 0)) x log1p(extra_hours_per_year)
 + 0.8 when a time-of-use household is offered a load shift
 + 0.7 x season (thermostat in Oct-Mar, line-drying and e-bikes in May-Sep; minus outside it)
@@ -45,7 +46,7 @@ from recommender.ranking.simulated_population import (
 )
 from recommender.reference import gbp_per_unit
 
-RULES_VERSION = "sim-2024.1"
+RULES_VERSION = "sim-2024.2"  # .2: money weighed in GBP (was each household's currency)
 DESCRIPTION = (
     "SIMULATED households and responses (recommender/ranking/simulate.py); behaviour rules are "
     "assumptions, not observed data"
