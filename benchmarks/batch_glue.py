@@ -115,13 +115,17 @@ def _patch(module: Any, name: str, wrapper: Callable[[Any], Any]) -> None:
 
 def _with_pickling(clock: Clock, score: Callable[..., Any]) -> Callable[..., Any]:
     """The engine's scoring call, with what a worker process adds timed beside it (the
-    households sent and received, the result sent and received: same objects, same protocol;
+    households sent and received, the result sent and received: same objects, same pickler;
     the memory it releases after each task)."""
     import recommender.batch.chunk as batch_chunk
+    import recommender.batch.engines as engines
+
+    # a part is pickled as the local engine pickles it (with its own pickler where it has one)
+    send = getattr(engines, "pickled", partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL))
 
     def scored(service: Any, households: Any, **kwargs: Any) -> Any:
         clock.enter("pickle households (parent)")
-        data = pickle.dumps(households, protocol=pickle.HIGHEST_PROTOCOL)
+        data = send(households)
         clock.leave()
         clock.enter("unpickle households (worker)")
         pickle.loads(data)
