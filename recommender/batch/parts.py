@@ -6,6 +6,9 @@ Layout of ``out_dir`` while a run is going (or after it failed or was killed)::
     out_dir/.staging/parts/part-000000/    one finished chunk: scores.parquet, actions.parquet,
                                            failures.csv and part.json (the ids in and out)
     out_dir/.staging/failed.json           why the last attempt stopped (when it could say)
+    out_dir/.staging/scratch/              the reader's temporary copies (a CSV's rows by
+                                           household): removed by the attempt that made them,
+                                           or, after a kill, by the next attempt
 
 A part is written into a temporary folder beside its final name and renamed into place
 (``os.replace``: atomic on one file system), so a part either exists whole or not at all, and a
@@ -36,6 +39,7 @@ from recommender.errors import InvalidInput, Problem
 STAGING = ".staging"
 RUN_FILE = "run.json"
 FAILED_FILE = "failed.json"
+SCRATCH = "scratch"
 PART_FILES = {"scores": "scores.parquet", "actions": "actions.parquet", "failures": "failures.csv"}
 PART_INFO = "part.json"
 # settings that change an answer or a part's boundaries: a resumed run must share them
@@ -102,12 +106,14 @@ class Staging:
         self.out_dir = out_dir
         self.root = out_dir / STAGING
         self.parts_dir = self.root / "parts"
+        self.scratch = self.root / SCRATCH  # the reader's temporary copies: this attempt's only
 
     def start(self, run_info: dict[str, Any]) -> None:
         """A fresh run: drop an earlier run's staging folder, write what this run is."""
         if self.root.exists():
             shutil.rmtree(self.root)
         self.parts_dir.mkdir(parents=True)
+        self.scratch.mkdir()
         write_json(self.root / RUN_FILE, run_info)
 
     def resume(self, run_info: dict[str, Any]) -> dict[str, Any]:
@@ -141,6 +147,8 @@ class Staging:
             raise InvalidInput(problems, source="score --resume")
         self.parts_dir.mkdir(parents=True, exist_ok=True)
         (self.root / FAILED_FILE).unlink(missing_ok=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)  # a killed attempt's copies
+        self.scratch.mkdir()
         return dict(staged)
 
     def done(self) -> set[int]:

@@ -257,7 +257,7 @@ def score_tables(
     staging, run_info = _stage(out, run_info, resume)
     stream = iter_tables(
         households, readings, trips, temperature, chunk_households=chunk_households,
-        rows_per_chunk=rows_per_chunk,
+        rows_per_chunk=rows_per_chunk, scratch_dir=staging.scratch,
     )  # fmt: skip
     reading = _Reading(stream)
     models, when = (str(model_dir) if model_dir else None), pd.Timestamp(run_info["now"])

@@ -53,7 +53,8 @@ class Scanner:
 
     The file's columns are checked once, when the scanner is made (a bad file fails before any
     household is scored). The last Parquet row group read is kept: consecutive chunks of a sorted
-    file mostly fall in the same group, which is then read once.
+    file mostly fall in the same group, which is then read once. A CSV's copy is made in
+    ``scratch_dir`` (default: the system's temporary folder).
     """
 
     def __init__(
@@ -64,8 +65,10 @@ class Scanner:
         optional: tuple[str, ...] = (),
         *,
         rows_per_chunk: int = 500_000,
+        scratch_dir: Path | None = None,
     ) -> None:
         self.source, self.required, self.optional = source, required, optional
+        self.scratch_dir = scratch_dir
         self.rows_per_chunk = rows_per_chunk
         path = None if isinstance(source, pd.DataFrame) else Path(source)
         self.name = default_name if path is None else path.name
@@ -114,7 +117,7 @@ class Scanner:
         """The CSV's rows by household (:mod:`recommender.io.spill`): one pass over the file
         for the whole run, not one per chunk."""
         if self._spill is None:
-            self._spill = CsvSpill(self._tables(), id_column)
+            self._spill = CsvSpill(self._tables(), id_column, self.scratch_dir)
         return self._spill
 
     def _spilled_rows(self, wanted: list[str]) -> list[Table]:

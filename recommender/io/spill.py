@@ -13,7 +13,9 @@ So a CSV is read once, block by block as the CSV reader gives it (text, row numb
 file), into a SQLite file in a temporary folder, indexed by household id (stripped, as the
 scanner compares them); each chunk then reads only its rows, in file order. Cost: one pass over
 the file plus an index (about 2.5 s per million rows here), a disk copy of the table for the run
-(removed when the scanner is dropped), memory of one block.
+(removed when the scanner is dropped), memory of one block. The copy goes in the system's
+temporary folder unless a folder is given: a batch run gives its own staging folder, so a run
+killed before it could remove the copy leaves it there, where the next attempt clears it.
 """
 
 from __future__ import annotations
@@ -34,10 +36,11 @@ IDS_PER_QUERY = 500  # below SQLite's smallest limit on bound values (999)
 
 
 class _Scratch:
-    """A SQLite file in a temporary folder, removed when this object is dropped."""
+    """A SQLite file in a temporary folder (made in ``parent``, default the system's temporary
+    folder), removed when this object is dropped."""
 
-    def __init__(self) -> None:
-        self._folder = tempfile.mkdtemp(prefix="greenrec-spill-")
+    def __init__(self, parent: Path | None = None) -> None:
+        self._folder = tempfile.mkdtemp(prefix="greenrec-spill-", dir=parent)
         self._db = sqlite3.connect(Path(self._folder) / "rows.sqlite3")
         weakref.finalize(self, _remove, self._db, self._folder)
         self._db.execute("PRAGMA journal_mode=OFF")  # a scratch copy: nothing to recover
@@ -55,13 +58,17 @@ class _Scratch:
 class CsvSpill(_Scratch):
     """The rows of a CSV table (the :class:`Table` blocks of one pass) by household id.
 
-    ``key_of`` gives each block's household ids as the scanner compares them (stripped text).
+    ``key_of`` gives each block's household ids as the scanner compares them (stripped text);
+    ``parent`` the folder to make the copy in (default: the system's temporary folder).
     """
 
     def __init__(
-        self, blocks: Iterable[Table], key_of: Callable[[pd.DataFrame], pd.Series]
+        self,
+        blocks: Iterable[Table],
+        key_of: Callable[[pd.DataFrame], pd.Series],
+        parent: Path | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
         self.columns: list[str] = []
         for block in blocks:
             self._append(block, key_of(block.frame))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -92,6 +93,7 @@ def iter_tables(
     *,
     chunk_households: int = 10_000,
     rows_per_chunk: int = 500_000,
+    scratch_dir: Path | None = None,
 ) -> Iterator[BatchInput]:
     """Like :func:`read_tables`, streaming the readings (CSV, Parquet) ``rows_per_chunk`` at a time.
 
@@ -99,7 +101,8 @@ def iter_tables(
     gives); a household whose rows come back after another household's is reported as a failure.
     The households table is read whole; the trips and temperature tables are scanned for each
     chunk's households (:class:`recommender.io.scan.Scanner`: memory bounded by a chunk, whatever
-    their size; fastest as Parquet sorted by ``household_id``). No file-size limit applies.
+    their size; fastest as Parquet sorted by ``household_id``; a CSV is copied once into
+    ``scratch_dir``, default the system's temporary folder). No file-size limit applies.
     """
     homes = read_table(
         households,
@@ -108,10 +111,13 @@ def iter_tables(
         schema.HOUSEHOLD_OPTIONAL,
         max_bytes=2**62,
     )
-    trip_scan = _scanner(
-        trips, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL, rows_per_chunk
-    )
-    temp_scan = _scanner(temperature, "temperature", schema.TEMPERATURE_COLUMNS, (), rows_per_chunk)
+    scan = partial(Scanner, rows_per_chunk=rows_per_chunk, scratch_dir=scratch_dir)
+    trip_scan: Scanner | None = None
+    temp_scan: Scanner | None = None
+    if trips is not None:
+        trip_scan = scan(trips, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL)
+    if temperature is not None:
+        temp_scan = scan(temperature, "temperature", schema.TEMPERATURE_COLUMNS)
     scanners = [s for s in (trip_scan, temp_scan) if s is not None]
     home_ids = household_ids(homes.frame)
     seen = np.array([], dtype=str)  # ids emitted: text in one array, no str kept (fragments)
@@ -159,18 +165,6 @@ def _not_grouped(chunk: Table, ids: pd.Series, household_id: str) -> InvalidInpu
         ),
         source=chunk.name,
     )
-
-
-def _scanner(
-    source: Source | None,
-    name: str,
-    required: tuple[str, ...],
-    optional: tuple[str, ...],
-    rows_per_chunk: int,
-) -> Scanner | None:
-    if source is None:
-        return None
-    return Scanner(source, name, required, optional, rows_per_chunk=rows_per_chunk)
 
 
 def _id_set(columns: list[Any]) -> set[str]:

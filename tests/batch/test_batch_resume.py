@@ -138,6 +138,37 @@ def test_killed_halfway_and_resumed_gives_the_uninterrupted_output(
     assert manifest["counts"] == json.loads((uninterrupted / "manifest.json").read_text())["counts"]
 
 
+def test_a_killed_run_leaves_its_csv_copy_in_its_staging_folder_and_resume_clears_it(
+    population, trained_models_dir, uninterrupted, tmp_path
+) -> None:
+    """A CSV trips table is copied for the run (recommender/io/spill.py); SIGKILL gives the run
+    no chance to remove the copy, so it is made in the run's staging folder, never in the
+    system's temporary folder, and the next attempt clears it."""
+    trips_csv = tmp_path / "trips.csv"
+    pd.read_parquet(population["trips"]).to_csv(trips_csv, index=False)
+    out, system_tmp = tmp_path / "out", tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    cmd = _cli(population, out, trained_models_dir)
+    cmd[cmd.index("--trips") + 1] = str(trips_csv)
+    env = {**os.environ, PAUSE_ENV: "2", "TMPDIR": str(system_tmp)}
+    with subprocess.Popen(
+        cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    ) as proc:
+        assert proc.stderr is not None
+        paused = any("paused" in line for line in proc.stderr)
+        proc.send_signal(signal.SIGKILL)
+        assert paused, f"the run ended (exit {proc.wait()}) before pausing"
+    left = list((out / ".staging" / "scratch").glob("greenrec-spill-*"))
+    assert len(left) == 1 and (left[0] / "rows.sqlite3").is_file()
+    assert list(system_tmp.iterdir()) == []
+
+    env.pop(PAUSE_ENV)
+    resumed = subprocess.run([*cmd, "--resume"], env=env, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert not (out / ".staging").exists() and list(system_tmp.iterdir()) == []
+    assert _manifest(out)["counts"] == _manifest(uninterrupted)["counts"]
+
+
 def test_resume_refuses_a_different_input(population, trained_models_dir, tmp_path) -> None:
     out = tmp_path / "out"
     (out / ".staging" / "parts").mkdir(parents=True)
