@@ -65,8 +65,11 @@ FAILURE_COLUMNS = ("household_id", "stage", "error", "where", "problem", "expect
 
 
 def score_row(rec: Recommendation) -> dict[str, Any]:
-    """One row of ``scores.parquet`` for a recommendation (totals over the actions shown)."""
+    """One row of ``scores.parquet`` for a recommendation (totals over the actions shown). Its
+    warnings are the answer's and its forecast's (``forecast: ...``: a level shift, no
+    temperatures, a gas meter's screening), as a data team reads them in one column."""
     actions = rec.actions
+    warnings = (*rec.warnings, *(f"forecast: {w}" for w in rec.forecast.warnings))
     currencies = sorted({a.savings.currency for a in actions})
     same_currency = len(currencies) <= 1
     return {
@@ -84,8 +87,8 @@ def score_row(rec: Recommendation) -> dict[str, Any]:
         if same_currency
         else "mixed: " + ",".join(currencies),
         "top_action_ids": ",".join(a.id for a in actions),
-        "n_warnings": len(rec.warnings),
-        "warnings": " | ".join(rec.warnings),
+        "n_warnings": len(warnings),
+        "warnings": " | ".join(warnings),
         "model_version": rec.model.version,
     }
 

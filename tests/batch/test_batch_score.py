@@ -385,3 +385,17 @@ def test_a_bug_on_one_household_costs_only_that_households_answer(files, service
     assert "planted" in caplog.text
     alone = score_households(service, [homes[0]], now=NOW)
     assert alone.actions == result.actions[: len(alone.actions)]
+
+
+def test_a_score_row_carries_the_forecasts_warnings_too(service, sample_payload):
+    """A data team reads one warnings column: the answer's and its forecast's (a level shift,
+    no temperatures, a gas meter's screening), the forecast's marked as such."""
+    from recommender.batch.rows import score_row
+
+    payload = {k: v for k, v in sample_payload.items() if k != "temperature"}
+    answer = service.recommend(payload)
+    assert answer.forecast.warnings  # calendar alone, without temperatures
+    row = score_row(answer)
+    told = row["warnings"].split(" | ")
+    assert [f"forecast: {w}" for w in answer.forecast.warnings] == told[len(answer.warnings) :]
+    assert row["n_warnings"] == len(answer.warnings) + len(answer.forecast.warnings)
