@@ -94,7 +94,7 @@ class RankingWeights:
         self, actions: Sequence[Action], carbon_weight: float, money_gbp: np.ndarray
     ) -> np.ndarray:
         """Value points of each action (module docstring); ``money_gbp`` its money a year in a
-        common currency (``features.money_in_gbp``)."""
+        common currency (the likelihood features' ``money_per_year``: ``features.money_in_gbp``)."""
         return self.value_points(
             np.array([a.savings.kg_co2e_per_year for a in actions], dtype=float),
             money_gbp,

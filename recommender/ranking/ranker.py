@@ -53,7 +53,7 @@ from recommender.ranking.explain import (
     likelihood_source,
     why_ranked,
 )
-from recommender.ranking.features import FeatureMatrix, feature_matrix, money_in_gbp, snapshot
+from recommender.ranking.features import FeatureMatrix, feature_matrix, snapshot
 from recommender.ranking.history import IN_PROGRESS, HistoryCounts, history_counts
 from recommender.ranking.ordering import (
     Ordering,
@@ -239,7 +239,7 @@ def _ranked(
     """One household's ranked list from its candidates' likelihoods and drivers."""
     if not p.candidates:
         return []
-    money_gbp = money_in_gbp(p.candidates, p.household)
+    money_gbp = p.X.column("money_per_year")  # the features' GBP, one row per candidate
     value = weights.values(p.candidates, p.household.preferences.carbon_weight, money_gbp)
     dismissed = np.array([p.history.of(a.id)[2] for a in p.candidates])
     scored = _Scored(

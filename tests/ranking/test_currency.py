@@ -20,9 +20,7 @@ def _in_currency(payload: dict, currency: str) -> dict:
     """The same household, its tariff written in ``currency`` at the reference rate."""
     moved = copy.deepcopy(payload)
     tariff = moved["tariff"]
-    tariff["price_per_kwh"] = (
-        tariff["price_per_kwh"] * gbp_per_unit()["GBP"] / gbp_per_unit()[currency]
-    )
+    tariff["price_per_kwh"] = tariff["price_per_kwh"] / gbp_per_unit()[currency]  # GBP is 1
     tariff["currency"] = currency
     return moved
 
