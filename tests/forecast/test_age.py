@@ -1,4 +1,4 @@
-"""A forecast of days that are not the coming ones says which days it is of (recommender.forecast.age).
+"""A forecast of days that are not the coming ones says which days it is of (forecast.age).
 
 The real sample meter's readings end on 2022-12-06; its answer is asked for at instants around
 that end, as a partner (now), a data team (``--now``) or a user with an old export would.

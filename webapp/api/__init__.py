@@ -90,7 +90,8 @@ def _top_k() -> int | None:
     if len(raw) <= 3 and raw.isascii() and raw.isdigit() and 1 <= int(raw) <= schemas.TOP_K_MAX:
         return int(raw)
     expected = f"a whole number from 1 to {schemas.TOP_K_MAX}"
-    raise InvalidInput(Problem("top_k", f"{raw[:20]!r} is not a whole number in range", expected), "query")
+    problem = Problem("top_k", f"{raw[:20]!r} is not a whole number in range", expected)
+    raise InvalidInput(problem, "query")
 
 
 @bp.get("/health")
