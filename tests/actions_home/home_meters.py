@@ -1,10 +1,35 @@
 """Meters the bundled data does not hold, made as a user would send them: a daily-only meter's
-readings summed from the real hourly ones, and a simulated gas meter on real temperatures."""
+readings summed from the real hourly ones, and a simulated gas meter on real temperatures; and
+the forecasts the home actions read."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from recommender.domain import Forecast
+
+WEEK = {"PT1H": (168, 0.3), "P1D": (7, 7.2)}  # values in a week and a plain value (kWh) each
+
+
+def week_forecast(start: pd.Timestamp | str, annual_kwh: float, interval: str = "PT1H") -> Forecast:
+    """A week-long forecast's fields the home actions read: its start, its interval and number
+    of values (hourly or daily), and its annual total."""
+    n_values, value = WEEK[interval]
+    kwh = (value,) * n_values
+    return Forecast(
+        horizon="P7D",
+        interval=interval,
+        start=pd.Timestamp(start),
+        kwh=kwh,
+        p10=kwh,
+        p50=kwh,
+        p90=kwh,
+        annual_kwh=annual_kwh,
+        annual_kwh_p10=annual_kwh * 0.9,
+        annual_kwh_p90=annual_kwh * 1.1,
+        method="test",
+    )
 
 
 def local_day_totals(hourly: pd.Series, zone: str) -> pd.Series:

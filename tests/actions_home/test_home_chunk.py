@@ -15,33 +15,15 @@ from datetime import time
 
 import pandas as pd
 import pytest
-from home_meters import local_day_totals, simulated_gas_meter
+from home_meters import local_day_totals, simulated_gas_meter, week_forecast
 
 from recommender.actions.home import HomeReport, home_actions, home_actions_many, home_reports_many
-from recommender.domain import Appliance, Forecast, Household, Tariff, TouRate
+from recommender.domain import Appliance, Household, Tariff, TouRate
 from recommender.errors import GreenrecError, InsufficientData
 from recommender.io import read_tables
 from recommender.synth import write_population
 
 NOW = pd.Timestamp("2021-06-01T12:00:00Z")
-
-
-def _forecast(start: str, annual_kwh: float) -> Forecast:
-    """A week-long forecast's fields the home actions read (its start, length and annual total)."""
-    kwh = (0.3,) * 168
-    return Forecast(
-        horizon="P7D",
-        interval="PT1H",
-        start=pd.Timestamp(start),
-        kwh=kwh,
-        p10=kwh,
-        p50=kwh,
-        p90=kwh,
-        annual_kwh=annual_kwh,
-        annual_kwh_p10=annual_kwh * 0.9,
-        annual_kwh_p90=annual_kwh * 1.1,
-        method="test",
-    )
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +48,11 @@ def chunk(household0: Household, temperature0, tmp_path_factory) -> list[tuple[H
     )
     return [
         (household0, None),
-        (warm, _forecast("2022-01-01T00:00:00Z", 3200.0)),
+        (warm, week_forecast("2022-01-01T00:00:00Z", 3200.0)),
         (replace(household0, household_id="earlier", readings_kwh=readings[:"2021-05-01"]), None),
         (
             replace(household0, household_id="tou", tariff=tou),
-            _forecast("2021-02-01T00:00:00Z", 2500.0),
+            week_forecast("2021-02-01T00:00:00Z", 2500.0),
         ),
         (replace(household0, household_id="paris", timezone="Europe/Paris"), None),
         (replace(household0, household_id="short", readings_kwh=readings[:"2019-01-05"]), None),
@@ -92,9 +74,9 @@ def chunk(household0: Household, temperature0, tmp_path_factory) -> list[tuple[H
                 temperature_c=temperature0,
                 fuel="gas",
             ),
-            _forecast("2022-01-01T00:00:00Z", 8000.0),
+            week_forecast("2022-01-01T00:00:00Z", 8000.0),
         ),
-        *((home, _forecast("2024-01-29T00:00:00Z", 2000.0)) for home in synthetic),
+        *((home, week_forecast("2024-01-29T00:00:00Z", 2000.0)) for home in synthetic),
         *((home, None) for home in synthetic),
     ]
 

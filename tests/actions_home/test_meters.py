@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from home_meters import daily_payload, simulated_gas_meter
+from home_meters import daily_payload, simulated_gas_meter, week_forecast
 
 from recommender.actions.home import HomeReport, home_reports_many
 from recommender.actions.home.heating import CLEAR_SHARE, heating_fit
@@ -189,34 +189,16 @@ def test_a_daily_gas_meter_gets_the_hourly_ones_thermostat(heated_gas, sample_pa
     assert daily_action.savings.energy == "gas"
 
 
-def _daily_forecast(first_local_day: str, annual_kwh: float) -> Forecast:
-    """A daily forecast's fields the home actions read: start (the first day's local midnight
-    in UTC), interval, its 7 values and the yearly total."""
-    kwh = (9.0,) * 7
-    return Forecast(
-        horizon="P7D",
-        interval="P1D",
-        start=pd.Timestamp(first_local_day, tz=ZONE).tz_convert("UTC"),
-        kwh=kwh,
-        p10=kwh,
-        p50=kwh,
-        p90=kwh,
-        annual_kwh=annual_kwh,
-        annual_kwh_p10=annual_kwh * 0.9,
-        annual_kwh_p90=annual_kwh * 1.1,
-        method="test",
-    )
-
-
 def test_a_daily_forecast_gives_a_week_of_schedule_and_the_yearly_use(daily) -> None:
-    forecast = _daily_forecast("2022-12-21", 3300.0)
+    first_day = pd.Timestamp("2022-12-21", tz=ZONE).tz_convert("UTC")  # its local midnight
+    forecast = week_forecast(first_day, 3300.0, "P1D")
     shift = {a.id: a for a in report(daily, forecast).actions}["shift-dishwasher"]
     days = [day["date"] for day in shift.details["next_days"]]
     assert days == [str(d.date()) for d in pd.date_range("2022-12-21", periods=7, freq="D")]
     profile = load_profile(daily, forecast)
     assert (profile.annual_kwh, profile.annual_kwh_source) == (3300.0, "the usage forecast")
     # an hourly forecast of the same week schedules the same days
-    hourly = replace(forecast, interval="PT1H", kwh=(0.4,) * 168)
+    hourly = week_forecast(first_day, 3300.0)
     again = {a.id: a for a in report(daily, hourly).actions}["shift-dishwasher"]
     assert again.details["next_days"] == shift.details["next_days"]
 
