@@ -83,9 +83,9 @@ def _no_thermostat(household: Household, profile: Profile) -> str:
             "home: the thermostat saving is measured from how your gas use rises in cold weather, "
             "and no outdoor temperatures were given with the readings"
         )
-    days = "daily readings" if isinstance(profile, DailyProfile) else "readings"
+    readings = "daily gas readings" if isinstance(profile, DailyProfile) else "gas readings"
     return (
-        f"home: turning the thermostat down is not offered: your gas {days} and the temperatures "
+        f"home: turning the thermostat down is not offered: your {readings} and the temperatures "
         f"given do not show a clear heating load (it needs {MIN_DAYS} days of both, a clear rise "
         f"in cold weather, and heating at least {CLEAR_SHARE:.0%} of your gas use)"
     )
