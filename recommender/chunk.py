@@ -21,6 +21,7 @@ from recommender.actions.travel import TravelReport, travel_reports
 from recommender.domain import Action, Forecast, Household
 from recommender.errors import GreenrecError
 from recommender.forecast import forecast_households
+from recommender.forecast.age import dated
 from recommender.ranking import RankingInput, RankingWeights, rank_actions_many
 
 
@@ -69,14 +70,19 @@ def score_chunk(
     """Forecast, act and rank a chunk of households; one result per household, in order.
 
     ``models`` has ``forecaster``, ``mode_choice`` and ``likelihood`` (the service's loaded
-    models); ``histories`` each household's feedback history or None.
+    models); ``histories`` each household's feedback history or None. ``now`` (default: the
+    current time) is the instant of the answers: the home actions' schedule starts from it when
+    there is no forecast, and a forecast that is not of the days after it says so
+    (:func:`~recommender.forecast.age.dated`).
     """
+    now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
     work: list[Work] = [
         ScoredHousehold(home, history) for home, history in zip(households, histories, strict=True)
     ]
 
     def forecasts(alive: list[ScoredHousehold]) -> list[Any]:
-        return forecast_households(models.forecaster, [w.household for w in alive])
+        found = forecast_households(models.forecaster, [w.household for w in alive])
+        return [f if isinstance(f, GreenrecError) else dated(f, now) for f in found]
 
     def travel(alive: list[ScoredHousehold]) -> list[Any]:
         return travel_reports([w.household for w in alive], mode_choice=models.mode_choice)

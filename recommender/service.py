@@ -32,6 +32,7 @@ from recommender.errors import GreenrecError, InsufficientData, InvalidInput, Pr
 from recommender.feedback import FeedbackStore
 from recommender.footprint import carbon_payback_range, measure, share_of
 from recommender.forecast import forecast_household
+from recommender.forecast.age import dated
 from recommender.io import parse_household
 from recommender.manifest import FORECASTER, LIKELIHOOD, MODE_CHOICE, MODEL_NAMES, model_inputs
 from recommender.ranking import RankingWeights, shown_events
@@ -227,11 +228,15 @@ class Service:
             generated_at=generated_at,
         )
 
-    def forecast(self, household: Household | Mapping[str, Any]) -> Forecast:
-        """The household's usage forecast alone (the same one :meth:`recommend` answers with)."""
+    def forecast(
+        self, household: Household | Mapping[str, Any], *, now: pd.Timestamp | None = None
+    ) -> Forecast:
+        """The household's usage forecast alone (the same one :meth:`recommend` answers with at
+        the same ``now``, default the current time)."""
         if not isinstance(household, Household):
             household = parse_household(household)
-        return forecast_household(self.models.forecaster, household)
+        now = pd.Timestamp.now(tz="UTC") if now is None else now
+        return dated(forecast_household(self.models.forecaster, household), now)
 
     def recommend_many(
         self,

@@ -184,3 +184,13 @@ def test_one_electric_car_action_for_all_the_car_km(report):
     assert electric[0].savings.kg_co2e_per_year == pytest.approx(hand)
     assert electric[0].savings.extra_minutes_per_year == 0.0
     assert _by_journey(report.actions, "commute")["rail"].id in electric[0].conflicts_with
+
+
+def test_uk_figures_are_warned_of_only_where_travel_figures_are_shown(mode_choice):
+    trips = diary("2024-03-04", 4, WEEKDAY_COMMUTE)
+    abroad = travel_report(household(trips, currency="EUR", region="DE"), mode_choice=mode_choice)
+    assert abroad.actions
+    assert [w.split(":")[0] for w in abroad.warnings] == ["ApproximationWarning"] * 2
+    assert "region is DE" in abroad.warnings[1] and "household's EUR" in abroad.warnings[0]
+    no_trips = travel_report(household([], currency="EUR", region="DE"), mode_choice=mode_choice)
+    assert no_trips.actions == () and no_trips.warnings == ()

@@ -235,3 +235,21 @@ def test_each_partner_has_its_own_households(service, keys, tmp_path, household)
     assert store.for_owner(partner_owner("other bank")).events().empty
     assert store.events(household["household_id"]).empty  # stored under acme's own prefix
     assert len(store.events()) == shown + 1
+
+
+def test_top_k_answers_the_best_actions_as_the_library_does(client, auth, service, household):
+    full = service.recommend(household).to_dict()["actions"]
+    assert len(full) > 2, "the sample household must have more actions than the cut"
+    response = client.post("/v1/recommendations?top_k=2", json=household, headers=auth)
+    assert response.status_code == 200, response.get_json()
+    expected = without_host_details(service.recommend(household, top_k=2).to_dict())
+    assert canonical(response.get_json()) == canonical(expected)
+    assert [a["id"] for a in response.get_json()["actions"]] == [a["id"] for a in full[:2]]
+    assert [a["rank"] for a in response.get_json()["actions"]] == [1, 2]
+
+
+def test_top_k_cuts_every_answer_of_a_batch(client, auth, household):
+    body = {"households": [household, dict(household, household_id="h-second")]}
+    response = client.post("/v1/recommendations/batch?top_k=1", json=body, headers=auth)
+    assert response.status_code == 200
+    assert [len(r["recommendation"]["actions"]) for r in response.get_json()["results"]] == [1, 1]

@@ -119,6 +119,17 @@ def test_invalid_household_is_422_listing_every_problem(client, auth, household)
     assert all(p["problem"] and p["expected"] for p in body["problems"])
 
 
+@pytest.mark.parametrize("top_k", ["0", "101", "abc", "2.0", "-1", "9" * 5000, ""])
+@pytest.mark.parametrize("path", ["/v1/recommendations", "/v1/recommendations/batch"])
+def test_a_top_k_that_is_not_a_whole_number_in_range_is_422(client, auth, household, path, top_k):
+    body = {"households": [household]} if path.endswith("batch") else household
+    problem = problem_of(client.post(f"{path}?top_k={top_k}", json=body, headers=auth), 422)
+    (found,) = problem["problems"]
+    assert found["where"] == "top_k"
+    assert found["expected"] == "a whole number from 1 to 100"
+    assert len(found["problem"]) < 60  # a long value is cut, never echoed whole
+
+
 @pytest.mark.parametrize("path", ["/v1/recommendations", "/v1/forecast", "/v1/feedback"])
 def test_a_body_that_is_not_an_object_is_422(client, auth, path):
     body = problem_of(client.post(path, json=[1, 2], headers=auth), 422)

@@ -70,6 +70,8 @@ def test_sample_gives_the_service_answer_and_keeps_nothing(client, service, feed
     assert html.count('<li class="card"') >= 3
     assert html.count("<svg") == 2  # usage + forecast band, schedule over intensity
     assert "Carbon payback" in html and "I&#39;ll do this" not in html
+    # the sample's readings end in 2022: the forecast's own notes are shown beside its chart
+    assert "What the forecast found in your readings" in html and "readings end 2022-" in html
     assert COOKIE not in response.headers.get("Set-Cookie", "")
     assert len(feedback_store.events()) == before
 

@@ -80,6 +80,19 @@ def _body(limit: int | None = None) -> Any:
     return json_body(request, limit or _state().settings.max_body_bytes)
 
 
+def _top_k() -> int | None:
+    """The ``top_k`` query parameter (absent: every action); anything but a whole number from 1
+    to :data:`schemas.TOP_K_MAX` is a 422 naming it."""
+    raw = request.args.get("top_k")
+    if raw is None:
+        return None
+    # at most 3 digits before int(): a long string of digits is refused, never converted
+    if len(raw) <= 3 and raw.isascii() and raw.isdigit() and 1 <= int(raw) <= schemas.TOP_K_MAX:
+        return int(raw)
+    expected = f"a whole number from 1 to {schemas.TOP_K_MAX}"
+    raise InvalidInput(Problem("top_k", f"{raw[:20]!r} is not a whole number in range", expected), "query")
+
+
 @bp.get("/health")
 @bp.output(ANSWERS["health"])
 @bp.doc(summary="Is the service up, with its models loaded", security=[])
@@ -92,8 +105,9 @@ def health() -> Response:
 @bp.output(ANSWERS["recommendation"])
 @bp.doc(summary="Ranked actions for one household, with its forecast and the footprints")
 def recommend() -> Response:
+    top_k = _top_k()
     household = parse_household(_body())
-    return _answer(_service().recommend(household).to_dict())
+    return _answer(_service().recommend(household, top_k=top_k).to_dict())
 
 
 def _outcome(index: int, raw: object, answer: Any) -> dict[str, Any]:
@@ -120,6 +134,7 @@ def _outcome(index: int, raw: object, answer: Any) -> dict[str, Any]:
 @bp.doc(summary="Up to 100 households at once: answers in order, a problem for each that fails")
 def recommend_batch() -> Response:
     settings = _state().settings
+    top_k = _top_k()
     body = _body(settings.max_batch_body_bytes)
     households = body.get("households") if isinstance(body, Mapping) else None
     if not isinstance(households, list) or not 1 <= len(households) <= settings.max_batch:
@@ -132,7 +147,7 @@ def recommend_batch() -> Response:
             ),
             source="batch",
         )
-    answers = _service().recommend_many(households)
+    answers = _service().recommend_many(households, top_k=top_k)
     results = [
         _outcome(i, raw, a) for i, (raw, a) in enumerate(zip(households, answers, strict=True))
     ]

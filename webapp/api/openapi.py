@@ -89,6 +89,8 @@ def complete_spec(spec: dict[str, Any], *, max_batch: int) -> dict[str, Any]:
     bodies = _request_bodies(max_batch)
     for path, operations in spec.get("paths", {}).items():
         for method, operation in operations.items():
+            if path in ("/v1/recommendations", "/v1/recommendations/batch"):
+                operation["parameters"] = [schemas.TOP_K_PARAMETER]
             if path in bodies and method == "post":
                 model, example = bodies[path]
                 operation["requestBody"] = {

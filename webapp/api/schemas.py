@@ -45,6 +45,14 @@ VOCABULARIES: dict[tuple[str, str], Any] = {
     ("Tariff", "type"): Literal["flat", "tou"],
 }
 # Dataclass fields the JSON reader does not take (the reader refuses unknown fields).
+TOP_K_MAX = 100  # actions an answer may be cut to with ?top_k= (absent: every action)
+TOP_K_PARAMETER = {
+    "name": "top_k",
+    "in": "query",
+    "required": False,
+    "description": "Answer with the best N actions only (ranks 1 to N); absent: every action",
+    "schema": {"type": "integer", "minimum": 1, "maximum": TOP_K_MAX},
+}
 NOT_IN_JSON = {"Trip": {"origin", "destination"}}
 OUTPUT_SKIPS = {"ModelInfo": {"card"}}  # to_jsonable leaves the card out of answers
 

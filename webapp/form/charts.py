@@ -59,13 +59,38 @@ def _y_axis(chart: Chart, top: float, unit: str):
     return y
 
 
+@dataclass(frozen=True)
+class UsageWords:
+    """How the usage chart names what it shows: the meter's fuel, the forecast's step and the
+    days of readings drawn before it (a daily meter shows four weeks, an hourly one a week)."""
+
+    fuel: str  # "electricity" or "gas"
+    step: str  # "hour" or "day"
+    history_days: int
+
+
+def usage_words(forecast: dict[str, Any], fuel: str) -> UsageWords:
+    """The words for a forecast of ``interval`` "PT1H" (hourly) or "P1D" (daily meters)."""
+    daily = forecast.get("interval") == "P1D"
+    return UsageWords(fuel, "day" if daily else "hour", 28 if daily else 7)
+
+
+def forecast_stamps(forecast: dict[str, Any], timezone: str) -> pd.DatetimeIndex:
+    """When each forecast value starts: hours from ``start``, or the household's local days
+    (a daily forecast's days are local midnights, 23 or 25 hours apart across a clock change)."""
+    start = pd.Timestamp(forecast["start"])
+    if forecast.get("interval") == "P1D":
+        return pd.date_range(start.tz_convert(timezone), periods=len(forecast["kwh"]), freq="D")
+    return pd.date_range(start, periods=len(forecast["kwh"]), freq="h")
+
+
 def usage_chart(
     history: pd.Series, forecast: dict[str, Any], timezone: str, days: int = 7
 ) -> Chart:
     """The last ``days`` of readings (kWh per interval) and the forecast with its P10-P90 band."""
     chart = Chart()
     start = pd.Timestamp(forecast["start"])
-    stamps = pd.date_range(start, periods=len(forecast["kwh"]), freq="h")
+    stamps = forecast_stamps(forecast, timezone)
     recent = history[history.index >= start - pd.Timedelta(days=days)].dropna()
     t0, t1 = start - pd.Timedelta(days=days), stamps[-1] if len(stamps) else start
     x = _scale(t0.value, t1.value, chart.plot_left, chart.plot_right)
@@ -80,7 +105,9 @@ def usage_chart(
         [*fx, *reversed(fx)], [*ys(forecast["p90"]), *reversed(ys(forecast["p10"]))]
     )
     chart.boxes.append({"x": x(start.value), "label": "now"})
-    for day in pd.date_range(t0.tz_convert(timezone).ceil("D"), t1.tz_convert(timezone), freq="D"):
+    local_days = pd.date_range(t0.tz_convert(timezone).ceil("D"), t1.tz_convert(timezone), freq="D")
+    every = max(1, len(local_days) // 10)  # at most about ten labels across the chart
+    for day in local_days[::every]:
         chart.x_ticks.append((x(day.value), f"{day:%a %d}"))
     return chart
 

@@ -49,10 +49,14 @@ def schedule(household: Any, answer: dict[str, Any]) -> dict[str, Any] | None:
 def results_context(household: Any, answer: Any, opted_in: bool) -> dict[str, Any]:
     data = answer.to_dict()
     journeys = [a for a in data["actions"] if a["kind"] == "travel_mode"]
+    words = charts.usage_words(data["forecast"], household.fuel)
     return {
         "answer": data,
         "household": household,
-        "usage": charts.usage_chart(household.readings_kwh, data["forecast"], household.timezone),
+        "usage": charts.usage_chart(
+            household.readings_kwh, data["forecast"], household.timezone, words.history_days
+        ),
+        "usage_words": words,
         "schedule": schedule(household, data),
         "journeys": journeys,
         "opted_in": opted_in,

@@ -170,18 +170,6 @@ def _plan(
     """``alternatives``: each regular journey's feasible alternatives (the electric car left out:
     it is one household-level action)."""
     profile = trips.profile
-    warnings = list(profile.warnings)
-    if household.tariff.currency != catalogue.CURRENCY:
-        warnings.append(
-            "ApproximationWarning: travel money figures are UK 2024 costs in "
-            f"{catalogue.CURRENCY}, "
-            f"not in the household's {household.tariff.currency}"
-        )
-    if household.region != catalogue.COST_REGION:
-        warnings.append(
-            "ApproximationWarning: travel emission factors and costs are UK figures; "
-            f"region is {household.region}"
-        )
     own = trips.habits
     kept = [(alts, peak) for alts, peak in zip(alternatives, trips.peak_share, strict=True) if alts]
     groups, peaks = [alts for alts, _ in kept], [peak for _, peak in kept]
@@ -189,7 +177,29 @@ def _plan(
     electric = electric_car_action(trips.car, own, ids)
     pending = [*([electric] if electric else []), *flight_actions(trips.flights, own)]
     rows = _choice_rows(groups, peaks, own) + [row for row, _ in pending if row is not None]
-    return _Plan(profile, groups, pending, rows, warnings)
+    # each group and each pending item is an action: the UK figures are only warned of when shown
+    shown = bool(groups or pending)
+    return _Plan(
+        profile, groups, pending, rows, [*profile.warnings, *_uk_figures(household, shown)]
+    )
+
+
+def _uk_figures(household: Household, shown: bool) -> list[str]:
+    """What the answer must say when it shows travel figures made for the UK elsewhere."""
+    if not shown:
+        return []
+    warnings = []
+    if household.tariff.currency != catalogue.CURRENCY:
+        warnings.append(
+            "ApproximationWarning: travel money figures are UK 2024 costs in "
+            f"{catalogue.CURRENCY}, not in the household's {household.tariff.currency}"
+        )
+    if household.region != catalogue.COST_REGION:
+        warnings.append(
+            "ApproximationWarning: travel emission factors and costs are UK figures; "
+            f"region is {household.region}"
+        )
+    return warnings
 
 
 def _alternatives(
