@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from recommender.actions.home import home_actions_many
+from recommender.actions.home import HomeReport, home_reports_many
 from recommender.actions.travel import TravelReport, travel_reports
 from recommender.domain import Action, Forecast, Household
 from recommender.errors import GreenrecError
@@ -33,7 +33,7 @@ class ScoredHousehold:
     history: Any = None
     forecast: Forecast | None = None
     travel: TravelReport | None = None
-    home: list[Action] = field(default_factory=list)
+    home: HomeReport = field(default_factory=HomeReport)
     ranked: list[Action] = field(default_factory=list)
 
     @property
@@ -49,6 +49,10 @@ class ScoredHousehold:
     @property
     def travel_warnings(self) -> tuple[str, ...]:
         return tuple(self.travel.warnings) if self.travel is not None else ()
+
+    @property
+    def home_warnings(self) -> tuple[str, ...]:
+        return self.home.warnings
 
 
 Work = ScoredHousehold | GreenrecError
@@ -85,10 +89,13 @@ def score_chunk(
 
     def home(alive: list[ScoredHousehold]) -> list[Any]:
         forecasts = [w.answer_forecast for w in alive]
-        return home_actions_many([w.household for w in alive], forecasts, now=now)
+        return home_reports_many([w.household for w in alive], forecasts, now=now)
 
     def ranked(alive: list[ScoredHousehold]) -> list[Any]:
-        items = [RankingInput([*w.home, *w.travel_actions], w.household, w.history) for w in alive]
+        items = [
+            RankingInput([*w.home.actions, *w.travel_actions], w.household, w.history)
+            for w in alive
+        ]
         return rank_actions_many(items, model=models.likelihood, weights=weights, top_k=top_k)
 
     for part, run in (

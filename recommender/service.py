@@ -224,7 +224,7 @@ class Service:
             forecast=scored.answer_forecast,
             actions=tuple(scored.ranked),
             model=model,
-            warnings=(*household.warnings, *scored.travel_warnings),
+            warnings=(*household.warnings, *scored.home_warnings, *scored.travel_warnings),
             generated_at=generated_at,
         )
 

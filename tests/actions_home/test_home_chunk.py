@@ -2,8 +2,10 @@
 
 The households: the real sample-0 meter with its real temperatures at different ends (so
 different schedule days), with and without a forecast, on a time-of-use tariff, labelled in
-another zone; synthetic households (``recommender.synth``: real meters' daily shapes, simulated
-appliances) that share days and so share candidate windows; and households that must fail.
+another zone, declared a gas meter, summed to local days as a daily-only meter sends them; a
+simulated gas meter on the real temperatures (tests/actions_home/home_meters.py); synthetic
+households (``recommender.synth``: real meters' daily shapes, simulated appliances) that share
+days and so share candidate windows; and households that must fail.
 """
 
 from __future__ import annotations
@@ -13,32 +15,15 @@ from datetime import time
 
 import pandas as pd
 import pytest
+from home_meters import local_day_totals, simulated_gas_meter, week_forecast
 
-from recommender.actions.home import home_actions, home_actions_many
-from recommender.domain import Appliance, Forecast, Household, Tariff, TouRate
+from recommender.actions.home import HomeReport, home_actions, home_actions_many, home_reports_many
+from recommender.domain import Appliance, Household, Tariff, TouRate
 from recommender.errors import GreenrecError, InsufficientData
 from recommender.io import read_tables
 from recommender.synth import write_population
 
 NOW = pd.Timestamp("2021-06-01T12:00:00Z")
-
-
-def _forecast(start: str, annual_kwh: float) -> Forecast:
-    """A week-long forecast's fields the home actions read (its start, length and annual total)."""
-    kwh = (0.3,) * 168
-    return Forecast(
-        horizon="P7D",
-        interval="PT1H",
-        start=pd.Timestamp(start),
-        kwh=kwh,
-        p10=kwh,
-        p50=kwh,
-        p90=kwh,
-        annual_kwh=annual_kwh,
-        annual_kwh_p10=annual_kwh * 0.9,
-        annual_kwh_p90=annual_kwh * 1.1,
-        method="test",
-    )
 
 
 @pytest.fixture(scope="module")
@@ -63,30 +48,47 @@ def chunk(household0: Household, temperature0, tmp_path_factory) -> list[tuple[H
     )
     return [
         (household0, None),
-        (warm, _forecast("2022-01-01T00:00:00Z", 3200.0)),
+        (warm, week_forecast("2022-01-01T00:00:00Z", 3200.0)),
         (replace(household0, household_id="earlier", readings_kwh=readings[:"2021-05-01"]), None),
         (
             replace(household0, household_id="tou", tariff=tou),
-            _forecast("2021-02-01T00:00:00Z", 2500.0),
+            week_forecast("2021-02-01T00:00:00Z", 2500.0),
         ),
         (replace(household0, household_id="paris", timezone="Europe/Paris"), None),
         (replace(household0, household_id="short", readings_kwh=readings[:"2019-01-05"]), None),
-        (replace(household0, household_id="daily", reading_interval_minutes=1440), None),
-        *((home, _forecast("2024-01-29T00:00:00Z", 2000.0)) for home in synthetic),
+        (
+            replace(
+                household0,
+                household_id="daily",
+                readings_kwh=local_day_totals(readings, "Europe/London"),
+                reading_interval_minutes=1440,
+            ),
+            None,
+        ),
+        (replace(warm, household_id="gas-meter", fuel="gas"), None),
+        (
+            replace(
+                household0,
+                household_id="gas-heated",
+                readings_kwh=simulated_gas_meter(temperature0, "Europe/London"),
+                temperature_c=temperature0,
+                fuel="gas",
+            ),
+            week_forecast("2022-01-01T00:00:00Z", 8000.0),
+        ),
+        *((home, week_forecast("2024-01-29T00:00:00Z", 2000.0)) for home in synthetic),
         *((home, None) for home in synthetic),
     ]
 
 
 def _alone(household: Household, forecast) -> object:
-    try:
-        return home_actions(household, forecast, now=NOW)
-    except GreenrecError as error:
-        return error
+    (item,) = home_reports_many([household], [forecast], now=NOW)
+    return item
 
 
 def test_a_chunk_answers_each_household_as_alone(chunk) -> None:
     homes = [home for home, _ in chunk]
-    items = home_actions_many(homes, [forecast for _, forecast in chunk], now=NOW)
+    items = home_reports_many(homes, [forecast for _, forecast in chunk], now=NOW)
     assert len(items) == len(chunk)
     for (home, forecast), item in zip(chunk, items, strict=True):
         alone = _alone(home, forecast)
@@ -94,12 +96,21 @@ def test_a_chunk_answers_each_household_as_alone(chunk) -> None:
             assert type(item) is type(alone) and str(item) == str(alone)
         else:
             assert item == alone
-    failed = [home.household_id for home, item in zip(homes, items, strict=True)]
-    failed = [h for h, item in zip(failed, items, strict=True) if isinstance(item, GreenrecError)]
-    assert set(failed) == {"short", "daily"}
-    assert all(isinstance(items[i], InsufficientData) for i in (5, 6))
-    kinds = {a.id for item in items if isinstance(item, list) for a in item}
+    by_id = {home.household_id: item for home, item in zip(homes, items, strict=True)}
+    failed = {h for h, item in by_id.items() if isinstance(item, GreenrecError)}
+    assert failed == {"short"} and isinstance(by_id["short"], InsufficientData)
+    reports = {h: item for h, item in by_id.items() if isinstance(item, HomeReport)}
+    kinds = {a.id for report in reports.values() for a in report.actions}
     assert "thermostat-down-1c" in kinds and any(k.startswith("shift-") for k in kinds)
+    # only the gas and the daily meters' reports say what they could not offer
+    warned = {h for h, report in reports.items() if report.warnings}
+    assert warned == {"daily", "gas-meter", "gas-heated"}
+    actions = home_actions_many(homes, [f for _, f in chunk], now=NOW)
+    for listed, item in zip(actions, items, strict=True):
+        if isinstance(item, GreenrecError):
+            assert str(listed) == str(item)
+        else:
+            assert listed == list(item.actions)
 
 
 def test_answers_do_not_depend_on_the_chunks_order(chunk) -> None:
@@ -117,7 +128,12 @@ def test_forecasts_must_match_the_households(chunk) -> None:
 
 
 def test_load_profiles_of_a_chunk_are_each_households_own(chunk) -> None:
-    from recommender.actions.home.profile import load_profile, load_profiles
+    from recommender.actions.home.profile import (
+        DailyProfile,
+        LoadProfile,
+        load_profile,
+        load_profiles,
+    )
 
     homes = [home for home, _ in chunk]
     forecasts = [forecast for _, forecast in chunk]
@@ -128,6 +144,13 @@ def test_load_profiles_of_a_chunk_are_each_households_own(chunk) -> None:
             assert isinstance(item, InsufficientData) and str(item) == str(error)
             continue
         assert not isinstance(item, InsufficientData)
+        assert item.last_year_kwh.equals(alone.last_year_kwh)
+        assert item.last_year_days.tobytes() == alone.last_year_days.tobytes()
+        assert (item.n_days, item.annual_kwh) == (alone.n_days, alone.annual_kwh)
+        if isinstance(alone, DailyProfile):
+            assert isinstance(item, DailyProfile)
+            continue
+        assert isinstance(item, LoadProfile)
         assert item.hourly_kwh.tobytes() == alone.hourly_kwh.tobytes()
         assert (item.baseload_kw, item.baseload_kw_p10, item.baseload_kw_p90) == (
             alone.baseload_kw,

@@ -1,13 +1,15 @@
 """Home actions: load shifting on real grid carbon intensity and tariffs, and the other savings
 computed from the household's own meter readings.
 
-Entry points: :func:`home_actions` for one household, :func:`home_actions_many` for a chunk.
+Entry points: :func:`home_actions` for one household, :func:`home_actions_many` for a chunk, and
+:func:`home_reports_many`: the chunk's actions with the warnings of what a gas or a daily meter
+could not support (:mod:`recommender.actions.home.meter`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import cast
 
@@ -24,7 +26,8 @@ from recommender.actions.home.detected_shift import detected_shift_actions
 from recommender.actions.home.heating import thermostat_down
 from recommender.actions.home.laundry import line_dry, wash_cooler
 from recommender.actions.home.load_shift import shift_actions
-from recommender.actions.home.profile import LoadProfile, load_profiles
+from recommender.actions.home.meter import electric_hours, not_offered
+from recommender.actions.home.profile import LoadProfile, Profile, load_profiles
 from recommender.actions.home.savings import mean_price_per_kwh
 from recommender.actions.home.shift import WindowCache, window_cache
 from recommender.actions.home.standby import standby_cut
@@ -41,23 +44,34 @@ _day_start = lru_cache(maxsize=1024)(local_midnight)
 OVERLAPS = (("line-dry", "shift-tumble-dryer"), ("wash-30c", "shift-washing-machine"))
 
 
-def home_actions_many(
+@dataclass(frozen=True)
+class HomeReport:
+    """One household's home actions and the warnings that go with them: what its meter could not
+    support and why (a gas or a daily meter: :func:`~.meter.not_offered`; none for hourly
+    electricity)."""
+
+    actions: tuple[Action, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def home_reports_many(
     households: Sequence[Household],
     forecasts: Sequence[Forecast | None] | None = None,
     *,
     now: pd.Timestamp | None = None,
     provider: IntensityProvider | None = None,
-) -> list[list[Action] | GreenrecError]:
+) -> list[HomeReport | GreenrecError]:
     """:func:`home_actions` for a chunk of households, in order: each item the household's
-    actions or the :class:`~recommender.errors.GreenrecError` it raised (InsufficientData), so
-    one household's data costs no other its answer.
+    :class:`HomeReport` or the :class:`~recommender.errors.GreenrecError` it raised
+    (InsufficientData), so one household's data costs no other its answer.
 
     Work is done group-wise over the chunk where it pays: the load profiles' hourly means and
     nightly minima (one grouping each, :func:`~recommender.actions.home.profile.load_profiles`),
-    the recurring cycles in the meters (one grouped quantile per baseline and one grouping of
-    runs, :func:`~recommender.actions.home.detect.recurring_cycles_many`); what households share
-    is computed once: the candidate windows' slot layout, grid intensity (per region, zone, days
-    and cycle length) and prices (per tariff). Each household's answer is the one it gets alone.
+    the recurring cycles in the hourly electricity meters (one grouped quantile per baseline and
+    one grouping of runs, :func:`~recommender.actions.home.detect.recurring_cycles_many`); what
+    households share is computed once: the candidate windows' slot layout, grid intensity (per
+    region, zone, days and cycle length) and prices (per tariff). Each household's answer is the
+    one it gets alone.
     """
     fcs = [None] * len(households) if forecasts is None else list(forecasts)
     if len(fcs) != len(households):
@@ -65,23 +79,43 @@ def home_actions_many(
     now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
     provider = provider or OfflineProvider()
     tables = window_cache(provider)  # the parts of the candidate windows households share
-    items: list[list[Action] | GreenrecError | LoadProfile] = list(load_profiles(households, fcs))
-    profiled = [i for i, item in enumerate(items) if isinstance(item, LoadProfile)]
+    items: list[HomeReport | GreenrecError | Profile] = list(load_profiles(households, fcs))
+    hourly = [
+        i
+        for i, item in enumerate(items)
+        if not isinstance(item, GreenrecError)
+        and electric_hours(households[i], cast(Profile, item)) is not None
+    ]
     cycles = recurring_cycles_in(
         [
             profile_window_hours(households[i], cast(LoadProfile, items[i]), WINDOW_DAYS)
-            for i in profiled
+            for i in hourly
         ]
     )
-    for i, found in zip(profiled, cycles, strict=True):
-        profile = cast(LoadProfile, items[i])
+    found = dict(zip(hourly, cycles, strict=True))
+    for i, item in enumerate(items):
+        if isinstance(item, GreenrecError | HomeReport):
+            continue
         try:
-            items[i] = _household_actions(
-                households[i], fcs[i], profile, found, now, provider, tables
+            items[i] = _household_report(
+                households[i], fcs[i], item, found.get(i, []), now, provider, tables
             )
         except GreenrecError as error:
             items[i] = error
-    return cast(list[list[Action] | GreenrecError], items)
+    return cast(list[HomeReport | GreenrecError], items)
+
+
+def home_actions_many(
+    households: Sequence[Household],
+    forecasts: Sequence[Forecast | None] | None = None,
+    *,
+    now: pd.Timestamp | None = None,
+    provider: IntensityProvider | None = None,
+) -> list[list[Action] | GreenrecError]:
+    """:func:`home_reports_many`'s actions alone: each item a household's list of actions or
+    its :class:`~recommender.errors.GreenrecError`."""
+    reports = home_reports_many(households, forecasts, now=now, provider=provider)
+    return [r if isinstance(r, GreenrecError) else list(r.actions) for r in reports]
 
 
 def home_actions(
@@ -93,11 +127,14 @@ def home_actions(
 ) -> list[Action]:
     """Every home action that fits ``household``, each with its yearly savings and their range.
 
-    ``forecast`` (optional) gives the yearly use and the schedule's horizon (its days from its
-    start); without it the readings are used and the schedule covers the 7 days after ``now``
-    (tz-aware, default the current time). ``provider`` supplies grid carbon intensity (default:
-    the packaged offline data; pass a live one to use it). Raises InsufficientData without hourly
-    readings of at least two weeks. A chunk of one of :func:`home_actions_many`.
+    ``forecast`` (optional) gives the yearly use and the schedule's horizon (the days its values
+    cover from its start: hourly or daily values); without it the readings are used and the
+    schedule covers the 7 days after ``now`` (tz-aware, default the current time). ``provider``
+    supplies grid carbon intensity (default: the packaged offline data; pass a live one to use
+    it). Raises InsufficientData with under two weeks of readings. A gas or a daily meter gets
+    the actions it supports (:mod:`~recommender.actions.home.meter`; the warnings saying what
+    it does not are in :func:`home_reports_many`'s report). A chunk of one of
+    :func:`home_actions_many`.
     """
     (item,) = home_actions_many([household], [forecast], now=now, provider=provider)
     if isinstance(item, GreenrecError):
@@ -105,36 +142,54 @@ def home_actions(
     return item
 
 
-def _household_actions(
+def schedule_days(
+    forecast: Forecast | None, zone: str, now: pd.Timestamp
+) -> tuple[pd.Timestamp, int]:
+    """The schedule's first local day (midnight) and its number of days: the forecast's, from
+    its start and the time its values cover (values x interval, whole days, 1 to 14: an hourly
+    forecast's 168 hours and a daily one's 7 days are both 7), else the 7 days after ``now``."""
+    if forecast is None:
+        return _day_start(now, zone, days_later=1), HORIZON_DAYS
+    first_day = _day_start(pd.Timestamp(forecast.start), zone)
+    if not forecast.kwh:
+        return first_day, HORIZON_DAYS
+    covered = pd.Timedelta(forecast.interval) * len(forecast.kwh)
+    return first_day, max(1, min(14, covered // pd.Timedelta(days=1)))
+
+
+def _household_report(
     household: Household,
     forecast: Forecast | None,
-    profile: LoadProfile,
+    profile: Profile,
     cycles: list[DetectedCycle],
     now: pd.Timestamp,
     provider: IntensityProvider,
     tables: WindowCache,
-) -> list[Action]:
-    if forecast is not None:
-        first_day = _day_start(pd.Timestamp(forecast.start), household.timezone)
-        n_days = max(1, min(14, len(forecast.kwh) // 24)) if forecast.kwh else HORIZON_DAYS
-    else:
-        first_day = _day_start(now, household.timezone, days_later=1)
-        n_days = HORIZON_DAYS
-    price = mean_price_per_kwh(household, profile.hourly_kwh)
+) -> HomeReport:
+    """The household's actions: every one on an hourly electricity meter, else those its meter
+    supports (:mod:`~recommender.actions.home.meter`), with the warnings saying so."""
+    first_day, n_days = schedule_days(forecast, household.timezone, now)
+    hours = electric_hours(household, profile)
+    price = mean_price_per_kwh(household, None if hours is None else hours.hourly_kwh)
     kinds = {a.kind: a for a in household.appliances if a.cycles_per_week > 0}
+    peak_hour = None if hours is None else hours.peak_hour
     candidates: list[Action | None] = [
-        *shift_actions(household, profile, first_day, n_days, provider, tables),
-        *detected_shift_actions(household, profile, first_day, n_days, provider, tables, cycles),
+        *shift_actions(household, peak_hour, first_day, n_days, provider, tables),
+        *(
+            detected_shift_actions(household, hours, first_day, n_days, provider, tables, cycles)
+            if hours is not None
+            else ()
+        ),
         wash_cooler(household, kinds["washing_machine"], price)
         if "washing_machine" in kinds
         else None,
         line_dry(household, kinds["tumble_dryer"], price) if "tumble_dryer" in kinds else None,
-        standby_cut(household, profile, price),
+        standby_cut(household, hours, price) if hours is not None else None,
         thermostat_down(household, profile, price),
-        tou_switch(household, profile),
+        tou_switch(household, hours) if hours is not None else None,
     ]
-    actions = [a for a in candidates if a is not None]
-    return _mark_conflicts(actions)
+    actions = _mark_conflicts([a for a in candidates if a is not None])
+    return HomeReport(tuple(actions), tuple(not_offered(household, profile, actions)))
 
 
 def _mark_conflicts(actions: list[Action]) -> list[Action]:
@@ -149,4 +204,4 @@ def _mark_conflicts(actions: list[Action]) -> list[Action]:
     return out
 
 
-__all__ = ["home_actions", "home_actions_many"]
+__all__ = ["HomeReport", "home_actions", "home_actions_many", "home_reports_many"]

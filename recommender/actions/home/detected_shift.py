@@ -44,11 +44,17 @@ def household_cycles(
     ``cycles``: its recurring cycles when already found (for a chunk, group-wise)."""
     specs = cycle_specs()
     declared = [a for a in household.appliances if a.cycles_per_week > 0 and a.kind in specs]
-    hours = [usual_start(a, profile)[0] // 2 for a in declared]
+    hours = [_start_hour(a, profile.peak_hour) for a in declared]
     has_ev = any(a.kind == "ev_charger" for a in declared)
     if cycles is None:
         cycles = recurring_cycles(household.readings_kwh, household.timezone, WINDOW_DAYS)
     return undeclared_cycles(cycles, hours, has_ev)
+
+
+def _start_hour(appliance: Appliance, peak_hour: int) -> int:
+    """A declared appliance's usual start hour (given, or the meter's peak hour)."""
+    usual = usual_start(appliance, peak_hour)
+    return peak_hour if usual is None else usual[0] // 2
 
 
 def detected_shift_actions(

@@ -1,10 +1,16 @@
-"""Thermostat down 1 °C, where the household heats with electricity.
+"""Thermostat down 1 °C, where the household's meter shows its heating.
 
 The heating slope is regressed from the household's own readings and temperatures: daily kWh =
 a + b x HDD, HDD = max(0, base - daily mean °C), base 15.5 °C (UK convention). Turning the
 thermostat down 1 °C lowers the base by 1 °C, so the yearly saving is b x (HDD at 15.5 - HDD at
-14.5) over the household's own year of temperatures. Days with fewer than 22 hourly readings are
-left out (partial days at the ends of the series).
+14.5) over the household's own year of temperatures. The days are the readings' whole local days
+(:func:`~recommender.actions.home.profile.whole_days`: hourly days with fewer than 22 readings
+left out; a daily meter's days as they are).
+
+On an electricity meter the kWh saved are electricity (grid intensity, the tariff's price). On a
+gas meter they are gas: kg CO2e from the natural gas factor, and no money, since the tariff
+prices electricity and no gas price is given (:func:`~.savings.gas_savings`). Only a clear slope
+counts there (declared electric heating is not on a gas meter).
 """
 
 from __future__ import annotations
@@ -15,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.factors import home_factors
-from recommender.actions.home.profile import LoadProfile, day_totals, local_clock
-from recommender.actions.home.savings import Z90, energy_savings, money
-from recommender.domain import Action, Household
+from recommender.actions.home.profile import Profile, day_totals, local_clock, whole_days
+from recommender.actions.home.savings import GAS_FACTOR, Z90, energy_savings, gas_savings, money
+from recommender.domain import Action, Household, Savings
 
 ELECTRIC_HEATING = ("electric_heating", "heat_pump")
 MIN_DAYS = 60
@@ -36,7 +42,7 @@ class HeatingFit:
     n_days: int
 
 
-def heating_fit(household: Household, profile: LoadProfile) -> HeatingFit | None:
+def heating_fit(household: Household, profile: Profile) -> HeatingFit | None:
     """Least-squares heating slope from daily kWh and daily mean °C; None without enough data."""
     if household.temperature_c is None:
         return None
@@ -64,13 +70,12 @@ def heating_fit(household: Household, profile: LoadProfile) -> HeatingFit | None
 
 
 def _daily_kwh_and_c(
-    temperature_c: pd.Series, zone: str, profile: LoadProfile
+    temperature_c: pd.Series, zone: str, profile: Profile
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Daily kWh (days with >= 22 readings) and daily mean °C on the local days of ``zone`` that
-    have both, in day order (integer days, not a DataFrame join)."""
+    """Daily kWh (whole days) and daily mean °C on the local days of ``zone`` that have both, in
+    day order (integer days, not a DataFrame join)."""
     kwh = profile.last_year_kwh
-    kwh_days, kwh_sums, kwh_counts = day_totals(kwh.to_numpy(dtype=float), profile.last_year_days)
-    full = kwh_counts >= 22
+    kwh_days, kwh_sums = whole_days(profile)
     # only the days the readings have count: the temperatures within two days of them, gaps
     # dropped (on integer nanoseconds, not a dropped Series and two Timestamp comparisons)
     c_values = temperature_c.to_numpy(dtype=float)
@@ -80,20 +85,18 @@ def _daily_kwh_and_c(
     c_days, c_sums, c_counts = day_totals(
         c_values[keep], local_clock(temperature_c.index[keep], zone)[0]
     )
-    _, in_kwh, in_c = np.intersect1d(
-        kwh_days[full], c_days, assume_unique=True, return_indices=True
-    )
-    return kwh_sums[full][in_kwh], (c_sums / c_counts.astype(float))[in_c]
+    _, in_kwh, in_c = np.intersect1d(kwh_days, c_days, assume_unique=True, return_indices=True)
+    return kwh_sums[in_kwh], (c_sums / c_counts.astype(float))[in_c]
 
 
-def thermostat_down(
-    household: Household, profile: LoadProfile, price_per_kwh: float
-) -> Action | None:
-    """The 1 °C action, only for declared electric heating or a clear heating slope."""
+def thermostat_down(household: Household, profile: Profile, price_per_kwh: float) -> Action | None:
+    """The 1 °C action, only for declared electric heating or a clear heating slope (on a gas
+    meter: a clear slope; ``price_per_kwh``, electricity's, is not used for its gas)."""
     fit = heating_fit(household, profile)
     if fit is None or fit.slope_kwh_per_degree_day <= 0:
         return None
-    declared = any(a.kind in ELECTRIC_HEATING for a in household.appliances)
+    gas = household.fuel == "gas"
+    declared = not gas and any(a.kind in ELECTRIC_HEATING for a in household.appliances)
     t_stat = fit.slope_kwh_per_degree_day / fit.slope_se if fit.slope_se > 0 else np.inf
     clear = t_stat >= CLEAR_T and fit.heating_share >= CLEAR_SHARE
     if not (declared and t_stat >= 2.0) and not clear:
@@ -103,29 +106,54 @@ def thermostat_down(
     kwh = tuple(
         s * fit.hdd_saved_per_year for s in (fit.slope_kwh_per_degree_day, slope_low, slope_high)
     )
-    savings = energy_savings(household, kwh, price_per_kwh)  # type: ignore[arg-type]
-    why = "you heat with electricity" if declared else "your meter shows a clear heating load"
+    if gas:
+        savings = gas_savings(household, kwh)  # type: ignore[arg-type]
+        explanation, sources, details = _gas_words(fit, savings)
+    else:
+        savings = energy_savings(household, kwh, price_per_kwh)  # type: ignore[arg-type]
+        why = "you heat with electricity" if declared else "your meter shows a clear heating load"
+        explanation = (
+            f"As {why}, using {fit.slope_kwh_per_degree_day:.2f} kWh more a day for each degree "
+            f"below 15.5 °C outside, turning the thermostat down 1 °C saves about "
+            f"{savings.kwh_per_year:.0f} kWh ({money(savings.money_per_year, savings.currency)}) "
+            "a year."
+        )
+        sources, details = (), {"declared_electric_heating": declared}
     return Action(
         id="thermostat-down-1c",
         kind="home_efficiency",
         title="Turn the thermostat down 1 °C",
         savings=savings,
-        explanation=(
-            f"As {why}, using {fit.slope_kwh_per_degree_day:.2f} kWh more a day for each degree "
-            f"below 15.5 °C outside, turning the thermostat down 1 °C saves about "
-            f"{savings.kwh_per_year:.0f} kWh ({money(savings.money_per_year, savings.currency)}) "
-            "a year."
-        ),
+        explanation=explanation,
         sources=(
             f"heating slope regressed on {fit.n_days} days of the household's own readings and "
             "temperatures (daily kWh on heating degree-days)",
             home_factors()["heating_base_temperature_c"].cite(),
+            *sources,
         ),
         details={
             "slope_kwh_per_degree_day": fit.slope_kwh_per_degree_day,
             "slope_se": fit.slope_se,
             "heating_share": fit.heating_share,
             "hdd_per_year": fit.hdd_per_year,
-            "declared_electric_heating": declared,
+            **details,
         },
     )
+
+
+def _gas_words(fit: HeatingFit, savings: Savings) -> tuple[str, tuple[str, ...], dict[str, object]]:
+    """The gas thermostat's explanation, its extra source (the gas factor) and details."""
+    factor = home_factors()[GAS_FACTOR]
+    explanation = (
+        f"As your gas meter shows a clear heating load, using "
+        f"{fit.slope_kwh_per_degree_day:.2f} kWh of gas more a day for each degree below 15.5 °C "
+        f"outside, turning the thermostat down 1 °C saves about {savings.kwh_per_year:.0f} kWh "
+        f"of gas ({savings.kg_co2e_per_year:.0f} kg CO2e) a year. No gas price was given (your "
+        "tariff prices electricity), so the money it saves is not counted."
+    )
+    details: dict[str, object] = {
+        "fuel": "gas",
+        "kg_co2e_per_kwh": factor.value,
+        "money_counted": False,
+    }
+    return explanation, (factor.cite(),), details

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.factors import CycleSpec, cycle_specs
-from recommender.actions.home.profile import LoadProfile
 from recommender.actions.home.savings import energy_draws, energy_range, money, product_ranges
 from recommender.actions.home.shift import (
     ShiftPlan,
@@ -31,14 +30,14 @@ LABELS = {
 }
 
 
-def usual_start(appliance: Appliance, profile: LoadProfile) -> tuple[int, str]:
-    """The usual start slot and where it comes from (the household, or its meter's peak hour)."""
+def usual_start(appliance: Appliance, peak_hour: int | None) -> tuple[int, str] | None:
+    """The usual start slot and where it comes from (the household, or the peak hour of its
+    electricity meter); None without either (a gas or a daily meter shows no electricity peak)."""
     if appliance.usual_start is not None:
         return slot_of(appliance.usual_start), "the usual time you gave"
-    return (
-        profile.peak_hour * 2,
-        f"assumed: your meter's daily peak is at {profile.peak_hour:02d}:00",
-    )
+    if peak_hour is None:
+        return None
+    return peak_hour * 2, f"assumed: your meter's daily peak is at {peak_hour:02d}:00"
 
 
 def shift_savings(
@@ -124,28 +123,25 @@ def planned_shift(
 
 def shift_actions(
     household: Household,
-    profile: LoadProfile,
+    peak_hour: int | None,
     first_day: pd.Timestamp,
     n_days: int = 7,
     provider: IntensityProvider | None = None,
     tables: WindowCache | None = None,
 ) -> list[Action]:
-    """One shift action per flexible appliance with a better start than its usual one."""
+    """One shift action per flexible appliance with a better start than its usual one (given,
+    or else the electricity meter's ``peak_hour``; None: only the appliances with one given)."""
     provider = provider or OfflineProvider()
     table = window_tables(household, first_day, n_days, provider, tables)
     specs = cycle_specs()
     actions = []
     for appliance in household.appliances:
         spec = specs.get(appliance.kind)
-        if spec is None or not spec.flexible or appliance.cycles_per_week <= 0:
+        usual = usual_start(appliance, peak_hour)
+        if spec is None or not spec.flexible or appliance.cycles_per_week <= 0 or usual is None:
             continue
         found = planned_shift(
-            household,
-            appliance,
-            spec,
-            table,
-            usual_start(appliance, profile),
-            appliance.cycles_per_week * 52.0,
+            household, appliance, spec, table, usual, appliance.cycles_per_week * 52.0
         )
         if found is not None:
             plan, savings, per_cycle = found

@@ -1,4 +1,9 @@
-"""What a household's own meter readings say: its yearly use, daily shape, baseload, usual peak."""
+"""What a household's own meter readings say: its yearly use, daily shape, baseload, usual peak.
+
+Hourly readings give a :class:`LoadProfile` (the day's shape, the night-time minimum, the peak);
+daily-only readings (``reading_interval_minutes == 1440``) give a :class:`DailyProfile`: the
+yearly use and the kWh of each local day, nothing about the hours within a day.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from recommender.errors import InsufficientData
 NIGHT_HOURS = (0, 5)  # local hours [0, 5): the always-on load shows as the night-time minimum
 DAY_HOURS = (7, 23)  # local hours searched for the usual peak (appliances are run awake)
 MIN_DAYS = 14
+MIN_HOURS_OF_A_DAY = 22  # an hourly day counts as whole with this many readings
+DAILY_MINUTES = 1440  # Household.reading_interval_minutes of a daily-only meter
 
 
 @dataclass(frozen=True)
@@ -97,9 +104,43 @@ def day_totals(values: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.nda
     return days[starts], np.add.reduceat(values, starts), np.diff(np.r_[starts, len(days)])
 
 
-def load_profile(household: Household, forecast: Forecast | None = None) -> LoadProfile:
-    """Profile of ``household``'s hourly readings; InsufficientData with under two weeks of them.
-    A chunk of one of :func:`load_profiles`."""
+@dataclass(frozen=True)
+class DailyProfile:
+    """A daily-only meter's use: kWh per local day, and so no shape within the day, no night-time
+    minimum and no peak hour (the actions that need them are not offered on it).
+
+    ``annual_kwh``: from the forecast when given, else the mean day of the last 365 days x 365;
+    ``last_year_kwh``: the daily readings (kWh per day, UTC index) of the last <= 365 days, gaps
+    dropped; ``last_year_days``: each reading's local day number (:func:`local_clock`), the local
+    day holding the middle of the reading's 24 hours (a reading at local midnight is that day's;
+    one at UTC midnight, as some meters send, the day most of its hours fall on).
+    """
+
+    annual_kwh: float
+    annual_kwh_source: str
+    n_days: int
+    last_year_kwh: pd.Series
+    last_year_days: np.ndarray
+
+
+Profile = LoadProfile | DailyProfile
+
+
+def whole_days(profile: Profile) -> tuple[np.ndarray, np.ndarray]:
+    """The local day numbers and kWh of the profile's whole days, in day order: the daily
+    readings themselves, or the days of hourly readings with at least 22 of their hours (partial
+    days at the ends of a series left out)."""
+    kwh = profile.last_year_kwh.to_numpy(dtype=float)
+    if isinstance(profile, DailyProfile):
+        return profile.last_year_days, kwh
+    days, sums, counts = day_totals(kwh, profile.last_year_days)
+    full = counts >= MIN_HOURS_OF_A_DAY
+    return days[full], sums[full]
+
+
+def load_profile(household: Household, forecast: Forecast | None = None) -> Profile:
+    """Profile of ``household``'s readings (a :class:`DailyProfile` for daily-only ones);
+    InsufficientData with under two weeks of them. A chunk of one of :func:`load_profiles`."""
     (item,) = load_profiles([household], [forecast])
     if isinstance(item, InsufficientData):
         raise item
@@ -108,17 +149,20 @@ def load_profile(household: Household, forecast: Forecast | None = None) -> Load
 
 def load_profiles(
     households: Sequence[Household], forecasts: Sequence[Forecast | None]
-) -> list[LoadProfile | InsufficientData]:
+) -> list[Profile | InsufficientData]:
     """:func:`load_profile` of a chunk, in order (InsufficientData items for the households
-    without two weeks of hourly readings). The hour-of-day means and the nightly minima are one
-    grouping each over the chunk (integer keys: household and local hour, household and local
-    day), each group reduced as alone."""
-    items: list[LoadProfile | InsufficientData | None] = []
+    without two weeks of readings). The hour-of-day means and the nightly minima of the hourly
+    ones are one grouping each over the chunk (integer keys: household and local hour, household
+    and local day), each group reduced as alone."""
+    items: list[Profile | InsufficientData | None] = []
     years: list[_Year] = []
     slots: list[int] = []  # the item of each year
     clocks: dict[tuple[str, str, int, int], _Clock] = {}  # the chunk's regular hourly years' clocks
     for i, household in enumerate(households):
         try:
+            if household.reading_interval_minutes == DAILY_MINUTES:
+                items.append(daily_profile(household, forecasts[i]))
+                continue
             years.append(_last_year(household, clocks))
         except InsufficientData as error:
             items.append(error)
@@ -143,7 +187,7 @@ def load_profiles(
         bounds = np.searchsorted(owner, np.arange(len(years) + 1))
     for w, (i, year) in enumerate(zip(slots, years, strict=True)):
         items[i] = _profile(year, forecasts[i], by_hour[w], nightly[bounds[w] : bounds[w + 1]])
-    return cast(list[LoadProfile | InsufficientData], items)
+    return cast(list[Profile | InsufficientData], items)
 
 
 def _nightly_minima(
@@ -178,19 +222,43 @@ class _Year(NamedTuple):
 def _last_year(household: Household, clocks: dict[tuple[str, str, int, int], _Clock]) -> _Year:
     if household.reading_interval_minutes > 60:
         raise InsufficientData(
-            f"household {household.household_id}: readings are daily; hourly readings are needed "
-            "for load shifting and the always-on load"
+            f"household {household.household_id}: readings every "
+            f"{household.reading_interval_minutes} minutes; hourly or daily readings are needed"
         )
+    last = _last_year_readings(household)
+    clock = _year_clock(pd.DatetimeIndex(last.index), household.timezone, clocks)
+    _check_days(household, clock.n_days)
+    return _Year(household, last, clock)
+
+
+def _last_year_readings(household: Household) -> pd.Series:
     last = last_days(household.readings_kwh, 365)
     if last.empty:
         raise InsufficientData(f"household {household.household_id}: no readings")
-    clock = _year_clock(pd.DatetimeIndex(last.index), household.timezone, clocks)
-    if clock.n_days < MIN_DAYS:
+    return last
+
+
+def _check_days(household: Household, n_days: int) -> None:
+    if n_days < MIN_DAYS:
         raise InsufficientData(
-            f"household {household.household_id}: {clock.n_days} days of readings, "
-            f"{MIN_DAYS} needed"
+            f"household {household.household_id}: {n_days} days of readings, {MIN_DAYS} needed"
         )
-    return _Year(household, last, clock)
+
+
+def daily_profile(household: Household, forecast: Forecast | None = None) -> DailyProfile:
+    """The :class:`DailyProfile` of a daily-only meter; InsufficientData with under two weeks
+    of days."""
+    last = _last_year_readings(household)
+    index = pd.DatetimeIndex(last.index)
+    days = local_clock(index + pd.Timedelta(hours=12), household.timezone)[0]  # the middle
+    _check_days(household, len(last))
+    if forecast is not None:
+        annual, source = float(forecast.annual_kwh), "the usage forecast"
+    else:
+        annual = float(last.mean()) * 365.0
+        source = f"the last {len(last)} days of daily readings, scaled to a year"
+    days.flags.writeable = False
+    return DailyProfile(annual, source, len(last), last, days)
 
 
 def _year_clock(

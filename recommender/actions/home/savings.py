@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 import numpy as np
 import pandas as pd
 
+from recommender.actions.home.factors import home_factors
 from recommender.domain import Household, Savings, Tariff
 from recommender.grid.neso import NESO_SOURCE, neso_2023
 from recommender.grid.regions import COUNTRY_SOURCE, alpha3, country_average
@@ -15,6 +16,7 @@ from recommender.grid.tariffs import price_per_kwh_series
 from recommender.quantities import CURRENCY_SYMBOLS
 
 N_DRAWS = 4000
+GAS_FACTOR = "natural_gas_kg_co2e_per_kwh"  # its row in data/factors/home_savings.csv
 Z90 = 1.2815515655446004  # standard normal quantile at 0.9
 
 
@@ -76,11 +78,15 @@ def annual_intensity(region: str) -> tuple[float, str]:
     return value, f"{COUNTRY_SOURCE}, {year}"
 
 
-def mean_price_per_kwh(household: Household, hourly_kwh: np.ndarray) -> float:
-    """Price per kWh of the household's use, weighted by its own daily profile (flat: the price)."""
+def mean_price_per_kwh(household: Household, hourly_kwh: np.ndarray | None) -> float:
+    """Price per kWh of the household's electricity, weighted by its own daily profile (flat: the
+    price). ``hourly_kwh`` None: the meter does not show when electricity is used (a gas or a
+    daily meter), so every hour of the day weighs the same."""
     if household.tariff.type == "flat":
         return float(household.tariff.price_per_kwh or 0.0)
     prices = _hourly_prices(household.tariff, household.timezone)
+    if hourly_kwh is None:
+        return float(prices.mean())
     weights = np.clip(hourly_kwh, 0.0, None)
     return (
         float(np.sum(prices * weights) / np.sum(weights))
@@ -118,6 +124,32 @@ def energy_savings(
         kg_co2e_per_year_p90=kwh_high * g_per_kwh / 1000.0,
         money_per_year_p10=kwh_low * price_per_kwh,
         money_per_year_p90=kwh_high * price_per_kwh,
+    )
+
+
+def gas_savings(household: Household, kwh_per_year: tuple[float, float, float]) -> Savings:
+    """Savings of an action that cuts ``kwh_per_year`` (central, P10, P90) of natural gas.
+
+    kg CO2e: the gas burnt x the natural gas factor (``data/factors/home_savings.csv``), never the
+    grid's intensity. Money: none counted. The household's tariff prices electricity and no gas
+    price is given, and a kWh of gas is not priced like a kWh of electricity, so the figure is 0
+    in the tariff's currency and the action's explanation says so (the ranking then weighs it on
+    its carbon alone: an understatement, never a made-up price).
+    """
+    factor = home_factors()[GAS_FACTOR]
+    kwh, kwh_low, kwh_high = kwh_per_year
+    return Savings(
+        kwh_per_year=kwh,
+        kg_co2e_per_year=kwh * factor.value,
+        money_per_year=0.0,
+        currency=household.tariff.currency,
+        kwh_per_year_p10=kwh_low,
+        kwh_per_year_p90=kwh_high,
+        kg_co2e_per_year_p10=kwh_low * factor.low,
+        kg_co2e_per_year_p90=kwh_high * factor.high,
+        money_per_year_p10=0.0,
+        money_per_year_p90=0.0,
+        energy="gas",
     )
 
 
