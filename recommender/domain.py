@@ -232,9 +232,22 @@ class Savings:
     money_per_year_p10: float
     money_per_year_p90: float
     extra_minutes_per_year: float = 0.0
-    # What kwh_per_year measures: "electricity" (the home's meter) or "transport" (vehicle fuel
-    # and traction energy: a litre of petrol is about 9 kWh), never added to each other.
+    # What kwh_per_year measures: "electricity" (the home's meter), "gas" (a gas meter's saving)
+    # or "transport" (vehicle fuel and traction energy: a litre of petrol is about 9 kWh), never
+    # added to each other.
     energy: str = "electricity"
+
+    @property
+    def money_counted(self) -> bool:
+        """Whether ``money_per_year`` prices the saving (see :func:`money_counted`)."""
+        return money_counted(self.energy)
+
+
+def money_counted(energy: str) -> bool:
+    """Whether savings of this energy are priced: a household's tariff prices its electricity,
+    and no gas price is given, so a gas saving's money is 0 and not counted (not "saves
+    nothing"); travel money comes from the trips' own costs."""
+    return energy != "gas"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Plain-text rendering of an answer, for the terminal (``greenrec recommend``/``demo``).
 
 Figures are for reading: significant figures with SI prefixes (a 4.9e-7 kWh footprint prints as
-490 µWh, not 0.000 Wh), money in one style (``£57``), electricity and transport energy in
-separate columns (a litre of petrol saved is not a kWh off the meter), titles wrapped, not cut.
+490 µWh, not 0.000 Wh), money in one style (``£57``; ``-`` where not counted: a gas saving),
+the home meter's and transport energy in separate columns (a litre of petrol saved is not a kWh
+off the meter; a gas meter's kWh are marked ``gas``), titles wrapped, not cut.
 The JSON answer keeps the numbers themselves.
 """
 
@@ -16,7 +17,7 @@ from recommender.quantities import energy_text, mass_text, money_text, range_tex
 TITLE_WIDTH = 40
 _HEADER = (
     f"{'#':>2}  {'action':{TITLE_WIDTH}s} {'kg CO2e/yr':>14s} {'money/yr':>9s} "
-    f"{'elec kWh/yr':>11s} {'travel kWh/yr':>13s} {'p':>5s}"
+    f"{'home kWh/yr':>11s} {'travel kWh/yr':>13s} {'p':>5s}"
 )
 
 
@@ -40,12 +41,15 @@ def _action_lines(action: Action, width: int) -> list[str]:
     s = action.savings
     whole = range_text(s.kg_co2e_per_year_p10, s.kg_co2e_per_year_p90, lambda x: f"{x:.0f}")
     kg = f"{s.kg_co2e_per_year:.0f} ({whole})"
-    electricity = f"{s.kwh_per_year:.0f}" if s.energy == "electricity" else ""
-    travel = f"{s.kwh_per_year:.0f}" if s.energy != "electricity" else ""
+    # the home column holds the meter's fuel (gas marked as such), the travel column transport
+    home = {"electricity": f"{s.kwh_per_year:.0f}", "gas": f"{s.kwh_per_year:.0f} gas"}
+    electricity = home.get(s.energy, "")
+    travel = f"{s.kwh_per_year:.0f}" if s.energy == "transport" else ""
+    money = money_text(s.money_per_year, s.currency) if s.money_counted else "-"
     title = textwrap.wrap(action.title, TITLE_WIDTH) or [""]
     lines = [
         f"{action.rank:>2}  {title[0]:{TITLE_WIDTH}s} {kg:>14s} "
-        f"{money_text(s.money_per_year, s.currency):>9s} {electricity:>11s} {travel:>13s} "
+        f"{money:>9s} {electricity:>11s} {travel:>13s} "
         f"{action.likelihood:>5.2f}"
     ]
     lines += [f"    {more}" for more in title[1:]]

@@ -169,7 +169,9 @@ def why_ranked(
     down: list[str] = []
     for label, effect in named:
         money = money_text(s.money_per_year, s.currency)  # in its own currency, as saved
-        if label == "money" and abs(s.money_per_year) < 0.5:
+        if label == "money" and not s.money_counted:
+            phrase = "its money not being counted (no gas price was given)"
+        elif label == "money" and abs(s.money_per_year) < 0.5:
             phrase = "it saving no money"
         elif label == "money":
             phrase = (

@@ -93,9 +93,12 @@ def calculator_likelihood(action: Action) -> float:
 
 
 def annual_kwh(household: Household) -> float:
-    """The household's yearly use scaled from its readings (mean per interval x intervals per
-    year); NaN when it has no readings."""
+    """The household's yearly electricity use scaled from its readings (mean per interval x
+    intervals per year); NaN (unknown) when it has no readings or they meter another fuel: the
+    likelihood model learned this feature from homes' electricity use."""
     readings = household.readings_kwh
+    if household.fuel != "electricity":
+        return float("nan")
     if readings is None or not pd.notna(readings.to_numpy()).any():
         return float("nan")
     per_year = 365.25 * 24 * 60 / household.reading_interval_minutes

@@ -117,6 +117,21 @@ def test_each_kind_of_meter_file_gives_advice(client, meter_files, kind: str) ->
     assert "Your advice" in response.get_data(as_text=True)
 
 
+def test_a_gas_meter_export_is_read_as_gas(client, meter_files) -> None:
+    response = _upload(client, meter_files["start_value"], meter_fuel="gas")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, _errors(html)
+    assert "Your gas use, last 7 days" in html
+    assert "your readings meter gas, so the actions that read them as electricity" in html
+    electric = _upload(client, meter_files["start_value"]).get_data(as_text=True)
+    assert "Your electricity use, last 7 days" in electric and "readings meter gas" not in electric
+
+
+def test_a_meter_fuel_we_do_not_read_is_named_by_its_field(client, meter_files) -> None:
+    response = _upload(client, meter_files["start_value"], meter_fuel="water")
+    assert "meter_fuel" in _errors(response.get_data(as_text=True))
+
+
 def test_a_malformed_row_is_named_by_the_file_field(client, meter_files, tmp_path) -> None:
     lines = meter_files["supplier_csv"].read_text().splitlines()
     lines[2] = "0.1, yesterday, 2022-12-01T01:00:00+00:00"

@@ -104,6 +104,11 @@ class HouseholdForm(FlaskForm):
         ],
     )
     meter_format = SelectField("File format", choices=options(METER_FORMATS), default="auto")
+    meter_fuel = RadioField(
+        "What your meter export measures",
+        choices=options([("electricity", "Electricity"), ("gas", "Gas")]),
+        default="electricity",
+    )
     region = StringField("Country (ISO code, e.g. GB, FR, US)", default="GB")
     timezone = StringField("Time zone", default="Europe/London")
     tariff_type = RadioField(

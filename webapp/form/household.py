@@ -164,6 +164,8 @@ def build_payload(
         "tariff": _tariff(data),
         "appliances": _appliances(data.get("appliances") or [], built),
         "readings": readings,
+        # the samples are electricity meters; an uploaded export is what the person says it is
+        "fuel": data.get("meter_fuel") if data.get("source") == "upload" else "electricity",
         "trips": [
             *_regular_trips(data.get("trips") or [], days, built),
             *_flights(data.get("flights") or [], days, built),
@@ -182,6 +184,8 @@ def field_of(problem: Problem, built: Built) -> str | None:
     where = problem.where
     if where in ("region", "timezone"):
         return where
+    if where == "fuel":
+        return "meter_fuel"
     if where.startswith("tariff"):
         if "rates[0]" in where:
             return {"start": "cheap_start", "end": "cheap_end"}.get(

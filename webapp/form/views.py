@@ -19,6 +19,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from recommender.domain import money_counted
 from recommender.errors import (
     GreenrecError,
     InvalidInput,
@@ -45,6 +46,7 @@ bp = Blueprint(
 )
 bp.add_app_template_filter(number, "gr_num")
 bp.add_app_template_filter(significant, "gr_sig")
+bp.add_app_template_test(money_counted, "money_counted")  # {% if s.energy is money_counted %}
 COOKIE = "greenrec_anon"
 VISITOR = "web-visitor"  # the id of a household whose person did not opt in (nothing is kept)
 # The form's households are one owner of the feedback store, apart from every API partner's:
