@@ -211,18 +211,17 @@ def _checks(horizon: str, name: str, got: dict) -> list[tuple[str, bool, str]]:
 def prior() -> None:
     """The prior and the widening of ``recommender.forecast.daily_level`` from the training
     periods alone (module docstring)."""
-    half_life = daily_level.WEEK_HALF_LIFE_DAYS
-    for days in HALF_LIFE_CANDIDATES:
-        daily_level.WEEK_HALF_LIFE_DAYS = days
-        print(f"WEEK_HALF_LIFE_DAYS {days} (BAND_WIDEN {daily_level.BAND_WIDEN}):")
-        _training_backtest()
-    daily_level.WEEK_HALF_LIFE_DAYS = half_life
-    widen = daily_level.BAND_WIDEN
-    for candidate in WIDEN_CANDIDATES:
-        daily_level.BAND_WIDEN = candidate
-        print(f"BAND_WIDEN {candidate} (WEEK_HALF_LIFE_DAYS {half_life}):")
-        _training_backtest()
-    daily_level.BAND_WIDEN = widen
+    candidates = {"WEEK_HALF_LIFE_DAYS": HALF_LIFE_CANDIDATES, "BAND_WIDEN": WIDEN_CANDIDATES}
+    for setting, values in candidates.items():  # one at a time, the other as set
+        kept = getattr(daily_level, setting)
+        for value in values:
+            setattr(daily_level, setting, value)
+            print(
+                f"WEEK_HALF_LIFE_DAYS {daily_level.WEEK_HALF_LIFE_DAYS}, "
+                f"BAND_WIDEN {daily_level.BAND_WIDEN}:"
+            )
+            _training_backtest()
+        setattr(daily_level, setting, kept)
 
 
 def _training_backtest() -> None:

@@ -10,7 +10,8 @@ last days) blended with the year-ahead model (``short_weight``); later hours
 and the annual total from the year-ahead model, with the weather given, else the household's own
 temperatures a year earlier, else calendar and daylight alone (never another climate's typical
 year). Histories are screened first (:mod:`recommender.forecast.screening`) and what was found is
-returned per household.
+returned per household. A daily-only meter (``reading_interval_minutes == 1440``) takes its own
+path, :mod:`recommender.forecast.daily`: day totals, with the same year model.
 """
 
 from __future__ import annotations
@@ -172,7 +173,8 @@ def forecast_household(
     InvalidInput
         Temperatures given that do not overlap the history (or, given only ahead, the forecast).
     InsufficientData
-        Fewer than 14 days (336 hours) of hourly readings, or a daily-only meter.
+        Fewer than 14 days (336 hours) of hourly readings (of a daily-only meter, fewer than 14
+        daily readings: its forecast is of day totals, :mod:`recommender.forecast.daily`).
     """
     (item,) = forecast_households(model, [household], horizon_hours, [temperature_c])
     if isinstance(item, GreenrecError):
