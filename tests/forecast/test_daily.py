@@ -17,6 +17,7 @@ from recommender.errors import InsufficientData, InvalidInput
 from recommender.forecast import forecast_household, forecast_households
 from recommender.forecast.daily import DAILY_NOTE
 from recommender.forecast.data import daily_kwh
+from recommender.io.household import parse_household
 
 LONDON = "Europe/London"
 # The daily and the hourly path read the same year against the same year model; they differ in
@@ -162,3 +163,25 @@ def test_the_week_ahead_follows_the_recent_level(small_model, days0) -> None:
     assert sum(high.kwh) > 1.2 * sum(base.kwh)
     # the year's level weighs the last fortnight at about 10 % (recency half-life 90 days)
     assert base.annual_kwh < high.annual_kwh < 1.15 * base.annual_kwh
+
+
+def test_a_daily_payload_as_a_user_sends_it_is_forecast(small_model, days0) -> None:
+    """The JSON of docs/product.md with ``interval_minutes`` 1440, read by the real reader."""
+    history = days0.iloc[-90:]
+    payload = {
+        "household_id": "daily-json",
+        "region": "GB",
+        "timezone": LONDON,
+        "tariff": {"type": "flat", "price_per_kwh": 0.25, "currency": "GBP"},
+        "readings": {
+            "start": history.index[0].tz_convert(LONDON).isoformat(),
+            "interval_minutes": 1440,
+            "kwh": [round(float(v), 3) for v in history],
+        },
+    }
+    household = parse_household(payload)
+    assert household.reading_interval_minutes == 1440
+    forecast = forecast_household(small_model, household)
+    direct = forecast_household(small_model, _home(history.round(3)))
+    assert forecast.start == direct.start == history.index[-1] + pd.Timedelta(days=1)
+    np.testing.assert_allclose(forecast.kwh, direct.kwh)
