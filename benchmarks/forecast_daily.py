@@ -145,6 +145,17 @@ def week_ahead(model: GlobalForecaster, data: dict) -> dict[str, pd.DataFrame]:
     return {k: pd.concat(v) for k, v in parts.items()}
 
 
+def cost_ms(model: GlobalForecaster, data: dict, repeats: int = 20) -> float:
+    """Median CPU-ms of one daily household's forecast from its year before the test period
+    (one OpenMP thread, as the forecast runs; its weather, if any, is its own)."""
+    seconds = []
+    for _ in range(repeats):
+        cpu = time.process_time()
+        daily_forecast(model, data, data["test"][0], 24 * WEEK)
+        seconds.append(time.process_time() - cpu)
+    return 1000 * float(np.median(seconds))
+
+
 def scores(actual: pd.Series, frame: pd.DataFrame, test: tuple) -> dict[str, float]:
     """Daily CVRMSE, NMBE and, with bands, coverage and below-P50 over the test days."""
     frame = frame[(frame.index >= test[0]) & (frame.index <= test[1])]
@@ -187,6 +198,7 @@ def accuracy() -> None:
                 if "cover" in got:
                     checks += _checks(horizon, name, got)
         print(f"{'':<12}({name}: {time.process_time() - cpu:.1f} CPU-s with the fit)")
+        print(f"{'':<12}({name}: {cost_ms(model, data):.1f} CPU-ms per daily household, year)")
     print("\n== Targets ==")
     for label, met, figure in checks:
         print(f"  [{'met' if met else 'MISSED'}] {label}: {figure}")
