@@ -39,6 +39,7 @@ from recommender.errors import InsufficientData, InvalidInput, Problem
 from recommender.forecast.blocks import MAX_HORIZON_HOURS, own_typical_year
 from recommender.forecast.daily_level import (
     WEEK_DAYS,
+    WEEK_HALF_LIFE_DAYS,
     DailyLevel,
     daily_shape,
     read_daily_level,
@@ -302,7 +303,9 @@ def _method(
         f"daily shape from {weather} ({daylight}) and the household's own day-of-week pattern; "
         f"its level read from its daily totals against that shape (recency half-life "
         f"{model.recency_half_life_days:g} days, its own season by "
-        f"{'day-mean temperature' if level.season_on_temperature else 'day length'}); the week "
-        "ahead and the annual total are that level times the coming days' shape; "
+        f"{'day-mean temperature' if level.season_on_temperature else 'day length'}); the year "
+        "and the annual total are that level times the coming days' shape, the first week the "
+        f"recent level (half-life {WEEK_HALF_LIFE_DAYS:g} days) times it; no short-horizon "
+        "model (it reads hourly lags); "
         f"P10/P50/P90 from {level.band_source}"
     )
