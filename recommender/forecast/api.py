@@ -10,7 +10,8 @@ last days) blended with the year-ahead model (``short_weight``); later hours
 and the annual total from the year-ahead model, with the weather given, else the household's own
 temperatures a year earlier, else calendar and daylight alone (never another climate's typical
 year). Histories are screened first (:mod:`recommender.forecast.screening`) and what was found is
-returned per household.
+returned per household. A daily-only meter (``reading_interval_minutes == 1440``) takes its own
+path, :mod:`recommender.forecast.daily`: day totals, with the same year model.
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ from recommender.forecast.blocks import (
     run_blocks,
 )
 from recommender.forecast.calibration import backtest_min_history_hours
-from recommender.forecast.data import align_temperature, hourly_values, minutes_past_the_hour
+from recommender.forecast.daily import forecast_daily_household, is_daily
+from recommender.forecast.data import (
+    hourly_values,
+    household_temperatures,
+    minutes_past_the_hour,
+)
 from recommender.forecast.design import SHORT_HORIZON_HOURS
 from recommender.forecast.global_model import HOURS_PER_YEAR, MIN_HISTORY_HOURS, GlobalForecaster
 from recommender.forecast.weather import check_coverage, zone_latitude
@@ -121,6 +127,9 @@ def forecast_households(
     groups: dict[tuple, list[tuple[int, _Prepared]]] = {}
     for i, (household, temperature_c) in enumerate(zip(households, ahead, strict=True)):
         try:
+            if is_daily(household):  # its own path, each alone (recommender.forecast.daily)
+                items[i] = forecast_daily_household(model, household, horizon_hours, temperature_c)
+                continue
             prepared = _prepare_household(model, household, horizon_hours, temperature_c)
         except GreenrecError as error:
             items[i] = error
@@ -164,7 +173,8 @@ def forecast_household(
     InvalidInput
         Temperatures given that do not overlap the history (or, given only ahead, the forecast).
     InsufficientData
-        Fewer than 14 days (336 hours) of hourly readings, or a daily-only meter.
+        Fewer than 14 days (336 hours) of hourly readings (of a daily-only meter, fewer than 14
+        daily readings: its forecast is of day totals, :mod:`recommender.forecast.daily`).
     """
     (item,) = forecast_households(model, [household], horizon_hours, [temperature_c])
     if isinstance(item, GreenrecError):
@@ -209,7 +219,7 @@ def _prepare_household(
     temps = None
     if household.temperature_c is not None or temperature_c is not None:
         future_index = pd.date_range(pd.Timestamp(start_ns, tz="UTC"), periods=future, freq="h")
-        temps = _household_temperatures(household, temperature_c, future_index, n_history)
+        temps = household_temperatures(household, temperature_c, future_index, n_history)
     periods = {
         "history": np.arange(n_history),
         "forecast": np.arange(n_history, n_history + horizon_hours),
@@ -320,24 +330,6 @@ def _calibrated(model: GlobalForecaster, days: int) -> str:
     if backtest_days == 0 or 24 * days < backtest_min_history_hours(backtest_days):
         return ""
     return f" (the first week's calibrated to day-ahead backtests of its last {backtest_days} days)"
-
-
-def _household_temperatures(
-    household: Household,
-    temperature_c: pd.Series | None,
-    future_index: pd.DatetimeIndex,
-    n_history: int,
-) -> np.ndarray | None:
-    """The household's °C on ``future_index`` with ``temperature_c`` ahead where given; None when
-    neither was given."""
-    if household.temperature_c is None and temperature_c is None:
-        return None
-    temps = align_temperature(household.temperature_c, future_index)
-    if temperature_c is not None:
-        ahead = align_temperature(temperature_c, future_index)
-        later = np.arange(len(future_index)) >= n_history
-        temps = np.where(later & ~np.isnan(ahead), ahead, temps)
-    return temps
 
 
 def train_global_forecaster(

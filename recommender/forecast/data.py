@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recommender.domain import HOUR_NS, MINUTE_NS
+from recommender.domain import HOUR_NS, MINUTE_NS, Household
 from recommender.errors import InvalidInput, Problem
+from recommender.forecast.screening import local_day_lengths
 
 HOUR = pd.Timedelta(hours=1)
 INTERPOLATE_LIMIT_HOURS = 6
@@ -202,3 +203,35 @@ def regular_hourly(series: pd.Series, where: str = "readings") -> pd.Series:
         return series
     full = pd.date_range(series.index[0], series.index[-1], freq="h", tz="UTC")
     return series.reindex(full)
+
+
+def household_temperatures(
+    household: Household,
+    temperature_c: pd.Series | None,
+    future_index: pd.DatetimeIndex,
+    n_history: int,
+) -> np.ndarray | None:
+    """The household's °C on ``future_index`` with ``temperature_c`` ahead where given; None when
+    neither was given."""
+    if household.temperature_c is None and temperature_c is None:
+        return None
+    temps = align_temperature(household.temperature_c, future_index)
+    if temperature_c is not None:
+        ahead = align_temperature(temperature_c, future_index)
+        later = np.arange(len(future_index)) >= n_history
+        temps = np.where(later & ~np.isnan(ahead), ahead, temps)
+    return temps
+
+
+def daily_kwh(hourly: pd.Series, timezone: str) -> pd.Series:
+    """Hourly kWh summed to local days as a daily meter reports them: kWh per local day on a UTC
+    index at each local midnight (23:00Z in British summer); a day with an hour unread, or cut
+    short by either end of the series, is NaN (a daily meter would not report a part day)."""
+    series = regular_hourly(hourly)
+    index = pd.DatetimeIndex(series.index)
+    values = series.to_numpy(dtype=np.float64)
+    starts, hours = local_day_lengths(index, timezone)
+    read = np.add.reduceat((~np.isnan(values)).astype(np.intp), starts)
+    totals = np.add.reduceat(np.nan_to_num(values), starts)
+    midnights = index[starts].tz_convert(timezone).normalize().tz_convert("UTC")
+    return pd.Series(np.where(read == hours, totals, np.nan), index=midnights, name="kwh")

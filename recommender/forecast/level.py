@@ -67,7 +67,7 @@ class Level(NamedTuple):
     share of history hours read as zero in bins of the modelled level (see :func:`_zero_floor`).
     ``season_edges`` ``(n, season_bins - 1)``, ``season_factor`` ``(n, season_bins)`` and
     ``season_on_temperature`` ``(n,)``: the household's own seasonal correction (see
-    :func:`_season_table`). ``shift_position``: first history hour of the new level, -1 for none.
+    :func:`season_table`). ``shift_position``: first history hour of the new level, -1 for none.
     ``shift_change``: the new level over the old. ``band_z`` ``(n, 3)``: where the household's
     own history puts its P10, P50 and P90 along the pooled bands
     (:mod:`recommender.forecast.calibration`; -1, 0, 1 = the pooled bands).
@@ -149,8 +149,8 @@ def read_level(
     # after a level shift only the new level counts; otherwise recent hours count more
     weights = np.where(after, weights[None, :], 0.0)
     weights = np.where((shift >= 0)[:, None], after.astype(float), weights)
-    ratio = _weighted_ratio(actual, predicted, known, weights)
-    profile_ratio = _weighted_ratio(
+    ratio = weighted_ratio(actual, predicted, known, weights)
+    profile_ratio = weighted_ratio(
         actual, np.broadcast_to(profile, actual.shape), known, after.astype(float)
     )
     first = np.where(shift >= 0, positions[np.maximum(shift, 0)], -1)
@@ -160,7 +160,7 @@ def read_level(
     key, on_temperature = season_key(timeline, positions, n, None)
     # the season is read from the whole history, the hours before a shift at the new level
     relevelled = np.where(after, actual, actual * change[:, None])
-    season = _season_table(relevelled, predicted, known, key, bins, CALIBRATION_PRIOR_HOURS // step)
+    season = season_table(relevelled, predicted, known, key, bins, CALIBRATION_PRIOR_HOURS // step)
     band_z = _own_band_z(
         model, actual, (predicted, season, key), known, positions, n_history, shift, zeros
     )
@@ -186,7 +186,7 @@ def _own_band_z(
     if holdout_hours == 0 or n_history < 2 * holdout_hours:
         return np.broadcast_to(POOLED_Z, (n, 3))
     predicted, season, key = shape_parts
-    shape = predicted * _season_at(*season, key)
+    shape = predicted * season_at(*season, key)
     start = n_history - holdout_hours
     held = positions >= start
     first_held = int(np.argmax(held))
@@ -194,7 +194,7 @@ def _own_band_z(
     weights = np.where(held, 0.0, recency[np.minimum(positions, start - 1)])
     # a level shift before the holdout: only the hours since it tell the level
     since = (np.arange(len(positions))[None, :] >= shift[:, None]) | (shift >= first_held)[:, None]
-    ratio = np.clip(_weighted_ratio(actual, shape, known, weights[None, :] * since), 0.5, 2.0)
+    ratio = np.clip(weighted_ratio(actual, shape, known, weights[None, :] * since), 0.5, 2.0)
     mean = shape[:, held] * ratio[:, None]
     lower, median, upper = model.year_model_.bands(mean)
     lower, median = _floored(*zeros, mean, lower, median, model.coverage)
@@ -266,7 +266,7 @@ def season_key(
     return np.where(on_temperature[:, None], temps, daylight[None, :]), on_temperature
 
 
-def _season_table(
+def season_table(
     actual: np.ndarray,
     predicted: np.ndarray,
     known: np.ndarray,
@@ -307,10 +307,10 @@ def _season_table(
 
 def season_factor(level: Level, key: np.ndarray) -> np.ndarray:
     """``(n, k)`` the seasonal correction at hours of season ``key`` (1 where unknown)."""
-    return _season_at(level.season_edges, level.season_factor, key)
+    return season_at(level.season_edges, level.season_factor, key)
 
 
-def _season_at(edges: np.ndarray, factor: np.ndarray, key: np.ndarray) -> np.ndarray:
+def season_at(edges: np.ndarray, factor: np.ndarray, key: np.ndarray) -> np.ndarray:
     """:func:`season_factor` on the table ``(edges, factor)``."""
     which = bin_index(key, edges)
     return np.where(np.isnan(key), 1.0, np.take_along_axis(factor, which, axis=1))
@@ -367,7 +367,7 @@ def bin_index(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return which
 
 
-def _weighted_ratio(actual, predicted, known, weights) -> np.ndarray:
+def weighted_ratio(actual, predicted, known, weights) -> np.ndarray:
     """Per row, the weighted sum of ``actual`` over that of ``predicted`` (1 where undefined)."""
     num = (np.where(known, actual, 0.0) * weights).sum(axis=1)
     den = (np.where(known, predicted, 0.0) * weights).sum(axis=1)

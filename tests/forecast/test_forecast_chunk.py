@@ -4,7 +4,8 @@ The households are cuts of the two real meters (different starts, lengths and en
 without their real temperatures), one of them labelled in another zone and one as gas (labels
 only: the readings are the real electricity meter's, which is all the grouping looks at),
 synthetic households from ``recommender.synth`` (real meters' daily shapes), and households that
-must fail: too little history, a daily meter, temperatures that miss the history.
+must fail: too little history, hourly readings labelled daily, temperatures that miss the
+history; and a real meter summed to days (the daily path, :mod:`recommender.forecast.daily`).
 """
 
 from __future__ import annotations
@@ -19,13 +20,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from recommender.domain import Household, Tariff
+from recommender.domain import Forecast, Household, Tariff
 from recommender.errors import GreenrecError, InsufficientData, InvalidInput
 from recommender.forecast import forecast_household, forecast_households, shared_trees
+from recommender.forecast.daily import is_daily
+from recommender.forecast.data import daily_kwh
 from recommender.forecast.design import Timeline
 from recommender.forecast.shared_trees import distinct_rows, evaluate_year_rows, split_points
 from recommender.io import read_tables
 from recommender.synth import write_population
+
+LONDON = "Europe/London"
+DAILY = {"reading_interval_minutes": 1440}
 
 
 def _home(
@@ -54,7 +60,14 @@ def mixed(meter0, meter1, temperature0, temperature1, tmp_path_factory) -> list[
         _home("m0-paris", meter0["2021-03-01":"2021-04-20"], timezone="Europe/Paris"),
         _home("m0-gas", meter0["2021-03-01":"2021-04-20"], fuel="gas"),
         _home("too-short", meter0["2021-01-01":"2021-01-05"]),
-        _home("daily", meter0["2021-01-01":"2021-03-01"], reading_interval_minutes=1440),
+        _home("daily", daily_kwh(meter0, LONDON)["2021-01-01":"2021-03-01"], **DAILY),
+        _home(
+            "daily-temps",
+            daily_kwh(meter1, LONDON)["2012-11-01":"2013-01-04"],
+            temperature1,
+            **DAILY,
+        ),
+        _home("hours-labelled-daily", meter0["2021-01-01":"2021-03-01"], **DAILY),
         _home("weather-misses", meter0["2021-01-01":"2021-02-14"], temperature1),
         *synthetic,
     ]
@@ -81,7 +94,8 @@ def test_a_mixed_chunk_answers_each_household_as_alone(small_model, mixed, horiz
     for home, item in zip(mixed, chunked, strict=True):
         _same(item, _alone(small_model, home, horizon))
     kinds = {home.household_id: type(item) for home, item in zip(mixed, chunked, strict=True)}
-    assert kinds["too-short"] is InsufficientData and kinds["daily"] is InsufficientData
+    assert kinds["too-short"] is InsufficientData and kinds["daily"] is Forecast
+    assert kinds["hours-labelled-daily"] is InvalidInput
     assert kinds["weather-misses"] is InvalidInput
     assert sum(not isinstance(item, GreenrecError) for item in chunked) == len(mixed) - 3
 
@@ -94,6 +108,8 @@ def test_answers_do_not_depend_on_the_chunks_order(small_model, mixed) -> None:
 
 
 def test_the_year_models_trees_run_once_for_the_chunk(small_model, mixed, monkeypatch) -> None:
+    # a daily meter's timeline is its own (its days' hours): its trees run apart, not tested here
+    mixed = [home for home in mixed if not is_daily(home)]
     calls = []
     year_model = small_model.year_model_
     original = type(year_model).predict

@@ -80,12 +80,6 @@ def test_gaps_count_against_the_fourteen_days(small_model, meter0):
         forecast_household(small_model, household(readings))
 
 
-def test_daily_only_meter_is_insufficient_for_hourly(small_model, meter0):
-    daily = meter0["2021-01-01":"2021-03-01"].resample("D").sum()
-    with pytest.raises(InsufficientData, match="1440 minutes"):
-        forecast_household(small_model, household(daily, reading_interval_minutes=1440))
-
-
 def test_gaps_zeros_and_summer_time_in_history(small_model, meter0):
     # Crosses the 28 March 2021 clock change, with a two-day gap and a zero day.
     readings = meter0["2021-03-10":"2021-04-10"].copy()

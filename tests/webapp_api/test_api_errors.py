@@ -193,8 +193,8 @@ def test_extreme_values_found_by_schemathesis_are_422_not_500(
 @pytest.mark.parametrize("path", ["/v1/recommendations", "/v1/forecast"])
 @pytest.mark.parametrize(
     ("interval_minutes", "kwh", "says"),
-    [(1440, 9.0, "every 1440 minutes"), (60, 0.0, "vacancies")],
-    ids=["daily readings", "a vacant year"],
+    [(1440, 0.0, "daily readings"), (60, 0.0, "vacancies")],
+    ids=["a vacant daily year", "a vacant year"],
 )
 def test_readings_the_forecast_cannot_use_are_422_not_500(
     client, auth, household, path, interval_minutes, kwh, says
@@ -210,3 +210,17 @@ def test_readings_the_forecast_cannot_use_are_422_not_500(
     body = problem_of(client.post(path, json=unusable, headers=auth), 422)
     (only,) = body["problems"]
     assert only["where"] == "readings" and says in only["problem"]
+
+
+def test_a_year_of_daily_readings_gets_a_forecast_of_days(client, auth, household):
+    daily = copy.deepcopy(household)
+    daily["readings"] = {
+        "start": "2023-01-01T00:00:00Z",
+        "interval_minutes": 1440,
+        "kwh": [9.0] * 365,
+    }
+    daily.pop("temperature", None)
+    response = client.post("/v1/forecast", json=daily, headers=auth)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    forecast = response.get_json()["forecast"]
+    assert (forecast["interval"], len(forecast["kwh"])) == ("P1D", 7)
