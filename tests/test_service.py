@@ -136,7 +136,7 @@ def test_the_table_wraps_titles_keeps_money_in_one_style_and_energies_apart(
         assert all(word in table for word in action.title.split())
     assert re.search(r"\d GBP", table) is None and "£" in table  # no "70 GBP" beside "£70"
     header = next(line for line in table.splitlines() if "kg CO2e/yr" in line)
-    assert "elec kWh/yr" in header and "travel kWh/yr" in header
+    assert "home kWh/yr" in header and "travel kWh/yr" in header
     travel = [a for a in answer.actions if a.kind == "travel_mode"]
     assert travel and all(a.savings.energy == "transport" for a in travel)
 
