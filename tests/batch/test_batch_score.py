@@ -2,8 +2,9 @@
 
 The population is synthetic (``recommender.synth``: the real meters' daily shapes; no real batch of
 households with trips exists in data/) plus hand-made bad rows: readings of a household with no
-households row, a household with a negative and an unreadable reading, and a daily-only meter (which
-the reader accepts and the hourly forecast cannot use).
+households row, a household with a negative and an unreadable reading, a meter that read nothing
+for four weeks (the reader accepts it; the forecast has no use left once vacancies are set aside),
+and a daily-only meter (scored from its day totals).
 """
 
 from __future__ import annotations
@@ -52,13 +53,16 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     daily = pd.DataFrame(
         {"household_id": "daily-meter", "timestamp": [t.isoformat() for t in days], "kwh": 9.5}
     )
+    vacant = first.iloc[: 28 * 24].copy()
+    vacant["household_id"] = "vacant-meter"
+    vacant["kwh"] = 0.0
     ghost = first.iloc[:24].copy()
     ghost["household_id"] = "ghost-1"
-    extra_homes = homes.iloc[[0, 0]].copy()
-    extra_homes["household_id"] = ["bad-readings", "daily-meter"]
+    extra_homes = homes.iloc[[0, 0, 0]].copy()
+    extra_homes["household_id"] = ["bad-readings", "daily-meter", "vacant-meter"]
     return {
         "households": pd.concat([homes, extra_homes], ignore_index=True),
-        "readings": pd.concat([readings, bad, daily, ghost], ignore_index=True),
+        "readings": pd.concat([readings, bad, daily, vacant, ghost], ignore_index=True),
         "trips": trips,
     }
 
@@ -104,8 +108,8 @@ def test_every_household_is_scored_or_explained_and_the_counts_add_up(run, table
     scored, failed = set(scores["household_id"]), set(failures["household_id"])
     assert scored | failed == input_ids
     assert not scored & failed
-    assert scored == set(GOOD)
-    assert failed == {"ghost-1", "bad-readings", "daily-meter"}
+    assert scored == {*GOOD, "daily-meter"}
+    assert failed == {"ghost-1", "bad-readings", "vacant-meter"}
     assert summary.n_households == len(input_ids) == summary.n_scored + summary.n_failed
     assert summary.n_scored == len(scores) == scores["household_id"].nunique()
     assert summary.n_failed == len(failed)
@@ -127,10 +131,18 @@ def test_each_problem_is_a_row_saying_where_what_and_expected(run) -> None:
     assert bad["where"].str.contains("kwh").any()
     assert bad["where"].str.contains("timestamp").any()
     assert (bad["expected"] != "").all()
-    daily = by_id["daily-meter"]
-    assert list(daily["stage"]) == ["engine"]
-    assert list(daily["error"]) == ["InsufficientData"]
-    assert "hourly" in daily["problem"].iloc[0]
+    vacant = by_id["vacant-meter"]
+    assert list(vacant["stage"]) == ["engine"]
+    assert list(vacant["error"]) == ["InsufficientData"]
+    assert "vacancies" in vacant["problem"].iloc[0]
+
+
+def test_a_daily_meter_is_scored_from_its_day_totals(run) -> None:
+    scores = run[1].set_index("household_id")
+    daily = scores.loc["daily-meter"]
+    # 28 days of 9.5 kWh: a year of about 9.5 x 365 kWh, give or take the model's season
+    assert 0.5 * 9.5 * 365 < daily["annual_kwh"] < 1.5 * 9.5 * 365
+    assert "forecast: daily readings" in daily["warnings"]
 
 
 def test_a_households_rows_are_the_services_answer(run, files, service) -> None:
@@ -157,8 +169,10 @@ def test_scores_totals_are_the_sums_of_the_actions_shown(run) -> None:
     _, scores, actions, _ = run
     grouped = actions.groupby("household_id")
     per_home = scores.set_index("household_id")
-    assert (grouped.size() == per_home["n_actions"]).all()
-    assert np.allclose(grouped["kg_co2e_per_year"].sum(), per_home["top_kg_co2e_per_year"])
+    shown = grouped.size().reindex(per_home.index, fill_value=0)  # a household may have none
+    assert (shown == per_home["n_actions"]).all()
+    kg_shown = grouped["kg_co2e_per_year"].sum().reindex(per_home.index, fill_value=0.0)
+    assert np.allclose(kg_shown, per_home["top_kg_co2e_per_year"])
     for hid, rows in grouped:
         assert list(rows["rank"]) == list(range(1, len(rows) + 1))
         if rows["currency"].nunique() == 1:
