@@ -45,10 +45,10 @@ from recommender.forecast.daily_level import (
     read_daily_level,
 )
 from recommender.forecast.data import household_temperatures
-from recommender.forecast.design import Timeline
+from recommender.forecast.design import YEAR_FEATURES, Timeline, year_rows
 from recommender.forecast.global_model import GlobalForecaster
 from recommender.forecast.screening import level_notes, screen_history
-from recommender.forecast.shared_trees import weatherless_learned
+from recommender.forecast.shared_trees import evaluate_year_rows, weatherless_learned
 from recommender.forecast.weather import check_coverage, zone_latitude
 from recommender.threads import one_openmp_thread
 
@@ -146,12 +146,15 @@ def forecast_daily_household(
 
 def _learned(model: GlobalForecaster, timeline: Timeline) -> np.ndarray:
     """``(1, T)`` what calendar and weather add at every hour of the timeline: without weather,
-    read from the zone's whole years evaluated once (:mod:`shared_trees`, the same values)."""
+    read from the zone's whole years evaluated once; with it, each set of rows that takes the
+    same branches evaluated once (:mod:`shared_trees`: the values of ``model.learned``)."""
     shared = weatherless_learned(model, timeline)
     if shared is not None:
         return shared[None, :]
+    rows = year_rows(timeline, np.arange(len(timeline.index)))
     with one_openmp_thread():
-        return model.learned(timeline, np.arange(len(timeline.index)))
+        values = evaluate_year_rows(model, rows.reshape(-1, len(YEAR_FEATURES)))
+    return values.reshape(rows.shape[:2])
 
 
 def daily_history(household: Household) -> DailyHistory:
