@@ -3,7 +3,8 @@
 ``Service.recommend`` is a chunk of one; the batch scorer and ``recommend_many`` send chunks. The
 chunk mixes the bundled real household (OpenEEmeter meter 0 with its temperatures) with synthetic
 ones (``recommender.synth``: real meters' daily shapes, simulated trips; no real multi-household
-set with trips exists in data/), of other lengths, with and without temperatures.
+set with trips exists in data/), of other lengths, with and without temperatures, and the real
+household as a daily-only meter and as a gas meter (``home_meters``) would send it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 
 import pandas as pd
 import pytest
+from home_meters import daily_payload
 
 from recommender.domain import Recommendation
 from recommender.errors import InvalidInput
@@ -35,7 +37,9 @@ def chunk(sample_payload, tmp_path_factory) -> list:
     paths = write_population(tmp_path_factory.mktemp("pop"), n_households=5, days=40, seed=11)
     synthetic = read_tables(paths["households"], paths["readings"], paths["trips"]).households
     real = parse_household(sample_payload)
-    return [synthetic[0], real, *synthetic[1:]]
+    daily = parse_household({**daily_payload(sample_payload), "household_id": "h-daily"})
+    gas = parse_household({**sample_payload, "household_id": "h-gas", "fuel": "gas"})
+    return [synthetic[0], real, daily, *synthetic[1:3], gas, *synthetic[3:]]
 
 
 def test_a_chunk_answers_as_each_household_alone(service, chunk) -> None:

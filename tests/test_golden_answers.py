@@ -2,8 +2,9 @@
 
 Written before the columnar engine replaced the per-household path, so that a speed-up cannot
 quietly change an answer. The households: the bundled sample (the real UK meter 0, compact
-readings) at two instants, the same household as a list of readings over its last four weeks, and
-three synthetic households (``recommender.synth``: real meters' daily shapes; no real data ties
+readings) at two instants, the same household as a list of readings over its last four weeks, as
+a daily-only meter (its hours summed to whole local days) and declared a gas meter, and three
+synthetic households (``recommender.synth``: real meters' daily shapes; no real data ties
 appliances and trips to a meter) read back through the batch reader. ``now`` is fixed; the
 measured fields are left out (see ``answer_json``).
 
@@ -20,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from answer_json import comparable
+from home_meters import daily_payload
 
 from recommender.io import read_tables
 from recommender.synth import write_population
@@ -51,6 +53,8 @@ def answers(service, sample_payload, tmp_path_factory) -> dict[str, dict]:
         "sample": service.recommend(sample_payload, now=NOW),
         "sample-earlier": service.recommend(sample_payload, now=NOW - pd.Timedelta(days=200)),
         "sample-list-4-weeks": service.recommend(_list_form(sample_payload, 28 * 24), now=NOW),
+        "sample-daily": service.recommend(daily_payload(sample_payload), now=NOW),
+        "sample-gas": service.recommend({**sample_payload, "fuel": "gas"}, now=NOW),
     }
     paths = write_population(tmp_path_factory.mktemp("golden"), 3, days=56, seed=11)
     batch = read_tables(paths["households"], paths["readings"], paths["trips"])

@@ -15,7 +15,7 @@ from datetime import time
 
 import pandas as pd
 import pytest
-from home_meters import local_day_totals, simulated_gas_meter, week_forecast
+from home_meters import simulated_gas_meter, week_forecast, whole_local_days
 
 from recommender.actions.home import HomeReport, home_actions, home_actions_many, home_reports_many
 from recommender.domain import Appliance, Household, Tariff, TouRate
@@ -60,7 +60,7 @@ def chunk(household0: Household, temperature0, tmp_path_factory) -> list[tuple[H
             replace(
                 household0,
                 household_id="daily",
-                readings_kwh=local_day_totals(readings, "Europe/London"),
+                readings_kwh=whole_local_days(readings, "Europe/London"),
                 reading_interval_minutes=1440,
             ),
             None,

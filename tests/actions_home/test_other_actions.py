@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from home_meters import local_day_totals
+from home_meters import whole_local_days
 
 from recommender.actions.home import home_actions
 from recommender.domain import Appliance, Household, Tariff
@@ -90,7 +90,7 @@ def test_tou_switch_for_a_night_heavy_household(household0, meter0):
 
 
 def test_daily_readings_of_under_two_weeks_are_refused(household0):
-    days = local_day_totals(household0.readings_kwh, "Europe/London")[-10:]
+    days = whole_local_days(household0.readings_kwh, "Europe/London")[-10:]
     daily = replace(household0, readings_kwh=days, reading_interval_minutes=1440)
     with pytest.raises(InsufficientData, match="10 days of readings, 14 needed"):
         home_actions(daily, now=NOW)

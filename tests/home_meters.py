@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.domain import Forecast
+from recommender.forecast.data import daily_kwh
 
 WEEK = {"PT1H": (168, 0.3), "P1D": (7, 7.2)}  # values in a week and a plain value (kWh) each
 
@@ -32,23 +33,18 @@ def week_forecast(start: pd.Timestamp | str, annual_kwh: float, interval: str = 
     )
 
 
-def local_day_totals(hourly: pd.Series, zone: str) -> pd.Series:
-    """What a daily-only meter sends for ``hourly`` readings: the kWh of each whole local day
-    (all its 23, 24 or 25 hours read), at the day's local midnight in UTC."""
-    local = hourly.dropna().tz_convert(zone)
-    grouped = local.groupby(local.index.normalize())
-    sums, counts = grouped.sum(), grouped.count()
-    hours = [((day + pd.DateOffset(days=1)) - day) / pd.Timedelta(hours=1) for day in sums.index]
-    whole = sums[counts.to_numpy() == np.array(hours)]
-    return whole.tz_convert("UTC")
+def whole_local_days(hourly: pd.Series, zone: str) -> pd.Series:
+    """What a daily-only meter sends for ``hourly`` readings: the kWh of each whole local day, at
+    the day's local midnight in UTC (the library's :func:`daily_kwh`, part days left out)."""
+    return daily_kwh(hourly, zone).dropna()
 
 
 def daily_payload(payload: dict, zone: str = "Europe/London") -> dict:
     """``payload`` (canonical JSON, compact hourly readings) with its readings as a daily meter
-    sends them: one reading per whole local day, timestamped at local midnight."""
+    sends them: one reading per whole local day, at local midnight."""
     compact = payload["readings"]
     index = pd.date_range(compact["start"], periods=len(compact["kwh"]), freq="h")
-    days = local_day_totals(pd.Series(compact["kwh"], index=index, dtype=float), zone)
+    days = whole_local_days(pd.Series(compact["kwh"], index=index, dtype=float), zone)
     readings = [
         {"timestamp": day.tz_convert(zone).isoformat(), "kwh": round(float(kwh), 4)}
         for day, kwh in days.items()
