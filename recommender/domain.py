@@ -271,7 +271,7 @@ class Action:
 @dataclass(frozen=True)
 class Forecast:
     horizon: str  # ISO 8601 duration, e.g. "P7D"
-    interval: str  # "PT1H"
+    interval: str  # "PT1H" (hourly values), or "P1D" (local days: daily-only meters)
     start: pd.Timestamp  # first hour forecast, tz-aware UTC
     kwh: tuple[float, ...]  # the mean hour by hour (CVRMSE-optimal); p50 is the median
     p10: tuple[float, ...]
