@@ -21,7 +21,8 @@ from recommender.io.files import _check_text, _read_csv_text, check_columns
 
 CONSUMPTION, START, END = "Consumption (kWh)", "Start", "End"
 COLUMNS = (CONSUMPTION, START, END)
-MAX_INTERVAL = pd.Timedelta(days=1)
+# a daily export's local day lasts 25 hours across the autumn clock change
+MAX_INTERVAL = pd.Timedelta(hours=25)
 
 
 def read_supplier_csv(
@@ -67,7 +68,7 @@ def read_supplier_csv(
         where,
         END,
         lambda i: f"the interval {frame[START].iloc[i]} to {frame[END].iloc[i]} is not usable",
-        "an End after its Start, at most a day later",
+        "an End after its Start, at most a local day (25 hours) later",
     )
     if problems:
         raise InvalidInput(problems, source=path.name)

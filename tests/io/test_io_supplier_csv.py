@@ -61,6 +61,25 @@ def test_every_bad_row_is_named(tmp_path: Path) -> None:
     assert "export.csv row 4, column End" in wheres
 
 
+def test_a_daily_export_reads_the_25_hour_day_of_the_clock_change(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        " Consumption (kWh), Start, End\n"
+        "9.1, 2022-10-29T00:00:00+01:00, 2022-10-30T00:00:00+01:00\n"
+        "9.6, 2022-10-30T00:00:00+01:00, 2022-10-31T00:00:00+00:00\n",  # 25 hours
+    )
+    table = read_supplier_csv(path, "h")
+    assert list(table["kwh"]) == [9.1, 9.6]
+    longer = _write(
+        tmp_path,
+        " Consumption (kWh), Start, End\n9.6, 2022-10-30T00:00:00+01:00, "
+        "2022-10-31T01:00:00+00:00\n",
+    )  # 26 hours: not one reading
+    with pytest.raises(InvalidInput) as caught:
+        read_supplier_csv(longer, "h")
+    assert "25 hours" in caught.value.problems[0].expected
+
+
 def test_missing_column_is_named(tmp_path: Path) -> None:
     path = _write(tmp_path, "Consumption (kWh), Start\n0.1, 2024-01-01T00:00:00Z\n")
     with pytest.raises(InvalidInput) as caught:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from meter_files import write_green_button, write_supplier_csv
+from meter_files import write_daily_supplier_csv, write_green_button, write_supplier_csv
 
 from recommender.feedback import FeedbackStore
 from recommender.io.importers import read_eemeter_meter
@@ -26,6 +26,7 @@ def meter_files(recent_meter: pd.Series, tmp_path_factory, meter0_path: Path) ->
     return {
         "green_button": write_green_button(recent_meter, folder / "green-button.xml"),
         "supplier_csv": write_supplier_csv(recent_meter, folder / "consumption.csv"),
+        "daily_supplier_csv": write_daily_supplier_csv(recent_meter, folder / "daily.csv"),
         "start_value": meter0_path,  # the real eemeter file as published, gzipped
     }
 

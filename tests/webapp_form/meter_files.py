@@ -8,7 +8,8 @@ exists (the Green Button Alliance's sample has one day; see tests/io/examples/RE
   of IntervalReadings (timePeriod start in Unix seconds, value in whole Wh), as the OpenESPI
   sample lays them out;
 - UK supplier CSV: `` Consumption (kWh), Start, End`` with Europe/London offsets, as Octopus's
-  dashboard download.
+  dashboard download; hourly, or daily (one row per whole local day, midnight to midnight: 23 or
+  25 hours across a clock change).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pandas as pd
+from home_meters import whole_local_days
 
 RESOURCE = "/espi/1_1/resource/RetailCustomer/1/UsagePoint/1"
 
@@ -81,5 +83,15 @@ def write_supplier_csv(readings: pd.Series, path: Path, timezone: str = "Europe/
     lines = [" Consumption (kWh), Start, End"]
     for t, v in readings.dropna().tz_convert(timezone).items():
         lines.append(f"{v:.3f}, {t.isoformat()}, {(t + pd.Timedelta(hours=1)).isoformat()}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def write_daily_supplier_csv(
+    readings: pd.Series, path: Path, timezone: str = "Europe/London"
+) -> Path:
+    lines = [" Consumption (kWh), Start, End"]
+    for day, v in whole_local_days(readings, timezone).tz_convert(timezone).items():
+        lines.append(f"{v:.3f}, {day.isoformat()}, {(day + pd.DateOffset(days=1)).isoformat()}")
     path.write_text("\n".join(lines) + "\n")
     return path

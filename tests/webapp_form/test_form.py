@@ -117,6 +117,16 @@ def test_each_kind_of_meter_file_gives_advice(client, meter_files, kind: str) ->
     assert "Your advice" in response.get_data(as_text=True)
 
 
+def test_a_daily_export_across_a_clock_change_gets_a_forecast_of_days(client, meter_files):
+    response = _upload(client, meter_files["daily_supplier_csv"])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, _errors(html)
+    assert "Your electricity use, last 28 days and the next 7 days" in html
+    assert "Forecast, day by day" in html and "daily bands added up" in html
+    assert "daily readings: this meter reports one total a day" in html
+    assert "your readings are daily totals, so the actions that need the hour" in html
+
+
 def test_a_gas_meter_export_is_read_as_gas(client, meter_files) -> None:
     response = _upload(client, meter_files["start_value"], meter_fuel="gas")
     html = response.get_data(as_text=True)
