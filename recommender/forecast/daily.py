@@ -273,6 +273,8 @@ def _forecast(
     ahead[:WEEK_DAYS] *= level.week_level  # the week ahead at the recent level
     week, year = level.week_ratio, level.year_ratio
     band = np.where(np.arange(horizon_days)[:, None] < WEEK_DAYS, week[None, :], year[None, :])
+    # P10 <= mean <= P90 each day, as on the hourly path (the P50 may lie either side)
+    band[:, 0], band[:, 2] = np.minimum(band[:, 0], 1.0), np.maximum(band[:, 2], 1.0)
     annual = float(level.mean_kwh[n : n + DAYS_PER_YEAR].sum())
     return Forecast(
         horizon=f"P{horizon_days}D",

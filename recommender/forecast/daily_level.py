@@ -290,6 +290,10 @@ def _annual(actual, forecast, usable, origins, n, levels, prior) -> tuple[np.nda
     totals = totals[~np.isnan(totals)]
     if len(totals) == 0:
         return prior, 0
-    own = np.quantile(totals, [levels[0], levels[2]])
+    # the spread of its own totals around their median, not their drift: a history whose use
+    # fell over-forecasts from every origin, but the level is read since the fall, and a band that
+    # left out its own mean would say the forecast is not the best guess
+    own = np.quantile(totals, [levels[0], levels[2]]) / np.median(totals)
     weight = len(totals) / (len(totals) + ANNUAL_PRIOR_ORIGINS)
-    return weight * own + (1.0 - weight) * prior, len(totals)
+    low, high = weight * own + (1.0 - weight) * prior
+    return np.array([min(low, 1.0), max(high, 1.0)]), len(totals)

@@ -38,6 +38,8 @@ from recommender.forecast.features import local_days
 VACANT_FRACTION = 0.2
 VACANT_MIN_DAYS = 7
 OUTAGE_MIN_HOURS = 24
+GAPS_LISTED = 3  # gaps told one by one; more are told in one warning (a daily meter missing
+# every fifth day would otherwise get a warning a gap)
 SHIFT_WINDOW_DAYS = 28
 SHIFT_MIN_RATIO = 1.3  # a 30 % fall (1 / 0.7 = 1.43) or a 30 % rise is a shift
 
@@ -174,12 +176,24 @@ def _gap_warnings(known: np.ndarray, index, timezone: str, out: list[str]) -> No
     if not known.any():
         return
     first, last = np.flatnonzero(known)[[0, -1]]
-    for start, stop in _runs(~known[first : last + 1]):
-        if stop - start >= OUTAGE_MIN_HOURS:
+    gaps = [
+        (first + start, first + stop)
+        for start, stop in _runs(~known[first : last + 1])
+        if stop - start >= OUTAGE_MIN_HOURS
+    ]
+    if len(gaps) <= GAPS_LISTED:
+        for start, stop in gaps:
             out.append(
                 f"gap: {stop - start} hours without readings, "
-                f"{_describe(index, timezone, first + start, first + stop)}; left out"
+                f"{_describe(index, timezone, start, stop)}; left out"
             )
+        return
+    hours = sum(stop - start for start, stop in gaps)
+    some = ", ".join(_describe(index, timezone, start, stop) for start, stop in gaps[:GAPS_LISTED])
+    out.append(
+        f"gap: {len(gaps)} gaps of a day or more without readings ({hours} hours in all), "
+        f"the first {some}; left out"
+    )
 
 
 def level_shift(

@@ -185,3 +185,28 @@ def test_a_daily_payload_as_a_user_sends_it_is_forecast(small_model, days0) -> N
     direct = forecast_household(small_model, _home(history.round(3)))
     assert forecast.start == direct.start == history.index[-1] + pd.Timedelta(days=1)
     np.testing.assert_allclose(forecast.kwh, direct.kwh)
+
+
+def test_the_bands_hold_the_forecast_for_a_history_whose_use_fell(service, sample_payload):
+    """The real sample's use fell by a third in its last year: every backtest origin
+    over-forecast the rest of its history. The annual band is that spread around the forecast,
+    not its drift, so it holds the forecast it ranges (it once lay wholly below it)."""
+    from home_meters import daily_payload
+
+    payload = daily_payload(sample_payload)
+    payload.pop("temperature")  # as most daily exports come
+    forecast = service.forecast(payload)
+    assert forecast.interval == "P1D"
+    assert forecast.annual_kwh_p10 <= forecast.annual_kwh <= forecast.annual_kwh_p90
+    assert forecast.annual_kwh_p10 < forecast.annual_kwh_p90
+    for p10, mean, p90 in zip(forecast.p10, forecast.kwh, forecast.p90, strict=True):
+        assert p10 <= mean <= p90
+
+
+def test_many_missing_days_are_told_in_one_warning(small_model, days0) -> None:
+    gapped = days0.copy()
+    gapped.iloc[2::5] = np.nan  # every fifth day unread
+    forecast = forecast_household(small_model, _home(gapped))
+    gaps = [w for w in forecast.warnings if w.startswith("gap:")]
+    assert len(gaps) == 1
+    assert gaps[0].startswith(f"gap: {gapped.isna().sum()} gaps of a day or more")
