@@ -57,7 +57,10 @@ TARGET_SCALE_RATIO = 1.10
 STAGES = {
     "read (iter_tables: read + parse + validate)": [("io/tables.py", "iter_tables")],
     "forecast (forecast_households)": [("forecast/api.py", "forecast_households")],
-    "actions: home (home_actions_many)": [("actions/home/__init__.py", "home_actions_many")],
+    "actions: home (home_reports_many)": [
+        ("actions/home/__init__.py", "home_reports_many"),
+        ("actions/home/__init__.py", "home_actions_many"),  # what chunk.py called before
+    ],
     "actions: travel (travel_reports)": [("actions/travel/advice.py", "travel_reports")],
     "ranking (rank_actions_many)": [("ranking/ranker.py", "rank_actions_many")],
     "write (parts, results, manifest)": [

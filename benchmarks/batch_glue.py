@@ -151,7 +151,8 @@ def instrument(clock: Clock) -> None:
     stages = {
         "forecast_households": "forecast (worker)",
         "travel_reports": "travel (worker)",
-        "home_actions_many": "home (worker)",
+        "home_reports_many": "home (worker)",
+        "home_actions_many": "home (worker)",  # what chunk.py called before home_reports_many
         "rank_actions_many": "ranking (worker)",
     }
     for name, step in stages.items():

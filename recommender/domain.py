@@ -186,6 +186,7 @@ class Preferences:
 
 
 FUELS = ("electricity", "gas")  # what a household's readings meter; electricity unless declared
+ENERGIES = ("electricity", "gas", "transport")  # what a saving's kWh measure (Savings.energy)
 
 
 @dataclass(frozen=True, eq=False)

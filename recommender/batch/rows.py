@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from recommender.domain import Recommendation
+from recommender.domain import ENERGIES, Recommendation
 from recommender.errors import InvalidInput
 
 SAVINGS_FIELDS = (
@@ -33,7 +33,8 @@ SCORES_SCHEMA = pa.schema(
         ("annual_kwh_p10", pa.float64()),
         ("annual_kwh_p90", pa.float64()),
         ("n_actions", pa.int64()),
-        ("top_kwh_per_year", pa.float64()),
+        # kWh of different energies are never added: one total per energy of the actions shown
+        *[(f"top_{energy}_kwh_per_year", pa.float64()) for energy in ENERGIES],
         ("top_kg_co2e_per_year", pa.float64()),
         ("top_money_per_year", pa.float64()),  # NaN when the actions' currencies differ
         ("currency", pa.string()),  # "GBP", or "mixed: EUR,GBP"
@@ -53,6 +54,7 @@ ACTIONS_SCHEMA = pa.schema(
         ("title", pa.string()),
         *[(name, pa.float64()) for name in SAVINGS_FIELDS],
         ("currency", pa.string()),
+        ("energy", pa.string()),  # what kwh_per_year measures: electricity, gas or transport
         ("extra_minutes_per_year", pa.float64()),
         ("likelihood", pa.float64()),
         ("schedule_start", pa.string()),
@@ -78,7 +80,12 @@ def score_row(rec: Recommendation) -> dict[str, Any]:
         "annual_kwh_p10": float(rec.forecast.annual_kwh_p10),
         "annual_kwh_p90": float(rec.forecast.annual_kwh_p90),
         "n_actions": len(actions),
-        "top_kwh_per_year": float(sum(a.savings.kwh_per_year for a in actions)),
+        **{
+            f"top_{energy}_kwh_per_year": float(
+                sum(a.savings.kwh_per_year for a in actions if a.savings.energy == energy)
+            )
+            for energy in ENERGIES
+        },
         "top_kg_co2e_per_year": float(sum(a.savings.kg_co2e_per_year for a in actions)),
         "top_money_per_year": (
             float(sum(a.savings.money_per_year for a in actions)) if same_currency else float("nan")
@@ -108,6 +115,7 @@ def action_rows(rec: Recommendation) -> list[dict[str, Any]]:
         row.update({name: float(getattr(a.savings, name)) for name in SAVINGS_FIELDS})
         row.update(
             currency=a.savings.currency,
+            energy=a.savings.energy,
             extra_minutes_per_year=float(a.savings.extra_minutes_per_year),
             likelihood=float(a.likelihood),
             schedule_start=schedule.get("start"),

@@ -173,6 +173,12 @@ def test_scores_totals_are_the_sums_of_the_actions_shown(run) -> None:
     assert (shown == per_home["n_actions"]).all()
     kg_shown = grouped["kg_co2e_per_year"].sum().reindex(per_home.index, fill_value=0.0)
     assert np.allclose(kg_shown, per_home["top_kg_co2e_per_year"])
+    assert set(actions["energy"]) <= {"electricity", "gas", "transport"}
+    assert {"electricity", "transport"} <= set(actions["energy"])  # the sums below hold some
+    for energy in ("electricity", "gas", "transport"):  # kWh of different energies never added
+        mine = actions[actions["energy"] == energy].groupby("household_id")["kwh_per_year"].sum()
+        total = per_home[f"top_{energy}_kwh_per_year"]
+        assert np.allclose(mine.reindex(per_home.index, fill_value=0.0), total)
     for hid, rows in grouped:
         assert list(rows["rank"]) == list(range(1, len(rows) + 1))
         if rows["currency"].nunique() == 1:
