@@ -300,6 +300,15 @@ def parse_preferences(obj: Mapping[str, Any], where: Field, problems: list[Probl
             a = schema.check_hhmm(raw[0], where("quiet_hours[0]"), problems)
             b = schema.check_hhmm(raw[1], where("quiet_hours[1]"), problems)
             quiet = (a, b) if a is not None and b is not None else None
+            if quiet is not None and a == b:  # all day, or none? we do not guess
+                problems.append(
+                    Problem(
+                        where("quiet_hours"),
+                        f"starts and ends at {raw[0]}: all day, or none?",
+                        "two different times, e.g. ['22:00', '07:00'] (for none, leave it out)",
+                    )
+                )
+                quiet = None
         else:
             problems.append(
                 Problem(

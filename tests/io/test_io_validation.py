@@ -425,3 +425,9 @@ def test_a_price_is_bounded_in_its_own_currency(payload0, currency, price, accep
         assert parse_household(payload0).tariff.price_per_kwh == price
     else:
         assert currency in only(problems_of(payload0), "tariff.price_per_kwh").expected
+
+
+def test_quiet_hours_that_start_and_end_together_are_asked_about(payload0):
+    payload0["preferences"] = {"quiet_hours": ["07:00", "07:00"]}
+    p = only(problems_of(payload0), "preferences.quiet_hours")
+    assert "all day, or none?" in p.problem and "leave it out" in p.expected
