@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from recommender.clock import daily_instants, wall_day_numbers
 from recommender.domain import HOUR_NS, Forecast, Household
 from recommender.errors import InsufficientData, InvalidInput, Problem
 from recommender.forecast.blocks import MAX_HORIZON_HOURS, own_typical_year
@@ -205,11 +206,13 @@ def _check_daily_steps(stamps: pd.DatetimeIndex, household_id: str) -> None:
 
 def _day_starts(stamps: pd.DatetimeIndex, timezone: str, future_days: int) -> pd.DatetimeIndex:
     """The history's day starts and ``future_days`` more: local calendar days when every reading
-    is at one local time (23 or 25 hours across DST), else days of 24 UTC hours."""
-    local = stamps.tz_convert(timezone)
-    if (local.time == local[0].time()).all():
-        ahead = pd.date_range(local[-1], periods=future_days + 1, freq="D")[1:]
-        return pd.DatetimeIndex(stamps.append(ahead.tz_convert("UTC")))
+    is at one local clock time (23 or 25 hours across DST; a skipped midnight's day from the
+    first hour after it), else days of 24 UTC hours."""
+    wall_days = wall_day_numbers(stamps, timezone)
+    days = daily_instants(stamps[0], int(wall_days[-1] - wall_days[0]) + 1, timezone)
+    if np.isin(stamps.as_unit("ns").asi8, days.as_unit("ns").asi8).all():
+        ahead = daily_instants(stamps[-1], future_days + 1, timezone)[1:]
+        return pd.DatetimeIndex(stamps.append(ahead))
     ahead = pd.date_range(stamps[-1], periods=future_days + 1, freq="D")[1:]
     return pd.DatetimeIndex(stamps.append(ahead))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from recommender.clock import day_starts_ns, wall_day_numbers
 from recommender.domain import HOUR_NS, MINUTE_NS, Household
 from recommender.errors import InvalidInput, Problem
 from recommender.forecast.screening import local_day_lengths
@@ -233,5 +234,6 @@ def daily_kwh(hourly: pd.Series, timezone: str) -> pd.Series:
     starts, hours = local_day_lengths(index, timezone)
     read = np.add.reduceat((~np.isnan(values)).astype(np.intp), starts)
     totals = np.add.reduceat(np.nan_to_num(values), starts)
-    midnights = index[starts].tz_convert(timezone).normalize().tz_convert("UTC")
+    wall_days = wall_day_numbers(index[starts], timezone)
+    midnights = pd.DatetimeIndex(day_starts_ns(wall_days, timezone), tz="UTC")
     return pd.Series(np.where(read == hours, totals, np.nan), index=midnights, name="kwh")

@@ -31,7 +31,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from recommender.domain import DAY_NS, FUELS
+from recommender.clock import day_starts_ns
+from recommender.domain import DAY_NS, FUELS, HOUR_NS
 from recommender.errors import InvalidInput, Problem
 from recommender.forecast.features import local_days
 
@@ -79,18 +80,13 @@ _DAYS_PER_TABLE = 366
 
 @lru_cache(maxsize=64)
 def _day_hours(timezone: str, table: int) -> np.ndarray:
-    """The hours each local day of one run of :data:`_DAYS_PER_TABLE` days has (23, 24 or 25;
-    24 where its midnight is ambiguous), by day number from ``table * _DAYS_PER_TABLE``."""
+    """The hours each local day of one run of :data:`_DAYS_PER_TABLE` days has (23, 24 or 25),
+    by day number from ``table * _DAYS_PER_TABLE``: from its first instant to the next day's
+    (:func:`recommender.clock.day_starts_ns`: where the clocks go back from 01:00 to midnight,
+    as in Cuba, the day begins at the first of the two midnights and has 25 hours)."""
     first = table * _DAYS_PER_TABLE
-    dates = pd.DatetimeIndex(
-        np.arange(first, first + _DAYS_PER_TABLE) * DAY_NS, dtype="datetime64[ns]"
-    )
-    begin = dates.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
-    end = (dates + pd.Timedelta(days=1)).tz_localize(
-        timezone, ambiguous="NaT", nonexistent="shift_forward"
-    )
-    hours = np.asarray((end - begin) / pd.Timedelta(hours=1), dtype=np.float64)
-    hours = np.where(np.isnan(hours), 24.0, hours).astype(np.intp)
+    starts = day_starts_ns(np.arange(first, first + _DAYS_PER_TABLE + 1), timezone)
+    hours = (np.diff(starts) // HOUR_NS).astype(np.intp)
     hours.flags.writeable = False
     return hours
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from recommender.clock import daily_instants, wall_day_numbers
 from recommender.errors import Problem
 from recommender.io import schema
 from recommender.io.cells import Where, row_problems
@@ -237,8 +238,11 @@ def _daily_index(
 ) -> pd.DatetimeIndex | None:
     t = pd.DatetimeIndex(frame["t"])
     local = t.tz_convert(timezone)
-    if (local.time == local[0].time()).all():  # local calendar days (23/25 h across DST)
-        return pd.date_range(local[0], local[-1], freq="D").tz_convert("UTC")
+    wall_days = wall_day_numbers(t, timezone)
+    n_days = int(wall_days[-1] - wall_days[0]) + 1
+    days = daily_instants(t[0], n_days, timezone)  # at the first reading's clock time, each day
+    if np.isin(t.as_unit("ns").asi8, days.as_unit("ns").asi8).all():  # local calendar days
+        return days  # (23/25 h across DST; a day whose midnight the clocks skip starts at 01:00)
     if (t.time == t[0].time()).all():  # UTC days
         return pd.date_range(t[0], t[-1], freq="D")
     pos = frame["pos"].to_numpy()

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recommender.clock import daily_instants
 from recommender.errors import Problem
 from recommender.io import schema
 from recommender.io.cells import Where, parse_numbers, parse_timestamps, row_problems
@@ -165,8 +166,7 @@ def _compact(
     assert isinstance(series, list) and isinstance(step, int)
     first = start.iloc[0]
     if step == 1440:  # daily: the household's local calendar days (23 or 25 h across DST)
-        index = pd.date_range(first.tz_convert(timezone), periods=len(series), freq="D")
-        index = index.tz_convert("UTC")
+        index = daily_instants(first, len(series), timezone)
     else:
         index = pd.date_range(first, periods=len(series), freq=f"{step}min")
     negative_ok = value == "celsius"

@@ -210,3 +210,16 @@ def test_many_missing_days_are_told_in_one_warning(small_model, days0) -> None:
     gaps = [w for w in forecast.warnings if w.startswith("gap:")]
     assert len(gaps) == 1
     assert gaps[0].startswith(f"gap: {gapped.isna().sum()} gaps of a day or more")
+
+
+@pytest.mark.parametrize("zone", ["America/Santiago", "America/Havana"])
+def test_a_daily_meter_where_the_clocks_change_at_midnight(small_model, meter0, zone) -> None:
+    """Chile skips midnight (that day starts at 01:00), Cuba repeats it (the day starts at the
+    first of two): each whole day is still a reading, and the forecast runs on them."""
+    days = daily_kwh(meter0, zone)
+    assert days.iloc[1:-1].notna().all()  # only the part days at the two ends are unknown
+    lengths = pd.Series(days.index).diff().dropna().value_counts()
+    assert set(lengths.index) == {pd.Timedelta(hours=h) for h in (23, 24, 25)}
+    forecast = forecast_household(small_model, _home(days.iloc[1:-1], timezone=zone))
+    assert forecast.interval == "P1D" and len(forecast.kwh) == 7
+    assert pd.Timestamp(forecast.start) > days.index[-2]

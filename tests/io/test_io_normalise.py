@@ -13,6 +13,7 @@ from household_payloads import base_payload
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from recommender.clock import local_midnight
 from recommender.io import (
     household_to_payload,
     household_to_tables,
@@ -67,6 +68,33 @@ def test_daily_meter_on_local_days(meter0):
         *[household_to_tables(h)[k] for k in ("households", "readings")]
     ).households
     pd.testing.assert_series_equal(back.readings_kwh, h.readings_kwh)
+
+
+@pytest.mark.parametrize(
+    ("zone", "first", "stamp", "hours"),
+    [
+        # Chile's clocks skip from 00:00 to 01:00: that day's reading is at 01:00, 23 hours long
+        ("America/Santiago", "2022-08-25", "2022-09-11T01:00:00-03:00", 23),
+        # Cuba's go back from 01:00 to 00:00: the day begins at the first of two midnights
+        ("America/Havana", "2022-10-25", "2022-11-06T00:00:00-04:00", 25),
+    ],
+)
+def test_daily_meter_where_the_clocks_change_at_midnight(meter0, zone, first, stamp, hours):
+    daily = meter0.iloc[: 24 * 21].groupby(meter0.index[: 24 * 21].date).sum().to_numpy()[:20]
+    days = pd.date_range(first, periods=len(daily), freq="D")  # local dates, as a meter prints
+    starts = [local_midnight((d + pd.Timedelta(hours=12)).tz_localize(zone), zone) for d in days]
+    rows = [
+        {"timestamp": t.isoformat(), "kwh": float(v)} for t, v in zip(starts, daily, strict=True)
+    ]
+    assert stamp in [r["timestamp"] for r in rows]
+    h = parse_household({**base_payload(rows), "timezone": zone})
+    assert h.reading_interval_minutes == 1440
+    np.testing.assert_allclose(h.readings_kwh.to_numpy(), daily)
+    at = h.readings_kwh.index.get_loc(pd.Timestamp(stamp))
+    assert h.readings_kwh.index[at + 1] - h.readings_kwh.index[at] == pd.Timedelta(hours=hours)
+    compact = {"start": rows[0]["timestamp"], "interval_minutes": 1440, "kwh": daily.tolist()}
+    again = parse_household({**base_payload(compact), "timezone": zone})
+    pd.testing.assert_series_equal(again.readings_kwh, h.readings_kwh)
 
 
 def test_daily_readings_at_utc_midnight_are_utc_days(meter0):

@@ -15,7 +15,6 @@ from typing import cast
 
 import pandas as pd
 
-from recommender.actions.clock import local_midnight
 from recommender.actions.home.detect import (
     WINDOW_DAYS,
     DetectedCycle,
@@ -32,6 +31,7 @@ from recommender.actions.home.savings import mean_price_per_kwh
 from recommender.actions.home.shift import WindowCache, window_cache
 from recommender.actions.home.standby import standby_cut
 from recommender.actions.home.tariff_switch import tou_switch
+from recommender.clock import local_midnight
 from recommender.domain import Action, Forecast, Household
 from recommender.errors import GreenrecError
 from recommender.grid.providers import IntensityProvider, OfflineProvider

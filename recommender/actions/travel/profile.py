@@ -43,10 +43,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from recommender.actions.clock import day_starts_ns
 from recommender.actions.travel.catalogue import factor, has_factor, label
 from recommender.actions.travel.trip_chunk import among, factorized
 from recommender.actions.travel.trip_table import FLIGHT_MODES, TRIP_COLUMNS, validate_trips
+from recommender.clock import day_starts_ns
 from recommender.domain import DAY_NS, TRIP_MODES, Household, Trip
 from recommender.errors import InvalidInput, Problem
 

@@ -18,8 +18,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from recommender.actions.clock import day_starts_ns
 from recommender.actions.travel.trip_table import period_warning
+from recommender.clock import day_starts_ns
 from recommender.domain import (
     DAY_NS,
     HOUR_NS,

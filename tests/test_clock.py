@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.actions.clock import DAY_NS, day_starts_ns, local_midnight
+from recommender.clock import DAY_NS, day_starts_ns, local_midnight
 
 
 @pytest.mark.parametrize("zone", ["Europe/London", "America/Havana", "America/Santiago", "UTC"])
