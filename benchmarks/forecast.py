@@ -228,16 +228,22 @@ def _row(horizon: str, label: str, name: str, scores: dict, tail: str) -> None:
 
 
 def _band_checks(horizon: str, name: str, ours: dict) -> list[tuple[str, bool, str]]:
-    cover = ours["hourly"]["coverage_p10_p90_pct"]
-    below = ours["hourly"]["below_p50_pct"]
+    hourly = ours["hourly"]
+    return band_checks(
+        f"{horizon} {name}", "hours", hourly["coverage_p10_p90_pct"], hourly["below_p50_pct"]
+    )
+
+
+def band_checks(label: str, steps: str, cover: float, below: float) -> list[tuple[str, bool, str]]:
+    """The band targets (P10-P90 coverage, share below P50) as (label, met, figure) rows."""
     return [
         (
-            f"{horizon} {name} P10-P90 coverage in {COVERAGE_TARGET}",
+            f"{label} P10-P90 coverage in {COVERAGE_TARGET}",
             COVERAGE_TARGET[0] <= cover <= COVERAGE_TARGET[1],
             f"{cover:.1f} %",
         ),
         (
-            f"{horizon} {name} hours below P50 in {BELOW_P50_TARGET}",
+            f"{label} {steps} below P50 in {BELOW_P50_TARGET}",
             BELOW_P50_TARGET[0] <= below <= BELOW_P50_TARGET[1],
             f"{below:.1f} %",
         ),

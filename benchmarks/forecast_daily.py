@@ -37,7 +37,13 @@ import time
 
 import numpy as np
 import pandas as pd
-from forecast import METERS, load  # benchmarks/forecast.py (scripts run from benchmarks/)
+from forecast import (  # benchmarks/forecast.py (scripts run from benchmarks/)
+    BELOW_P50_TARGET,
+    COVERAGE_TARGET,
+    METERS,
+    band_checks,
+    load,
+)
 
 from recommender.domain import Household, Tariff
 from recommender.forecast import GlobalForecaster, daily_level, forecast_household
@@ -45,8 +51,6 @@ from recommender.forecast.data import daily_kwh, local_date_mask
 from recommender.forecast.evaluate import coverage, cvrmse, nmbe, share_below
 from recommender.forecast.weather import zone_latitude
 
-COVERAGE_TARGET = (75.0, 85.0)
-BELOW_P50_TARGET = (45.0, 55.0)
 WEEK = 7
 WIDEN_CANDIDATES = (1.0, 1.1, 1.2, 1.3)
 HALF_LIFE_CANDIDATES = (90.0, 28.0, 14.0, 7.0)
@@ -205,19 +209,7 @@ def accuracy() -> None:
 
 
 def _checks(horizon: str, name: str, got: dict) -> list[tuple[str, bool, str]]:
-    cover, below = got["cover"], got["below"]
-    return [
-        (
-            f"{horizon} {name} daily P10-P90 coverage in {COVERAGE_TARGET}",
-            COVERAGE_TARGET[0] <= cover <= COVERAGE_TARGET[1],
-            f"{cover:.1f} %",
-        ),
-        (
-            f"{horizon} {name} days below P50 in {BELOW_P50_TARGET}",
-            BELOW_P50_TARGET[0] <= below <= BELOW_P50_TARGET[1],
-            f"{below:.1f} %",
-        ),
-    ]
+    return band_checks(f"{horizon} {name}", "days", got["cover"], got["below"])
 
 
 def prior() -> None:
