@@ -78,12 +78,16 @@ class TouRate:
 
 @dataclass(frozen=True)
 class Tariff:
-    """A flat tariff (``price_per_kwh``) or a time-of-use one (``rates``), in ``currency``."""
+    """A flat tariff (``price_per_kwh``) or a time-of-use one (``rates``), in ``currency``.
+
+    ``gas_price_per_kwh``: optional, the household's gas unit price in the same currency (above
+    0), which prices a gas meter's savings; None: gas money is not counted."""
 
     type: str  # "flat" | "tou"
     currency: str
     price_per_kwh: float | None = None
     rates: tuple[TouRate, ...] = ()
+    gas_price_per_kwh: float | None = None
 
 
 @dataclass(frozen=True)
@@ -241,14 +245,16 @@ class Savings:
     @property
     def money_counted(self) -> bool:
         """Whether ``money_per_year`` prices the saving (see :func:`money_counted`)."""
-        return money_counted(self.energy)
+        return money_counted(self.energy, self.money_per_year_p90)
 
 
-def money_counted(energy: str) -> bool:
-    """Whether savings of this energy are priced: a household's tariff prices its electricity,
-    and no gas price is given, so a gas saving's money is 0 and not counted (not "saves
-    nothing"); travel money comes from the trips' own costs."""
-    return energy != "gas"
+def money_counted(energy: str, money_per_year_p90: float) -> bool:
+    """Whether a saving's money is priced. Electricity: the tariff prices it; travel: the trips'
+    own costs. Gas: only with the tariff's optional ``gas_price_per_kwh``. Without one a gas
+    saving's money is 0 and not counted (not "saves nothing"); with one (above 0, the readers
+    refuse 0) its P90, kWh P90 x price, is above 0, as a gas saving's kWh P90 is (a clear
+    heating slope). So the rule reads the saving itself, and answers carry no extra field."""
+    return energy != "gas" or money_per_year_p90 > 0
 
 
 @dataclass(frozen=True)

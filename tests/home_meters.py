@@ -73,3 +73,15 @@ def simulated_gas_meter(temperature_c: pd.Series, zone: str, seed: int = 0) -> p
     day = hours.normalize()
     per_hour = daily_kwh.reindex(day).to_numpy() / pd.Series(on).groupby(day).transform("sum")
     return pd.Series(np.where(on, per_hour.to_numpy(), 0.0), index=hours.tz_convert("UTC"))
+
+
+def gas_sample_payload(sample_payload: dict, temperature_c: pd.Series) -> dict:
+    """The bundled sample (real temperatures, trips, appliances) declared ``"fuel": "gas"`` with
+    :func:`simulated_gas_meter` readings (compact hourly, 4 decimals) on its own temperatures."""
+    meter = simulated_gas_meter(temperature_c, "Europe/London")
+    readings = {
+        "start": meter.index[0].isoformat(),
+        "interval_minutes": 60,
+        "kwh": [round(float(v), 4) for v in meter],
+    }
+    return {**sample_payload, "fuel": "gas", "readings": readings}

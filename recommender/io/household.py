@@ -294,6 +294,8 @@ def household_to_payload(h: Household) -> dict[str, Any]:
             {"start": _hm(r.start), "end": _hm(r.end), "price_per_kwh": r.price_per_kwh}
             for r in h.tariff.rates
         ]
+    if h.tariff.gas_price_per_kwh is not None:
+        tariff["gas_price_per_kwh"] = h.tariff.gas_price_per_kwh
     p = h.preferences
     payload: dict[str, Any] = {
         "household_id": h.household_id,

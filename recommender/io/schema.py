@@ -52,6 +52,7 @@ HOUSEHOLD_REQUIRED: tuple[str, ...] = (
 HOUSEHOLD_OPTIONAL: tuple[str, ...] = (
     "price_per_kwh",
     "tariff_rates",
+    "gas_price_per_kwh",
     *APPLIANCE_COLUMNS,
     "quiet_hours_start",
     "quiet_hours_end",

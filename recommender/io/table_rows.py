@@ -40,11 +40,11 @@ def row_tariff(
     row: Mapping[str, Any], where_col: WhereColumn, problems: list[Problem]
 ) -> Tariff | None:
     """The tariff of a households row (``tariff_type``, ``currency``, ``price_per_kwh`` or the
-    ``tariff_rates`` JSON text)."""
+    ``tariff_rates`` JSON text, and an optional ``gas_price_per_kwh``)."""
     tariff_obj: dict[str, Any] = {"type": row["tariff_type"], "currency": row["currency"]}
-    for key in ("price_per_kwh", "tariff_rates"):
+    for key in ("price_per_kwh", "tariff_rates", "gas_price_per_kwh"):
         if not is_blank(row.get(key)):
-            tariff_obj["price_per_kwh" if key == "price_per_kwh" else "rates"] = row[key]
+            tariff_obj["rates" if key == "tariff_rates" else key] = row[key]
     if isinstance(tariff_obj.get("rates"), str):
         try:
             tariff_obj["rates"] = json.loads(tariff_obj["rates"])
@@ -145,6 +145,7 @@ def household_to_tables(h: Household) -> dict[str, pd.DataFrame]:
         "price_per_kwh": p["tariff"].get("price_per_kwh"),
         "currency": h.tariff.currency,
         "tariff_rates": json.dumps(p["tariff"]["rates"]) if h.tariff.type == "tou" else None,
+        "gas_price_per_kwh": h.tariff.gas_price_per_kwh,
     }
     for kind in APPLIANCE_KINDS:
         row[f"{kind}_cycles_per_week"] = None

@@ -85,9 +85,11 @@ def require_mapping(obj: object, where: str, problems: list[Problem]) -> Mapping
 
 
 def parse_tariff(obj: Mapping[str, Any], where: Field, problems: list[Problem]) -> Tariff | None:
-    """``{"type": "flat", "price_per_kwh", "currency"}`` or ``{"type": "tou", "rates", ...}``."""
+    """``{"type": "flat", "price_per_kwh", "currency"}`` or ``{"type": "tou", "rates", ...}``,
+    either with an optional ``gas_price_per_kwh`` (:func:`_gas_price`)."""
     before = len(problems)
-    unknown_keys(obj, ("type", "price_per_kwh", "currency", "rates"), where, problems)
+    known = ("type", "price_per_kwh", "currency", "rates", "gas_price_per_kwh")
+    unknown_keys(obj, known, where, problems)
     kind = schema.check_choice(
         obj.get("type"), ("flat", "tou"), "tariff type", where("type"), problems
     )
@@ -136,9 +138,28 @@ def parse_tariff(obj: Mapping[str, Any], where: Field, problems: list[Problem]) 
                     "prices in 'rates' for type 'tou'",
                 )
             )
+    gas_price = _gas_price(obj.get("gas_price_per_kwh"), str(currency), where, problems)
     if len(problems) > before:
         return None
-    return Tariff(type=str(kind), currency=str(currency), price_per_kwh=price, rates=tuple(rates))
+    return Tariff(str(kind), str(currency), price, tuple(rates), gas_price)
+
+
+def _gas_price(value: object, currency: str, where: Field, problems: list[Problem]) -> float | None:
+    """The optional gas unit price, in the tariff's currency: blank is none (gas money is not
+    counted), else a number above 0 (0 would price a gas saving at nothing, which reads as "no
+    price": leave it out instead) up to the electricity price's ceiling in that currency."""
+    if is_blank(value):
+        return None
+    high, unit = max_price_per_kwh(currency)
+    return schema.check_number(
+        value,
+        where("gas_price_per_kwh"),
+        problems,
+        low=0,
+        high=high,
+        low_inclusive=False,
+        unit=unit,
+    )
 
 
 def _parse_rates(

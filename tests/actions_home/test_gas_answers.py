@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 import pytest
-from home_meters import simulated_gas_meter
+from home_meters import gas_sample_payload
 
 from recommender.domain import Savings
 from recommender.io import parse_household
@@ -24,13 +24,7 @@ NOW = pd.Timestamp("2022-12-20T12:00:00Z")
 
 @pytest.fixture(scope="module")
 def gas_payload(sample_payload, temperature0) -> dict:
-    meter = simulated_gas_meter(temperature0, "Europe/London")
-    readings = {
-        "start": meter.index[0].isoformat(),
-        "interval_minutes": 60,
-        "kwh": [round(float(v), 4) for v in meter],
-    }
-    return {**sample_payload, "fuel": "gas", "readings": readings}
+    return gas_sample_payload(sample_payload, temperature0)
 
 
 @pytest.fixture(scope="module")

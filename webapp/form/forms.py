@@ -120,6 +120,7 @@ class HouseholdForm(FlaskForm):
     )
     price_per_kwh = StringField("Price per kWh", default="0.245")
     currency = StringField("Currency", default="GBP")
+    gas_price_per_kwh = StringField("Gas price per kWh (optional)", default="")
     cheap_price_per_kwh = StringField("Cheaper band price per kWh", default="0.09")
     cheap_start = StringField("Cheaper band starts (HH:MM)", default="00:30")
     cheap_end = StringField("Cheaper band ends (HH:MM)", default="07:30")

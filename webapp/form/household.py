@@ -40,6 +40,15 @@ def _blank(value: object) -> bool:
 
 
 def _tariff(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The tariff, with the gas price whenever one is typed (only a gas meter's saving uses it;
+    the parser checks it either way)."""
+    tariff = _electricity_tariff(data)
+    if not _blank(data.get("gas_price_per_kwh")):
+        tariff["gas_price_per_kwh"] = data["gas_price_per_kwh"]
+    return tariff
+
+
+def _electricity_tariff(data: Mapping[str, Any]) -> dict[str, Any]:
     if data.get("tariff_type") == "tou":
         return {
             "type": "tou",
@@ -187,6 +196,8 @@ def field_of(problem: Problem, built: Built) -> str | None:
     if where == "fuel":
         return "meter_fuel"
     if where.startswith("tariff"):
+        if where.endswith("gas_price_per_kwh"):
+            return "gas_price_per_kwh"
         if "rates[0]" in where:
             return {"start": "cheap_start", "end": "cheap_end"}.get(
                 where.rsplit(".", 1)[-1], "cheap_price_per_kwh"

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from recommender.domain import money_counted
 from recommender.errors import GreenrecError
 from recommender.grid.providers import intensity_forecast
 from webapp.form import charts
@@ -78,3 +79,9 @@ def significant(value: float | None) -> str:
         return "0"
     digits = max(0, 1 - math.floor(math.log10(abs(value))))
     return f"{value:,.{digits}f}"
+
+
+def saving_money_counted(saving: dict[str, Any]) -> bool:
+    """:attr:`recommender.domain.Savings.money_counted` of a saving as the answer's JSON carries
+    it (the one rule: a gas saving's money counts only where a gas price was given)."""
+    return money_counted(saving["energy"], saving["money_per_year_p90"] or 0.0)

@@ -19,7 +19,6 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from recommender.domain import money_counted
 from recommender.errors import (
     GreenrecError,
     InvalidInput,
@@ -32,7 +31,7 @@ from recommender.io import parse_household
 from recommender.service import Service
 from webapp.form.forms import FeedbackForm, ForgetForm, HouseholdForm, options
 from webapp.form.household import Built, build_payload, field_of, series_rows
-from webapp.form.results import number, results_context, significant
+from webapp.form.results import number, results_context, saving_money_counted, significant
 from webapp.form.samples import DEFAULTS, SAMPLES, sample_readings
 from webapp.form.uploads import DEFAULT_MAX_BYTES, read_upload
 from webapp.form.uploads import FIELD as FILE_FIELD
@@ -46,7 +45,7 @@ bp = Blueprint(
 )
 bp.add_app_template_filter(number, "gr_num")
 bp.add_app_template_filter(significant, "gr_sig")
-bp.add_app_template_test(money_counted, "money_counted")  # {% if s.energy is money_counted %}
+bp.add_app_template_test(saving_money_counted, "money_counted")  # {% if s is money_counted %}
 COOKIE = "greenrec_anon"
 VISITOR = "web-visitor"  # the id of a household whose person did not opt in (nothing is kept)
 # The form's households are one owner of the feedback store, apart from every API partner's:

@@ -8,8 +8,8 @@ thermostat down 1 °C lowers the base by 1 °C, so the yearly saving is b x (HDD
 left out; a daily meter's days as they are).
 
 On an electricity meter the kWh saved are electricity (grid intensity, the tariff's price). On a
-gas meter they are gas: kg CO2e from the natural gas factor, and no money, since the tariff
-prices electricity and no gas price is given (:func:`~.savings.gas_savings`). Only a clear slope
+gas meter they are gas: kg CO2e from the natural gas factor, and money only where the tariff
+gives a ``gas_price_per_kwh`` (:func:`~.savings.gas_savings`). Only a clear slope
 counts there (declared electric heating is not on a gas meter).
 """
 
@@ -91,7 +91,8 @@ def _daily_kwh_and_c(
 
 def thermostat_down(household: Household, profile: Profile, price_per_kwh: float) -> Action | None:
     """The 1 °C action, only for declared electric heating or a clear heating slope (on a gas
-    meter: a clear slope; ``price_per_kwh``, electricity's, is not used for its gas)."""
+    meter: a clear slope; ``price_per_kwh``, electricity's, is not used for its gas, the
+    tariff's ``gas_price_per_kwh`` is where given)."""
     fit = heating_fit(household, profile)
     if fit is None or fit.slope_kwh_per_degree_day <= 0:
         return None
@@ -142,18 +143,29 @@ def thermostat_down(household: Household, profile: Profile, price_per_kwh: float
 
 
 def _gas_words(fit: HeatingFit, savings: Savings) -> tuple[str, tuple[str, ...], dict[str, object]]:
-    """The gas thermostat's explanation, its extra source (the gas factor) and details."""
+    """The gas thermostat's explanation, its extra source (the gas factor) and details. Its
+    money is given like the electric one's where the household priced its gas."""
     factor = home_factors()[GAS_FACTOR]
+    counted = savings.money_counted
+    worth = (  # priced: like the electric action's "(£61)"; else its carbon, as it was
+        money(savings.money_per_year, savings.currency)
+        if counted
+        else f"{savings.kg_co2e_per_year:.0f} kg CO2e"
+    )
     explanation = (
         f"As your gas meter shows a clear heating load, using "
         f"{fit.slope_kwh_per_degree_day:.2f} kWh of gas more a day for each degree below 15.5 °C "
         f"outside, turning the thermostat down 1 °C saves about {savings.kwh_per_year:.0f} kWh "
-        f"of gas ({savings.kg_co2e_per_year:.0f} kg CO2e) a year. No gas price was given (your "
-        "tariff prices electricity), so the money it saves is not counted."
+        f"of gas ({worth}) a year."
     )
+    if not counted:
+        explanation += (
+            " No gas price was given (your tariff prices electricity), so the money it saves is "
+            "not counted."
+        )
     details: dict[str, object] = {
         "fuel": "gas",
         "kg_co2e_per_kwh": factor.value,
-        "money_counted": False,
+        "money_counted": counted,
     }
     return explanation, (factor.cite(),), details

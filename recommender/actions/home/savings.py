@@ -131,24 +131,27 @@ def gas_savings(household: Household, kwh_per_year: tuple[float, float, float]) 
     """Savings of an action that cuts ``kwh_per_year`` (central, P10, P90) of natural gas.
 
     kg CO2e: the gas burnt x the natural gas factor (``data/factors/home_savings.csv``), never the
-    grid's intensity. Money: none counted. The household's tariff prices electricity and no gas
-    price is given, and a kWh of gas is not priced like a kWh of electricity, so the figure is 0
-    in the tariff's currency and the action's explanation says so (the ranking then weighs it on
-    its carbon alone: an understatement, never a made-up price).
+    grid's intensity. Money: the kWh (and their P10/P90) x the tariff's ``gas_price_per_kwh``
+    where the household gave one (a flat gas unit price: standing charges do not change with
+    use). Without one, none counted: the tariff prices electricity, and a kWh of gas is not
+    priced like a kWh of electricity, so the figure is 0 in the tariff's currency and the
+    action's explanation says so (the ranking then weighs it on its carbon alone: an
+    understatement, never a made-up price). :attr:`Savings.money_counted` tells the two apart.
     """
     factor = home_factors()[GAS_FACTOR]
+    price = household.tariff.gas_price_per_kwh or 0.0
     kwh, kwh_low, kwh_high = kwh_per_year
     return Savings(
         kwh_per_year=kwh,
         kg_co2e_per_year=kwh * factor.value,
-        money_per_year=0.0,
+        money_per_year=kwh * price,
         currency=household.tariff.currency,
         kwh_per_year_p10=kwh_low,
         kwh_per_year_p90=kwh_high,
         kg_co2e_per_year_p10=kwh_low * factor.low,
         kg_co2e_per_year_p90=kwh_high * factor.high,
-        money_per_year_p10=0.0,
-        money_per_year_p90=0.0,
+        money_per_year_p10=kwh_low * price,
+        money_per_year_p90=kwh_high * price,
         energy="gas",
     )
 
