@@ -98,6 +98,8 @@ def test_a_bad_number_is_shown_by_its_field_in_the_api_words(client, sample_payl
         ("region", "XX"),
         ("trips-0-departure", "25:00"),
         ("price_per_kwh", "-1"),
+        ("gas_price_per_kwh", "-0.07"),
+        ("gas_price_per_kwh", "7p"),
         ("flights-0-returns_per_year", "many"),
         ("timezone", "Mars/Base"),
         ("quiet_start", "99:00"),
