@@ -119,6 +119,14 @@ def test_invalid_household_is_422_listing_every_problem(client, auth, household)
     assert all(p["problem"] and p["expected"] for p in body["problems"])
 
 
+@pytest.mark.parametrize("gas_price", [-0.07, "cheap", True, 24.5])
+def test_a_bad_gas_price_is_422_naming_the_field(client, auth, household, gas_price):
+    bad = copy.deepcopy(household)
+    bad["tariff"]["gas_price_per_kwh"] = gas_price
+    body = problem_of(client.post("/v1/recommendations", json=bad, headers=auth), 422)
+    assert [p["where"] for p in body["problems"]] == ["tariff.gas_price_per_kwh"]
+
+
 @pytest.mark.parametrize("top_k", ["0", "101", "abc", "2.0", "-1", "9" * 5000, ""])
 @pytest.mark.parametrize("path", ["/v1/recommendations", "/v1/recommendations/batch"])
 def test_a_top_k_that_is_not_a_whole_number_in_range_is_422(client, auth, household, path, top_k):

@@ -63,6 +63,7 @@ def test_the_household_schema_follows_the_domain_vocabulary():
     defs = schemas.household_model().model_json_schema()["$defs"]
     assert defs["ApplianceInput"]["properties"]["kind"]["enum"] == list(APPLIANCE_KINDS)
     assert defs["TripInput"]["properties"]["mode"]["enum"] == list(TRIP_MODES)
+    assert "gas_price_per_kwh" in defs["TariffInput"]["properties"]  # from the dataclass
 
 
 def test_docs_page_works_offline(client):
