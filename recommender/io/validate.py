@@ -141,7 +141,13 @@ def parse_tariff(obj: Mapping[str, Any], where: Field, problems: list[Problem]) 
     gas_price = _gas_price(obj.get("gas_price_per_kwh"), str(currency), where, problems)
     if len(problems) > before:
         return None
-    return Tariff(str(kind), str(currency), price, tuple(rates), gas_price)
+    return Tariff(
+        type=str(kind),
+        currency=str(currency),
+        price_per_kwh=price,
+        rates=tuple(rates),
+        gas_price_per_kwh=gas_price,
+    )
 
 
 def _gas_price(value: object, currency: str, where: Field, problems: list[Problem]) -> float | None:
