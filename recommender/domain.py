@@ -189,6 +189,7 @@ class Preferences:
     ready_by: time | None = None  # shifted cycles must finish by this local time
 
 
+DAILY_MINUTES = 1440  # reading_interval_minutes of a daily-only meter
 FUELS = ("electricity", "gas")  # what a household's readings meter; electricity unless declared
 ENERGIES = ("electricity", "gas", "transport")  # what a saving's kWh measure (Savings.energy)
 
@@ -217,6 +218,12 @@ class Household:
     warnings: tuple[str, ...] = ()
     reading_interval_minutes: int = 60
     fuel: str = "electricity"  # what the readings meter: one of FUELS
+
+    @property
+    def daily_only(self) -> bool:
+        """Whether the meter reads one total a day: its forecast and home actions are built from
+        day totals (``recommender.forecast.daily``, ``recommender.actions.home.profile``)."""
+        return self.reading_interval_minutes == DAILY_MINUTES
 
 
 @dataclass(frozen=True)

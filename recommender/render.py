@@ -12,6 +12,7 @@ from __future__ import annotations
 import textwrap
 
 from recommender.domain import Action, Footprint, Recommendation
+from recommender.forecast.age import horizon_words
 from recommender.quantities import energy_text, mass_text, money_text, range_text, significant
 
 TITLE_WIDTH = 40
@@ -82,7 +83,7 @@ def render_table(answer: Recommendation, width: int = 100) -> str:
         f"Household {answer.household_id}",
         f"Forecast: {f.annual_kwh:,.0f} kWh/year "
         f"(P10-P90 {range_text(f.annual_kwh_p10, f.annual_kwh_p90, lambda x: f'{x:,.0f}')}); "
-        f"next {len(f.kwh)} h: {sum(f.kwh):.1f} kWh",
+        f"next {horizon_words(f.horizon)}: {sum(f.kwh):.1f} kWh",
         "",
         _HEADER,
     ]
@@ -96,4 +97,6 @@ def render_table(answer: Recommendation, width: int = 100) -> str:
     ):
         lines += textwrap.wrap(text or "", width=width, subsequent_indent="    ")
     lines += [f"warning: {warning}" for warning in answer.warnings]
+    # the forecast's own (as scores.parquet's warnings column marks them)
+    lines += [f"warning: forecast: {warning}" for warning in f.warnings]
     return "\n".join(lines)

@@ -137,6 +137,10 @@ def test_the_table_wraps_titles_keeps_money_in_one_style_and_energies_apart(
     assert re.search(r"\d GBP", table) is None and "£" in table  # no "70 GBP" beside "£70"
     header = next(line for line in table.splitlines() if "kg CO2e/yr" in line)
     assert "home kWh/yr" in header and "travel kWh/yr" in header
+    assert "; next 7 days: " in table  # the horizon in words (hours, or a daily meter's days)
+    assert answer.forecast.warnings  # the sample's readings end in 2022: at least the age note
+    for warning in answer.forecast.warnings:  # the forecast's own notes, marked as its
+        assert f"warning: forecast: {warning}" in table
     travel = [a for a in answer.actions if a.kind == "travel_mode"]
     assert travel and all(a.savings.energy == "transport" for a in travel)
 

@@ -23,7 +23,8 @@ STALE_AFTER = pd.Timedelta(days=2)
 AHEAD_AFTER = pd.Timedelta(hours=1)
 
 
-def _horizon_words(horizon: str) -> str:
+def horizon_words(horizon: str) -> str:
+    """An ISO 8601 horizon in words: "P7D" is "7 days", "PT48H" "48 hours"."""
     days = re.fullmatch(r"P(\d+)D", horizon)
     if days:
         return f"{days.group(1)} days"
@@ -37,7 +38,7 @@ def dated(forecast: Forecast, now: pd.Timestamp) -> Forecast:
     ``forecast`` itself."""
     start, now = pd.Timestamp(forecast.start), pd.Timestamp(now)
     now = now.tz_localize("UTC") if now.tzinfo is None else now
-    span = _horizon_words(forecast.horizon)
+    span = horizon_words(forecast.horizon)
     # the texts name the readings' end, not the answer's instant (that is the answer's
     # generated_at), so answers from the same readings read alike whenever they are given
     if start < now - STALE_AFTER:

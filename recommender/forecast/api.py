@@ -34,7 +34,7 @@ from recommender.forecast.blocks import (
     run_blocks,
 )
 from recommender.forecast.calibration import backtest_min_history_hours
-from recommender.forecast.daily import forecast_daily_household, is_daily
+from recommender.forecast.daily import forecast_daily_household
 from recommender.forecast.data import (
     hourly_values,
     household_temperatures,
@@ -127,7 +127,7 @@ def forecast_households(
     groups: dict[tuple, list[tuple[int, _Prepared]]] = {}
     for i, (household, temperature_c) in enumerate(zip(households, ahead, strict=True)):
         try:
-            if is_daily(household):  # its own path, each alone (recommender.forecast.daily)
+            if household.daily_only:  # its own path, each alone (recommender.forecast.daily)
                 items[i] = forecast_daily_household(model, household, horizon_hours, temperature_c)
                 continue
             prepared = _prepare_household(model, household, horizon_hours, temperature_c)

@@ -53,7 +53,6 @@ from recommender.forecast.shared_trees import evaluate_year_rows, weatherless_le
 from recommender.forecast.weather import check_coverage, zone_latitude
 from recommender.threads import one_openmp_thread
 
-DAILY_MINUTES = 1440
 MIN_HISTORY_DAYS = 14  # as the hourly path's 336 hours
 DAYS_PER_YEAR = 365
 DAILY_NOTE = (
@@ -81,11 +80,6 @@ class DailyHistory:
     @property
     def n_days(self) -> int:
         return len(self.kwh)
-
-
-def is_daily(household: Household) -> bool:
-    """Whether the household's meter reads one total a day (the daily path)."""
-    return household.reading_interval_minutes == DAILY_MINUTES
 
 
 def forecast_daily_household(

@@ -61,8 +61,16 @@ def hourly_kwh(raw_kwh: pd.Series) -> pd.Series:
         raise InvalidInput(Problem("readings", f"{len(frame)} reading(s)", "at least two readings"))
     step = pd.Series(frame.index).diff().dropna().mode().iloc[0]
     if step > HOUR or HOUR % step != pd.Timedelta(0):
+        minutes = step / pd.Timedelta(minutes=1)
         raise InvalidInput(
-            Problem("readings", f"reading interval {step}", "an interval that divides one hour")
+            Problem(
+                "readings",
+                f"readings every {minutes:g} minutes",
+                "an interval that divides one hour: these are hourly figures (a daily meter is "
+                "answered by recommend and score with a forecast of days)"
+                if step >= pd.Timedelta(hours=23)
+                else "an interval that divides one hour",
+            )
         )
     read_ns = pd.DatetimeIndex(frame.index).as_unit("ns").asi8
     past_ns = int(read_ns[0] % HOUR_NS)

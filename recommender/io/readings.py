@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.clock import daily_instants
+from recommender.domain import DAILY_MINUTES
 from recommender.errors import Problem
 from recommender.io import schema
 from recommender.io.cells import Where, parse_numbers, parse_timestamps, row_problems
@@ -165,7 +166,7 @@ def _compact(
         return None, np.array([], dtype="float64"), where
     assert isinstance(series, list) and isinstance(step, int)
     first = start.iloc[0]
-    if step == 1440:  # daily: the household's local calendar days (23 or 25 h across DST)
+    if step == DAILY_MINUTES:  # daily: the household's local calendar days (23 or 25 h across DST)
         index = daily_instants(first, len(series), timezone)
     else:
         index = pd.date_range(first, periods=len(series), freq=f"{step}min")

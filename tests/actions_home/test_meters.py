@@ -4,8 +4,8 @@ The households are the bundled sample (real sample-0 meter and temperatures, thr
 canonical JSON parser) declared a gas meter, and summed to whole local days as a daily-only
 meter sends them (``home_meters.daily_payload``); the gas thermostat is checked on a SIMULATED
 gas meter driven by the real temperatures (``home_meters.simulated_gas_meter``: no open gas
-meter is bundled). The forecast still refuses daily households on this branch, so they are
-tested on :func:`home_reports_many` directly, with no forecast or a hand-built daily one.
+meter is bundled). They are tested on :func:`home_reports_many` directly, with no forecast or a
+hand-built daily one, so the home actions' figures are checked apart from the forecast's.
 """
 
 from __future__ import annotations

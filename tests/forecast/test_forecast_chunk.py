@@ -23,7 +23,6 @@ from hypothesis.extra.numpy import arrays
 from recommender.domain import Forecast, Household, Tariff
 from recommender.errors import GreenrecError, InsufficientData, InvalidInput
 from recommender.forecast import forecast_household, forecast_households, shared_trees
-from recommender.forecast.daily import is_daily
 from recommender.forecast.data import daily_kwh
 from recommender.forecast.design import Timeline
 from recommender.forecast.shared_trees import distinct_rows, evaluate_year_rows, split_points
@@ -109,7 +108,7 @@ def test_answers_do_not_depend_on_the_chunks_order(small_model, mixed) -> None:
 
 def test_the_year_models_trees_run_once_for_the_chunk(small_model, mixed, monkeypatch) -> None:
     # a daily meter's timeline is its own (its days' hours): its trees run apart, not tested here
-    mixed = [home for home in mixed if not is_daily(home)]
+    mixed = [home for home in mixed if not home.daily_only]
     calls = []
     year_model = small_model.year_model_
     original = type(year_model).predict

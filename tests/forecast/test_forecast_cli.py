@@ -92,6 +92,23 @@ def test_bad_periods_are_reported_not_raised(meter0_path):
     assert {p["where"] for p in problems} == {"train", "test"}
 
 
+def test_a_daily_meter_file_is_told_evaluate_needs_hours(meter0, tmp_path):
+    from recommender.forecast.data import daily_kwh
+
+    days = daily_kwh(meter0, "Europe/London").dropna()
+    path = tmp_path / "daily.csv"
+    path.write_text(
+        "start,value\n" + "".join(f"{t.isoformat()},{v:.3f}\n" for t, v in days.items())
+    )
+    result = _run(
+        str(path), "--train", "2020-04-02", "2021-04-01", "--test", "2021-04-02", "2022-04-01"
+    )
+    assert result.exit_code == 2
+    (problem,) = json.loads(result.stderr)["problems"]
+    assert problem["problem"] == "readings every 1440 minutes"
+    assert "hourly figures" in problem["expected"] and "forecast of days" in problem["expected"]
+
+
 @pytest.mark.slow
 def test_year_ahead_on_sample0_beats_the_hour_of_week_profile(meter0, temperature0):
     report = evaluate_meter(

@@ -21,7 +21,6 @@ NIGHT_HOURS = (0, 5)  # local hours [0, 5): the always-on load shows as the nigh
 DAY_HOURS = (7, 23)  # local hours searched for the usual peak (appliances are run awake)
 MIN_DAYS = 14
 MIN_HOURS_OF_A_DAY = 22  # an hourly day counts as whole with this many readings
-DAILY_MINUTES = 1440  # Household.reading_interval_minutes of a daily-only meter
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,7 @@ def load_profiles(
     clocks: dict[tuple[str, str, int, int], _Clock] = {}  # the chunk's regular hourly years' clocks
     for i, household in enumerate(households):
         try:
-            if household.reading_interval_minutes == DAILY_MINUTES:
+            if household.daily_only:
                 items.append(daily_profile(household, forecasts[i]))
                 continue
             years.append(_last_year(household, clocks))
