@@ -24,7 +24,7 @@ from recommender.actions.home.detect import (
 from recommender.actions.home.detected_shift import detected_shift_actions
 from recommender.actions.home.heating import thermostat_down
 from recommender.actions.home.laundry import line_dry, wash_cooler
-from recommender.actions.home.load_shift import shift_actions
+from recommender.actions.home.load_shift import shift_actions, unshifted_notes
 from recommender.actions.home.meter import electric_hours, not_offered
 from recommender.actions.home.profile import LoadProfile, Profile, load_profiles
 from recommender.actions.home.savings import mean_price_per_kwh
@@ -189,7 +189,11 @@ def _household_report(
         tou_switch(household, hours) if hours is not None else None,
     ]
     actions = _mark_conflicts([a for a in candidates if a is not None])
-    return HomeReport(tuple(actions), tuple(not_offered(household, profile, actions)))
+    notes = [
+        *not_offered(household, profile, actions),
+        *unshifted_notes(household, peak_hour, actions),
+    ]
+    return HomeReport(tuple(actions), tuple(notes))
 
 
 def _mark_conflicts(actions: list[Action]) -> list[Action]:

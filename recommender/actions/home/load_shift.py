@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -133,13 +133,8 @@ def shift_actions(
     or else the electricity meter's ``peak_hour``; None: only the appliances with one given)."""
     provider = provider or OfflineProvider()
     table = window_tables(household, first_day, n_days, provider, tables)
-    specs = cycle_specs()
     actions = []
-    for appliance in household.appliances:
-        spec = specs.get(appliance.kind)
-        usual = usual_start(appliance, peak_hour)
-        if spec is None or not spec.flexible or appliance.cycles_per_week <= 0 or usual is None:
-            continue
+    for appliance, spec, usual in _shiftable(household, peak_hour):
         found = planned_shift(
             household, appliance, spec, table, usual, appliance.cycles_per_week * 52.0
         )
@@ -147,6 +142,45 @@ def shift_actions(
             plan, savings, per_cycle = found
             actions.append(_action(household, appliance, plan, spec, savings, per_cycle, provider))
     return actions
+
+
+def unshifted_notes(
+    household: Household, peak_hour: int | None, actions: Sequence[Action]
+) -> list[str]:
+    """Why a flexible appliance the household declared gets no shift: no start in the coming
+    days beats its usual one (in carbon or money, inside its quiet hours and ready-by time)."""
+    shifted = {a.id for a in actions}
+    notes = []
+    for appliance, _, usual in _shiftable(household, peak_hour):
+        if _action_id(appliance) in shifted:
+            continue
+        label = LABELS.get(appliance.kind, appliance.kind.replace("_", " "))
+        limits = household.preferences.quiet_hours or household.preferences.ready_by
+        notes.append(
+            f"home: no start in the coming days beats your {label}'s usual "
+            f"{slot_time(usual[0])} in carbon or money"
+            + (" within your quiet hours and ready-by time" if limits else "")
+            + ", so no shift is suggested for it"
+        )
+    return notes
+
+
+def _shiftable(
+    household: Household, peak_hour: int | None
+) -> Iterator[tuple[Appliance, CycleSpec, tuple[int, str]]]:
+    """The flexible appliances the household runs, each with its spec and usual start (given,
+    or the electricity meter's peak hour; none: left out)."""
+    specs = cycle_specs()
+    for appliance in household.appliances:
+        spec = specs.get(appliance.kind)
+        usual = usual_start(appliance, peak_hour)
+        if spec is None or not spec.flexible or appliance.cycles_per_week <= 0 or usual is None:
+            continue
+        yield appliance, spec, usual
+
+
+def _action_id(appliance: Appliance) -> str:
+    return f"shift-{appliance.kind.replace('_', '-')}"
 
 
 def per_cycle_gains(per_cycle: dict[str, float], currency: str) -> str:
@@ -210,7 +244,7 @@ def _action(
         f"{savings.kg_co2e_per_year:.0f} kg a year at {appliance.cycles_per_week:g} cycles a week."
     )
     return Action(
-        id=f"shift-{appliance.kind.replace('_', '-')}",
+        id=_action_id(appliance),
         kind="shift_appliance",
         title=f"Run the {label} at {start}",
         savings=savings,
