@@ -247,7 +247,7 @@ def level_notes(
             when = index[int(position)].tz_convert(timezone).date()
             out[row].append(
                 f"level shift: use changed by {shift_change[row] - 1:+.0%} from about {when}, "
-                "beyond what season explains; the year-ahead level is read from the hours since"
+                "beyond what season explains; the year-ahead level is read from the readings since"
             )
 
 
