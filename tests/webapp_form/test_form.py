@@ -243,3 +243,24 @@ def test_getting_the_results_address_goes_back_to_the_start(client) -> None:
     response = client.get("/results")
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/")
+
+
+def test_a_daily_chart_across_a_skipped_midnight_draws_its_days() -> None:
+    """Chile's clocks skip from 00:00 to 01:00 on 2022-09-11: that day starts at 01:00."""
+    import pandas as pd
+
+    from webapp.form.charts import forecast_stamps, usage_chart
+
+    week = [1.0] * 7
+    forecast = {
+        "start": "2022-09-09T04:00:00+00:00",
+        "interval": "P1D",
+        "kwh": week,
+        "p10": week,
+        "p90": week,
+    }
+    stamps = forecast_stamps(forecast, "America/Santiago").tz_convert("America/Santiago")
+    assert stamps[2].isoformat() == "2022-09-11T01:00:00-03:00"
+    history = pd.Series(1.0, index=pd.date_range("2022-08-11T04:00Z", periods=29, freq="D"))
+    chart = usage_chart(history, forecast, "America/Santiago", 28)
+    assert chart.x_ticks[0][1] == "Fri 12" and len(chart.x_ticks) >= 10

@@ -11,7 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from recommender.clock import daily_instants, day_starts_ns, wall_day_numbers
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 24, 28, 36
@@ -80,7 +83,7 @@ def forecast_stamps(forecast: dict[str, Any], timezone: str) -> pd.DatetimeIndex
     (a daily forecast's days are local midnights, 23 or 25 hours apart across a clock change)."""
     start = pd.Timestamp(forecast["start"])
     if forecast.get("interval") == "P1D":
-        return pd.date_range(start.tz_convert(timezone), periods=len(forecast["kwh"]), freq="D")
+        return daily_instants(start, len(forecast["kwh"]), timezone)
     return pd.date_range(start, periods=len(forecast["kwh"]), freq="h")
 
 
@@ -105,9 +108,11 @@ def usage_chart(
         [*fx, *reversed(fx)], [*ys(forecast["p90"]), *reversed(ys(forecast["p10"]))]
     )
     chart.boxes.append({"x": x(start.value), "label": "now"})
-    local_days = pd.date_range(t0.tz_convert(timezone).ceil("D"), t1.tz_convert(timezone), freq="D")
-    every = max(1, len(local_days) // 10)  # at most about ten labels across the chart
-    for day in local_days[::every]:
+    first, last = wall_day_numbers(pd.DatetimeIndex([t0, t1]), timezone)
+    starts = day_starts_ns(np.arange(first, last + 1), timezone)
+    starts = starts[starts >= t0.value]  # the days that begin inside the chart
+    every = max(1, len(starts) // 10)  # at most about ten labels across the chart
+    for day in pd.DatetimeIndex(starts[::every], tz="UTC").tz_convert(timezone):
         chart.x_ticks.append((x(day.value), f"{day:%a %d}"))
     return chart
 
