@@ -21,6 +21,7 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from recommender.threads import one_openmp_thread
+from recommender.trees import predict_regression
 
 
 def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -184,7 +185,7 @@ class IntervalRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, ensure_all_finite="allow-nan", reset=False)
         with one_openmp_thread():
-            learned = self.model_.predict(self._fill_empty(X))
+            learned = predict_regression(self.model_, self._fill_empty(X))
         return learned if offset is None else learned + np.asarray(offset, dtype=np.float64)
 
     def _fill_empty(self, X: np.ndarray) -> np.ndarray:
