@@ -19,8 +19,11 @@ A tree sends a value left when it is <= the threshold and NaN the way the split 
 ``missing_go_to_left``), exactly as scikit-learn's ``_predict_from_raw_data``; the leaves' values
 are added tree after tree onto the baseline in scikit-learn's order, so :meth:`CompiledTrees.raw`
 equals ``model._raw_predict(X)`` bit for bit (``tests/test_trees.py`` holds it on the trained
-models). A model this cannot read (categorical splits, several trees per iteration, more than 64
-leaves in a tree, another scikit-learn layout) compiles to None and callers use ``predict``.
+models). A categorical split is read the same way: a code's rank is the code itself, and the
+split sends it left when it is in the split's left set, right when it is another code seen in
+training, and the missing way otherwise. A model this cannot read (several trees per iteration,
+more than 64 leaves in a tree, another scikit-learn layout) compiles to None and callers use
+``predict``.
 """
 
 from __future__ import annotations
@@ -38,11 +41,30 @@ _COMPILED: weakref.WeakKeyDictionary[Any, CompiledTrees | None] = weakref.WeakKe
 _LOCK = threading.Lock()
 
 
+CATEGORIES = 256  # a categorical feature's codes 0-255, as scikit-learn's bitsets hold them
+
+
 @dataclass(frozen=True)
 class _Feature:
     column: int
-    cuts: np.ndarray  # sorted thresholds the trees compare this column with
-    masks: np.ndarray  # (len(cuts) + 2, n_trees): leaves still possible per rank; last is NaN
+    cuts: np.ndarray | None  # sorted thresholds the trees compare this column with; None: codes
+    masks: np.ndarray  # (ranks, n_trees): leaves still possible per rank; the last is missing
+
+    def ranks(self, values: np.ndarray) -> np.ndarray:
+        """Each value's rank: how many thresholds lie below it, or a category's code; the last
+        rank for a missing value (NaN; also a negative code, which scikit-learn treats so)."""
+        missing = len(self.masks) - 1
+        if self.cuts is None:
+            absent = np.isnan(values) | (values < 0)
+            codes = np.where(absent, 0.0, values)
+            if not (np.array_equal(codes, np.floor(codes)) and codes.max(initial=0) < CATEGORIES):
+                raise ValueError(f"column {self.column}: categories are whole numbers 0-255")
+            rank = codes.astype(np.intp)
+            rank[absent] = missing
+            return rank
+        rank = np.searchsorted(self.cuts, values, side="left")
+        rank[np.isnan(values)] = missing
+        return rank
 
 
 @dataclass(frozen=True)
@@ -57,17 +79,18 @@ class CompiledTrees:
     mask_values: np.ndarray | None  # (n_trees, 256): the value a uint8 mask leads to, else None
 
     def raw(self, X: np.ndarray) -> np.ndarray:
-        """The model's raw prediction of each row of ``X`` (before the loss's inverse link)."""
+        """The model's raw prediction of each row of ``X`` (before the loss's inverse link).
+
+        ``X`` holds the columns as the trees read them: for a model with categorical features,
+        after its own preprocessing (categories coded 0-255 and moved first), as scikit-learn's
+        ``_raw_predict`` passes them on."""
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self.n_features:
             raise ValueError(f"expected rows of {self.n_features} features, got {X.shape}")
         n_trees = self.leaf_values.shape[0]
         alive = np.full((len(X), n_trees), self.dtype(~self.dtype(0)), dtype=self.dtype)
         for feature in self.features:
-            column = X[:, feature.column]
-            rank = np.searchsorted(feature.cuts, column, side="left")
-            rank[np.isnan(column)] = len(feature.cuts) + 1
-            alive &= feature.masks[rank]
+            alive &= feature.masks[feature.ranks(X[:, feature.column])]
         by_tree = np.ascontiguousarray(alive.T)  # (trees, rows)
         raw = np.zeros(len(X), dtype=np.float64)
         raw += self.baseline
@@ -95,9 +118,11 @@ def compiled(model: Any) -> CompiledTrees | None:
 
 def predict_regression(model: Any, X: np.ndarray) -> np.ndarray:
     """``model.predict(X)`` of a fitted HistGradientBoostingRegressor with the squared error
-    loss (whose prediction is the raw sum of its trees), from its compiled trees when it has
-    them; the same values bit for bit."""
-    trees = compiled(model) if getattr(model, "loss", None) == "squared_error" else None
+    loss (whose prediction is the raw sum of its trees) and no categorical features (whose
+    trees read ``X`` as given), from its compiled trees when it has them; the same values bit
+    for bit."""
+    plain = getattr(model, "loss", None) == "squared_error" and model._preprocessor is None
+    trees = compiled(model) if plain else None
     if trees is None:
         return np.asarray(model.predict(X))
     return trees.raw(X)
@@ -107,7 +132,9 @@ def _compile(model: Any) -> CompiledTrees | None:
     try:
         if model.n_trees_per_iteration_ != 1:
             return None
-        trees = [iteration[0].nodes for iteration in model._predictors]
+        predictors = [iteration[0] for iteration in model._predictors]
+        trees = [predictor.nodes for predictor in predictors]
+        left_sets = [predictor.raw_left_cat_bitsets for predictor in predictors]
         baseline = float(np.asarray(model._baseline_prediction).reshape(-1)[0])
         n_features = int(model.n_features_in_)
     except (AttributeError, IndexError, TypeError):
@@ -124,7 +151,11 @@ def _compile(model: Any) -> CompiledTrees | None:
     leaf_values = np.zeros((len(trees), width))
     for t, (nodes, order) in enumerate(zip(trees, leaves, strict=True)):
         leaf_values[t, : len(order)] = nodes["value"][order]
-    features = _feature_masks(trees, leaves, n_features, dtype)
+    try:
+        categories = _categories(model, n_features)
+        features = _feature_masks(trees, left_sets, leaves, categories, dtype)
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return None
     mask_values = None
     if dtype is np.uint8:  # one lookup per tree and row: mask -> its lowest leaf's value
         lowest = _LOWEST_BIT_16[:256].astype(np.intp)
@@ -135,10 +166,8 @@ def _compile(model: Any) -> CompiledTrees | None:
 def _unreadable(nodes: np.ndarray) -> bool:
     names = nodes.dtype.names or ()
     needed = {"is_leaf", "left", "right", "feature_idx", "num_threshold", "missing_go_to_left"}
-    if not needed <= set(names):
-        return True
-    inner = nodes[nodes["is_leaf"] == 0]
-    return "is_categorical" in names and bool(inner["is_categorical"].any())
+    needed |= {"is_categorical", "bitset_idx"}
+    return not needed <= set(names)
 
 
 def _leaves_in_order(nodes: np.ndarray) -> list[int]:
@@ -170,31 +199,76 @@ def _left_leaves(nodes: np.ndarray, order: list[int]) -> dict[int, int]:
     return below
 
 
+def _categories(model: Any, n_features: int) -> list[np.ndarray | None]:
+    """Per feature, None for a numeric one; for a categorical one, per code 0-255 whether it
+    was seen in training (a split sends an unseen code the way it sends a missing value)."""
+    flags = getattr(model, "_is_categorical_remapped", None)  # in the trees' column order
+    if flags is None or not np.any(flags):
+        return [None] * n_features
+    known_bitsets, index_of = model._bin_mapper.make_known_categories_bitsets()
+    return [_bits(known_bitsets[index_of[f]]) if flags[f] else None for f in range(n_features)]
+
+
+def _bits(bitset: np.ndarray) -> np.ndarray:
+    """scikit-learn's 256-bit set (8 uint32 words) as 256 booleans."""
+    words = np.asarray(bitset, dtype=np.uint32)
+    return ((words[np.arange(CATEGORIES) // 32] >> (np.arange(CATEGORIES) % 32)) & 1).astype(bool)
+
+
 def _feature_masks(
-    trees: list[np.ndarray], leaves: list[list[int]], n_features: int, dtype: Any
+    trees: list[np.ndarray],
+    left_sets: list[np.ndarray],
+    leaves: list[list[int]],
+    categories: list[np.ndarray | None],
+    dtype: Any,
 ) -> tuple[_Feature, ...]:
+    """Per feature a split reads, the leaves each rank leaves possible in every tree: a split
+    that sends a rank right rules out the leaves of its left subtree."""
     full = int(np.iinfo(dtype).max)
-    splits: dict[int, list[tuple[int, float, bool, int]]] = {}  # column -> (tree, cut, nan left, L)
+    splits: dict[int, list[tuple[int, int, int]]] = {}  # column -> (tree, node, left leaves)
     for t, (nodes, order) in enumerate(zip(trees, leaves, strict=True)):
         for node, left in _left_leaves(nodes, order).items():
-            column = int(nodes["feature_idx"][node])
-            threshold = float(nodes["num_threshold"][node])
-            nan_left = bool(nodes["missing_go_to_left"][node])
-            splits.setdefault(column, []).append((t, threshold, nan_left, left))
+            splits.setdefault(int(nodes["feature_idx"][node]), []).append((t, node, left))
     features = []
     for column in sorted(splits):
-        if not 0 <= column < n_features:
-            raise ValueError(f"a split reads feature {column} of {n_features}")
-        cuts = np.unique([threshold for _, threshold, _, _ in splits[column]])
-        masks = np.full((len(cuts) + 2, len(trees)), full, dtype=object)
-        for t, threshold, nan_left, left in splits[column]:
-            j = int(np.searchsorted(cuts, threshold))
-            # ranks above j: the value is > this threshold, so the row goes right
-            masks[j + 1 : len(cuts) + 1, t] &= full ^ left
-            if not nan_left:
-                masks[len(cuts) + 1, t] &= full ^ left
+        known = categories[column]  # IndexError for a column the model has not
+        if known is None:
+            thresholds = [trees[t]["num_threshold"][node] for t, node, _ in splits[column]]
+            numeric_cuts = np.unique(thresholds)
+            goes_left = [
+                _numeric_left(trees[t][node], numeric_cuts) for t, node, _ in splits[column]
+            ]
+            cuts: np.ndarray | None = numeric_cuts
+        else:
+            cuts = None
+            goes_left = [
+                _category_left(trees[t][node], left_sets[t], known) for t, node, _ in splits[column]
+            ]
+        masks = np.full((len(goes_left[0]), len(trees)), full, dtype=object)
+        for (t, _, left), left_ranks in zip(splits[column], goes_left, strict=True):
+            masks[~left_ranks, t] &= full ^ left
         features.append(_Feature(column, cuts, masks.astype(dtype)))
     return tuple(features)
+
+
+def _numeric_left(node: np.void, cuts: np.ndarray) -> np.ndarray:
+    """Per rank (len(cuts) + 1 of values, then NaN), whether this split sends it left: a value
+    goes left when it is <= the threshold, i.e. when fewer cuts than the threshold's own lie
+    below it."""
+    if node["is_categorical"]:
+        raise ValueError("a categorical split on a numeric feature")
+    j = int(np.searchsorted(cuts, node["num_threshold"]))
+    return np.r_[np.arange(len(cuts) + 1) <= j, bool(node["missing_go_to_left"])]
+
+
+def _category_left(node: np.void, left_sets: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Per code 0-255, then missing, whether this categorical split sends it left: codes in its
+    left set go left, other seen codes right, unseen and missing codes the missing way."""
+    if not node["is_categorical"]:
+        raise ValueError("a numeric split on a categorical feature")
+    missing_left = bool(node["missing_go_to_left"])
+    in_left = _bits(left_sets[int(node["bitset_idx"])])
+    return np.r_[in_left | (~known & missing_left), missing_left]
 
 
 _LOWEST_BIT_16 = np.array(

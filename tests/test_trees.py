@@ -78,7 +78,6 @@ def test_models_it_cannot_read_fall_back_to_scikit_learn(meter0_path):
     poisson = HistGradientBoostingRegressor(loss="poisson", max_iter=10).fit(X, y)
     assert _same_bits(predict_regression(poisson, X), poisson.predict(X))  # not a raw sum
     categorical = HistGradientBoostingRegressor(max_iter=10, categorical_features=[1]).fit(X, y)
-    assert compiled(categorical) is None
     assert _same_bits(predict_regression(categorical, X), categorical.predict(X))
     classes = np.digitize(y, np.quantile(y, [0.33, 0.66]))
     three_classes = HistGradientBoostingClassifier(max_iter=10).fit(X, classes)
@@ -90,3 +89,20 @@ def test_rows_of_the_wrong_width_are_refused(forecaster):
     assert trees is not None
     with pytest.raises(ValueError, match="features"):
         trees.raw(np.zeros((2, trees.n_features + 1)))
+
+
+def test_categorical_splits_predict_what_scikit_learn_does(meter0_path):
+    """Day of week as a category, with codes unseen in training, missing and negative."""
+    X, y = _meter_rows(meter0_path)
+    seen = X[:, 1] < 5  # weekdays only: Saturday and Sunday are unseen codes
+    model = HistGradientBoostingRegressor(max_iter=40, categorical_features=[1], random_state=0)
+    model.fit(X[seen][:4000], y[seen][:4000])
+    rows = X[4000:].copy()
+    rows[::7, 1] = np.nan
+    rows[::11, 1] = -1.0
+    trees = compiled(model)
+    assert trees is not None
+    coded = model._preprocess_X(rows, reset=False)  # the columns as the trees read them
+    assert _same_bits(trees.raw(coded), model._raw_predict(rows).ravel())
+    with pytest.raises(ValueError, match="whole numbers"):
+        trees.raw(np.where(np.arange(coded.shape[1]) == 0, 2.5, coded[:2]))

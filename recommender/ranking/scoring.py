@@ -10,10 +10,11 @@ For the model ``greenrec train`` fits (:class:`LikelihoodModel` on :data:`FEATUR
 ``HistGradientBoostingClassifier`` calibrated by ``CalibratedClassifierCV(ensemble=False)``),
 :func:`adoption_probability` therefore evaluates the fitted pieces directly: the categories are
 coded as the fitted ``OrdinalEncoder`` codes them (unknown -> NaN), the trees are summed as
-``_raw_predict`` sums them, and the fitted calibrator maps the sum as ``predict_proba`` does. The
-answer is the same to the last bit (a test compares it with ``predict_proba`` on every kind of
-row); any other model, or one whose fitted parts do not look as expected (another scikit-learn
-layout), goes through its own ``adoption_probability`` or ``predict_proba`` on a DataFrame.
+``_raw_predict`` sums them (from their compiled bit masks, :mod:`recommender.trees`), and the
+fitted calibrator maps the sum as ``predict_proba`` does. The answer is the same to the last bit
+(a test compares it with ``predict_proba`` on every kind of row); any other model, or one whose
+fitted parts do not look as expected (another scikit-learn layout), goes through its own
+``adoption_probability`` or ``predict_proba`` on a DataFrame.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.preprocessing import OrdinalEncoder
 
 from recommender.ranking.features import CATEGORICAL_FEATURES, FEATURE_COLUMNS, FeatureMatrix
+from recommender.trees import compiled
 
 
 def adoption_probability(model: Any, X: FeatureMatrix) -> np.ndarray:
@@ -96,11 +98,16 @@ class _FittedTrees:
         for j, codes in enumerate(self.codes):  # unknown -> NaN, as the fitted encoder codes it
             coded[:, j] = [codes.get(v, np.nan) for v in X.categorical[:, j].tolist()]
         coded[:, n_categorical:] = X.numeric
-        baseline = self.booster._baseline_prediction
-        raw = np.zeros((len(X), 1), dtype=baseline.dtype, order="F")
-        raw += baseline
-        self.booster._predict_iterations(coded, self.booster._predictors, raw, False, 1)
-        p = np.asarray(self.calibrator.predict(raw.ravel()), dtype=float)
+        trees = compiled(self.booster)
+        if trees is not None:
+            raw = trees.raw(coded)
+        else:
+            baseline = self.booster._baseline_prediction
+            sums = np.zeros((len(X), 1), dtype=baseline.dtype, order="F")
+            sums += baseline
+            self.booster._predict_iterations(coded, self.booster._predictors, sums, False, 1)
+            raw = sums.ravel()
+        p = np.asarray(self.calibrator.predict(raw), dtype=float)
         p[(p > 1.0) & (p <= 1.0 + 1e-5)] = 1.0  # as CalibratedClassifierCV.predict_proba does
         return p
 

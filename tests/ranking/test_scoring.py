@@ -9,6 +9,7 @@ from recommender.ranking import LikelihoodModel, simulate
 from recommender.ranking.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES, FeatureMatrix
 from recommender.ranking.likelihood import impressions_from_events
 from recommender.ranking.scoring import _FittedTrees, adoption_probability
+from recommender.trees import compiled
 
 
 def _matrix(frame) -> FeatureMatrix:
@@ -49,7 +50,9 @@ def fitted(request, impressions) -> LikelihoodModel:
 
 def test_fitted_trees_give_what_predict_proba_gives(fitted, model, rows):
     for m in (fitted, model):
-        assert _FittedTrees.of(m) is not None  # the direct path is the one compared
+        direct_path = _FittedTrees.of(m)
+        assert direct_path is not None  # the direct path is the one compared,
+        assert compiled(direct_path.booster) is not None  # with its trees as bit masks
         direct = adoption_probability(m, rows)
         np.testing.assert_array_equal(direct, m.predict_proba(rows.frame())[:, 1])
         some = [5, 3, len(rows) - 1, 0]  # any subset, any order: rows do not affect each other
