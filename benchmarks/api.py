@@ -4,6 +4,7 @@
     python benchmarks/api.py --seconds 30    # shorter, on a shared machine
     python benchmarks/api.py --profile 20    # also: where one request's time goes (pyinstrument)
     python benchmarks/api.py --batch-size 50 # also: households/s through the batch endpoint
+    python benchmarks/api.py --rate 80       # the paced load at 80 requests/s (default 100)
 
 Starts ``greenrec serve --api``'s gunicorn command on 127.0.0.1 (loopback only) with a fresh key,
 then for a bounded time sends POST /v1/recommendations from concurrent keep-alive clients. Each
@@ -14,12 +15,22 @@ threads) that only parses the JSON: the machine's ceiling in the same run. Print
 p50/p99 latency, errors and worker RSS at the start, halfway and the end beside the targets (the
 bounded caches fill early; flat means the second half adds nothing); asserts nothing.
 The clients run on the same machine as the server and take CPU from it (both figures pay that).
+
+Two loads, because closed-loop clients cannot show latency and throughput at once:
+
+- saturation (``--clients`` keep-alive clients, each sending its next request when the last is
+  answered): the most requests/s the server gives. Its latencies are the queue those clients
+  build (by Little's law, p50 is about clients / requests/s), printed but not the target's;
+- paced (``--rate`` requests/s, default the 100 of the target, sent on a fixed schedule from a pool
+  of connections, as a partner's users arrive whether or not the last answer is back): p50 and
+  p99 latency at that load. Each latency runs from the request's scheduled time, so a request
+  that waits for a free connection counts its wait (no coordinated omission). A server slower
+  than the rate falls behind, and its latencies grow without bound.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import socket
@@ -28,11 +39,11 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import psutil
+from _load import Run, load, paced  # benchmarks/_load.py (scripts run from benchmarks/)
 
 from recommender.cli.serve import THREADS_PER_WORKER, gunicorn_command, serve_env, usable_cores
 from recommender.io.importers import read_eemeter_meter
@@ -46,6 +57,7 @@ HOURS_PER_YEAR = 8760
 HOUSEHOLDS = 500
 SINGLE, BATCH = "/v1/recommendations", "/v1/recommendations/batch"
 TARGETS = {"requests/s": ">= 100", "p50 ms": "<= 30", "p99 ms": "<= 100", "errors": "0"}
+TARGET_RATE = 100.0  # requests/s at which the latency targets hold
 
 
 def trivial_app():  # gunicorn imports this module from benchmarks/: "api:trivial_app()"
@@ -86,40 +98,6 @@ def one_year_households(count: int = HOUSEHOLDS) -> list[bytes]:
     ]
 
 
-@dataclass
-class Run:
-    latencies_s: list[float] = field(default_factory=list)
-    errors: dict[str, int] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def _client(
-    port: int, headers: dict[str, str], bodies: list[bytes], until: float, run: Run, path: str
-) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    i = 0
-    while time.perf_counter() < until:
-        body = bodies[i % len(bodies)]
-        i += 1
-        started = time.perf_counter()
-        try:
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            status = str(response.status)
-        except (OSError, http.client.HTTPException) as exc:
-            status = type(exc).__name__
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        elapsed = time.perf_counter() - started
-        with run.lock:
-            if status == "200":
-                run.latencies_s.append(elapsed)
-            else:
-                run.errors[status] = run.errors.get(status, 0) + 1
-    conn.close()
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -144,28 +122,6 @@ def _worker_rss_mb(server: subprocess.Popen) -> list[float]:
     return sorted(round(w.memory_info().rss / 2**20, 1) for w in workers)
 
 
-def load(
-    port: int,
-    headers: dict[str, str],
-    bodies: list[bytes],
-    seconds: float,
-    clients: int,
-    path: str = SINGLE,
-):
-    run = Run()
-    until = time.perf_counter() + seconds
-    threads = [
-        threading.Thread(target=_client, args=(port, headers, bodies, until, run, path))
-        for _ in range(clients)
-    ]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return run, time.perf_counter() - started
-
-
 def serve_and_load(
     name: str, app: str, env: dict[str, str], args, headers, bodies, path: str = SINGLE
 ) -> dict:
@@ -188,22 +144,32 @@ def serve_and_load(
         run, elapsed_s = load(port, headers, bodies, args.seconds, args.clients, path)
         timer.cancel()
         rss_end = _worker_rss_mb(server)
+        at_rate = None
+        if args.rate and path == SINGLE:
+            at_rate = _figures(*paced(port, headers, bodies, args.seconds, args.rate, path))
     finally:
         server.terminate()
         server.wait(timeout=30)
+    return {
+        "server": name,
+        **_figures(run, elapsed_s),
+        "worker RSS MB start": rss_start,
+        "worker RSS MB halfway": halfway[0] if halfway else rss_start,
+        "worker RSS MB end": rss_end,
+        "paced": at_rate,
+    }
+
+
+def _figures(run: Run, elapsed_s: float) -> dict:
     latencies_ms = np.array(run.latencies_s) * 1000.0
     done = len(latencies_ms)
     return {
-        "server": name,
         "requests/s": done / elapsed_s,
         "p50 ms": float(np.percentile(latencies_ms, 50)) if done else float("nan"),
         "p99 ms": float(np.percentile(latencies_ms, 99)) if done else float("nan"),
         "errors": sum(run.errors.values()),
         "error kinds": run.errors,
         "requests": done,
-        "worker RSS MB start": rss_start,
-        "worker RSS MB halfway": halfway[0] if halfway else rss_start,
-        "worker RSS MB end": rss_end,
     }
 
 
@@ -214,17 +180,29 @@ def report(rows: list[dict], args) -> None:
         f"({args.body_kb:.0f} kB, compact)"
     )
     print(f"load average (1 min) at start and end: {args.load_start} -> {os.getloadavg()[0]:.1f}")
-    print(f"{'figure':22} {'greenrec /v1':>16} {'trivial route':>16} {'target':>10}")
+    print(f"{'figure':30} {'greenrec /v1':>14} {'trivial route':>14} {'target':>8}")
+    saturated = {"requests/s": TARGETS["requests/s"], "errors": TARGETS["errors"]}
     for key in ("requests/s", "p50 ms", "p99 ms", "errors"):
         api, ceiling = rows[0][key], rows[1][key]
-        print(f"{key:22} {api:16.1f} {ceiling:16.1f} {TARGETS[key]:>10}")
+        label = f"saturated {key}"
+        print(f"{label:30} {api:14.1f} {ceiling:14.1f} {saturated.get(key, '-'):>8}")
+    if rows[0]["paced"] is not None:
+        for key in ("requests/s", "p50 ms", "p99 ms", "errors"):
+            api, ceiling = rows[0]["paced"][key], rows[1]["paced"][key]
+            label = f"at {args.rate:g} requests/s: {key}"
+            target = TARGETS[key] if key != "requests/s" else f"{args.rate:g}"
+            print(f"{label:30} {api:14.1f} {ceiling:14.1f} {target:>8}")
+        if args.rate != TARGET_RATE:
+            print(f"(the latency targets hold at {TARGET_RATE:g} requests/s, not {args.rate:g})")
     for key in ("worker RSS MB start", "worker RSS MB halfway", "worker RSS MB end"):
         print(f"{key:22} {rows[0][key]!s:>16} {rows[1][key]!s:>16} {'flat':>10}")
     grew = sum(rows[0]["worker RSS MB end"]) - sum(rows[0]["worker RSS MB start"])
     second_half = sum(rows[0]["worker RSS MB end"]) - sum(rows[0]["worker RSS MB halfway"])
     print(f"{'API RSS growth MB':22} {grew:16.1f} (second half of the run: {second_half:.1f})")
-    if rows[0]["error kinds"] or rows[1]["error kinds"]:
-        print(f"errors by kind: api {rows[0]['error kinds']}, trivial {rows[1]['error kinds']}")
+    for row in rows:
+        kinds = {**row["error kinds"], **((row["paced"] or {}).get("error kinds") or {})}
+        if kinds:
+            print(f"errors by kind, {row['server']}: {kinds}")
 
 
 def batch_bodies(bodies: list[bytes], size: int) -> list[bytes]:
@@ -273,6 +251,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="concurrent keep-alive clients")
     parser.add_argument("--workers", type=int, default=usable_cores())
     parser.add_argument("--threads", type=int, default=THREADS_PER_WORKER)
+    parser.add_argument(
+        "--rate", type=float, default=TARGET_RATE, help="paced load, requests/s (0: none)"
+    )
     parser.add_argument("--profile", type=int, default=0, help="profile N requests in-process")
     parser.add_argument(
         "--batch-size",
