@@ -348,7 +348,7 @@ class GlobalForecaster(BaseEstimator):
     def learned(self, timeline: Timeline, positions: np.ndarray) -> np.ndarray:
         """``(m, k)``: what calendar and weather add to the profile, per weather row."""
         rows = year_rows(timeline, positions)
-        learned = self.year_model_.predict(rows.reshape(-1, len(YEAR_FEATURES)))
+        learned = self.year_model_.predict_rows(rows.reshape(-1, len(YEAR_FEATURES)))
         return learned.reshape(rows.shape[:2])
 
     def predict_short(
@@ -384,7 +384,7 @@ class GlobalForecaster(BaseEstimator):
         extra = [] if backtest is None else [backtest.rows]
         both = np.concatenate([r.reshape(-1, len(SHORT_FEATURES)) for r in (rows, *extra)])
         with one_openmp_thread():  # one pass of the trees for the forecast and its backtest
-            predicted = self.short_model_.predict(both)
+            predicted = self.short_model_.predict_rows(both)
         mean = predicted[:size].reshape(shape)
         if self.short_weight < 1.0:
             if year_kwh is None:

@@ -121,7 +121,7 @@ def evaluate_year_rows(model: GlobalForecaster, rows: np.ndarray) -> np.ndarray:
     if points is not None and len(points) == rows.shape[1]:
         keys = decision_keys(rows, points)
     first, codes = distinct_rows(rows) if keys is None else distinct_keys(keys)
-    values: np.ndarray = regressor.predict(rows[first])[codes]
+    values: np.ndarray = regressor.predict_rows(rows[first])[codes]
     return values
 
 

@@ -111,14 +111,14 @@ def test_the_year_models_trees_run_once_for_the_chunk(small_model, mixed, monkey
     mixed = [home for home in mixed if not home.daily_only]
     calls = []
     year_model = small_model.year_model_
-    original = type(year_model).predict
+    original = type(year_model).predict_rows
 
     def counted(self, X, offset=None):
         if self is year_model:
             calls.append(len(X))
         return original(self, X, offset)
 
-    monkeypatch.setattr(type(year_model), "predict", counted)
+    monkeypatch.setattr(type(year_model), "predict_rows", counted)
     monkeypatch.setattr(shared_trees, "_CALENDAR_YEARS", weakref.WeakKeyDictionary())
     forecast_households(small_model, mixed)
     # one call per zone-year of the weatherless households, then one for the rows with weather

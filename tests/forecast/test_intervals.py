@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from recommender.forecast.evaluate import coverage, share_below
 from recommender.forecast.intervals import IntervalRegressor
@@ -35,3 +36,19 @@ def test_bands_and_median_hold_their_shares_on_the_next_months(meter0):
     assert 40 <= share_below(y_test, median) <= 62  # 55.7
     # on right-skewed load the median is below the mean: using the mean as P50 would not do
     assert share_below(y_test, mean) > share_below(y_test, median) + 5
+
+
+def test_rows_built_by_the_forecaster_predict_as_predict_does(meter0):
+    x, y = _features(meter0["2020-04-02":"2021-01-31"])
+    model = IntervalRegressor(max_iter=30, random_state=0).fit(x, y)
+    with_nan = x.copy()
+    with_nan[::5, 2] = np.nan
+    offset = np.linspace(0.0, 1.0, len(x))
+    np.testing.assert_array_equal(model.predict_rows(with_nan), model.predict(with_nan))
+    np.testing.assert_array_equal(
+        model.predict_rows(with_nan, offset), model.predict(with_nan, offset)
+    )
+    with pytest.raises(ValueError, match="features"):
+        model.predict_rows(x[:, :3])
+    with pytest.raises(ValueError, match="infinite"):
+        model.predict_rows(np.where(np.arange(4) == 3, np.inf, x[:2]))
