@@ -13,7 +13,9 @@ documents with additive ensembles of regression trees", SIGIR 2015):
   that feature with (its *rank*);
 - so per feature and rank, one bit mask per tree holds the leaves still possible, and a row's
   masks are the AND over its features of the masks of its ranks: a few numpy gathers and ANDs
-  over all rows and trees together, then one table lookup for the leftmost leaf.
+  over all rows and trees together, then one table lookup for the leftmost leaf;
+- rows whose every feature has the same rank take the same paths, so among many rows (a year of
+  hours repeats its calendar and weather) each set of ranks is scored once.
 
 A tree sends a value left when it is <= the threshold and NaN the way the split learned (its
 ``missing_go_to_left``), exactly as scikit-learn's ``_predict_from_raw_data``; the leaves' values
@@ -28,14 +30,17 @@ more than 64 leaves in a tree, another scikit-learn layout) compiles to None and
 
 from __future__ import annotations
 
+import math
 import threading
 import weakref
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 MAX_LEAVES = 64  # leaves per tree a mask can hold (one uint64)
+DISTINCT_FROM_ROWS = 512  # from this many rows, rows that take the same paths are scored once
 
 _COMPILED: weakref.WeakKeyDictionary[Any, CompiledTrees | None] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
@@ -87,12 +92,30 @@ class CompiledTrees:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self.n_features:
             raise ValueError(f"expected rows of {self.n_features} features, got {X.shape}")
-        n_trees = self.leaf_values.shape[0]
-        alive = np.full((len(X), n_trees), self.dtype(~self.dtype(0)), dtype=self.dtype)
-        for feature in self.features:
-            alive &= feature.masks[feature.ranks(X[:, feature.column])]
+        ranks = [feature.ranks(X[:, feature.column]) for feature in self.features]
+        keys = self._path_keys(ranks)
+        if keys is None or len(X) < DISTINCT_FROM_ROWS:
+            return self._raw_of_ranks(ranks, len(X))
+        first, codes = distinct_keys(keys)
+        return self._raw_of_ranks([rank[first] for rank in ranks], len(first))[codes]
+
+    def _path_keys(self, ranks: list[np.ndarray]) -> np.ndarray | None:
+        """One integer per row, equal for rows of equal ranks on every feature (so they reach
+        the same leaves), as one mixed-radix number; None when it would not fit in 63 bits."""
+        sizes = [len(feature.masks) for feature in self.features]
+        if not ranks or math.prod(sizes) >= 2**62:
+            return None
+        keys = np.zeros(len(ranks[0]), dtype=np.int64)
+        for rank, size in zip(ranks, sizes, strict=True):
+            keys = keys * size + rank
+        return keys
+
+    def _raw_of_ranks(self, ranks: list[np.ndarray], n_rows: int) -> np.ndarray:
+        alive = np.full((n_rows, self.leaf_values.shape[0]), ~self.dtype(0), dtype=self.dtype)
+        for feature, rank in zip(self.features, ranks, strict=True):
+            alive &= feature.masks[rank]
         by_tree = np.ascontiguousarray(alive.T)  # (trees, rows)
-        raw = np.zeros(len(X), dtype=np.float64)
+        raw = np.zeros(n_rows, dtype=np.float64)
         raw += self.baseline
         # tree after tree, as scikit-learn adds them
         if self.mask_values is not None:
@@ -102,6 +125,15 @@ class CompiledTrees:
             for t, leaves in enumerate(_lowest_bit(by_tree)):
                 raw += self.leaf_values[t].take(leaves)
         return raw
+
+
+def distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(first, codes)`` of a key array: ``keys[first]`` are its distinct keys in order of
+    first appearance and ``keys[first][codes]`` is ``keys``."""
+    codes, _ = pd.factorize(keys)
+    # codes are numbered in order of first appearance: a key is first where its code is new
+    first = np.flatnonzero(np.r_[True, codes[1:] > np.maximum.accumulate(codes)[:-1]])
+    return first, codes
 
 
 def compiled(model: Any) -> CompiledTrees | None:
@@ -121,11 +153,16 @@ def predict_regression(model: Any, X: np.ndarray) -> np.ndarray:
     loss (whose prediction is the raw sum of its trees) and no categorical features (whose
     trees read ``X`` as given), from its compiled trees when it has them; the same values bit
     for bit."""
-    plain = getattr(model, "loss", None) == "squared_error" and model._preprocessor is None
-    trees = compiled(model) if plain else None
+    trees = regression_trees(model)
     if trees is None:
         return np.asarray(model.predict(X))
     return trees.raw(X)
+
+
+def regression_trees(model: Any) -> CompiledTrees | None:
+    """The compiled trees :func:`predict_regression` uses for ``model``, if any."""
+    plain = getattr(model, "loss", None) == "squared_error" and model._preprocessor is None
+    return compiled(model) if plain else None
 
 
 def _compile(model: Any) -> CompiledTrees | None:

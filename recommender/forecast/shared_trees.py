@@ -13,15 +13,14 @@ zone and latitude: the trees' values for those are kept per model for whole UTC 
 (:func:`weatherless_learned`), so a server answering households without temperatures evaluates
 each zone's year once, not once per request.
 
-Rows are compared by the branches they take, not by their values: two rows whose every feature
-lies between the same two thresholds of the fitted trees reach the same leaves, so one of them
-is evaluated for both (a one-year household asks for about 10,500 rows, 6,500 of them distinct
-in this sense).
+The compiled trees compare rows by the branches they take, not by their values: two rows whose
+every feature lies between the same two thresholds of the fitted trees reach the same leaves, so
+one of them is evaluated for both (a one-year household asks for about 10,500 rows, 6,500 of them
+distinct in this sense).
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import weakref
 from collections import OrderedDict
@@ -39,20 +38,12 @@ from recommender.forecast.design import (
 )
 from recommender.forecast.features import utc_year_slices
 from recommender.forecast.global_model import GlobalForecaster
+from recommender.trees import distinct_keys, regression_trees
 
 # odd 64-bit multipliers of the row hash (fixed: the same rows always hash alike)
 _MULTIPLIERS = np.random.default_rng(20261130).integers(
     1, 2**63, size=len(YEAR_FEATURES), dtype=np.uint64
 ) * np.uint64(2) + np.uint64(1)
-
-
-def distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(first, codes)`` of a key array: ``keys[first]`` are its distinct keys in order of
-    first appearance and ``keys[first][codes]`` is ``keys``."""
-    codes, _ = pd.factorize(keys)
-    # codes are numbered in order of first appearance: a key is first where its code is new
-    first = np.flatnonzero(np.r_[True, codes[1:] > np.maximum.accumulate(codes)[:-1]])
-    return first, codes
 
 
 def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -72,55 +63,13 @@ def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, codes
 
 
-_SPLIT_POINTS: weakref.WeakKeyDictionary[Any, list[np.ndarray] | None] = weakref.WeakKeyDictionary()
-
-
-def split_points(trees: Any) -> list[np.ndarray] | None:
-    """Per feature, the sorted thresholds a fitted HistGradientBoosting model compares it with;
-    None when its trees are not read as expected or a split is categorical (rows are then
-    compared by value). Read from scikit-learn's private tree arrays once per model."""
-    try:
-        nodes = np.concatenate([tree.nodes for trees_of in trees._predictors for tree in trees_of])
-        inner = nodes[nodes["is_leaf"] == 0]
-        if "is_categorical" in (inner.dtype.names or ()) and inner["is_categorical"].any():
-            return None
-        features, thresholds = inner["feature_idx"], inner["num_threshold"]
-        return [np.unique(thresholds[features == f]) for f in range(trees.n_features_in_)]
-    except (AttributeError, KeyError, ValueError, TypeError):
-        return None
-
-
-def decision_keys(rows: np.ndarray, points: Sequence[np.ndarray]) -> np.ndarray | None:
-    """One integer per row, equal for rows that take the same branch at every split; None if
-    the keys would not fit in 64 bits (then compare rows by value).
-
-    Per feature, a value's rank is how many thresholds lie below it (NaN, which the trees send
-    its own way, one more than any). A tree sends a value left when it is <= the threshold, so
-    equal ranks mean equal branches; the key is the ranks as one mixed-radix number. A feature
-    no tree splits on is left out.
-    """
-    used = [(f, cuts) for f, cuts in enumerate(points) if len(cuts)]
-    if math.prod(len(cuts) + 2 for _, cuts in used) >= 2**62:
-        return None
-    keys = np.zeros(len(rows), dtype=np.int64)
-    for f, cuts in used:
-        column = rows[:, f]
-        rank = np.searchsorted(cuts, column, side="left")
-        rank[np.isnan(column)] = len(cuts) + 1
-        keys = keys * (len(cuts) + 2) + rank
-    return keys
-
-
 def evaluate_year_rows(model: GlobalForecaster, rows: np.ndarray) -> np.ndarray:
-    """``model.year_model_.predict(rows)``, evaluating each set of rows with one path once."""
+    """``model.year_model_.predict(rows)``: the compiled trees (:mod:`recommender.trees`) score
+    rows that take the same paths once; without them, bit-identical rows are scored once."""
     regressor = model.year_model_
-    if regressor not in _SPLIT_POINTS:
-        _SPLIT_POINTS[regressor] = split_points(regressor.model_)
-    points = _SPLIT_POINTS[regressor]
-    keys = None
-    if points is not None and len(points) == rows.shape[1]:
-        keys = decision_keys(rows, points)
-    first, codes = distinct_rows(rows) if keys is None else distinct_keys(keys)
+    if regression_trees(regressor.model_) is not None:
+        return regressor.predict_rows(rows)
+    first, codes = distinct_rows(rows)
     values: np.ndarray = regressor.predict_rows(rows[first])[codes]
     return values
 

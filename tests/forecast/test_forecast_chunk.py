@@ -25,9 +25,10 @@ from recommender.errors import GreenrecError, InsufficientData, InvalidInput
 from recommender.forecast import forecast_household, forecast_households, shared_trees
 from recommender.forecast.data import daily_kwh
 from recommender.forecast.design import Timeline
-from recommender.forecast.shared_trees import distinct_rows, evaluate_year_rows, split_points
+from recommender.forecast.shared_trees import distinct_rows, evaluate_year_rows
 from recommender.io import read_tables
 from recommender.synth import write_population
+from recommender.trees import regression_trees
 
 LONDON = "Europe/London"
 DAILY = {"reading_interval_minutes": 1440}
@@ -182,11 +183,13 @@ def test_distinct_rows_rebuild_the_rows_bit_for_bit(rows) -> None:
 def test_rows_that_take_the_same_paths_are_evaluated_once_bit_for_bit(small_model) -> None:
     """Values on, just below and just above every threshold, NaN and values between: the
     path-sharing evaluation equals the trees' own predict on every row, bit for bit."""
-    points = split_points(small_model.year_model_.model_)
-    assert points is not None and any(len(cuts) for cuts in points)
+    trees = regression_trees(small_model.year_model_.model_)
+    assert trees is not None and len(trees.features) > 1
+    cuts_of = {feature.column: feature.cuts for feature in trees.features}
     rng = np.random.default_rng(7)
     columns = []
-    for cuts in points:
+    for column in range(trees.n_features):
+        cuts = cuts_of.get(column, np.array([]))
         near = np.concatenate([cuts, np.nextafter(cuts, -np.inf), np.nextafter(cuts, np.inf)])
         pool = np.concatenate([near, [np.nan, -1e9, 1e9], rng.normal(0, 20, 50)])
         columns.append(rng.choice(pool, size=5000))
