@@ -68,6 +68,22 @@ def parse_timestamps(
     return parse_any_timestamps(raw, where, column, problems)
 
 
+def parse_timestamp(value: Any, where: str, column: str, problems: list[Problem]) -> pd.Timestamp:
+    """One timestamp, as :func:`parse_timestamps` parses a column of it (NaT and a Problem where
+    not possible). A plain ISO 8601 text is read from its bytes, without a Series; anything else
+    goes through :func:`parse_timestamps`."""
+    if isinstance(value, str):
+        nanoseconds = fixed_width_instants([value])
+        if nanoseconds is not None:
+            earliest, latest = schema.plausible_dates()
+            instant = pd.Timestamp(int(nanoseconds[0]), tz="UTC")  # NaT for 30 February
+            if instant is not pd.NaT and earliest <= instant <= latest:
+                return instant
+    column_of_one = pd.Series([value], dtype=object)
+    parsed: pd.Timestamp = parse_timestamps(column_of_one, lambda i, c: where, column, problems)[0]
+    return parsed
+
+
 def plain_instants(
     cells: pd.Series | list[Any], max_fraction_digits: int = 9
 ) -> pd.DatetimeIndex | None:

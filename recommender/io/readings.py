@@ -18,7 +18,13 @@ from recommender.clock import daily_instants
 from recommender.domain import DAILY_MINUTES
 from recommender.errors import Problem
 from recommender.io import schema
-from recommender.io.cells import Where, parse_numbers, parse_timestamps, row_problems
+from recommender.io.cells import (
+    Where,
+    parse_numbers,
+    parse_timestamp,
+    parse_timestamps,
+    row_problems,
+)
 from recommender.io.validate import unknown_keys
 
 
@@ -134,12 +140,7 @@ def _compact(
     before = len(problems)
     unknown_keys(raw, ("start", "interval_minutes", value), lambda f: f"{name}.{f}", problems)
     where: Where = lambda i, column: f"{name}.{value}[{i}]"  # noqa: E731
-    start = parse_timestamps(
-        pd.Series([raw.get("start")], dtype=object),
-        lambda i, c: f"{name}.start",
-        "start",
-        problems,
-    )
+    first = parse_timestamp(raw.get("start"), f"{name}.start", "start", problems)
     step = raw.get("interval_minutes")
     if step not in schema.ALLOWED_INTERVALS_MINUTES or isinstance(step, bool):
         problems.append(
@@ -165,7 +166,6 @@ def _compact(
     if len(problems) > before:
         return None, np.array([], dtype="float64"), where
     assert isinstance(series, list) and isinstance(step, int)
-    first = start.iloc[0]
     if step == DAILY_MINUTES:  # daily: the household's local calendar days (23 or 25 h across DST)
         index = daily_instants(first, len(series), timezone)
     else:

@@ -8,7 +8,12 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recommender.io.cells import parse_any_timestamps, parse_numbers
+from recommender.io.cells import (
+    parse_any_timestamps,
+    parse_numbers,
+    parse_timestamp,
+    parse_timestamps,
+)
 from recommender.io.readings import readings_columns
 
 VALUES = st.one_of(
@@ -81,3 +86,34 @@ def test_a_start_of_the_right_shape_that_is_no_instant_is_reported() -> None:
     payload = {"start": "2024-13-01T00:00:00Z", "interval_minutes": 60, "kwh": [1.0]}
     readings_columns(payload, "readings", "kwh", problems)
     assert [p.where for p in problems] == ["readings.start"]
+
+
+STARTS = st.one_of(
+    st.sampled_from(
+        [
+            "2022-01-01T00:00:00Z",
+            "2022-01-01 00:00:00.5-05:30",
+            "2022-06-01T12:00:00.123456789Z",
+            "2022-02-30T00:00:00Z",  # no such day
+            "1900-01-01T00:00:00Z",  # before the earliest plausible reading
+            "2400-01-01T00:00:00Z",  # too far ahead
+            "2022-01-01T00:00:00",  # no offset: refused, never guessed
+            "2022-01-01T00:00Z",
+        ]
+    ),
+    st.datetimes().map(lambda d: d.isoformat() + "Z"),
+    st.text(max_size=25),
+    st.integers(),
+    st.none(),
+)
+
+
+@given(STARTS)
+def test_a_start_parses_as_a_column_of_one_would(start: object) -> None:
+    fast_problems: list = []
+    fast = parse_timestamp(start, "readings.start", "start", fast_problems)
+    slow_problems: list = []
+    column = pd.Series([start], dtype=object)
+    slow = parse_timestamps(column, lambda i, c: "readings.start", "start", slow_problems)[0]
+    assert (fast is pd.NaT and slow is pd.NaT) or (fast == slow and fast.unit == slow.unit)
+    assert [p.to_dict() for p in fast_problems] == [p.to_dict() for p in slow_problems]
