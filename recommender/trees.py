@@ -42,11 +42,10 @@ import pandas as pd
 MAX_LEAVES = 64  # leaves per tree a mask can hold (one uint64)
 DISTINCT_FROM_ROWS = 512  # from this many rows, rows that take the same paths are scored once
 
+CATEGORIES = 256  # a categorical feature's codes 0-255, as scikit-learn's bitsets hold them
+
 _COMPILED: weakref.WeakKeyDictionary[Any, CompiledTrees | None] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
-
-
-CATEGORIES = 256  # a categorical feature's codes 0-255, as scikit-learn's bitsets hold them
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,8 @@ def predict_regression(model: Any, X: np.ndarray) -> np.ndarray:
 
 def regression_trees(model: Any) -> CompiledTrees | None:
     """The compiled trees :func:`predict_regression` uses for ``model``, if any."""
-    plain = getattr(model, "loss", None) == "squared_error" and model._preprocessor is None
+    plain = getattr(model, "loss", None) == "squared_error"
+    plain = plain and getattr(model, "_preprocessor", "absent") is None
     return compiled(model) if plain else None
 
 
