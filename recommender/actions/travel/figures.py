@@ -134,8 +134,9 @@ class StackedValues(Values):
         for rng, k, rate, row in zip(rngs, observed, self.rate, z, strict=True):
             rate[:] = rng.gamma(shape=k, scale=1.0 / k, size=n)
             rng.standard_normal(out=row)  # the row's factors' normals, in their order
-        draw = np.where(z < 0, low, high)  # as Values.__call__ does, for every factor at once
-        draw *= z
+        # as Values.__call__ does, for every factor at once: the spread of z's side times z
+        draw = np.multiply(z, high)
+        np.multiply(z, low, out=draw, where=z < 0)
         draw += value
         np.maximum(draw, 0.0, out=z)
         for k, f in enumerate(factors):
