@@ -71,7 +71,7 @@ def test_each_row_is_the_alternative_drawn_alone(current, option):
         trips = stacked.trips_per_year_of(journeys)
         for row, (journey, seed) in enumerate(zip(journeys, seeds, strict=True)):
             alone = _alone(journey, option, estimated, seed)
-            assert list(alone.used) == [(f.parameter, f.key) for f in _read_order(key)]
+            assert list(alone.used) == [(f.parameter, f.key) for f in _read_order(key).factors]
             assert trips[row].tobytes() == alone.rate.tobytes()  # type: ignore[attr-defined]
             for name in alone.used:
                 value = stacked(*name)  # a row of draws, or the value of a factor without range
@@ -83,7 +83,7 @@ def test_each_row_is_the_alternative_drawn_alone(current, option):
 
 def _trailing_constant(key: tuple) -> bool:
     """The last factor read has no range, so its normals are not drawn and the generators part."""
-    return _constant(_read_order(key)[-1])
+    return _constant(_read_order(key).factors[-1])
 
 
 def test_a_factor_outside_the_read_order_raises():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
@@ -103,46 +104,66 @@ def _weeks_factor(purpose: str) -> tuple[str, str]:
     return "active_weeks_per_year", key
 
 
+@dataclass(frozen=True)
+class DrawPlan:
+    """The factors alike alternatives read after their Gamma draw, in that order, and what
+    drawing them needs: whether each varies (:func:`_constant`), and the value and the spread
+    below and above it of those drawn (``(drawn, 1)`` each, read-only); made once per kind of
+    pair (:func:`_read_order`)."""
+
+    factors: tuple[catalogue.Factor, ...]
+    varying: tuple[bool, ...]
+    value: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    @classmethod
+    def of(cls, factors: Sequence[catalogue.Factor]) -> DrawPlan:
+        varying = tuple(not _constant(f) for f in factors)
+        drawn = factors[: max((k + 1 for k, v in enumerate(varying) if v), default=0)]
+        value = np.array([[f.value] for f in drawn]).reshape(-1, 1)
+        low = np.array([[(f.value - f.low) / _Z90] for f in drawn]).reshape(-1, 1)
+        high = np.array([[(f.high - f.value) / _Z90] for f in drawn]).reshape(-1, 1)
+        for array in (value, low, high):
+            array.setflags(write=False)
+        return cls(tuple(factors), varying, value, low, high)
+
+
 class StackedValues(Values):
     """The draws of many alternatives at once, row ``i`` from generator ``i``: the same numbers,
-    drawn in the same order, as a :class:`Values` of each alone (its alternatives read the same
-    ``factors`` in the same order, after their trips' Gamma draw).
+    drawn in the same order, as a :class:`Values` of each alone (its alternatives read the
+    ``plan``'s factors in its order, after their trips' Gamma draw).
 
     Drawn up front, not factor by factor as they are read: each row's Gamma draw, then ONE call
     for all of its factors' standard normals (a generator's ``standard_normal`` of ``k x n`` gives
-    the ``k`` blocks that ``k`` calls of ``n`` give, in turn), turned into split-normal draws
-    while still in the cache. A factor without a range (``low == value == high >= 0``) draws
-    ``value`` whatever its normals, so it is kept as that number (broadcast over the draws: the
-    same products), and the normals of such factors at the end of the order are not drawn at all
-    (nothing after them reads the generator). Frozen: a factor outside ``factors`` raises."""
+    the ``k`` blocks that ``k`` calls of ``n`` give, in turn), then turned into split-normal draws
+    all at once. A factor without a range (``low == value == high >= 0``) draws ``value``
+    whatever its normals, so it is kept as that number (broadcast over the draws: the same
+    products), and the normals of such factors at the end of the order are not drawn at all
+    (nothing after them reads the generator). Frozen: a factor outside the plan raises."""
 
     def __init__(
         self,
         rngs: Sequence[np.random.Generator],
         observed: Sequence[float],
-        factors: Sequence[catalogue.Factor],
+        plan: DrawPlan,
         n: int = N_DRAWS,
     ) -> None:
         super().__init__(rngs[0], n)
-        varying = [not _constant(f) for f in factors]
-        drawn = max((k + 1 for k, v in enumerate(varying) if v), default=0)
-        value = np.array([[f.value] for f in factors[:drawn]])
-        low = np.array([[(f.value - f.low) / _Z90] for f in factors[:drawn]])
-        high = np.array([[(f.high - f.value) / _Z90] for f in factors[:drawn]])
         self.rate = np.empty((len(rngs), n))
-        z = np.empty((len(rngs), drawn, n))
+        z = np.empty((len(rngs), len(plan.value), n))
         for rng, k, rate, row in zip(rngs, observed, self.rate, z, strict=True):
             rate[:] = rng.gamma(shape=k, scale=1.0 / k, size=n)
             rng.standard_normal(out=row)  # the row's factors' normals, in their order
-        # as Values.__call__ does, for every factor at once: the spread of z's side times z
-        draw = np.multiply(z, high)
-        np.multiply(z, low, out=draw, where=z < 0)
-        draw += value
+        draw = np.where(z < 0, plan.low, plan.high)  # as Values.__call__, every factor at once
+        draw *= z
+        draw += plan.value
         np.maximum(draw, 0.0, out=z)
-        for k, f in enumerate(factors):
+        z.setflags(write=False)  # and so each factor's rows, views of it (as frozen() does)
+        for k, f in enumerate(plan.factors):
             self.used[(f.parameter, f.key)] = f
-            self._cache[(f.parameter, f.key)] = z[:, k] if varying[k] else f.value
-        self.frozen()
+            self._cache[(f.parameter, f.key)] = z[:, k] if plan.varying[k] else f.value
+        self._frozen = True
 
     def trips_per_year_of(self, journeys: Sequence[RegularJourney]) -> np.ndarray:
         """(alternatives, draws) trips a year of each row's journey (see :meth:`trips_per_year`)."""
@@ -298,7 +319,7 @@ def _samples(
 
 
 @cache
-def _read_order(key: tuple) -> tuple[catalogue.Factor, ...]:
+def _read_order(key: tuple) -> DrawPlan:
     """The factors the pairs of ``key`` read after their Gamma draw, in the order they read them
     (so drawn): the active weeks of a journey seen under a year, then the current mode's trip,
     then the option's, as :func:`_samples` reads them (the branches of :func:`per_trip` and
@@ -309,7 +330,7 @@ def _read_order(key: tuple) -> tuple[catalogue.Factor, ...]:
         reads.ratio(*_weeks_factor(purpose))
     per_trip(current, 1.0, 1.0, reads, car_mode=car_mode)
     per_trip(option, 1.0, 1.0, reads, car_mode=car_mode, vary_detour=estimated)
-    return tuple(reads.used.values())
+    return DrawPlan.of(tuple(reads.used.values()))
 
 
 def _yearly_figures(
