@@ -70,13 +70,16 @@ def _hours(hours: tuple[float, ...]) -> str:
     return times[0] if len(times) == 1 else ", ".join(times[:-1]) + " and " + times[-1]
 
 
-def _journey_action(alt: Alternative, p: float, conflicts: tuple[str, ...]) -> Action:
+def _journey_action(
+    alt: Alternative, p: float, conflicts: tuple[str, ...], phrase: str, hours: str
+) -> Action:
+    """``phrase`` and ``hours``: the journey's ``describe()`` and ``_hours`` of its departures
+    (written once for all of a journey's alternatives)."""
     j, y, mode = alt.journey, alt.yearly, alt.option.mode
-    phrase = j.describe()
     current_kg = y["trips_per_year"] * alt.current.kg_co2e
     explanation = (
         f"Your {phrase} (about {y['trips_per_year']:.0f} trips a year, usually at "
-        f"{_hours(j.departure_hours)}) emits about {current_kg:,.0f} kg CO2e a year. "
+        f"{hours}) emits about {current_kg:,.0f} kg CO2e a year. "
         f"By {catalogue.label(mode)} ({alt.option.route.distance_km:.1f} km a trip) it would emit "
         f"{current_kg - y['kg_co2e']:,.0f} kg: {y['kg_co2e']:,.0f} kg CO2e less "
         f"(P10-P90 {y['kg_co2e_p10']:,.0f}-{y['kg_co2e_p90']:,.0f}), {money_phrase(y['money'])}, "
@@ -135,6 +138,7 @@ def _choice_rows(
 ) -> list[dict[str, Any]]:
     rows = []
     for alts, peak in zip(groups, peak_shares, strict=True):
+        detour = catalogue.detour(alts[0].journey.mode).value  # one journey's alternatives
         for alt in alts:
             j = alt.journey
             rows.append(
@@ -142,7 +146,7 @@ def _choice_rows(
                     "alternative": alt.option.mode,
                     "purpose": j.purpose,
                     "current_mode": j.mode,
-                    "road_km": j.distance_km / catalogue.detour(j.mode).value,
+                    "road_km": j.distance_km / detour,
                     "extra_minutes": alt.extra_minutes_per_trip,
                     "cost_diff": alt.option.money - alt.current.money,
                     "peak": peak,
@@ -208,19 +212,26 @@ def _alternatives(
     router: Router | None,
 ) -> list[list[list[Alternative]]]:
     """Each household's journeys' feasible alternatives, evaluated for the whole chunk at once."""
-    pairs: list[tuple[int, int, RegularJourney, str]] = []
+    # the (household, journey, journey, mode) of each pair, as columns
+    house: list[int] = []
+    number: list[int] = []
+    journeys: list[RegularJourney] = []
+    modes: list[str] = []
     for h, mine in enumerate(trips):
         if isinstance(mine, GreenrecError):
             continue
         for k, journey in enumerate(mine.profile.regular_journeys):
-            modes = [m for m in GROUND_ALTERNATIVES if m not in (journey.mode, "car_electric")]
-            pairs.extend((h, k, journey, m) for m in modes)
+            options = [m for m in GROUND_ALTERNATIVES if m not in (journey.mode, "car_electric")]
+            house += [h] * len(options)
+            number += [k] * len(options)
+            journeys += [journey] * len(options)
+            modes += options
     used = [_used(t) for t in trips]
     evaluated = evaluate_many(
-        [j for _, _, j, _ in pairs],
-        [m for _, _, _, m in pairs],
-        preferences=[households[h].preferences for h, _, _, _ in pairs],
-        modes_used=[used[h] for h, _, _, _ in pairs],
+        journeys,
+        modes,
+        preferences=[households[h].preferences for h in house],
+        modes_used=[used[h] for h in house],
         router=router,
         ranges_if_infeasible=False,
         keep_infeasible=False,
@@ -229,7 +240,7 @@ def _alternatives(
         [[] for _ in t.profile.regular_journeys] if not isinstance(t, GreenrecError) else []
         for t in trips
     ]
-    for (h, k, _, _), alt in zip(pairs, evaluated, strict=True):
+    for h, k, alt in zip(house, number, evaluated, strict=True):
         if alt is not None:
             out[h][k].append(alt)
     return out
@@ -243,10 +254,12 @@ def _report(plan: _Plan, p: np.ndarray) -> TravelReport:
     actions: list[Action] = []
     warnings = list(plan.warnings)
     k = 0
-    for alts in plan.groups:
+    for alts in plan.groups:  # one journey's alternatives
         ids = [f"travel-{a.journey.journey_id}-to-{a.option.mode}" for a in alts]
+        phrase, hours = alts[0].journey.describe(), _hours(alts[0].journey.departure_hours)
         for i, alt in enumerate(alts):
-            actions.append(_journey_action(alt, p[k], tuple(x for x in ids if x != ids[i])))
+            others = tuple(x for x in ids if x != ids[i])
+            actions.append(_journey_action(alt, p[k], others, phrase, hours))
             warnings.extend(alt.warnings)
             k += 1
     for row, build in plan.pending:  # the electric car, then the flights, as before

@@ -9,8 +9,11 @@ the one formula of a trip's kg CO2e, money and kWh (shapes in :mod:`.alternative
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 import numpy as np
@@ -92,41 +95,86 @@ class Values:
     def _weeks_ratio(self, journey: RegularJourney) -> np.ndarray | float:
         if journey.weeks_observed >= 52:
             return 1.0
-        key = journey.purpose
-        return self.ratio(
-            "active_weeks_per_year",
-            key if catalogue.has_factor("active_weeks_per_year", key) else "default",
-        )
+        return self.ratio(*_weeks_factor(journey.purpose))
+
+
+def _weeks_factor(purpose: str) -> tuple[str, str]:
+    """The active-weeks row of a purpose (its own, or the default)."""
+    key = purpose if catalogue.has_factor("active_weeks_per_year", purpose) else "default"
+    return "active_weeks_per_year", key
+
+
+@dataclass(frozen=True)
+class DrawPlan:
+    """The factors alike alternatives read after their Gamma draw, in that order, and what
+    drawing them needs: whether each varies (:func:`_constant`), and the value and the spread
+    below and above it of those drawn (``(drawn, 1)`` each, read-only); made once per kind of
+    pair (:func:`_read_order`)."""
+
+    factors: tuple[catalogue.Factor, ...]
+    varying: tuple[bool, ...]
+    value: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    @classmethod
+    def of(cls, factors: Sequence[catalogue.Factor]) -> DrawPlan:
+        varying = tuple(not _constant(f) for f in factors)
+        drawn = factors[: max((k + 1 for k, v in enumerate(varying) if v), default=0)]
+        value = np.array([[f.value] for f in drawn]).reshape(-1, 1)
+        low = np.array([[(f.value - f.low) / _Z90] for f in drawn]).reshape(-1, 1)
+        high = np.array([[(f.high - f.value) / _Z90] for f in drawn]).reshape(-1, 1)
+        for array in (value, low, high):
+            array.setflags(write=False)
+        return cls(tuple(factors), varying, value, low, high)
 
 
 class StackedValues(Values):
     """The draws of many alternatives at once, row ``i`` from generator ``i``: the same numbers,
-    drawn in the same order, as a :class:`Values` of each alone (its alternatives must read the
-    same factors in the same order)."""
+    drawn in the same order, as a :class:`Values` of each alone (its alternatives read the
+    ``plan``'s factors in its order, after their trips' Gamma draw).
 
-    def __init__(self, rngs: Sequence[np.random.Generator], n: int = N_DRAWS) -> None:
+    Drawn up front, not factor by factor as they are read: each row's Gamma draw, then ONE call
+    for all of its factors' standard normals (a generator's ``standard_normal`` of ``k x n`` gives
+    the ``k`` blocks that ``k`` calls of ``n`` give, in turn), then turned into split-normal draws
+    all at once. A factor without a range (``low == value == high >= 0``) draws ``value``
+    whatever its normals, so it is kept as that number (broadcast over the draws: the same
+    products), and the normals of such factors at the end of the order are not drawn at all
+    (nothing after them reads the generator). Frozen: a factor outside the plan raises."""
+
+    def __init__(
+        self,
+        rngs: Sequence[np.random.Generator],
+        observed: Sequence[float],
+        plan: DrawPlan,
+        n: int = N_DRAWS,
+    ) -> None:
         super().__init__(rngs[0], n)
-        self.rngs = rngs
-
-    def _normal(self) -> np.ndarray:
-        out = np.empty((len(self.rngs), self.n))
-        for rng, row in zip(self.rngs, out, strict=True):
-            rng.standard_normal(out=row)  # each row drawn in place
-        return out
-
-    def _gamma(self, observed: np.ndarray) -> np.ndarray:
-        return np.stack(
-            [
-                rng.gamma(shape=k, scale=1.0 / k, size=self.n)
-                for rng, k in zip(self.rngs, observed.tolist(), strict=True)
-            ]
-        )
+        self.rate = np.empty((len(rngs), n))
+        z = np.empty((len(rngs), len(plan.value), n))
+        for rng, k, rate, row in zip(rngs, observed, self.rate, z, strict=True):
+            rate[:] = rng.gamma(shape=k, scale=1.0 / k, size=n)
+            rng.standard_normal(out=row)  # the row's factors' normals, in their order
+        draw = np.where(z < 0, plan.low, plan.high)  # as Values.__call__, every factor at once
+        draw *= z
+        draw += plan.value
+        np.maximum(draw, 0.0, out=z)
+        z.setflags(write=False)  # and so each factor's rows, views of it (as frozen() does)
+        for k, f in enumerate(plan.factors):
+            self.used[(f.parameter, f.key)] = f
+            self._cache[(f.parameter, f.key)] = z[:, k] if plan.varying[k] else f.value
+        self._frozen = True
 
     def trips_per_year_of(self, journeys: Sequence[RegularJourney]) -> np.ndarray:
         """(alternatives, draws) trips a year of each row's journey (see :meth:`trips_per_year`)."""
-        rate = self._gamma(np.array([j.trips_observed for j in journeys], dtype=float))
         central = np.array([j.trips_per_year for j in journeys])[:, None]
-        return central * rate * self._weeks_ratio(journeys[0])
+        return central * self.rate * self._weeks_ratio(journeys[0])
+
+
+def _constant(f: catalogue.Factor) -> bool:
+    """A factor whose every split-normal draw is its value: no range, and ``value >= +0.0`` (the
+    floor at 0 and the sign of a zero sum leave it unchanged: ``value + 0.0 * z == value``)."""
+    return f.low == f.value == f.high and math.copysign(1.0, f.value) > 0
 
 
 def per_trip(
@@ -169,11 +217,31 @@ def p10_p90(draws: np.ndarray, axis: int = -1) -> np.ndarray:
     """``np.percentile(draws, [10, 90], axis=axis)``: the same numbers, taken of the draws sorted
     (in place: pass a copy to keep them). A percentile reads only order statistics, the same in
     any order; numpy's partition at the four points it needs is slow on unsorted rows (about 10x
-    a sort of them, numpy 2.4) and quick on sorted ones."""
+    a sort of them, numpy 2.4) and quick on sorted ones. Of the sorted rows, the two percentiles
+    are read with numpy's own 'linear' arithmetic (:func:`_sorted_percentile`) rather than a call
+    of ``np.percentile`` (about 100 us of set-up a call, a tenth of a small chunk's travel)."""
     if np.signbit(draws[draws == 0]).any():  # -0.0 and 0.0 are a tie whose pick depends on the
         return np.percentile(draws, [10, 90], axis=axis)  # order: numpy's own order then
     draws.sort(axis=axis)
-    return np.percentile(draws, [10, 90], axis=axis, overwrite_input=True)
+    n = draws.shape[axis]
+    if n < 2 or np.isnan(np.take(draws, -1, axis=axis)).any():  # NaN sorts last: numpy's rules
+        return np.percentile(draws, [10, 90], axis=axis, overwrite_input=True)
+    return np.stack([_sorted_percentile(draws, q, axis) for q in (10, 90)])
+
+
+def _sorted_percentile(ordered: np.ndarray, q: int, axis: int) -> np.ndarray:
+    """``np.percentile(ordered, q, axis=axis)`` of rows sorted along ``axis`` (no NaN, 2 draws or
+    more), as numpy 2's 'linear' method computes it: the virtual index ``(n - 1) * q / 100``, its
+    floor and fraction ``t``, and ``_lerp``'s two-sided interpolation (``b - (b - a) * (1 - t)``
+    from the upper neighbour when ``t >= 0.5``), float for float."""
+    n = ordered.shape[axis]
+    virtual = (n - 1) * (q / 100)  # np.true_divide(q, 100) is the double nearest q / 100
+    below = math.floor(virtual)
+    t = virtual - below
+    a = np.take(ordered, below, axis=axis)
+    b = np.take(ordered, below + 1, axis=axis)
+    diff = b - a
+    return b - diff * (1 - t) if t >= 0.5 else a + diff * t
 
 
 def yearly_figures(
@@ -238,7 +306,8 @@ def _samples(
         np.random.default_rng(zlib.crc32(f"{journeys[i].journey_id}>{option}".encode()))
         for i in rows
     ]
-    draws = StackedValues(rngs, n_draws)
+    observed = [float(journeys[i].trips_observed) for i in rows]
+    draws = StackedValues(rngs, observed, _read_order(key), n_draws)
     n_draw = draws.trips_per_year_of([journeys[i] for i in rows])
     p = people[rows][:, None]
     c = per_trip(current, km[0][rows][:, None], p, draws, car_mode=car_mode)
@@ -247,6 +316,21 @@ def _samples(
     for k in range(3):  # a figure that does not vary (0 kWh) is broadcast over the draws
         np.multiply(n_draw, np.subtract(c[k], a[k]), out=out[:, k])
     return out
+
+
+@cache
+def _read_order(key: tuple) -> DrawPlan:
+    """The factors the pairs of ``key`` read after their Gamma draw, in the order they read them
+    (so drawn): the active weeks of a journey seen under a year, then the current mode's trip,
+    then the option's, as :func:`_samples` reads them (the branches of :func:`per_trip` and
+    :meth:`Values.ratio` depend on the modes and the table, not on the numbers)."""
+    current, option, car_mode, estimated, short, purpose = key
+    reads = Values()
+    if short:
+        reads.ratio(*_weeks_factor(purpose))
+    per_trip(current, 1.0, 1.0, reads, car_mode=car_mode)
+    per_trip(option, 1.0, 1.0, reads, car_mode=car_mode, vary_detour=estimated)
+    return DrawPlan.of(tuple(reads.used.values()))
 
 
 def _yearly_figures(

@@ -308,14 +308,15 @@ def _journeys(
     cl = clusters(chunk.code, p_code * len(modes) + m_code, chunk.distance_km, ground)
     n = len(cl.first)
     of_row = np.repeat(np.arange(n), cl.size)
-    days = _true_columns(usual(of_row, weekday[cl.order].astype(np.int64), 7, n))
+    regular = np.flatnonzero(cl.size >= min_trips)  # the clusters read below (few of them)
+    days = _true_columns(usual(of_row, weekday[cl.order].astype(np.int64), 7, n)[regular])
     half_hours = np.round(hour[cl.order] * 2).astype(np.int64)
-    hours = _true_columns(usual(of_row, half_hours, 49, n))
+    hours = _true_columns(usual(of_row, half_hours, 49, n)[regular])
     km = np.round(medians(chunk.distance_km, cl), 1)
     people = np.add.reduceat(chunk.passengers[cl.order], cl.first) if n else np.zeros(0)
     at_peak = np.add.reduceat(peak[cl.order].astype(np.int64), cl.first) if n else people
     out: list[list[tuple[RegularJourney, float]]] = [[] for _ in range(len(chunk.bounds) - 1)]
-    for c in np.flatnonzero(cl.size >= min_trips).tolist():
+    for r, c in enumerate(regular.tolist()):
         h, size = int(cl.code[c]), int(cl.size[c])
         purpose, mode = str(purposes[cl.key[c] // len(modes)]), str(modes[cl.key[c] % len(modes)])
         w = float(weeks[h])
@@ -331,8 +332,8 @@ def _journeys(
             trips_observed=size,
             weeks_observed=w,
             trips_per_year=float(scale * size),
-            weekdays=tuple(days[c]),
-            departure_hours=tuple(h / 2 for h in hours[c]),
+            weekdays=tuple(days[r]),
+            departure_hours=tuple(h / 2 for h in hours[r]),
             rows=tuple(chunk.labels[rows].tolist()),
             origin=origin,
             destination=destination,
