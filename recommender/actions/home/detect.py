@@ -38,6 +38,7 @@ from recommender.actions.home.profile import (
     local_clock,
     n_distinct,
 )
+from recommender.actions.home.quantiles import linear_quantiles
 from recommender.domain import DAY_NS, HOUR_NS, Household
 
 WINDOW_DAYS = 56
@@ -307,7 +308,7 @@ def _clusters(runs: _Runs, n_days: int) -> list[DetectedCycle]:
         claimed |= members
         kwh = runs.kwh[members]
         hours = int(np.ceil(np.median(runs.hours[members].astype(float))))
-        p10, median, p90 = np.quantile(kwh, [0.1, 0.5, 0.9])
+        p10, median, p90 = linear_quantiles(kwh, (0.1, 0.5, 0.9))  # np.quantile's figures
         found.append(
             DetectedCycle(
                 # the commonest start hour, the earliest of ties (argmax takes the first)

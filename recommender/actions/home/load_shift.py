@@ -8,13 +8,12 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.factors import CycleSpec, cycle_specs
+from recommender.actions.home.plan import ShiftPlan, plan_shift
 from recommender.actions.home.savings import energy_draws, energy_range, money, product_ranges
 from recommender.actions.home.shift import (
-    ShiftPlan,
     WindowCache,
     WindowTable,
     cycle_slots,
-    plan_shift,
     slot_of,
     slot_time,
     window_table,

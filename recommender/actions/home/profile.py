@@ -14,6 +14,7 @@ from typing import NamedTuple, cast
 import numpy as np
 import pandas as pd
 
+from recommender.actions.home.quantiles import linear_quantiles
 from recommender.domain import DAY_NS, HOUR_NS, MINUTE_NS, Forecast, Household
 from recommender.errors import InsufficientData
 
@@ -293,7 +294,7 @@ def _profile(
         annual = float(year.kwh.mean()) * 8760.0
         source = f"the last {year.clock.n_days} days of readings, scaled to a year"
     day_slice = hourly[DAY_HOURS[0] : DAY_HOURS[1]]
-    p10, p90 = np.quantile(nightly_min, [0.1, 0.9])  # one call: each its own quantile
+    p10, p90 = linear_quantiles(nightly_min, (0.1, 0.9))  # np.quantile's figures
     return LoadProfile(
         hourly_kwh=hourly,
         annual_kwh=annual,

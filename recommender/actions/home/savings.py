@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.factors import home_factors
+from recommender.actions.home.quantiles import linear_quantiles
 from recommender.domain import Household, Savings, Tariff
 from recommender.grid.neso import NESO_SOURCE, neso_2023
 from recommender.grid.regions import COUNTRY_SOURCE, alpha3, country_average
@@ -62,10 +63,11 @@ def product_range(
 def product_ranges(
     energy_kwh: np.ndarray, delta_mean: float, delta_sds: Sequence[float], seed: int = 1
 ) -> list[tuple[float, float]]:
-    """:func:`product_range` for each of ``delta_sds``, in one quantile call (the same draws)."""
+    """:func:`product_range` for each of ``delta_sds``, in one quantile call (the same draws;
+    :func:`~.quantiles.linear_quantiles`: ``np.quantile``'s figures)."""
     sds = np.asarray(delta_sds, dtype=float)[:, None]
     delta = delta_mean + sds * _standard_normal(seed, energy_kwh.size)
-    ranges = np.quantile(energy_kwh * delta, (0.1, 0.9), axis=-1)
+    ranges = linear_quantiles(energy_kwh * delta, (0.1, 0.9))
     return [(float(low), float(high)) for low, high in ranges.T]
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.profile import LoadProfile
+from recommender.actions.home.quantiles import linear_quantiles
 from recommender.actions.home.savings import money
 from recommender.domain import Action, Household, Savings, Tariff
 from recommender.grid.tariffs import (
@@ -63,7 +64,9 @@ def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
         month, weights=flat_cost
     )
     annual_cost = profile.annual_kwh * tariff.price_per_kwh
-    low, high = np.quantile(by_month, [0.1, 0.9]) if len(by_month) > 2 else (fraction, fraction)
+    low, high = (  # np.quantile's figures
+        linear_quantiles(by_month, (0.1, 0.9)) if len(by_month) > 2 else (fraction, fraction)
+    )
     savings = Savings(
         kwh_per_year=0.0,
         kg_co2e_per_year=0.0,
