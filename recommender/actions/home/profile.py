@@ -63,6 +63,14 @@ def local_day_minutes(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarra
     return wall_ns // DAY_NS, wall_ns // MINUTE_NS % 1440
 
 
+def utc_ns(index: pd.Index) -> np.ndarray:
+    """A tz-aware (or UTC-naive) datetime index's instants as integer nanoseconds since the
+    epoch (UTC), without a copy where they are already so."""
+    if isinstance(index, pd.DatetimeIndex) and index.unit == "ns":
+        return index.asi8
+    return pd.DatetimeIndex(index).as_unit("ns").asi8
+
+
 def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     """Where each run of equal keys begins (for np.ufunc.reduceat over sorted groups)."""
     if not len(sorted_keys):
@@ -78,14 +86,23 @@ def n_distinct(values: np.ndarray) -> int:
 
 def last_days(readings_kwh: pd.Series, days: int) -> pd.Series:
     """The readings of the last ``days`` days to the last one, gaps dropped (a slice where the
-    index is sorted, as parsed, not a mask over the whole history)."""
-    readings = readings_kwh.dropna()
+    index is sorted, as parsed, not a mask over the whole history; on the index's integers, not
+    Timestamps; without a copy of readings that have no gap: the same rows dropna keeps)."""
+    values = readings_kwh.to_numpy()
+    if values.dtype.kind == "f":
+        gaps = np.isnan(values)
+        readings = readings_kwh[~gaps] if gaps.any() else readings_kwh
+    else:
+        readings = readings_kwh.dropna()
     if readings.empty:
         return readings
-    index = pd.DatetimeIndex(readings.index)
-    if index.is_monotonic_increasing:  # the last one is the latest (no pass for the maximum)
-        cutoff = index[-1] - pd.Timedelta(days=days)
-        return readings.iloc[index.searchsorted(cutoff, side="right") :]
+    index = readings.index
+    if isinstance(index, pd.DatetimeIndex) and index.is_monotonic_increasing:
+        # the last one is the latest (no pass for the maximum); the cut in the index's own unit
+        stamps = index.asi8
+        span = np.timedelta64(days, "D").astype(f"timedelta64[{index.unit}]").astype(np.int64)
+        return readings.iloc[int(np.searchsorted(stamps, stamps[-1] - span, side="right")) :]
+    index = pd.DatetimeIndex(index)
     return readings[index > index.max() - pd.Timedelta(days=days)]
 
 
@@ -272,8 +289,10 @@ def _year_clock(
     key = (zone, str(index.tz), int(utc_ns[0]), len(utc_ns))
     if regular and key in clocks:
         return clocks[key]
-    # distinct days in the index's own zone (UTC as parsed), as counted before
-    n_days = n_distinct(index.tz_localize(None).as_unit("ns").asi8 // DAY_NS)
+    # distinct days in the index's own zone (UTC as parsed: its wall clock is its instants), as
+    # counted before
+    wall_ns = utc_ns if key[1] == "UTC" else index.tz_localize(None).as_unit("ns").asi8
+    n_days = n_distinct(wall_ns // DAY_NS)
     numbers, minutes = local_day_minutes(index, zone)
     hours = minutes // 60
     for array in (numbers, hours, minutes):
@@ -287,7 +306,8 @@ def _year_clock(
 def _profile(
     year: _Year, forecast: Forecast | None, hourly: np.ndarray, nightly_min: np.ndarray
 ) -> LoadProfile:
-    hourly = np.where(np.isnan(hourly), np.nanmean(hourly), hourly)
+    gaps = np.isnan(hourly)  # an hour of the day without readings: the hours' mean
+    hourly = np.where(gaps, np.nanmean(hourly), hourly) if gaps.any() else hourly.copy()
     if forecast is not None:
         annual, source = float(forecast.annual_kwh), "the usage forecast"
     else:
