@@ -33,10 +33,12 @@ import pandas as pd
 
 from recommender.actions.home.profile import (
     LoadProfile,
+    group_sizes,
     group_starts,
     last_days,
     local_clock,
     n_distinct,
+    utc_ns,
 )
 from recommender.actions.home.quantiles import linear_quantiles
 from recommender.domain import DAY_NS, HOUR_NS, Household
@@ -139,17 +141,17 @@ def profile_window_hours(
     """:func:`window_hours` of ``household``, cut from its load profile's last year where that is
     already on whole UTC hours in order (as parsed): the tail of its arrays, local clock
     included, not a second cut and conversion of the readings."""
-    year = pd.DatetimeIndex(profile.last_year_kwh.index)
+    year = profile.last_year_kwh.index
     if window_days > 365 or not _on_whole_hours(year):
         return window_hours(household.readings_kwh, household.timezone, window_days)
-    utc_ns = year.as_unit("ns").asi8
+    year_ns = utc_ns(year)
     # last_days' cut: after the last reading less window_days (the last year ends there too)
     tail = slice(
-        int(np.searchsorted(utc_ns, utc_ns[-1] - window_days * DAY_NS, side="right")), None
+        int(np.searchsorted(year_ns, year_ns[-1] - window_days * DAY_NS, side="right")), None
     )
     return WindowHours(
         profile.last_year_kwh.to_numpy(dtype=float)[tail],
-        utc_ns[tail],
+        year_ns[tail],
         profile.last_year_days[tail],
         profile.last_year_hours[tail],
     )
@@ -186,7 +188,7 @@ def _group_quantile(values: np.ndarray, keys: np.ndarray, q: float) -> np.ndarra
     order = _group_order(values, keys)
     ordered, sorted_keys = values[order], keys[order]
     starts = group_starts(sorted_keys)
-    counts = np.diff(np.r_[starts, len(values)])
+    counts = group_sizes(starts, len(values))
     position = q * (counts - 1)
     fraction = position % 1
     low = starts + position.astype(np.int64)
@@ -208,7 +210,9 @@ def _group_order(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
     if not len(keys):
         return np.zeros(0, dtype=np.intp)
     if np.all(keys[1:] >= keys[:-1]):
-        groups = np.cumsum(np.r_[0, keys[1:] != keys[:-1]])  # numbered in order, from 0
+        changes = np.zeros(len(keys), dtype=np.int64)
+        np.not_equal(keys[1:], keys[:-1], out=changes[1:], casting="unsafe")
+        groups = np.cumsum(changes)  # numbered in order, from 0
     else:
         groups = keys - keys.min()
     if groups.max() >= 1 << 16:
@@ -226,11 +230,11 @@ def _last_hours(readings_kwh: pd.Series, window_days: int) -> pd.Series:
     return readings.resample("h").sum(min_count=1).dropna().astype(float)
 
 
-def _on_whole_hours(index: pd.DatetimeIndex) -> bool:
+def _on_whole_hours(index: pd.Index) -> bool:
     """Is ``index`` UTC, strictly increasing and on whole hours (each its own hourly bin)?"""
-    if str(index.tz) != "UTC":
+    if str(getattr(index, "tz", None)) != "UTC":
         return False
-    ns = index.as_unit("ns").asi8
+    ns = utc_ns(index)
     return bool(np.all(ns[1:] > ns[:-1])) and not (ns % HOUR_NS).any()
 
 
@@ -243,7 +247,7 @@ def _cycle_runs(excess: np.ndarray, clock: _Clock) -> _Runs:
     starts = np.flatnonzero(new_run)
     # runs are in order: np.add.reduceat adds each as pandas' grouped sum did (see day_totals)
     kwh = np.add.reduceat(excess[above], starts)
-    hours = np.diff(np.r_[starts, len(above)])
+    hours = group_sizes(starts, len(above))
     first = above[new_run]
     keep = (hours <= MAX_RUN_HOURS) & (kwh >= CYCLE_KWH)
     return _Runs(

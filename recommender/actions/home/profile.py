@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple, cast
 
 import numpy as np
@@ -73,9 +74,19 @@ def utc_ns(index: pd.Index) -> np.ndarray:
 
 def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     """Where each run of equal keys begins (for np.ufunc.reduceat over sorted groups)."""
-    if not len(sorted_keys):
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    first = np.empty(len(sorted_keys), dtype=bool)  # not np.r_: its index machinery costs more
+    first[:1] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
+    return np.flatnonzero(first)
+
+
+def group_sizes(starts: np.ndarray, n: int) -> np.ndarray:
+    """How many of ``n`` sorted items each group holds, from where the groups begin
+    (:func:`group_starts`): ``np.diff(np.r_[starts, n])``."""
+    sizes = np.empty(len(starts), dtype=np.intp)
+    np.subtract(starts[1:], starts[:-1], out=sizes[:-1])
+    sizes[-1:] = n - starts[-1:]
+    return sizes
 
 
 def n_distinct(values: np.ndarray) -> int:
@@ -118,7 +129,7 @@ def day_totals(values: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.nda
         sums = grouped.sum()
         return sums.index.to_numpy(), sums.to_numpy(), grouped.count().to_numpy()
     starts = group_starts(days)
-    return days[starts], np.add.reduceat(values, starts), np.diff(np.r_[starts, len(days)])
+    return days[starts], np.add.reduceat(values, starts), group_sizes(starts, len(days))
 
 
 @dataclass(frozen=True)
@@ -193,9 +204,8 @@ def load_profiles(
         # pandas' grouped mean: its compensated sum over the unsorted hour groups is kept. The
         # groups as categorical codes (household x 24 + local hour, every one a category):
         # pandas then hashes no keys, and an hour with no reading is a NaN in its place
-        codes = pd.Categorical.from_codes(who * 24 + hours, pd.RangeIndex(len(years) * 24))
-        hour_groups = pd.CategoricalIndex(codes)
-        means = pd.Series(values).groupby(hour_groups, observed=False).mean()
+        codes = pd.Categorical.from_codes(who * 24 + hours, dtype=_hour_groups(len(years)))
+        means = pd.Series(values).groupby(codes, observed=False).mean()
         by_hour = means.to_numpy().reshape(len(years), 24)
         night = (hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1])
         nightly, owner = _nightly_minima(
@@ -205,6 +215,13 @@ def load_profiles(
     for w, (i, year) in enumerate(zip(slots, years, strict=True)):
         items[i] = _profile(year, forecasts[i], by_hour[w], nightly[bounds[w] : bounds[w + 1]])
     return cast(list[Profile | InsufficientData], items)
+
+
+@lru_cache(maxsize=64)
+def _hour_groups(n_years: int) -> pd.CategoricalDtype:
+    """The categories of ``n_years`` years' hours of the day (household x 24 + hour), made once
+    per chunk size."""
+    return pd.CategoricalDtype(pd.RangeIndex(n_years * 24))
 
 
 def _nightly_minima(

@@ -19,10 +19,13 @@ from collections.abc import Sequence
 import numpy as np
 
 
-def linear_quantiles(values: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+def linear_quantiles(
+    values: np.ndarray, qs: Sequence[float], *, overwrite: bool = False
+) -> np.ndarray:
     """``np.quantile(values, qs, axis=-1)`` (method "linear") of a 1-d or 2-d float array (rows:
-    the last axis; at least one value each): shape ``(len(qs),)`` or ``(len(qs), n_rows)``."""
-    rows = np.array(values, dtype=float, ndmin=2)  # a copy: partitioned in place
+    the last axis; at least one value each): shape ``(len(qs),)`` or ``(len(qs), n_rows)``.
+    ``overwrite``: ``values`` (a float array) may be reordered in place, not copied."""
+    rows = np.array(values, dtype=float, ndmin=2, copy=None if overwrite else True)
     n = rows.shape[-1]
     q = np.asarray(qs, dtype=float)
     # numpy's _get_indexes and _get_gamma: at or past the last position both neighbours are the
