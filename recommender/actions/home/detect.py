@@ -40,7 +40,7 @@ from recommender.actions.home.profile import (
     n_distinct,
     utc_ns,
 )
-from recommender.actions.home.quantiles import linear_quantiles
+from recommender.actions.home.quantiles import linear_quantiles, median
 from recommender.domain import DAY_NS, HOUR_NS, Household
 
 WINDOW_DAYS = 56
@@ -311,20 +311,20 @@ def _clusters(runs: _Runs, n_days: int) -> list[DetectedCycle]:
             break
         claimed |= members
         kwh = runs.kwh[members]
-        hours = int(np.ceil(np.median(runs.hours[members].astype(float))))
-        p10, median, p90 = linear_quantiles(kwh, (0.1, 0.5, 0.9))  # np.quantile's figures
+        hours = int(np.ceil(median(runs.hours[members].astype(float))))  # np.median's
+        p10, kwh_median, p90 = linear_quantiles(kwh, (0.1, 0.5, 0.9))  # np.quantile's figures
         found.append(
             DetectedCycle(
                 # the commonest start hour, the earliest of ties (argmax takes the first)
                 start_hour=int(np.argmax(np.bincount(runs.start_hour[members], minlength=24))),
-                kwh=float(median),
+                kwh=float(kwh_median),
                 kwh_p10=float(p10),
                 kwh_p90=float(p90),
                 cycle_hours=hours,
                 days_per_week=float(days_per_week),
                 n_occurrences=int(members.sum()),
                 weeks=float(weeks),
-                ev_like=bool(median / hours >= EV_KW),
+                ev_like=bool(kwh_median / hours >= EV_KW),
             )
         )
     return found

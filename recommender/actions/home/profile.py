@@ -15,7 +15,7 @@ from typing import NamedTuple, cast
 import numpy as np
 import pandas as pd
 
-from recommender.actions.home.quantiles import linear_quantiles
+from recommender.actions.home.quantiles import linear_quantiles, median
 from recommender.domain import DAY_NS, HOUR_NS, MINUTE_NS, Forecast, Household
 from recommender.errors import InsufficientData
 
@@ -336,7 +336,7 @@ def _profile(
         hourly_kwh=hourly,
         annual_kwh=annual,
         annual_kwh_source=source,
-        baseload_kw=float(np.median(nightly_min)),
+        baseload_kw=median(nightly_min),  # np.median's figure
         baseload_kw_p10=float(p10),
         baseload_kw_p90=float(p90),
         peak_hour=DAY_HOURS[0] + int(np.argmax(day_slice)),

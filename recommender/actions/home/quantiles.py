@@ -37,15 +37,10 @@ def linear_quantiles(
     gamma = virtual - below
     low = below.astype(np.intp)
     high = np.where(past_end, -1, low + 1)
-    if np.isnan(rows).any() or not rows.all():
-        # a NaN, or a zero (0.0 and -0.0 compare equal: which one lands at a position is the
-        # partition's own doing): numpy's partition at numpy's positions
-        rows.partition(np.unique(np.concatenate(([0, -1], low, high))), axis=-1)
-    else:
-        # values that compare equal are the same bits: a sorted row holds at each position the
-        # value a partition puts there (numpy's sort of floats is vectorised: several times
-        # faster than its partition at several positions at once)
+    if _sorts_exactly(rows):
         rows.sort(axis=-1)
+    else:  # numpy's partition at numpy's positions
+        rows.partition(np.unique(np.concatenate(([0, -1], low, high))), axis=-1)
     a, b = rows[:, low].T, rows[:, high].T  # (len(qs), n_rows)
     t = gamma[:, None]
     # numpy's _lerp: from the low side below half, from the high side from half on
@@ -55,3 +50,25 @@ def linear_quantiles(
     # a NaN sorts last: its row's quantiles are that NaN (numpy copies it)
     np.copyto(result, rows[:, -1], where=np.isnan(rows[:, -1]))
     return result[:, 0] if np.ndim(values) == 1 else result
+
+
+def median(values: np.ndarray) -> float:
+    """``np.median`` of a 1-d float array, bit for bit: the middle value (or the two middle
+    values, averaged by ``np.mean`` as numpy averages them) of a sorted copy, where sorting
+    places them as numpy's partition does (:func:`_sorts_exactly`); else ``np.median`` itself."""
+    ordered = np.array(values, dtype=float)
+    if not len(ordered) or not _sorts_exactly(ordered):
+        return float(np.median(values))
+    ordered.sort()
+    middle = len(ordered) // 2
+    return float(np.mean(ordered[middle - 1 + len(ordered) % 2 : middle + 1]))
+
+
+def _sorts_exactly(values: np.ndarray) -> bool:
+    """Does sorting ``values`` put at every position the very bits numpy's partition puts there?
+    Values that compare equal are the same bits, except 0.0 and -0.0 (and NaN, kept last, whose
+    payloads may differ): so yes unless a NaN or a -0.0 is among them (numpy's sort of floats is
+    vectorised: several times faster than its partition at several positions at once)."""
+    if np.isnan(values).any():
+        return False
+    return bool(values.all()) or not np.signbit(values[values == 0]).any()
