@@ -60,7 +60,9 @@ def local_clock(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarray]:
 def local_day_minutes(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarray]:
     """Each instant's local day number (as :func:`local_clock`) and local minute of the day
     (0-1439: time-of-use bands need the minute where a zone is off UTC by half hours)."""
-    wall_ns = pd.DatetimeIndex(index).tz_convert(zone).tz_localize(None).as_unit("ns").asi8
+    stamps = index if isinstance(index, pd.DatetimeIndex) else pd.DatetimeIndex(index)
+    wall = stamps.tz_convert(zone).tz_localize(None)
+    wall_ns = wall.asi8 if wall.unit == "ns" else wall.as_unit("ns").asi8
     return wall_ns // DAY_NS, wall_ns // MINUTE_NS % 1440
 
 
@@ -260,7 +262,8 @@ def _last_year(household: Household, clocks: dict[tuple[str, str, int, int], _Cl
             f"{household.reading_interval_minutes} minutes; hourly or daily readings are needed"
         )
     last = _last_year_readings(household)
-    clock = _year_clock(pd.DatetimeIndex(last.index), household.timezone, clocks)
+    index = last.index if isinstance(last.index, pd.DatetimeIndex) else pd.DatetimeIndex(last.index)
+    clock = _year_clock(index, household.timezone, clocks)
     _check_days(household, clock.n_days)
     return _Year(household, last, clock)
 
@@ -301,14 +304,14 @@ def _year_clock(
     """The clock of a year's readings, made once per chunk for the years that are the same hours
     for the same zones (a regular hourly index is its first hour and its length: a data team's
     batch covers one period)."""
-    utc_ns = index.as_unit("ns").asi8
-    regular = len(utc_ns) > 1 and bool(np.all(np.diff(utc_ns) == HOUR_NS))
-    key = (zone, str(index.tz), int(utc_ns[0]), len(utc_ns))
+    instants_ns = utc_ns(index)
+    regular = len(instants_ns) > 1 and bool(np.all(np.diff(instants_ns) == HOUR_NS))
+    key = (zone, str(index.tz), int(instants_ns[0]), len(instants_ns))
     if regular and key in clocks:
         return clocks[key]
     # distinct days in the index's own zone (UTC as parsed: its wall clock is its instants), as
     # counted before
-    wall_ns = utc_ns if key[1] == "UTC" else index.tz_localize(None).as_unit("ns").asi8
+    wall_ns = instants_ns if key[1] == "UTC" else index.tz_localize(None).as_unit("ns").asi8
     n_days = n_distinct(wall_ns // DAY_NS)
     numbers, minutes = local_day_minutes(index, zone)
     hours = minutes // 60
