@@ -15,6 +15,7 @@ formula, and the row's NaN where it has one. tests/actions_home/test_quantiles.p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -26,10 +27,31 @@ def linear_quantiles(
     the last axis; at least one value each): shape ``(len(qs),)`` or ``(len(qs), n_rows)``.
     ``overwrite``: ``values`` (a float array) may be reordered in place, not copied."""
     rows = np.array(values, dtype=float, ndmin=2, copy=None if overwrite else True)
-    n = rows.shape[-1]
+    low, high, t, from_high, kth = _interpolation(rows.shape[-1], tuple(qs))
+    exact = _sorts_exactly(rows)
+    if exact:
+        rows.sort(axis=-1)
+    else:  # numpy's partition at numpy's positions
+        rows.partition(kth, axis=-1)
+    a, b = rows[:, low].T, rows[:, high].T  # (len(qs), n_rows)
+    # numpy's _lerp: from the low side below half, from the high side from half on
+    diff_b_a = b - a
+    result = np.where(from_high, b - diff_b_a * (1 - t), a + diff_b_a * t)
+    if not exact:  # a NaN sorts last: its row's quantiles are that NaN (numpy copies it)
+        np.copyto(result, rows[:, -1], where=np.isnan(rows[:, -1]))
+    return result[:, 0] if np.ndim(values) == 1 else result
+
+
+@lru_cache(maxsize=64)
+def _interpolation(
+    n: int, qs: tuple[float, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For quantiles ``qs`` of ``n`` values, as numpy's _get_indexes and _get_gamma make them:
+    the positions of the values below and above each, its weight (a column), whether it is taken
+    from the high side, and numpy's partition positions. At or past the last position both
+    neighbours are the last one, and the weight is taken from that (moved) index, as numpy
+    takes it. Made once per size and quantiles (read-only)."""
     q = np.asarray(qs, dtype=float)
-    # numpy's _get_indexes and _get_gamma: at or past the last position both neighbours are the
-    # last one, and the weight is taken from that (moved) index, as numpy takes it
     virtual = (n - 1) * q
     below = np.floor(virtual)
     past_end = virtual >= n - 1
@@ -37,19 +59,11 @@ def linear_quantiles(
     gamma = virtual - below
     low = below.astype(np.intp)
     high = np.where(past_end, -1, low + 1)
-    if _sorts_exactly(rows):
-        rows.sort(axis=-1)
-    else:  # numpy's partition at numpy's positions
-        rows.partition(np.unique(np.concatenate(([0, -1], low, high))), axis=-1)
-    a, b = rows[:, low].T, rows[:, high].T  # (len(qs), n_rows)
-    t = gamma[:, None]
-    # numpy's _lerp: from the low side below half, from the high side from half on
-    diff_b_a = b - a
-    result = a + diff_b_a * t
-    np.subtract(b, diff_b_a * (1 - t), out=result, where=np.broadcast_to(t >= 0.5, result.shape))
-    # a NaN sorts last: its row's quantiles are that NaN (numpy copies it)
-    np.copyto(result, rows[:, -1], where=np.isnan(rows[:, -1]))
-    return result[:, 0] if np.ndim(values) == 1 else result
+    kth = np.unique(np.concatenate(([0, -1], low, high)))
+    parts = (low, high, gamma[:, None], gamma[:, None] >= 0.5, kth)
+    for part in parts:
+        part.flags.writeable = False
+    return parts
 
 
 def median(values: np.ndarray) -> float:
