@@ -1,4 +1,4 @@
-"""CPU per call of the home actions (``home_reports_many``), this code against another's, in one run.
+"""CPU per call of the home actions (``home_reports_many``), this code against another's, in a run.
 
 The households, each with the forecast the service would give it (``forecast_households``, then
 ``dated`` at the answer's instant, as ``recommender.chunk`` does):
@@ -10,6 +10,10 @@ The households, each with the forecast the service would give it (``forecast_hou
   (``tests/home_meters.py``: no open gas meter is bundled);
 - daily: the sample's real readings summed to whole local days, as a daily-only meter sends them
   (``tests/home_meters.py``);
+- sample in its answer: the same call where the service makes it, timed inside each warm
+  ``Service.recommend`` of the sample's compact payload (parsing, forecast, travel and ranking
+  around it: what it costs in an answer, where the repeated call alone finds its data and
+  branches as it left them);
 - chunk of 200: synthetic households (``recommender.synth``: real meters' daily shapes, simulated
   appliances; seed 0, a year from 2024-01-01, as ``benchmarks/batch.py`` scores them), one call
   for the chunk, reported per household.
@@ -43,6 +47,7 @@ import pandas as pd
 from latency import HOURS, NOW, year_payloads  # benchmarks/latency.py
 
 import recommender
+import recommender.chunk as chunk_module
 from recommender.actions.home import home_reports_many
 from recommender.domain import Forecast, Household
 from recommender.errors import GreenrecError
@@ -52,15 +57,16 @@ from recommender.io import parse_household, read_tables
 from recommender.io.importers import read_eemeter_temperature
 from recommender.resources import data_path
 from recommender.samples import SAMPLE_TEMPERATURE, TIMEZONE, sample_household_payload
-from recommender.service import load_models
+from recommender.service import Service, load_models
 from recommender.synth import write_population
 
 # the meters the bundled data does not hold are made as the tests make them
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from home_meters import daily_payload, gas_sample_payload  # noqa: E402
+from home_meters import daily_payload, gas_sample_payload
 
 CHUNK_NOW = pd.Timestamp("2025-01-01T00:00:00Z")  # just after the synthetic year (batch.py)
-CASES = ("sample", "gas", "daily", "chunk of 200")
+CASES = ("sample", "sample in its answer", "gas", "daily", "chunk of 200")
+IN_ANSWER = "sample in its answer"
 
 
 def households(scratch: Path) -> dict[str, tuple[list[Household], pd.Timestamp]]:
@@ -110,12 +116,44 @@ def cpu_ms(func: Callable[[], object], seconds: float) -> list[float]:
 
 def measure(models_dir: str, seconds: float) -> dict[str, Any]:
     calls = inputs(models_dir)
+    answers = {name: repr(call()) for name, call in calls.items()}
+    ms = {name: cpu_ms(call, seconds) for name, call in calls.items()}
+    answers[IN_ANSWER], ms[IN_ANSWER] = in_answer_ms(models_dir, seconds)
     return {
         "code": str(Path(recommender.__file__).parent),
-        "answers": {name: repr(call()) for name, call in calls.items()},
-        "ms": {name: cpu_ms(call, seconds) for name, call in calls.items()},
+        "answers": answers,
+        "ms": ms,
         "n": {"chunk of 200": 200},
     }
+
+
+def in_answer_ms(models_dir: str, seconds: float) -> tuple[str, list[float]]:
+    """The sample's home reports and the CPU milliseconds of ``home_reports_many`` inside each
+    warm answer of its compact payload, for about ``seconds`` of answers (at least 5)."""
+    service = Service.from_dir(Path(models_dir))
+    payload = year_payloads()["compact"]
+    real = chunk_module.home_reports_many
+    times: list[float] = []
+    reports: list[Any] = []
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.process_time()
+        found = real(*args, **kwargs)
+        times.append(1000.0 * (time.process_time() - started))
+        reports.append(found)
+        return found
+
+    chunk_module.home_reports_many = timed  # the stage calls it by this module's name
+    try:
+        for _ in range(3):  # warm-up answers, not counted
+            service.recommend(payload, now=NOW)
+        times.clear()
+        started = time.process_time()
+        while len(times) < 5 or time.process_time() - started < seconds:
+            service.recommend(payload, now=NOW)
+    finally:
+        chunk_module.home_reports_many = real
+    return repr(reports[-1]), times
 
 
 def child(code_dir: str | None, argv: list[str]) -> dict[str, Any]:
@@ -184,13 +222,13 @@ def report(runs: dict[str | None, list[dict[str, Any]]], baseline: str | None) -
         calls = {name: sum(len(r["ms"][name]) for r in results) for name in CASES}
         print(f"  {results[0]['code']}:")
         for name in CASES:
-            print(f"    {name:14s} {medians[code][name]:7.3f} ms  ({calls[name]} calls)")
+            print(f"    {name:22s} {medians[code][name]:7.3f} ms  ({calls[name]} calls)")
     if baseline is None:
         return
     print("  before -> after:")
     for name in CASES:
         a, b = medians[baseline][name], medians[None][name]
-        print(f"    {name:14s} {a:7.3f} -> {b:7.3f} ms  ({a / b:.2f}x faster)")
+        print(f"    {name:22s} {a:7.3f} -> {b:7.3f} ms  ({a / b:.2f}x faster)")
     answers = [r["answers"] for results in runs.values() for r in results]
     different = [name for name in CASES if len({a[name] for a in answers}) != 1]
     if different:
