@@ -51,13 +51,14 @@ def test_quantiles_of_the_sample_households_carbon_draws(
     """The arrays the shift actions take quantiles of: cycle energy x intensity gap draws, with
     the gaps and errors of the sample household's real plans."""
     seen: list[tuple] = []
-    real = load_shift_module.product_ranges
+    real = load_shift_module.product_ranges_many
 
-    def spy(energy_kwh, delta_mean, delta_sds, seed=1):
-        seen.append((energy_kwh, delta_mean, delta_sds, seed))
-        return real(energy_kwh, delta_mean, delta_sds, seed)
+    def spy(energies_kwh, delta_means, delta_sds, seed=1):
+        plans = zip(energies_kwh, delta_means, delta_sds, strict=True)
+        seen.extend((e, m, sds, seed) for e, m, sds in plans)
+        return real(energies_kwh, delta_means, delta_sds, seed)
 
-    monkeypatch.setattr(load_shift_module, "product_ranges", spy)
+    monkeypatch.setattr(load_shift_module, "product_ranges_many", spy)
     home_actions(household0, None, now=NOW)
     assert seen, "the sample household's plans take no quantiles"
     for energy_kwh, delta_mean, delta_sds, seed in seen:
@@ -65,6 +66,8 @@ def test_quantiles_of_the_sample_households_carbon_draws(
         draws = energy_kwh * (delta_mean + sds * _standard_normal(seed, energy_kwh.size))
         same_bits(draws, (0.1, 0.9))
         same_bits(-draws, (0.1, 0.9))
+        all_at_once = np.vstack([draws, -draws])  # plans' draws stacked, as a household's are
+        same_bits(all_at_once, (0.1, 0.9))
 
 
 @settings(max_examples=400, deadline=None)

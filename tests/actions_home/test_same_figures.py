@@ -1,7 +1,8 @@
 """The home actions' faster paths give the figures of the code they replaced, bit for bit, on the
 real sample-0 meter and temperatures (and on cuts of them made to take every path: gaps, an
-unsorted index, temperatures off the meter's hours, a daily meter). Each reference below is the
-replaced code as it was."""
+unsorted index, temperatures off the meter's hours, a daily meter); and a household's plans
+chosen and drawn together give what each gives alone. Each reference below is the replaced code
+as it was."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from recommender.actions.home.profile import (
     local_clock,
     whole_days,
 )
+from recommender.actions.home.savings import _standard_normal, energy_draws, product_ranges_many
+from recommender.actions.home.shift import SLOTS_PER_DAY, choose_starts
 from recommender.domain import Household
 
 ZONE = "Europe/London"
@@ -123,3 +126,42 @@ def test_common_days_are_intersect1d_s(a: list[int], b: list[int]) -> None:
     got_a, got_b = _common(a_, b_)
     assert got_a.tolist() == in_a.tolist()
     assert got_b.tolist() == in_b.tolist()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_stacked_plans_choose_what_each_plan_alone_chooses(seed: int) -> None:
+    """A household's appliances' rows stacked, each with its own usual slot and allowed starts
+    (few distinct values, so ties and rows without a better start are common)."""
+    rng = np.random.default_rng(seed)
+    n_rows = int(rng.integers(1, 30))
+    carbon = rng.integers(0, 6, (n_rows, SLOTS_PER_DAY)).astype(float)
+    price = rng.integers(0, 3, (n_rows, SLOTS_PER_DAY)) * 0.1
+    feasible = rng.random((n_rows, SLOTS_PER_DAY)) < 0.7
+    usual = rng.integers(0, SLOTS_PER_DAY, n_rows)
+    weight = float(rng.choice([0.0, 0.3, 0.5, 1.0]))
+    together = choose_starts(carbon, price, feasible, usual, weight)
+    alone = [
+        choose_starts(carbon[[r]], price[[r]], feasible[r], int(usual[r]), weight)[0]
+        for r in range(n_rows)
+    ]
+    assert together.tolist() == alone
+
+
+def product_ranges_reference(energy_kwh, delta_mean, delta_sds, seed=1):
+    sds = np.asarray(delta_sds, dtype=float)[:, None]
+    delta = delta_mean + sds * _standard_normal(seed, energy_kwh.size)
+    ranges = np.quantile(energy_kwh * delta, (0.1, 0.9), axis=-1)
+    return [(float(low), float(high)) for low, high in ranges.T]
+
+
+def test_savings_ranges_drawn_together_are_each_drawn_alone() -> None:
+    """Plans' carbon ranges drawn in one array are np.quantile's of each plan's draws alone."""
+    specs = [(0.8, 1.05, 1.5), (0.6, 0.9, 1.3), (3.5, 4.5, 5.5)]
+    energies = [energy_draws(*spec) for spec in specs]
+    means, sds = [12.5, -3.0, 0.0], [(4.0, 0.25), (2.0, 0.1), (0.0, 0.0)]
+    together = product_ranges_many(energies, means, sds)
+    alone = [
+        product_ranges_reference(e, m, s) for e, m, s in zip(energies, means, sds, strict=True)
+    ]
+    as_bits = [[np.float64(v).tobytes() for pair in plan for v in pair] for plan in together]
+    assert as_bits == [[np.float64(v).tobytes() for pair in plan for v in pair] for plan in alone]

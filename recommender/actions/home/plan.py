@@ -4,6 +4,7 @@ on a household's candidate windows (:func:`~.shift.window_table`) by :func:`~.sh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
 from functools import lru_cache
@@ -44,12 +45,51 @@ def plan_shift(
     usual_source: str,
 ) -> ShiftPlan | None:
     """Choose the start for one appliance from a precomputed :class:`WindowTable`."""
+    (plan,) = plan_shifts(household, [(appliance, table, n_slots, usual_slot, usual_source)])
+    return plan
+
+
+def plan_shifts(
+    household: Household, wanted: Sequence[tuple[Appliance, WindowTable, int, int, str]]
+) -> list[ShiftPlan | None]:
+    """:func:`plan_shift` of each of ``wanted`` (appliance, table, cycle length in slots, usual
+    slot and its source): the rows of all the plans chosen by one :func:`choose_starts` (each
+    row is chosen as alone, on its own usual slot and allowed starts)."""
+    if not wanted:
+        return []
     prefs = household.preferences
-    feasible = _feasible_starts(usual_slot, n_slots, prefs.quiet_hours, prefs.ready_by)
-    # the start kept every day (on the days' average), then each day's own best start
-    best, *picks = choose_starts(
-        table.g_rows, table.price_rows, feasible, usual_slot, prefs.carbon_weight
+    sizes = [len(table.g_rows) for _, table, _, _, _ in wanted]
+    feasible = [
+        _feasible_starts(usual_slot, n_slots, prefs.quiet_hours, prefs.ready_by)
+        for _, _, n_slots, usual_slot, _ in wanted
+    ]
+    # each plan's rows: the start kept every day (on the days' average), then each day's own
+    picks = choose_starts(
+        np.concatenate([table.g_rows for _, table, _, _, _ in wanted]),
+        np.concatenate([table.price_rows for _, table, _, _, _ in wanted]),
+        np.repeat(np.array(feasible), sizes, axis=0),
+        np.repeat([usual_slot for _, _, _, usual_slot, _ in wanted], sizes),
+        prefs.carbon_weight,
     ).tolist()
+    ends = np.cumsum(sizes).tolist()
+    return [
+        _plan(appliance, table, n_slots, usual_slot, usual_source, picks[end - size : end])
+        for (appliance, table, n_slots, usual_slot, usual_source), size, end in zip(
+            wanted, sizes, ends, strict=True
+        )
+    ]
+
+
+def _plan(
+    appliance: Appliance,
+    table: WindowTable,
+    n_slots: int,
+    usual_slot: int,
+    usual_source: str,
+    picks: list[int],
+) -> ShiftPlan | None:
+    """The plan of the start kept every day and each day's best (``picks``: -1 for none)."""
+    best, *day_picks = picks
     if best < 0:
         return None
     carbon, price = table.g_rows[0], table.price_rows[0]
@@ -67,7 +107,7 @@ def plan_shift(
         delta_error_g_per_kwh=float(delta_sd.mean()),
         usual_price_per_kwh=float(price[usual_slot]),
         best_price_per_kwh=float(price[best]),
-        next_days=_next_days(table, picks, n_slots, usual_slot),
+        next_days=_next_days(table, day_picks, n_slots, usual_slot),
     )
 
 

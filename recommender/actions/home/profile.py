@@ -207,7 +207,9 @@ def load_profiles(
         # groups as categorical codes (household x 24 + local hour, every one a category):
         # pandas then hashes no keys, and an hour with no reading is a NaN in its place
         codes = pd.Categorical.from_codes(who * 24 + hours, dtype=_hour_groups(len(years)))
-        means = pd.Series(values).groupby(codes, observed=False).mean()
+        # (a Categorical groups as its index would, without one made: pandas-stubs lists only
+        # the index)
+        means = pd.Series(values).groupby(codes, observed=False).mean()  # type: ignore[call-overload]
         by_hour = means.to_numpy().reshape(len(years), 24)
         night = (hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1])
         nightly, owner = _nightly_minima(

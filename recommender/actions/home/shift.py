@@ -100,14 +100,26 @@ def choose_start(
 
 
 def choose_starts(
-    carbon: np.ndarray, price: np.ndarray, feasible: np.ndarray, usual_slot: int, weight: float
+    carbon: np.ndarray,
+    price: np.ndarray,
+    feasible: np.ndarray,
+    usual_slot: int | np.ndarray,
+    weight: float,
 ) -> np.ndarray:
     """:func:`choose_start` of each row of (n, 48) ``carbon`` and ``price`` at once (a plan's
-    average and each of its days): the best start slot of each row, -1 where there is none."""
+    average and each of its days; the plans of a household's appliances stacked): the best start
+    slot of each row, -1 where there is none. ``feasible``: (48,) or each row's (n, 48);
+    ``usual_slot``: one or each row's (n,). Each row is chosen as alone."""
     tol = 1e-9
-    usual = [usual_slot]
-    candidates = feasible & (carbon <= carbon[:, usual] + tol) & (price <= price[:, usual] + tol)
-    best = np.full(len(carbon), -1)
+    n_rows = len(carbon)
+    usual = np.broadcast_to(usual_slot, (n_rows,))
+    at_usual = np.arange(n_rows), usual
+    candidates = (
+        feasible
+        & (carbon <= carbon[at_usual][:, None] + tol)
+        & (price <= price[at_usual][:, None] + tol)
+    )
+    best = np.full(n_rows, -1)
     has = candidates.any(axis=1)
     rows: slice | np.ndarray = slice(None)  # every row has a candidate (as a plan's mostly do)
     if not has.all():
@@ -125,30 +137,28 @@ def choose_starts(
         score += np.where(scaled, w * (values - low) / np.where(scaled, spread, 1.0), 0.0)
     score = np.where(candidates, score, np.inf)
     # round the score so float noise does not beat the tie-break by distance
-    best[rows] = _lowest_then_nearest(np.round(score, 9), usual_slot)
+    best[rows] = _lowest_then_nearest(np.round(score, 9), _distances()[usual[rows]])
     return best
 
 
-@lru_cache(maxsize=SLOTS_PER_DAY)
-def _distance_from(usual_slot: int) -> np.ndarray:
-    """Each slot's distance (in slots, either way round the clock) from ``usual_slot``."""
+@lru_cache(maxsize=1)
+def _distances() -> np.ndarray:
+    """(48, 48): each slot's distance (in slots, either way round the clock) from each usual
+    slot (a row per usual slot; read-only)."""
     slots = np.arange(SLOTS_PER_DAY)
-    distance = np.minimum(
-        (slots - usual_slot) % SLOTS_PER_DAY, (usual_slot - slots) % SLOTS_PER_DAY
-    )
+    apart = (slots[None, :] - slots[:, None]) % SLOTS_PER_DAY
+    distance = np.minimum(apart, (-apart) % SLOTS_PER_DAY)
     distance.flags.writeable = False
     return distance
 
 
-def _lowest_then_nearest(score: np.ndarray, usual_slot: int) -> np.ndarray:
-    """Each row's slot of lowest ``score``, ties to the one nearest ``usual_slot``, then to the
-    earliest: ``np.lexsort((distance, score))[:, 0]``, which sorts every row to read its first,
-    as a minimum and an argmin (which takes the first of equals). Where a score is NaN (sorted
-    last by lexsort, and no minimum) lexsort itself."""
-    distance = _distance_from(usual_slot)
+def _lowest_then_nearest(score: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    """Each row's slot of lowest ``score``, ties to the one of least ``distance`` (from the
+    row's usual slot), then to the earliest: ``np.lexsort((distance, score))[:, 0]``, which sorts
+    every row to read its first, as a minimum and an argmin (which takes the first of equals).
+    Where a score is NaN (sorted last by lexsort, and no minimum) lexsort itself."""
     if np.isnan(score).any():
-        order = np.lexsort((np.broadcast_to(distance, score.shape), score), axis=-1)
-        return order[:, 0]
+        return np.lexsort((distance, score), axis=-1)[:, 0]
     lowest = score == score.min(axis=1, keepdims=True)
     return np.where(lowest, distance, SLOTS_PER_DAY).argmin(axis=1)  # 48: farther than any
 
