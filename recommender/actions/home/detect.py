@@ -51,6 +51,8 @@ CYCLE_KWH = 1.0
 MAX_RUN_HOURS = 4
 MIN_DAYS_PER_WEEK = 2.0
 EV_KW = 3.0
+_BEFORE = (np.arange(24) - 1) % 24  # each hour's previous and next, round the clock
+_AFTER = (np.arange(24) + 1) % 24
 
 
 @dataclass(frozen=True)
@@ -302,7 +304,7 @@ def _clusters(runs: _Runs, n_days: int) -> list[DetectedCycle]:
     found = []
     while not claimed.all():
         counts = np.bincount(runs.start_hour[~claimed], minlength=24)
-        around = counts + np.roll(counts, 1) + np.roll(counts, -1)
+        around = counts + counts[_BEFORE] + counts[_AFTER]  # np.roll's by 1 and -1
         centre = int(np.argmax(around))
         distance = np.abs((runs.start_hour - centre + 12) % 24 - 12)
         members = (~claimed) & (distance <= 1)
