@@ -181,9 +181,10 @@ class WindowTable:
 WindowCache = dict[tuple[Any, ...], Any]
 
 # parts of the packaged provider's windows kept across calls (a window: its layout, intensity
-# sums, price sums per tariff, run means per cycle length). On benchmarks/home_forecast_chunk.py's
-# mixed 64 households (38 seven-day windows, 400 parts) a part took 3.4 kB on average; 14-day
-# windows take twice that, so 1,024 parts stay under 7 MB
+# sums, price sums per tariff, run means per cycle length and their rows with the days' average
+# first). On benchmarks/home_forecast_chunk.py's mixed 64 households (38 seven-day windows, 587
+# parts since the rows are kept; 400 before) a part took 3.1 kB on average; 14-day windows take
+# twice that, so 1,024 parts stay under 7 MB
 KEPT_PARTS = 1024
 
 
