@@ -99,6 +99,34 @@ def example_tou_shape() -> pd.DataFrame:
     return pd.read_csv(data_path(EXAMPLE_TOU))
 
 
+@cache
+def example_tou_bands() -> tuple[tuple[time, time, float], ...]:
+    """The example shape's bands: start, end (local wall-clock) and multiplier of the flat price,
+    read once (not a DataFrame's records per tariff: that cost 1 ms each, and a batch's flat
+    tariffs mostly differ in price)."""
+    records: list[dict[str, Any]] = example_tou_shape().to_dict("records")  # type: ignore[assignment]
+    return tuple(
+        (
+            time.fromisoformat(str(row["start"])),
+            time.fromisoformat(str(row["end"])),
+            float(row["multiplier"]),
+        )
+        for row in records
+    )
+
+
+@cache
+def example_tou_multipliers() -> np.ndarray:
+    """The example shape's multiplier in each minute of the local day (0-1439), read-only: a flat
+    price times it is the example tariff's price in that minute, the same product (so the same
+    figure) as its band's ``price_per_kwh``."""
+    by_minute = np.empty(1440)
+    for start, end, multiplier in example_tou_bands():
+        by_minute[_band_minutes(TouRate(start, end, multiplier))] = multiplier
+    by_minute.flags.writeable = False
+    return by_minute
+
+
 def example_tou_tariff(flat: Tariff) -> Tariff:
     """An illustrative time-of-use tariff built on a flat tariff's price (NOT a real offer).
 
@@ -107,14 +135,8 @@ def example_tou_tariff(flat: Tariff) -> Tariff:
     """
     if flat.type != "flat" or flat.price_per_kwh is None:
         raise InvalidInput(Problem("tariff.type", f"{flat.type!r}", '"flat"'), source="tariff")
-    shape = example_tou_shape()
-    records: list[dict[str, Any]] = shape.to_dict("records")  # type: ignore[assignment]
     rates = tuple(
-        TouRate(
-            time.fromisoformat(str(row["start"])),
-            time.fromisoformat(str(row["end"])),
-            float(flat.price_per_kwh) * float(row["multiplier"]),
-        )
-        for row in records
+        TouRate(start, end, float(flat.price_per_kwh) * multiplier)
+        for start, end, multiplier in example_tou_bands()
     )
     return Tariff(type="tou", currency=flat.currency, rates=rates)

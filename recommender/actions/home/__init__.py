@@ -153,8 +153,15 @@ def schedule_days(
     first_day = _day_start(pd.Timestamp(forecast.start), zone)
     if not forecast.kwh:
         return first_day, HORIZON_DAYS
-    covered = pd.Timedelta(forecast.interval) * len(forecast.kwh)
-    return first_day, max(1, min(14, covered // pd.Timedelta(days=1)))
+    return first_day, _days_covered(forecast.interval, len(forecast.kwh))
+
+
+@lru_cache(maxsize=64)
+def _days_covered(interval: str, n_values: int) -> int:
+    """The whole days ``n_values`` values of ``interval`` cover, 1 to 14 (made once per
+    forecast shape: a chunk's forecasts mostly share one)."""
+    covered = pd.Timedelta(interval) * n_values
+    return max(1, min(14, covered // pd.Timedelta(days=1)))
 
 
 def _household_report(
@@ -204,7 +211,8 @@ def _mark_conflicts(actions: list[Action]) -> list[Action]:
             a for a, b in OVERLAPS if b == action.id
         }
         conflicts = tuple(sorted((others | set(action.conflicts_with)) & ids))
-        out.append(replace(action, conflicts_with=conflicts))
+        same = conflicts == action.conflicts_with  # as it is: no copy of it
+        out.append(action if same else replace(action, conflicts_with=conflicts))
     return out
 
 

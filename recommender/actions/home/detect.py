@@ -33,11 +33,14 @@ import pandas as pd
 
 from recommender.actions.home.profile import (
     LoadProfile,
+    group_sizes,
     group_starts,
     last_days,
     local_clock,
     n_distinct,
+    utc_ns,
 )
+from recommender.actions.home.quantiles import linear_quantiles, median
 from recommender.domain import DAY_NS, HOUR_NS, Household
 
 WINDOW_DAYS = 56
@@ -48,6 +51,8 @@ CYCLE_KWH = 1.0
 MAX_RUN_HOURS = 4
 MIN_DAYS_PER_WEEK = 2.0
 EV_KW = 3.0
+_BEFORE = (np.arange(24) - 1) % 24  # each hour's previous and next, round the clock
+_AFTER = (np.arange(24) + 1) % 24
 
 
 @dataclass(frozen=True)
@@ -138,17 +143,17 @@ def profile_window_hours(
     """:func:`window_hours` of ``household``, cut from its load profile's last year where that is
     already on whole UTC hours in order (as parsed): the tail of its arrays, local clock
     included, not a second cut and conversion of the readings."""
-    year = pd.DatetimeIndex(profile.last_year_kwh.index)
+    year = profile.last_year_kwh.index
     if window_days > 365 or not _on_whole_hours(year):
         return window_hours(household.readings_kwh, household.timezone, window_days)
-    utc_ns = year.as_unit("ns").asi8
+    year_ns = utc_ns(year)
     # last_days' cut: after the last reading less window_days (the last year ends there too)
     tail = slice(
-        int(np.searchsorted(utc_ns, utc_ns[-1] - window_days * DAY_NS, side="right")), None
+        int(np.searchsorted(year_ns, year_ns[-1] - window_days * DAY_NS, side="right")), None
     )
     return WindowHours(
         profile.last_year_kwh.to_numpy(dtype=float)[tail],
-        utc_ns[tail],
+        year_ns[tail],
         profile.last_year_days[tail],
         profile.last_year_hours[tail],
     )
@@ -185,7 +190,7 @@ def _group_quantile(values: np.ndarray, keys: np.ndarray, q: float) -> np.ndarra
     order = _group_order(values, keys)
     ordered, sorted_keys = values[order], keys[order]
     starts = group_starts(sorted_keys)
-    counts = np.diff(np.r_[starts, len(values)])
+    counts = group_sizes(starts, len(values))
     position = q * (counts - 1)
     fraction = position % 1
     low = starts + position.astype(np.int64)
@@ -207,7 +212,9 @@ def _group_order(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
     if not len(keys):
         return np.zeros(0, dtype=np.intp)
     if np.all(keys[1:] >= keys[:-1]):
-        groups = np.cumsum(np.r_[0, keys[1:] != keys[:-1]])  # numbered in order, from 0
+        changes = np.zeros(len(keys), dtype=np.int64)
+        np.not_equal(keys[1:], keys[:-1], out=changes[1:], casting="unsafe")
+        groups = np.cumsum(changes)  # numbered in order, from 0
     else:
         groups = keys - keys.min()
     if groups.max() >= 1 << 16:
@@ -225,11 +232,11 @@ def _last_hours(readings_kwh: pd.Series, window_days: int) -> pd.Series:
     return readings.resample("h").sum(min_count=1).dropna().astype(float)
 
 
-def _on_whole_hours(index: pd.DatetimeIndex) -> bool:
+def _on_whole_hours(index: pd.Index) -> bool:
     """Is ``index`` UTC, strictly increasing and on whole hours (each its own hourly bin)?"""
-    if str(index.tz) != "UTC":
+    if str(getattr(index, "tz", None)) != "UTC":
         return False
-    ns = index.as_unit("ns").asi8
+    ns = utc_ns(index)
     return bool(np.all(ns[1:] > ns[:-1])) and not (ns % HOUR_NS).any()
 
 
@@ -242,7 +249,7 @@ def _cycle_runs(excess: np.ndarray, clock: _Clock) -> _Runs:
     starts = np.flatnonzero(new_run)
     # runs are in order: np.add.reduceat adds each as pandas' grouped sum did (see day_totals)
     kwh = np.add.reduceat(excess[above], starts)
-    hours = np.diff(np.r_[starts, len(above)])
+    hours = group_sizes(starts, len(above))
     first = above[new_run]
     keep = (hours <= MAX_RUN_HOURS) & (kwh >= CYCLE_KWH)
     return _Runs(
@@ -297,7 +304,7 @@ def _clusters(runs: _Runs, n_days: int) -> list[DetectedCycle]:
     found = []
     while not claimed.all():
         counts = np.bincount(runs.start_hour[~claimed], minlength=24)
-        around = counts + np.roll(counts, 1) + np.roll(counts, -1)
+        around = counts + counts[_BEFORE] + counts[_AFTER]  # np.roll's by 1 and -1
         centre = int(np.argmax(around))
         distance = np.abs((runs.start_hour - centre + 12) % 24 - 12)
         members = (~claimed) & (distance <= 1)
@@ -306,20 +313,20 @@ def _clusters(runs: _Runs, n_days: int) -> list[DetectedCycle]:
             break
         claimed |= members
         kwh = runs.kwh[members]
-        hours = int(np.ceil(np.median(runs.hours[members].astype(float))))
-        p10, median, p90 = np.quantile(kwh, [0.1, 0.5, 0.9])
+        hours = int(np.ceil(median(runs.hours[members].astype(float))))  # np.median's
+        p10, kwh_median, p90 = linear_quantiles(kwh, (0.1, 0.5, 0.9))  # np.quantile's figures
         found.append(
             DetectedCycle(
                 # the commonest start hour, the earliest of ties (argmax takes the first)
                 start_hour=int(np.argmax(np.bincount(runs.start_hour[members], minlength=24))),
-                kwh=float(median),
+                kwh=float(kwh_median),
                 kwh_p10=float(p10),
                 kwh_p90=float(p90),
                 cycle_hours=hours,
                 days_per_week=float(days_per_week),
                 n_occurrences=int(members.sum()),
                 weeks=float(weeks),
-                ev_like=bool(median / hours >= EV_KW),
+                ev_like=bool(kwh_median / hours >= EV_KW),
             )
         )
     return found

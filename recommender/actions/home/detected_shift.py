@@ -1,7 +1,7 @@
 """Shift actions for recurring cycles seen in the meter that no declared appliance explains.
 
 Detection is :mod:`recommender.actions.home.detect`; scheduling and savings are the declared
-appliances' own (:func:`window_table`, :func:`plan_shift`, :func:`shift_savings`), fed a cycle
+appliances' own (:func:`window_table`, :func:`plan_shifts`, :func:`shift_savings_many`), fed a cycle
 spec measured from the readings instead of a published one: its energy range is the P10-P90 of
 the occurrences seen, so the saving's range is wider where the meter's cycles vary.
 """
@@ -23,7 +23,7 @@ from recommender.actions.home.factors import CycleSpec, cycle_specs
 from recommender.actions.home.load_shift import (
     per_cycle_gains,
     plan_details,
-    planned_shift,
+    planned_shifts,
     shift_sources,
     usual_start,
     window_tables,
@@ -70,14 +70,20 @@ def detected_shift_actions(
     (``cycles``: the household's recurring cycles when already found)."""
     provider = provider or OfflineProvider()
     table = window_tables(household, first_day, n_days, provider, tables)
-    actions = []
-    for cycle in household_cycles(household, profile, cycles):
-        spec = _spec(profile, cycle)
-        appliance = Appliance("detected", cycle.days_per_week, time(cycle.start_hour))
-        cycles_per_year = cycle.days_per_week * 52.0
-        found = planned_shift(
-            household, appliance, spec, table, (cycle.start_hour * 2, SEEN), cycles_per_year
+    seen = household_cycles(household, profile, cycles)
+    wanted = [
+        (
+            Appliance("detected", cycle.days_per_week, time(cycle.start_hour)),
+            _spec(profile, cycle),
+            (cycle.start_hour * 2, SEEN),
+            cycle.days_per_week * 52.0,
         )
+        for cycle in seen
+    ]
+    actions = []
+    for cycle, (_, spec, _, cycles_per_year), found in zip(
+        seen, wanted, planned_shifts(household, wanted, table), strict=True
+    ):
         if found is None:
             continue
         plan, savings, per_cycle = found

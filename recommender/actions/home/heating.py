@@ -21,7 +21,14 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.factors import home_factors
-from recommender.actions.home.profile import Profile, day_totals, local_clock, whole_days
+from recommender.actions.home.profile import (
+    LoadProfile,
+    Profile,
+    day_totals,
+    local_clock,
+    utc_ns,
+    whole_days,
+)
 from recommender.actions.home.savings import GAS_FACTOR, Z90, energy_savings, gas_savings, money
 from recommender.domain import Action, Household, Savings
 
@@ -74,19 +81,67 @@ def _daily_kwh_and_c(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Daily kWh (whole days) and daily mean °C on the local days of ``zone`` that have both, in
     day order (integer days, not a DataFrame join)."""
-    kwh = profile.last_year_kwh
     kwh_days, kwh_sums = whole_days(profile)
+    kwh_ns = utc_ns(profile.last_year_kwh.index)
     # only the days the readings have count: the temperatures within two days of them, gaps
     # dropped (on integer nanoseconds, not a dropped Series and two Timestamp comparisons)
     c_values = temperature_c.to_numpy(dtype=float)
-    c_ns = pd.DatetimeIndex(temperature_c.index).as_unit("ns").asi8
-    first, last = (pd.Timestamp(t).as_unit("ns").value for t in (kwh.index[0], kwh.index[-1]))
+    c_ns = utc_ns(temperature_c.index)
+    first, last = int(kwh_ns[0]), int(kwh_ns[-1])
     keep = ~np.isnan(c_values) & (c_ns >= first - NEAR.value) & (c_ns <= last + NEAR.value)
+    kept = np.flatnonzero(keep)
     c_days, c_sums, c_counts = day_totals(
-        c_values[keep], local_clock(temperature_c.index[keep], zone)[0]
+        c_values[kept], _local_days(temperature_c.index, kept, zone, profile)
     )
-    _, in_kwh, in_c = np.intersect1d(kwh_days, c_days, assume_unique=True, return_indices=True)
+    in_kwh, in_c = _common(kwh_days, c_days)
     return kwh_sums[in_kwh], (c_sums / c_counts.astype(float))[in_c]
+
+
+def _local_days(index: pd.Index, kept: np.ndarray, zone: str, profile: Profile) -> np.ndarray:
+    """The local day number in ``zone`` of each instant of ``index`` at the positions ``kept``
+    (:func:`local_clock`'s), read from the hourly profile's own clock where the instant is one of
+    its readings' (temperatures are mostly taken on the meter's hours: one conversion to local
+    time of a year a household, not two), converted for the others."""
+    instants_ns = utc_ns(index)[kept]
+    days = np.empty(len(kept), dtype=np.int64)
+    missed = np.ones(len(kept), dtype=bool)
+    if isinstance(profile, LoadProfile):
+        readings_ns = utc_ns(profile.last_year_kwh.index)
+        at = _places(readings_ns, instants_ns)
+        if at is not None:
+            np.not_equal(readings_ns[at], instants_ns, out=missed)
+            days[~missed] = profile.last_year_days[at[~missed]]
+    if missed.any():
+        days[missed] = local_clock(index[kept[missed]], zone)[0]
+    return days
+
+
+def _places(grid_ns: np.ndarray, instants_ns: np.ndarray) -> np.ndarray | None:
+    """For each instant, the position on ``grid_ns`` it would be at if it is one of its instants
+    (a position to check, in range): by arithmetic on a regular grid (a meter's hours), by a
+    search on a sorted one; None on an unsorted grid."""
+    if not len(instants_ns) or not len(grid_ns):
+        return None
+    step = int(grid_ns[1] - grid_ns[0]) if len(grid_ns) > 1 else 0
+    if step > 0 and np.all(np.diff(grid_ns) == step):
+        return np.clip((instants_ns - grid_ns[0]) // step, 0, len(grid_ns) - 1)
+    if np.all(grid_ns[1:] > grid_ns[:-1]):
+        return np.minimum(np.searchsorted(grid_ns, instants_ns), len(grid_ns) - 1)
+    return None
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the values ``a`` and ``b`` share are in each, in ascending order:
+    ``np.intersect1d(a, b, assume_unique=True, return_indices=True)[1:]``, by a search of ``b``
+    where both are strictly increasing (day numbers in order, as they mostly come) instead of a
+    sort of the two together."""
+    increasing = np.all(a[1:] > a[:-1]) and np.all(b[1:] > b[:-1])
+    if not (increasing and len(a) and len(b)):
+        _, in_a, in_b = np.intersect1d(a, b, assume_unique=True, return_indices=True)
+        return in_a, in_b
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    found = b[at] == a
+    return np.flatnonzero(found), at[found]
 
 
 def thermostat_down(household: Household, profile: Profile, price_per_kwh: float) -> Action | None:

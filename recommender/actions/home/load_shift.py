@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from recommender.actions.home.factors import CycleSpec, cycle_specs
-from recommender.actions.home.savings import energy_draws, energy_range, money, product_ranges
+from recommender.actions.home.plan import ShiftPlan, plan_shifts
+from recommender.actions.home.savings import (
+    energy_draws,
+    energy_range,
+    money,
+    product_ranges_many,
+)
 from recommender.actions.home.shift import (
-    ShiftPlan,
     WindowCache,
     WindowTable,
     cycle_slots,
-    plan_shift,
     slot_of,
     slot_time,
     window_table,
@@ -49,13 +54,43 @@ def shift_savings(
     the forecast's error). Per cycle the full error counts; per year the errors of different days
     are taken as independent (sd / sqrt(cycles)), the energy range as the same all year.
     """
-    energy = energy_draws(spec.kwh_low, spec.kwh_typical, spec.kwh_high)
+    (found,) = shift_savings_many([(plan, spec, cycles_per_year)], currency)
+    return found
+
+
+def shift_savings_many(
+    plans: Sequence[tuple[ShiftPlan, CycleSpec, float]], currency: str
+) -> list[tuple[Savings, dict[str, float]]]:
+    """:func:`shift_savings` of each (plan, spec, cycles a year), their carbon ranges drawn in
+    one call (:func:`~.savings.product_ranges_many`: each as alone)."""
+    if not plans:
+        return []
+    ranges = product_ranges_many(
+        [energy_draws(spec.kwh_low, spec.kwh_typical, spec.kwh_high) for _, spec, _ in plans],
+        [plan.usual_g_per_kwh - plan.best_g_per_kwh for plan, _, _ in plans],
+        # per cycle the full error, per year the error of a mean of n days
+        [
+            (plan.delta_error_g_per_kwh, plan.delta_error_g_per_kwh / np.sqrt(max(cycles, 1.0)))
+            for plan, _, cycles in plans
+        ],
+    )
+    return [
+        _savings(plan, spec, cycles, currency, *found)
+        for (plan, spec, cycles), found in zip(plans, ranges, strict=True)
+    ]
+
+
+def _savings(
+    plan: ShiftPlan,
+    spec: CycleSpec,
+    cycles_per_year: float,
+    currency: str,
+    cycle_range: tuple[float, float],
+    year_range: tuple[float, float],
+) -> tuple[Savings, dict[str, float]]:
+    """:func:`shift_savings` of a plan whose carbon ranges (per cycle, per year) are drawn."""
     delta = plan.usual_g_per_kwh - plan.best_g_per_kwh
-    sd = plan.delta_error_g_per_kwh
-    n = max(cycles_per_year, 1.0)
     kg_cycle = spec.kwh_typical * delta / 1000.0
-    # per cycle the full error, per year the error of a mean of n days
-    cycle_range, year_range = product_ranges(energy, delta, (sd, sd / np.sqrt(n)))
     kg_cycle_p10, kg_cycle_p90 = (v / 1000.0 for v in cycle_range)
     kg_year_p10, kg_year_p90 = (v * cycles_per_year / 1000.0 for v in year_range)
     price_gap = plan.usual_price_per_kwh - plan.best_price_per_kwh
@@ -111,14 +146,36 @@ def planned_shift(
 ) -> tuple[ShiftPlan, Savings, dict[str, float]] | None:
     """The best start for one cycle and what it saves, or None when nothing beats the usual start
     (the same start, or no saving in carbon nor money)."""
-    n_slots = cycle_slots(spec.cycle_hours)
-    plan = plan_shift(household, appliance, table(n_slots), n_slots, *usual)
-    if plan is None or plan.best_slot == plan.usual_slot:
-        return None
-    savings, per_cycle = shift_savings(plan, spec, cycles_per_year, household.tariff.currency)
-    if savings.kg_co2e_per_year <= 0 and savings.money_per_year <= 0:
-        return None
-    return plan, savings, per_cycle
+    (found,) = planned_shifts(household, [(appliance, spec, usual, cycles_per_year)], table)
+    return found
+
+
+def planned_shifts(
+    household: Household,
+    wanted: Sequence[tuple[Appliance, CycleSpec, tuple[int, str], float]],
+    table: Callable[[int], WindowTable],
+) -> list[tuple[ShiftPlan, Savings, dict[str, float]] | None]:
+    """:func:`planned_shift` of each (appliance, spec, usual start, cycles a year) of a
+    household: the starts of all chosen at once (:func:`~.plan.plan_shifts`), the savings of
+    those that move drawn at once (:func:`shift_savings_many`), each as alone."""
+    lengths = [cycle_slots(spec.cycle_hours) for _, spec, _, _ in wanted]
+    plans = plan_shifts(
+        household,
+        [
+            (appliance, table(n_slots), n_slots, *usual)
+            for (appliance, _, usual, _), n_slots in zip(wanted, lengths, strict=True)
+        ],
+    )
+    moved = [i for i, p in enumerate(plans) if p is not None and p.best_slot != p.usual_slot]
+    found = shift_savings_many(
+        [(cast(ShiftPlan, plans[i]), wanted[i][1], wanted[i][3]) for i in moved],
+        household.tariff.currency,
+    )
+    out: list[tuple[ShiftPlan, Savings, dict[str, float]] | None] = [None] * len(wanted)
+    for i, (savings, per_cycle) in zip(moved, found, strict=True):
+        if savings.kg_co2e_per_year > 0 or savings.money_per_year > 0:
+            out[i] = (cast(ShiftPlan, plans[i]), savings, per_cycle)
+    return out
 
 
 def shift_actions(
@@ -133,15 +190,18 @@ def shift_actions(
     or else the electricity meter's ``peak_hour``; None: only the appliances with one given)."""
     provider = provider or OfflineProvider()
     table = window_tables(household, first_day, n_days, provider, tables)
-    actions = []
-    for appliance, spec, usual in _shiftable(household, peak_hour):
-        found = planned_shift(
-            household, appliance, spec, table, usual, appliance.cycles_per_week * 52.0
+    wanted = [
+        (appliance, spec, usual, appliance.cycles_per_week * 52.0)
+        for appliance, spec, usual in _shiftable(household, peak_hour)
+    ]
+    return [
+        _action(household, appliance, plan, spec, savings, per_cycle, provider)
+        for (appliance, spec, _, _), found in zip(
+            wanted, planned_shifts(household, wanted, table), strict=True
         )
-        if found is not None:
-            plan, savings, per_cycle = found
-            actions.append(_action(household, appliance, plan, spec, savings, per_cycle, provider))
-    return actions
+        if found is not None
+        for plan, savings, per_cycle in (found,)
+    ]
 
 
 def unshifted_notes(

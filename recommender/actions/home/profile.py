@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple, cast
 
 import numpy as np
 import pandas as pd
 
+from recommender.actions.home.quantiles import linear_quantiles, median
 from recommender.domain import DAY_NS, HOUR_NS, MINUTE_NS, Forecast, Household
 from recommender.errors import InsufficientData
 
@@ -58,33 +60,63 @@ def local_clock(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarray]:
 def local_day_minutes(index: pd.Index, zone: str) -> tuple[np.ndarray, np.ndarray]:
     """Each instant's local day number (as :func:`local_clock`) and local minute of the day
     (0-1439: time-of-use bands need the minute where a zone is off UTC by half hours)."""
-    wall_ns = pd.DatetimeIndex(index).tz_convert(zone).tz_localize(None).as_unit("ns").asi8
+    stamps = index if isinstance(index, pd.DatetimeIndex) else pd.DatetimeIndex(index)
+    wall = stamps.tz_convert(zone).tz_localize(None)
+    wall_ns = wall.asi8 if wall.unit == "ns" else wall.as_unit("ns").asi8
     return wall_ns // DAY_NS, wall_ns // MINUTE_NS % 1440
+
+
+def utc_ns(index: pd.Index) -> np.ndarray:
+    """A tz-aware (or UTC-naive) datetime index's instants as integer nanoseconds since the
+    epoch (UTC), without a copy where they are already so."""
+    if isinstance(index, pd.DatetimeIndex) and index.unit == "ns":
+        return index.asi8
+    return pd.DatetimeIndex(index).as_unit("ns").asi8
 
 
 def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     """Where each run of equal keys begins (for np.ufunc.reduceat over sorted groups)."""
-    if not len(sorted_keys):
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    first = np.empty(len(sorted_keys), dtype=bool)  # not np.r_: its index machinery costs more
+    first[:1] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
+    return np.flatnonzero(first)
+
+
+def group_sizes(starts: np.ndarray, n: int) -> np.ndarray:
+    """How many of ``n`` sorted items each group holds, from where the groups begin
+    (:func:`group_starts`): ``np.diff(np.r_[starts, n])``."""
+    sizes = np.empty(len(starts), dtype=np.intp)
+    np.subtract(starts[1:], starts[:-1], out=sizes[:-1])
+    sizes[-1:] = n - starts[-1:]
+    return sizes
 
 
 def n_distinct(values: np.ndarray) -> int:
-    """How many different values (by sorting: np.unique hashes, slower on these arrays)."""
-    ordered = np.sort(values)
+    """How many different values (by sorting: np.unique hashes, slower on these arrays; values
+    already in order, as a sorted index's days come, need no sort)."""
+    ordered = values if np.all(values[1:] >= values[:-1]) else np.sort(values)
     return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + int(len(ordered) > 0)
 
 
 def last_days(readings_kwh: pd.Series, days: int) -> pd.Series:
     """The readings of the last ``days`` days to the last one, gaps dropped (a slice where the
-    index is sorted, as parsed, not a mask over the whole history)."""
-    readings = readings_kwh.dropna()
+    index is sorted, as parsed, not a mask over the whole history; on the index's integers, not
+    Timestamps; without a copy of readings that have no gap: the same rows dropna keeps)."""
+    values = readings_kwh.to_numpy()
+    if values.dtype.kind == "f":
+        gaps = np.isnan(values)
+        readings = readings_kwh[~gaps] if gaps.any() else readings_kwh
+    else:
+        readings = readings_kwh.dropna()
     if readings.empty:
         return readings
-    index = pd.DatetimeIndex(readings.index)
-    if index.is_monotonic_increasing:  # the last one is the latest (no pass for the maximum)
-        cutoff = index[-1] - pd.Timedelta(days=days)
-        return readings.iloc[index.searchsorted(cutoff, side="right") :]
+    index = readings.index
+    if isinstance(index, pd.DatetimeIndex) and index.is_monotonic_increasing:
+        # the last one is the latest (no pass for the maximum); the cut in the index's own unit
+        stamps = index.asi8
+        span = np.timedelta64(days, "D").astype(f"timedelta64[{index.unit}]").astype(np.int64)
+        return readings.iloc[int(np.searchsorted(stamps, stamps[-1] - span, side="right")) :]
+    index = pd.DatetimeIndex(index)
     return readings[index > index.max() - pd.Timedelta(days=days)]
 
 
@@ -100,7 +132,7 @@ def day_totals(values: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.nda
         sums = grouped.sum()
         return sums.index.to_numpy(), sums.to_numpy(), grouped.count().to_numpy()
     starts = group_starts(days)
-    return days[starts], np.add.reduceat(values, starts), np.diff(np.r_[starts, len(days)])
+    return days[starts], np.add.reduceat(values, starts), group_sizes(starts, len(days))
 
 
 @dataclass(frozen=True)
@@ -175,9 +207,10 @@ def load_profiles(
         # pandas' grouped mean: its compensated sum over the unsorted hour groups is kept. The
         # groups as categorical codes (household x 24 + local hour, every one a category):
         # pandas then hashes no keys, and an hour with no reading is a NaN in its place
-        codes = pd.Categorical.from_codes(who * 24 + hours, pd.RangeIndex(len(years) * 24))
-        hour_groups = pd.CategoricalIndex(codes)
-        means = pd.Series(values).groupby(hour_groups, observed=False).mean()
+        codes = pd.Categorical.from_codes(who * 24 + hours, dtype=_hour_groups(len(years)))
+        # (a Categorical groups as its index would, without one made: pandas-stubs lists only
+        # the index)
+        means = pd.Series(values).groupby(codes, observed=False).mean()  # type: ignore[call-overload]
         by_hour = means.to_numpy().reshape(len(years), 24)
         night = (hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1])
         nightly, owner = _nightly_minima(
@@ -187,6 +220,13 @@ def load_profiles(
     for w, (i, year) in enumerate(zip(slots, years, strict=True)):
         items[i] = _profile(year, forecasts[i], by_hour[w], nightly[bounds[w] : bounds[w + 1]])
     return cast(list[Profile | InsufficientData], items)
+
+
+@lru_cache(maxsize=64)
+def _hour_groups(n_years: int) -> pd.CategoricalDtype:
+    """The categories of ``n_years`` years' hours of the day (household x 24 + hour), made once
+    per chunk size."""
+    return pd.CategoricalDtype(pd.RangeIndex(n_years * 24))
 
 
 def _nightly_minima(
@@ -225,7 +265,8 @@ def _last_year(household: Household, clocks: dict[tuple[str, str, int, int], _Cl
             f"{household.reading_interval_minutes} minutes; hourly or daily readings are needed"
         )
     last = _last_year_readings(household)
-    clock = _year_clock(pd.DatetimeIndex(last.index), household.timezone, clocks)
+    index = last.index if isinstance(last.index, pd.DatetimeIndex) else pd.DatetimeIndex(last.index)
+    clock = _year_clock(index, household.timezone, clocks)
     _check_days(household, clock.n_days)
     return _Year(household, last, clock)
 
@@ -266,13 +307,15 @@ def _year_clock(
     """The clock of a year's readings, made once per chunk for the years that are the same hours
     for the same zones (a regular hourly index is its first hour and its length: a data team's
     batch covers one period)."""
-    utc_ns = index.as_unit("ns").asi8
-    regular = len(utc_ns) > 1 and bool(np.all(np.diff(utc_ns) == HOUR_NS))
-    key = (zone, str(index.tz), int(utc_ns[0]), len(utc_ns))
+    instants_ns = utc_ns(index)
+    regular = len(instants_ns) > 1 and bool(np.all(np.diff(instants_ns) == HOUR_NS))
+    key = (zone, str(index.tz), int(instants_ns[0]), len(instants_ns))
     if regular and key in clocks:
         return clocks[key]
-    # distinct days in the index's own zone (UTC as parsed), as counted before
-    n_days = n_distinct(index.tz_localize(None).as_unit("ns").asi8 // DAY_NS)
+    # distinct days in the index's own zone (UTC as parsed: its wall clock is its instants), as
+    # counted before
+    wall_ns = instants_ns if key[1] == "UTC" else index.tz_localize(None).as_unit("ns").asi8
+    n_days = n_distinct(wall_ns // DAY_NS)
     numbers, minutes = local_day_minutes(index, zone)
     hours = minutes // 60
     for array in (numbers, hours, minutes):
@@ -286,19 +329,20 @@ def _year_clock(
 def _profile(
     year: _Year, forecast: Forecast | None, hourly: np.ndarray, nightly_min: np.ndarray
 ) -> LoadProfile:
-    hourly = np.where(np.isnan(hourly), np.nanmean(hourly), hourly)
+    gaps = np.isnan(hourly)  # an hour of the day without readings: the hours' mean
+    hourly = np.where(gaps, np.nanmean(hourly), hourly) if gaps.any() else hourly.copy()
     if forecast is not None:
         annual, source = float(forecast.annual_kwh), "the usage forecast"
     else:
         annual = float(year.kwh.mean()) * 8760.0
         source = f"the last {year.clock.n_days} days of readings, scaled to a year"
     day_slice = hourly[DAY_HOURS[0] : DAY_HOURS[1]]
-    p10, p90 = np.quantile(nightly_min, [0.1, 0.9])  # one call: each its own quantile
+    p10, p90 = linear_quantiles(nightly_min, (0.1, 0.9))  # np.quantile's figures
     return LoadProfile(
         hourly_kwh=hourly,
         annual_kwh=annual,
         annual_kwh_source=source,
-        baseload_kw=float(np.median(nightly_min)),
+        baseload_kw=median(nightly_min),  # np.median's figure
         baseload_kw_p10=float(p10),
         baseload_kw_p90=float(p90),
         peak_hour=DAY_HOURS[0] + int(np.argmax(day_slice)),

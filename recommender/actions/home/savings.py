@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.factors import home_factors
+from recommender.actions.home.quantiles import linear_quantiles
 from recommender.domain import Household, Savings, Tariff
 from recommender.grid.neso import NESO_SOURCE, neso_2023
 from recommender.grid.regions import COUNTRY_SOURCE, alpha3, country_average
@@ -62,11 +63,33 @@ def product_range(
 def product_ranges(
     energy_kwh: np.ndarray, delta_mean: float, delta_sds: Sequence[float], seed: int = 1
 ) -> list[tuple[float, float]]:
-    """:func:`product_range` for each of ``delta_sds``, in one quantile call (the same draws)."""
-    sds = np.asarray(delta_sds, dtype=float)[:, None]
-    delta = delta_mean + sds * _standard_normal(seed, energy_kwh.size)
-    ranges = np.quantile(energy_kwh * delta, (0.1, 0.9), axis=-1)
-    return [(float(low), float(high)) for low, high in ranges.T]
+    """:func:`product_range` for each of ``delta_sds``, in one quantile call (the same draws;
+    :func:`~.quantiles.linear_quantiles`: ``np.quantile``'s figures)."""
+    (ranges,) = product_ranges_many([energy_kwh], [delta_mean], [delta_sds], seed)
+    return ranges
+
+
+def product_ranges_many(
+    energies_kwh: Sequence[np.ndarray],
+    delta_means: Sequence[float],
+    delta_sds: Sequence[Sequence[float]],
+    seed: int = 1,
+) -> list[list[tuple[float, float]]]:
+    """:func:`product_ranges` of several energy draws (of one size), gaps and sds: the draws of
+    all in one array, their quantiles in one call (each row's figures as alone: a row is
+    reduced on its own)."""
+    per = [len(sds) for sds in delta_sds]
+    size = len(energies_kwh[0])
+    sds = np.concatenate([np.asarray(s, dtype=float) for s in delta_sds])[:, None]
+    # energy x (delta_mean + sd x z), each product and sum in place (the same operations on the
+    # same values: the same figures), then sorted in place
+    draws = np.multiply(sds, _standard_normal(seed, size))
+    draws += np.repeat(np.asarray(delta_means, dtype=float), per)[:, None]
+    draws *= np.repeat(np.array(energies_kwh, dtype=float, ndmin=2), per, axis=0)
+    low, high = linear_quantiles(draws, (0.1, 0.9), overwrite=True).tolist()
+    pairs = list(zip(low, high, strict=True))
+    ends = np.cumsum(per).tolist()
+    return [pairs[end - k : end] for k, end in zip(per, ends, strict=True)]
 
 
 @cache

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from recommender.domain import MINUTE_NS, Appliance, Household
+from recommender.domain import MINUTE_NS, Household
 from recommender.grid.providers import IntensityProvider, OfflineProvider, intensity_arrays
 from recommender.grid.tariffs import price_per_kwh_series
 
@@ -40,9 +40,13 @@ def slot_of(moment: time) -> int:
     return (moment.hour * 60 + moment.minute) // SLOT_MINUTES
 
 
+# each slot's start as "HH:MM", written once (a plan writes two a day of its schedule)
+SLOT_TEXT = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))
+
+
 def slot_time(slot: int) -> str:
-    minutes = (int(slot) % SLOTS_PER_DAY) * SLOT_MINUTES
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    """ "HH:MM" of a slot's start (slots past the day wrap: a run's end may be tomorrow's)."""
+    return SLOT_TEXT[int(slot) % SLOTS_PER_DAY]
 
 
 def cycle_slots(cycle_hours: float) -> int:
@@ -96,33 +100,67 @@ def choose_start(
 
 
 def choose_starts(
-    carbon: np.ndarray, price: np.ndarray, feasible: np.ndarray, usual_slot: int, weight: float
+    carbon: np.ndarray,
+    price: np.ndarray,
+    feasible: np.ndarray,
+    usual_slot: int | np.ndarray,
+    weight: float,
 ) -> np.ndarray:
     """:func:`choose_start` of each row of (n, 48) ``carbon`` and ``price`` at once (a plan's
-    average and each of its days): the best start slot of each row, -1 where there is none."""
+    average and each of its days; the plans of a household's appliances stacked): the best start
+    slot of each row, -1 where there is none. ``feasible``: (48,) or each row's (n, 48);
+    ``usual_slot``: one or each row's (n,). Each row is chosen as alone."""
     tol = 1e-9
-    usual = [usual_slot]
-    candidates = feasible & (carbon <= carbon[:, usual] + tol) & (price <= price[:, usual] + tol)
-    best = np.full(len(carbon), -1)
-    rows = np.flatnonzero(candidates.any(axis=1))
-    if not len(rows):
-        return best
-    candidates = candidates[rows]
+    n_rows = len(carbon)
+    usual = np.broadcast_to(usual_slot, (n_rows,))
+    at_usual = np.arange(n_rows), usual
+    candidates = (
+        feasible
+        & (carbon <= carbon[at_usual][:, None] + tol)
+        & (price <= price[at_usual][:, None] + tol)
+    )
+    best = np.full(n_rows, -1)
+    has = candidates.any(axis=1)
+    rows: slice | np.ndarray = slice(None)  # every row has a candidate (as a plan's mostly do)
+    if not has.all():
+        rows = np.flatnonzero(has)
+        if not len(rows):
+            return best
+        candidates, carbon, price = candidates[rows], carbon[rows], price[rows]
     score = np.zeros(candidates.shape)
-    for values, w in ((carbon[rows], weight), (price[rows], 1.0 - weight)):
+    for values, w in ((carbon, weight), (price, 1.0 - weight)):
+        if not w > 0:  # the measure weighs nothing: its term is 0.0 in every slot
+            continue
         low = np.where(candidates, values, np.inf).min(axis=1, keepdims=True)
         spread = np.where(candidates, values, -np.inf).max(axis=1, keepdims=True) - low
-        scaled = (spread > tol) & (w > 0)  # rows whose candidates differ on this measure
+        scaled = spread > tol  # rows whose candidates differ on this measure
         score += np.where(scaled, w * (values - low) / np.where(scaled, spread, 1.0), 0.0)
     score = np.where(candidates, score, np.inf)
-    distance = np.minimum(
-        (np.arange(SLOTS_PER_DAY) - usual_slot) % SLOTS_PER_DAY,
-        (usual_slot - np.arange(SLOTS_PER_DAY)) % SLOTS_PER_DAY,
-    )
     # round the score so float noise does not beat the tie-break by distance
-    order = np.lexsort((np.broadcast_to(distance, score.shape), np.round(score, 9)), axis=-1)
-    best[rows] = order[:, 0]
+    best[rows] = _lowest_then_nearest(np.round(score, 9), _distances()[usual[rows]])
     return best
+
+
+@lru_cache(maxsize=1)
+def _distances() -> np.ndarray:
+    """(48, 48): each slot's distance (in slots, either way round the clock) from each usual
+    slot (a row per usual slot; read-only)."""
+    slots = np.arange(SLOTS_PER_DAY)
+    apart = (slots[None, :] - slots[:, None]) % SLOTS_PER_DAY
+    distance = np.minimum(apart, (-apart) % SLOTS_PER_DAY)
+    distance.flags.writeable = False
+    return distance
+
+
+def _lowest_then_nearest(score: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    """Each row's slot of lowest ``score``, ties to the one of least ``distance`` (from the
+    row's usual slot), then to the earliest: ``np.lexsort((distance, score))[:, 0]``, which sorts
+    every row to read its first, as a minimum and an argmin (which takes the first of equals).
+    Where a score is NaN (sorted last by lexsort, and no minimum) lexsort itself."""
+    if np.isnan(score).any():
+        return np.lexsort((distance, score), axis=-1)[:, 0]
+    lowest = score == score.min(axis=1, keepdims=True)
+    return np.where(lowest, distance, SLOTS_PER_DAY).argmin(axis=1)  # 48: farther than any
 
 
 @dataclass(frozen=True)
@@ -134,14 +172,19 @@ class WindowTable:
     error_g_per_kwh: np.ndarray  # (n_days, 48), mean of the slots' 1-sd errors (errors in one run
     # move together)
     price_per_kwh: np.ndarray  # (n_days, 48)
+    # (1 + n_days, 48): the days' average intensity (the start kept every day is chosen on it),
+    # then each day's (each day's own best start): what :func:`plan_shift` chooses on
+    g_rows: np.ndarray
+    price_rows: np.ndarray  # and the same of price
 
 
 WindowCache = dict[tuple[Any, ...], Any]
 
 # parts of the packaged provider's windows kept across calls (a window: its layout, intensity
-# sums, price sums per tariff, run means per cycle length). On benchmarks/home_forecast_chunk.py's
-# mixed 64 households (38 seven-day windows, 400 parts) a part took 3.4 kB on average; 14-day
-# windows take twice that, so 1,024 parts stay under 7 MB
+# sums, price sums per tariff, run means per cycle length and their rows with the days' average
+# first). On benchmarks/home_forecast_chunk.py's mixed 64 households (38 seven-day windows, 587
+# parts since the rows are kept; 400 before) a part took 3.1 kB on average; 14-day windows take
+# twice that, so 1,024 parts stay under 7 MB
 KEPT_PARTS = 1024
 
 
@@ -224,11 +267,18 @@ def window_table(
         means = (kind, part, *key, n_slots)
         return _cached(cache, means, lambda: _run_mean(sums, layout.position, n_slots, n_days))
 
+    def rows(kind: str, part: Any, means: np.ndarray) -> np.ndarray:
+        return _cached(cache, (f"{kind} rows", part, *key, n_slots), lambda: _with_average(means))
+
+    g_per_kwh = run_means("g", household.region, g_sums)
+    price_per_kwh = run_means("price", household.tariff, price_sums)
     return WindowTable(
         dates=layout.dates,
-        g_per_kwh=run_means("g", household.region, g_sums),
+        g_per_kwh=g_per_kwh,
         error_g_per_kwh=run_means("error", household.region, error_sums),
-        price_per_kwh=run_means("price", household.tariff, price_sums),
+        price_per_kwh=price_per_kwh,
+        g_rows=rows("g", household.region, g_per_kwh),
+        price_rows=rows("price", household.tariff, price_per_kwh),
     )
 
 
@@ -265,6 +315,13 @@ def _run_mean(
     return means
 
 
+def _with_average(means: np.ndarray) -> np.ndarray:
+    """(1 + n_days, 48): the days' mean of each start slot, then ``means`` (read-only)."""
+    rows = np.vstack([means.mean(axis=0), means])
+    rows.flags.writeable = False  # shared by the households of a chunk
+    return rows
+
+
 def _slot_layout(zone: str, day0: pd.Timestamp, n_days: int, reach: int) -> SlotLayout:
     """The local days from ``day0``, the half-hourly UTC grid from their first start to ``reach``
     slots past their last, and where each start falls on it (integer nanoseconds: the
@@ -284,77 +341,3 @@ def _slot_layout(zone: str, day0: pd.Timestamp, n_days: int, reach: int) -> Slot
     position = start_slots - first
     position.flags.writeable = False
     return SlotLayout(dates, grid, position)
-
-
-@dataclass(frozen=True)
-class ShiftPlan:
-    """The chosen start of one appliance and what it changes per cycle (forecast averages)."""
-
-    kind: str
-    usual_slot: int
-    usual_source: str
-    best_slot: int
-    n_slots: int
-    usual_g_per_kwh: float
-    best_g_per_kwh: float
-    delta_error_g_per_kwh: float  # 1 sd of (usual - best) for one cycle
-    usual_price_per_kwh: float
-    best_price_per_kwh: float
-    next_days: tuple[dict[str, object], ...]
-
-    @property
-    def schedule(self) -> dict[str, str]:
-        return {"start": slot_time(self.best_slot), "end": slot_time(self.best_slot + self.n_slots)}
-
-
-def plan_shift(
-    household: Household,
-    appliance: Appliance,
-    table: WindowTable,
-    n_slots: int,
-    usual_slot: int,
-    usual_source: str,
-) -> ShiftPlan | None:
-    """Choose the start for one appliance from a precomputed :class:`WindowTable`."""
-    prefs = household.preferences
-    feasible = feasible_starts(usual_slot, n_slots, prefs.quiet_hours, prefs.ready_by)
-    carbon = table.g_per_kwh.mean(axis=0)
-    price = table.price_per_kwh.mean(axis=0)
-    # the start kept every day (on the days' average), then each day's own best start
-    best, *picks = choose_starts(
-        np.vstack([carbon, table.g_per_kwh]),
-        np.vstack([price, table.price_per_kwh]),
-        feasible,
-        usual_slot,
-        prefs.carbon_weight,
-    )
-    if best < 0:
-        return None
-    delta_sd = np.sqrt(
-        table.error_g_per_kwh[:, usual_slot] ** 2 + table.error_g_per_kwh[:, best] ** 2
-    )
-    next_days = [
-        {
-            "date": date,
-            "start": slot_time(pick),
-            "end": slot_time(pick + n_slots),
-            "g_per_kwh": float(table.g_per_kwh[d, pick]),
-            "usual_g_per_kwh": float(table.g_per_kwh[d, usual_slot]),
-            "price_per_kwh": float(table.price_per_kwh[d, pick]),
-        }
-        for d, (date, pick) in enumerate(zip(table.dates, picks, strict=True))
-        if pick >= 0
-    ]
-    return ShiftPlan(
-        kind=appliance.kind,
-        usual_slot=usual_slot,
-        usual_source=usual_source,
-        best_slot=int(best),
-        n_slots=n_slots,
-        usual_g_per_kwh=float(carbon[usual_slot]),
-        best_g_per_kwh=float(carbon[best]),
-        delta_error_g_per_kwh=float(delta_sd.mean()),
-        usual_price_per_kwh=float(price[usual_slot]),
-        best_price_per_kwh=float(price[best]),
-        next_days=tuple(next_days),
-    )

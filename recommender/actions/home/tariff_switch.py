@@ -13,9 +13,15 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.profile import LoadProfile
+from recommender.actions.home.quantiles import linear_quantiles
 from recommender.actions.home.savings import money
 from recommender.domain import Action, Household, Savings, Tariff
-from recommender.grid.tariffs import example_tou_shape, example_tou_tariff, price_per_kwh_series
+from recommender.grid.tariffs import (
+    example_tou_multipliers,
+    example_tou_shape,
+    example_tou_tariff,
+    price_per_kwh_series,
+)
 
 
 @lru_cache(maxsize=64)
@@ -24,15 +30,17 @@ def _example_tou(flat: Tariff) -> Tariff:
     return example_tou_tariff(flat)
 
 
-@lru_cache(maxsize=64)
 def _tou_price_by_minute(flat: Tariff) -> np.ndarray:
-    """The example ToU tariff's price in each minute of a local day (0-1439), read from the
-    tariff's own pricing at the minutes of one UTC day: a year of readings is then priced by
-    its local minutes, which the load profile has (no second conversion to local time)."""
-    minutes = pd.date_range("2000-01-01", periods=1440, freq="min", tz="UTC")
-    prices = price_per_kwh_series(_example_tou(flat), minutes, "UTC").to_numpy()
-    prices.flags.writeable = False
-    return prices
+    """The example ToU tariff's price in each minute of a local day (0-1439): the flat price
+    times the shape's multiplier in that minute, the product its band's price is (the same
+    figures as pricing the tariff at the minutes of a day, without a day of minutes to price per
+    tariff). A year of readings is then priced by its local minutes, which the load profile
+    has (no second conversion to local time)."""
+    price = float(flat.price_per_kwh or 0.0)
+    if not (np.isfinite(price) and price >= 0):  # the tariff's own error, as pricing it raises
+        minutes = pd.date_range("2000-01-01", periods=1440, freq="min", tz="UTC")
+        price_per_kwh_series(_example_tou(flat), minutes, "UTC")
+    return price * example_tou_multipliers()
 
 
 def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
@@ -56,7 +64,9 @@ def tou_switch(household: Household, profile: LoadProfile) -> Action | None:
         month, weights=flat_cost
     )
     annual_cost = profile.annual_kwh * tariff.price_per_kwh
-    low, high = np.quantile(by_month, [0.1, 0.9]) if len(by_month) > 2 else (fraction, fraction)
+    low, high = (  # np.quantile's figures
+        linear_quantiles(by_month, (0.1, 0.9)) if len(by_month) > 2 else (fraction, fraction)
+    )
     savings = Savings(
         kwh_per_year=0.0,
         kg_co2e_per_year=0.0,
