@@ -40,8 +40,8 @@ from recommender.actions.home.profile import (
     n_distinct,
     utc_ns,
 )
-from recommender.actions.home.quantiles import linear_quantiles, median
 from recommender.domain import DAY_NS, HOUR_NS, Household
+from recommender.quantiles import linear_quantiles, median
 
 WINDOW_DAYS = 56
 DAY_QUANTILE = 0.2

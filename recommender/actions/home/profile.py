@@ -15,9 +15,9 @@ from typing import NamedTuple, cast
 import numpy as np
 import pandas as pd
 
-from recommender.actions.home.quantiles import linear_quantiles, median
 from recommender.domain import DAY_NS, HOUR_NS, MINUTE_NS, Forecast, Household
 from recommender.errors import InsufficientData
+from recommender.quantiles import linear_quantiles, median
 
 NIGHT_HOURS = (0, 5)  # local hours [0, 5): the always-on load shows as the night-time minimum
 DAY_HOURS = (7, 23)  # local hours searched for the usual peak (appliances are run awake)

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.factors import home_factors
-from recommender.actions.home.quantiles import linear_quantiles
 from recommender.domain import Household, Savings, Tariff
 from recommender.grid.neso import NESO_SOURCE, neso_2023
 from recommender.grid.regions import COUNTRY_SOURCE, alpha3, country_average
 from recommender.grid.tariffs import price_per_kwh_series
+from recommender.quantiles import linear_quantiles
 from recommender.quantities import CURRENCY_SYMBOLS
 
 N_DRAWS = 4000

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.home.profile import LoadProfile
-from recommender.actions.home.quantiles import linear_quantiles
 from recommender.actions.home.savings import money
 from recommender.domain import Action, Household, Savings, Tariff
 from recommender.grid.tariffs import (
@@ -22,6 +21,7 @@ from recommender.grid.tariffs import (
     example_tou_tariff,
     price_per_kwh_series,
 )
+from recommender.quantiles import linear_quantiles
 
 
 @lru_cache(maxsize=64)

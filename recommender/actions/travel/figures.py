@@ -20,6 +20,7 @@ import numpy as np
 
 from recommender.actions.travel import catalogue
 from recommender.actions.travel.profile import RegularJourney
+from recommender.quantiles import linear_quantiles
 
 N_DRAWS = 1000
 BLOCK_ROWS = 256  # alternatives drawn and summarised together at most (memory, not speed)
@@ -214,34 +215,12 @@ def per_trip(
 
 
 def p10_p90(draws: np.ndarray, axis: int = -1) -> np.ndarray:
-    """``np.percentile(draws, [10, 90], axis=axis)``: the same numbers, taken of the draws sorted
-    (in place: pass a copy to keep them). A percentile reads only order statistics, the same in
-    any order; numpy's partition at the four points it needs is slow on unsorted rows (about 10x
-    a sort of them, numpy 2.4) and quick on sorted ones. Of the sorted rows, the two percentiles
-    are read with numpy's own 'linear' arithmetic (:func:`_sorted_percentile`) rather than a call
-    of ``np.percentile`` (about 100 us of set-up a call, a tenth of a small chunk's travel)."""
-    if np.signbit(draws[draws == 0]).any():  # -0.0 and 0.0 are a tie whose pick depends on the
-        return np.percentile(draws, [10, 90], axis=axis)  # order: numpy's own order then
-    draws.sort(axis=axis)
-    n = draws.shape[axis]
-    if n < 2 or np.isnan(np.take(draws, -1, axis=axis)).any():  # NaN sorts last: numpy's rules
-        return np.percentile(draws, [10, 90], axis=axis, overwrite_input=True)
-    return np.stack([_sorted_percentile(draws, q, axis) for q in (10, 90)])
-
-
-def _sorted_percentile(ordered: np.ndarray, q: int, axis: int) -> np.ndarray:
-    """``np.percentile(ordered, q, axis=axis)`` of rows sorted along ``axis`` (no NaN, 2 draws or
-    more), as numpy 2's 'linear' method computes it: the virtual index ``(n - 1) * q / 100``, its
-    floor and fraction ``t``, and ``_lerp``'s two-sided interpolation (``b - (b - a) * (1 - t)``
-    from the upper neighbour when ``t >= 0.5``), float for float."""
-    n = ordered.shape[axis]
-    virtual = (n - 1) * (q / 100)  # np.true_divide(q, 100) is the double nearest q / 100
-    below = math.floor(virtual)
-    t = virtual - below
-    a = np.take(ordered, below, axis=axis)
-    b = np.take(ordered, below + 1, axis=axis)
-    diff = b - a
-    return b - diff * (1 - t) if t >= 0.5 else a + diff * t
+    """``np.percentile(draws, [10, 90], axis=axis)``: the same numbers
+    (:func:`recommender.quantiles.linear_quantiles`: sorted, not partitioned; the draws are
+    reordered in place: pass a copy to keep them)."""
+    moved = np.moveaxis(draws, axis, -1)
+    bands = linear_quantiles(moved.reshape(-1, moved.shape[-1]), (0.1, 0.9), overwrite=True)
+    return bands.reshape((2, *moved.shape[:-1]))
 
 
 def yearly_figures(

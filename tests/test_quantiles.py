@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from recommender.actions.home import home_actions
 from recommender.actions.home import load_shift as load_shift_module
-from recommender.actions.home.quantiles import linear_quantiles, median
 from recommender.actions.home.savings import _standard_normal
+from recommender.quantiles import linear_quantiles, median
 
 NOW = pd.Timestamp("2022-12-20T12:00:00Z")
 QS = ((0.1, 0.9), (0.1, 0.5, 0.9), (0.0, 1.0), (0.2,), (1.0, 0.0, 0.5))
