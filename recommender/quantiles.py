@@ -8,7 +8,7 @@ machinery. On a shift's 2 x 4,000 carbon draws the partition at six positions co
 about 20 us. :func:`linear_quantiles` does the same steps on contiguous rows: the same order
 statistics (from a sort, or numpy's own partition where a row holds a NaN or a zero, whose place
 among equals is the partition's doing), the same virtual index, weight and interpolation
-formula, and the row's NaN where it has one. tests/test_quantiles.py holds it to
+formula, and the row's NaN where it has one. tests/actions_home/test_quantiles.py holds it to
 ``np.quantile`` bit for bit. The home actions' savings ranges and profiles and the travel
 actions' P10-P90 (``np.percentile`` at 10 and 90, the same figures) read their quantiles here.
 """
