@@ -87,3 +87,30 @@ def _sorts_exactly(values: np.ndarray) -> bool:
     if np.isnan(values).any():
         return False
     return bool(values.all()) or not np.signbit(values[values == 0]).any()
+
+
+_EXACT_DOUBLING = 2.0**1022  # x + x is exact below this (and x / 2 always is)
+
+
+def nanmedian_rows(values: np.ndarray) -> np.ndarray:
+    """``np.nanmedian(values, axis=1)`` of a 2-d float array with a number in every row, bit for
+    bit, without numpy's masked-array path (about 0.3 ms on one household's 365 day totals).
+
+    Under 600 columns numpy masks the NaNs, sorts each row and returns ``(low + high) / 2`` of
+    its middle numbers (the middle one twice for an odd count); from 600 on, ``np.median`` of
+    each row's numbers. Where every number is finite below 2**1022 (so ``x + x`` and halving are
+    exact) and none is -0.0 (so numbers that compare equal are the same bits wherever a sort
+    puts them), both are :func:`median` of the row's numbers: the middle one, or ``np.mean`` of
+    the two, ``(low + high) / 2``. Otherwise ``np.nanmedian`` itself answers.
+    tests/forecast/test_nanmedian_rows.py holds it to ``np.nanmedian`` on real day totals and on arrays
+    made to catch a difference."""
+    rows = np.asarray(values, dtype=float)
+    numbers = rows[~np.isnan(rows)]
+    if (
+        rows.ndim != 2
+        or np.isnan(rows).all(axis=1).any()
+        or not (np.abs(numbers) < _EXACT_DOUBLING).all()
+        or np.signbit(numbers[numbers == 0]).any()
+    ):
+        return np.nanmedian(rows, axis=1)
+    return np.array([median(row[~np.isnan(row)]) for row in rows], dtype=float)

@@ -35,6 +35,7 @@ from recommender.clock import day_starts_ns
 from recommender.domain import DAY_NS, FUELS, HOUR_NS
 from recommender.errors import InvalidInput, Problem
 from recommender.forecast.features import local_days
+from recommender.quantiles import nanmedian_rows
 
 VACANT_FRACTION = 0.2
 VACANT_MIN_DAYS = 7
@@ -125,7 +126,7 @@ def screen_history(
     median_day = np.full(n, np.nan)
     has_full = full.any(axis=1)
     if has_full.any():
-        median_day[has_full] = np.nanmedian(day_totals[has_full], axis=1)
+        median_day[has_full] = nanmedian_rows(day_totals[has_full])
     exclude = np.zeros_like(known)
     day_of_hour = np.repeat(np.arange(len(starts)), present)
     for row in range(n):
