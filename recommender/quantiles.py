@@ -102,8 +102,8 @@ def nanmedian_rows(values: np.ndarray) -> np.ndarray:
     exact) and none is -0.0 (so numbers that compare equal are the same bits wherever a sort
     puts them), both are :func:`median` of the row's numbers: the middle one, or ``np.mean`` of
     the two, ``(low + high) / 2``. Otherwise ``np.nanmedian`` itself answers.
-    tests/forecast/test_nanmedian_rows.py holds it to ``np.nanmedian`` on real day totals and on arrays
-    made to catch a difference."""
+    tests/forecast/test_nanmedian_rows.py holds it to ``np.nanmedian`` on real day totals and
+    on arrays made to catch a difference."""
     rows = np.asarray(values, dtype=float)
     numbers = rows[~np.isnan(rows)]
     if (
