@@ -114,3 +114,23 @@ def nanmedian_rows(values: np.ndarray) -> np.ndarray:
     ):
         return np.nanmedian(rows, axis=1)
     return np.array([median(row[~np.isnan(row)]) for row in rows], dtype=float)
+
+
+def nanquantile_rows(values: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+    """``np.nanquantile(values, qs, axis=1)`` of a 2-d float array, bit for bit: shape
+    ``(len(qs), n_rows)``, NaN for a row without a number (numpy warns there; this does not).
+
+    numpy applies ``np.quantile`` to each row's numbers (moved into another order, which changes
+    nothing where equal numbers are the same bits: no -0.0 among them), as
+    :func:`linear_quantiles` gives it, without numpy's per-row ``apply_along_axis`` machinery.
+    With a -0.0 among the numbers, ``np.nanquantile`` itself answers.
+    tests/forecast/test_nanmedian_rows.py holds it to ``np.nanquantile``."""
+    rows = np.asarray(values, dtype=float)
+    if rows.ndim != 2 or np.signbit(rows[rows == 0]).any():
+        return np.nanquantile(rows, qs, axis=1)
+    out = np.full((len(qs), len(rows)), np.nan)
+    for i, row in enumerate(rows):
+        numbers = row[~np.isnan(row)]
+        if len(numbers):
+            out[:, i] = linear_quantiles(numbers, qs, overwrite=True)
+    return out

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from recommender.forecast.design import SCALE_WINDOW_HOURS, Timeline, short_rows
+from recommender.quantiles import nanquantile_rows
 
 POOLED_Z = np.array([-1.0, 0.0, 1.0])  # where the pooled bands put P10, P50 and P90
 
@@ -60,7 +61,7 @@ def own_z_quantiles(
         return out
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        own = np.nanquantile(z[rows], [tail, 0.5, 1.0 - tail], axis=1).T
+        own = nanquantile_rows(z[rows], [tail, 0.5, 1.0 - tail]).T
     weight = (known_hours[rows] / (known_hours[rows] + prior_hours))[:, None]
     out[rows] = weight * own + (1.0 - weight) * POOLED_Z
     return out

@@ -46,6 +46,7 @@ from recommender.forecast.screening import (
     level_shift,
     screened_as_electricity,
 )
+from recommender.quantiles import nanquantile_rows
 
 CALIBRATION_SAMPLE_HOURS = 1500
 # A model fitted on a history absorbs part of a shift in it as season, so the shift shows smaller
@@ -287,9 +288,7 @@ def season_table(
     usable = known & ~np.isnan(key)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows keep factor 1
-        edges = np.nanquantile(
-            np.where(usable, key, np.nan), np.linspace(0, 1, bins + 1)[1:-1], axis=1
-        ).T
+        edges = nanquantile_rows(np.where(usable, key, np.nan), np.linspace(0, 1, bins + 1)[1:-1]).T
     edges = np.nan_to_num(edges)
     which = bin_index(key, edges)
     a = np.where(usable, actual, 0.0)
@@ -330,7 +329,7 @@ def _zero_table(
     if rows.size == 0:
         return edges, share
     quantiles = np.linspace(0, 1, ZERO_BINS + 1)[1:-1]
-    edges[rows] = np.nanquantile(level[rows], quantiles, axis=1).T
+    edges[rows] = nanquantile_rows(level[rows], quantiles).T
     bins = bin_index(level[rows], edges[rows])
     for i, row in enumerate(rows):
         counts = np.bincount(bins[i][known[row]], minlength=ZERO_BINS)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from recommender.quantiles import nanmedian_rows
+from recommender.quantiles import nanmedian_rows, nanquantile_rows
 
 
 def same_bits(values: np.ndarray) -> None:
@@ -60,3 +60,35 @@ def test_arrays_made_to_differ(values: np.ndarray) -> None:
 def test_day_totals_like_arrays(values: np.ndarray) -> None:
     values[:, -1] = np.where(np.isnan(values[:, -1]), 3.0, values[:, -1])
     same_bits(values)
+
+
+QS = ((0.25, 0.5, 0.75), (0.1, 0.5, 0.9), (0.0, 1.0), (0.2,))
+
+
+def same_quantile_bits(values: np.ndarray, qs: tuple[float, ...]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = np.nanquantile(values, qs, axis=1)
+        got = nanquantile_rows(values, qs)
+    assert got.shape == want.shape
+    assert got.tobytes() == want.tobytes()
+
+
+def test_quantiles_of_a_real_meter(meter0: pd.Series) -> None:
+    kwh = meter0.to_numpy(dtype=float)[: 2 * 8760].reshape(2, -1)  # NaN where unread
+    for qs in QS:
+        same_quantile_bits(kwh, qs)
+        same_quantile_bits(np.round(kwh, 1), qs)  # many ties
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    hnp.arrays(
+        float,
+        st.tuples(st.integers(1, 4), st.integers(1, 12)),
+        elements=st.one_of(FLOATS, st.floats(-10, 10, width=16)),
+    ),
+    st.sampled_from(QS),
+)
+def test_quantile_arrays_made_to_differ(values: np.ndarray, qs: tuple[float, ...]) -> None:
+    same_quantile_bits(values, qs)  # all-NaN rows included
