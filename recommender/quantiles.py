@@ -102,7 +102,7 @@ def nanmedian_rows(values: np.ndarray) -> np.ndarray:
     exact) and none is -0.0 (so numbers that compare equal are the same bits wherever a sort
     puts them), both are :func:`median` of the row's numbers: the middle one, or ``np.mean`` of
     the two, ``(low + high) / 2``. Otherwise ``np.nanmedian`` itself answers.
-    tests/forecast/test_nanmedian_rows.py holds it to ``np.nanmedian`` on real day totals and
+    tests/forecast/test_nan_quantiles.py holds it to ``np.nanmedian`` on real day totals and
     on arrays made to catch a difference."""
     rows = np.asarray(values, dtype=float)
     numbers = rows[~np.isnan(rows)]
@@ -124,7 +124,7 @@ def nanquantile_rows(values: np.ndarray, qs: Sequence[float]) -> np.ndarray:
     nothing where equal numbers are the same bits: no -0.0 among them), as
     :func:`linear_quantiles` gives it, without numpy's per-row ``apply_along_axis`` machinery.
     With a -0.0 among the numbers, ``np.nanquantile`` itself answers.
-    tests/forecast/test_nanmedian_rows.py holds it to ``np.nanquantile``."""
+    tests/forecast/test_nan_quantiles.py holds it to ``np.nanquantile``."""
     rows = np.asarray(values, dtype=float)
     if rows.ndim != 2 or np.signbit(rows[rows == 0]).any():
         return np.nanquantile(rows, qs, axis=1)

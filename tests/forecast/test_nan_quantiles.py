@@ -1,7 +1,8 @@
-"""``nanmedian_rows`` gives ``np.nanmedian(..., axis=1)``'s figures bit for bit (the screening's
-median day must not move when the code gets faster): on the real sample-0 meter's day totals, and
-on arrays made to catch a difference (ties, zeros, 0.0 against -0.0, NaN, infinities, huge
-values, one or two numbers, rows past numpy's 600-column switch)."""
+"""``nanmedian_rows`` and ``nanquantile_rows`` give ``np.nanmedian``'s and ``np.nanquantile``'s
+figures (along axis 1) bit for bit (the screening's median day and the level's season, zero and
+band tables must not move when the code gets faster): on the real sample-0 meter's readings and
+day totals, and on arrays made to catch a difference (ties, zeros, 0.0 against -0.0, NaN, all-NaN
+rows, infinities, huge values, one or two numbers, rows past numpy's 600-column switch)."""
 
 from __future__ import annotations
 
