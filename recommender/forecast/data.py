@@ -97,9 +97,18 @@ def align_temperature(temperature_c: pd.Series | None, index: pd.DatetimeIndex) 
     """
     if temperature_c is None:
         return np.full(len(index), np.nan)
+    target = pd.DatetimeIndex(index).tz_convert("UTC").as_unit("ns").asi8
+    given = temperature_c.index
+    if isinstance(given, pd.DatetimeIndex) and given.tz is not None and len(given):
+        stamps = given.as_unit("ns").asi8  # UTC nanoseconds whatever the zone
+        if (np.diff(stamps) > 0).all() and not (
+            (stamps % HOUR_NS).any() or (target % HOUR_NS).any()
+        ):
+            # already sorted, unique and hourly (the common case): the same steps as below
+            # without pandas' dedupe, sort, zone change and hourly means, which change nothing
+            return _on_target(stamps, temperature_c.astype(np.float64).to_numpy(), target)
     series = temperature_c[~temperature_c.index.duplicated()].sort_index()
     series = series.tz_convert("UTC")
-    target = pd.DatetimeIndex(index).tz_convert("UTC").as_unit("ns").asi8
     if series.empty or (target % HOUR_NS).any():  # not on the hour: pandas on the union
         series = series.resample("1h").mean()
         series = series.reindex(series.index.union(index)).interpolate(
@@ -110,8 +119,14 @@ def align_temperature(temperature_c: pd.Series | None, index: pd.DatetimeIndex) 
     if hours.empty:  # no hour with a reading
         return np.full(len(index), np.nan)
     stamps = pd.DatetimeIndex(hours.index).as_unit("ns").asi8
+    return _on_target(stamps, hours.to_numpy(dtype=float), target)
+
+
+def _on_target(stamps: np.ndarray, celsius: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """°C read at sorted, unique UTC hours ``stamps`` (ns) on the hours ``target`` (ns), short
+    gaps interpolated (:func:`_interpolate_inside`), NaN outside the readings."""
     grid = np.full((stamps[-1] - stamps[0]) // HOUR_NS + 1, np.nan)
-    grid[(stamps - stamps[0]) // HOUR_NS] = hours.to_numpy(dtype=float)
+    grid[(stamps - stamps[0]) // HOUR_NS] = celsius
     grid = _interpolate_inside(grid, INTERPOLATE_LIMIT_HOURS)
     at = (target - stamps[0]) // HOUR_NS
     inside = (at >= 0) & (at < len(grid))

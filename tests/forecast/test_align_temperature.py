@@ -69,3 +69,19 @@ def test_sub_hourly_readings_all_unknown_give_nan() -> None:
 def test_no_temperatures_give_nan() -> None:
     index = pd.date_range("2024-01-01", periods=5, freq="h", tz="UTC")
     assert np.isnan(align_temperature(None, index)).all()
+
+
+def test_sorted_hourly_readings_take_the_same_figures_as_the_pandas_path(
+    temperature0: pd.Series,
+) -> None:
+    """Real readings already sorted, unique and hourly skip pandas' dedupe and sort: the figures
+    are those of the same readings sent out of order with a repeated hour (which take them)."""
+    readings = temperature0.iloc[-9000:].copy()
+    readings.iloc[100:110] = np.nan  # a short gap to interpolate, and a long one below
+    readings.iloc[2000:2100] = np.nan
+    shuffled = readings.iloc[np.random.default_rng(0).permutation(len(readings))]
+    repeated = pd.concat([shuffled, readings.iloc[[5]]])
+    for zone in ("UTC", "Europe/London"):
+        index = pd.date_range(readings.index[0], periods=18000, freq="h").tz_convert(zone)
+        fast = align_temperature(readings.tz_convert(zone), index)
+        assert fast.tobytes() == align_temperature(repeated, index).tobytes()
