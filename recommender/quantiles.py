@@ -116,7 +116,7 @@ def nanmedian_rows(values: np.ndarray) -> np.ndarray:
     return np.array([median(row[~np.isnan(row)]) for row in rows], dtype=float)
 
 
-def nanquantile_rows(values: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+def nanquantile_rows(values: np.ndarray, qs: Sequence[float] | np.ndarray) -> np.ndarray:
     """``np.nanquantile(values, qs, axis=1)`` of a 2-d float array, bit for bit: shape
     ``(len(qs), n_rows)``, NaN for a row without a number (numpy warns there; this does not).
 
@@ -126,6 +126,7 @@ def nanquantile_rows(values: np.ndarray, qs: Sequence[float]) -> np.ndarray:
     With a -0.0 among the numbers, ``np.nanquantile`` itself answers.
     tests/forecast/test_nan_quantiles.py holds it to ``np.nanquantile``."""
     rows = np.asarray(values, dtype=float)
+    qs = tuple(float(q) for q in qs)  # the same numbers (float64 either way)
     if rows.ndim != 2 or np.signbit(rows[rows == 0]).any():
         return np.nanquantile(rows, qs, axis=1)
     out = np.full((len(qs), len(rows)), np.nan)
