@@ -12,6 +12,8 @@ a power cut the last commits can be lost, never the file. WAL needs the file on 
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,8 +54,25 @@ def _create_tables(engine: sa.Engine, metadata: sa.MetaData) -> None:
             raise
 
 
+WAL_ATTEMPTS = 8  # tries of the WAL switch on a connection, the pause growing 20 ms each time
+
+
 def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
+    """Every new connection to a SQLite file asks for WAL (a no-op once the file is in WAL).
+
+    Switching a new file to WAL takes an exclusive lock. Two processes that open one new file at
+    once (gunicorn's workers) can each hold a shared lock and want the exclusive one: SQLite then
+    answers "database is locked" at once, without its busy timeout, to one of them (seen once in
+    a run of benchmarks/api.py: that worker's request failed). The other's switch is done within
+    milliseconds, so the loser tries again after a pause, and finds the file in WAL."""
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    for attempt in range(1, WAL_ATTEMPTS + 1):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_ATTEMPTS:
+                raise
+            time.sleep(0.02 * attempt)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
 import sqlalchemy as sa
 
+from recommender import database
 from recommender.database import open_database
 from recommender.feedback.store import FeedbackStore
 
@@ -63,11 +67,51 @@ def test_losing_the_race_to_create_a_table_is_harmless(tmp_path, monkeypatch) ->
 
 
 def test_a_table_that_cannot_be_created_is_still_an_error(tmp_path, monkeypatch) -> None:
-    import pytest
-
     def fail(self, bind, **kw):
         raise sa.exc.OperationalError("CREATE TABLE", {}, Exception("disk I/O error"))
 
     monkeypatch.setattr(sa.MetaData, "create_all", fail)
     with pytest.raises(sa.exc.OperationalError):
         FeedbackStore(f"sqlite:///{tmp_path}/feedback.sqlite3")
+
+
+class _Cursor:
+    """A DBAPI cursor whose WAL switch fails as SQLite's does for the loser of two processes
+    switching one new file at once ("database is locked", no busy wait), ``failures`` times."""
+
+    def __init__(self, failures: int, message: str = "database is locked") -> None:
+        self.failures, self.message, self.executed = failures, message, []
+
+    def execute(self, sql: str) -> None:
+        if sql == "PRAGMA journal_mode=WAL" and self.failures:
+            self.failures -= 1
+            raise sqlite3.OperationalError(self.message)
+        self.executed.append(sql)
+
+    def close(self) -> None:
+        pass
+
+
+class _Connection:
+    def __init__(self, cursor: _Cursor) -> None:
+        self._cursor = cursor
+
+    def cursor(self) -> _Cursor:
+        return self._cursor
+
+
+def test_losing_the_race_to_switch_a_new_file_to_wal_tries_again(monkeypatch) -> None:
+    monkeypatch.setattr(database.time, "sleep", lambda seconds: None)
+    cursor = _Cursor(failures=3)
+    database._write_ahead_log(_Connection(cursor), None)
+    assert cursor.executed == ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"]
+
+
+def test_a_file_that_stays_locked_or_fails_otherwise_is_still_an_error(monkeypatch) -> None:
+    monkeypatch.setattr(database.time, "sleep", lambda seconds: None)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        database._write_ahead_log(_Connection(_Cursor(failures=database.WAL_ATTEMPTS)), None)
+    other = _Cursor(failures=1, message="disk I/O error")  # not a lock: no second try
+    with pytest.raises(sqlite3.OperationalError, match="disk"):
+        database._write_ahead_log(_Connection(other), None)
+    assert other.executed == []
