@@ -18,6 +18,14 @@ class Run:
     errors: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def record(self, status: str, elapsed_s: float) -> None:
+        """A 200's latency, or one more error of its kind."""
+        with self.lock:
+            if status == "200":
+                self.latencies_s.append(elapsed_s)
+            else:
+                self.errors[status] = self.errors.get(status, 0) + 1
+
 
 def _client(
     port: int, headers: dict[str, str], bodies: list[bytes], until: float, run: Run, path: str
@@ -28,22 +36,24 @@ def _client(
         body = bodies[i % len(bodies)]
         i += 1
         started = time.perf_counter()
-        try:
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            status = str(response.status)
-        except (OSError, http.client.HTTPException) as exc:
-            status = type(exc).__name__
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        elapsed = time.perf_counter() - started
-        with run.lock:
-            if status == "200":
-                run.latencies_s.append(elapsed)
-            else:
-                run.errors[status] = run.errors.get(status, 0) + 1
+        status, conn = _post(conn, port, path, body, headers)
+        run.record(status, time.perf_counter() - started)
     conn.close()
+
+
+def _post(
+    conn: http.client.HTTPConnection, port: int, path: str, body: bytes, headers: dict[str, str]
+) -> tuple[str, http.client.HTTPConnection]:
+    """The status of one POST (or the error's name), and the connection to use next (a new one
+    after an error)."""
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return str(response.status), conn
+    except (OSError, http.client.HTTPException) as exc:
+        conn.close()
+        return type(exc).__name__, http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
 
 def _paced_client(
@@ -60,21 +70,8 @@ def _paced_client(
         if i >= len(schedule):
             break
         time.sleep(max(0.0, schedule[i] - time.perf_counter()))
-        try:
-            conn.request("POST", state["path"], body=bodies[i % len(bodies)], headers=headers)
-            response = conn.getresponse()
-            response.read()
-            status = str(response.status)
-        except (OSError, http.client.HTTPException) as exc:
-            status = type(exc).__name__
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        elapsed = time.perf_counter() - schedule[i]
-        with run.lock:
-            if status == "200":
-                run.latencies_s.append(elapsed)
-            else:
-                run.errors[status] = run.errors.get(status, 0) + 1
+        status, conn = _post(conn, port, state["path"], bodies[i % len(bodies)], headers)
+        run.record(status, time.perf_counter() - schedule[i])
     conn.close()
 
 
