@@ -45,24 +45,17 @@ def usual_start(appliance: Appliance, peak_hour: int | None) -> tuple[int, str] 
     return peak_hour * 2, f"assumed: your meter's daily peak is at {peak_hour:02d}:00"
 
 
-def shift_savings(
-    plan: ShiftPlan, spec: CycleSpec, cycles_per_year: float, currency: str
-) -> tuple[Savings, dict[str, float]]:
-    """Per-year savings with P10-P90, and the per-cycle figures, for one plan.
+def shift_savings_many(
+    plans: Sequence[tuple[ShiftPlan, CycleSpec, float]], currency: str
+) -> list[tuple[Savings, dict[str, float]]]:
+    """Per-year savings with P10-P90, and the per-cycle figures, of each (plan, spec, cycles a
+    year), their carbon ranges drawn in one call (:func:`~.savings.product_ranges_many`: each as
+    alone).
 
     Carbon range: cycle energy (triangular over the published low-high) x intensity gap (normal,
     the forecast's error). Per cycle the full error counts; per year the errors of different days
     are taken as independent (sd / sqrt(cycles)), the energy range as the same all year.
     """
-    (found,) = shift_savings_many([(plan, spec, cycles_per_year)], currency)
-    return found
-
-
-def shift_savings_many(
-    plans: Sequence[tuple[ShiftPlan, CycleSpec, float]], currency: str
-) -> list[tuple[Savings, dict[str, float]]]:
-    """:func:`shift_savings` of each (plan, spec, cycles a year), their carbon ranges drawn in
-    one call (:func:`~.savings.product_ranges_many`: each as alone)."""
     if not plans:
         return []
     ranges = product_ranges_many(
@@ -88,7 +81,8 @@ def _savings(
     cycle_range: tuple[float, float],
     year_range: tuple[float, float],
 ) -> tuple[Savings, dict[str, float]]:
-    """:func:`shift_savings` of a plan whose carbon ranges (per cycle, per year) are drawn."""
+    """:func:`shift_savings_many`'s figures of one plan whose carbon ranges (per cycle, per
+    year) are drawn."""
     delta = plan.usual_g_per_kwh - plan.best_g_per_kwh
     kg_cycle = spec.kwh_typical * delta / 1000.0
     kg_cycle_p10, kg_cycle_p90 = (v / 1000.0 for v in cycle_range)

@@ -36,25 +36,13 @@ class ShiftPlan:
         return {"start": slot_time(self.best_slot), "end": slot_time(self.best_slot + self.n_slots)}
 
 
-def plan_shift(
-    household: Household,
-    appliance: Appliance,
-    table: WindowTable,
-    n_slots: int,
-    usual_slot: int,
-    usual_source: str,
-) -> ShiftPlan | None:
-    """Choose the start for one appliance from a precomputed :class:`WindowTable`."""
-    (plan,) = plan_shifts(household, [(appliance, table, n_slots, usual_slot, usual_source)])
-    return plan
-
-
 def plan_shifts(
     household: Household, wanted: Sequence[tuple[Appliance, WindowTable, int, int, str]]
 ) -> list[ShiftPlan | None]:
-    """:func:`plan_shift` of each of ``wanted`` (appliance, table, cycle length in slots, usual
-    slot and its source): the rows of all the plans chosen by one :func:`choose_starts` (each
-    row is chosen as alone, on its own usual slot and allowed starts)."""
+    """The start of each of ``wanted`` (appliance, precomputed :class:`WindowTable`, cycle length
+    in slots, usual slot and its source), or None: the rows of all the plans chosen by one
+    :func:`choose_starts` (each row is chosen as alone, on its own usual slot and allowed
+    starts)."""
     if not wanted:
         return []
     prefs = household.preferences

@@ -173,7 +173,7 @@ class WindowTable:
     # move together)
     price_per_kwh: np.ndarray  # (n_days, 48)
     # (1 + n_days, 48): the days' average intensity (the start kept every day is chosen on it),
-    # then each day's (each day's own best start): what :func:`plan_shift` chooses on
+    # then each day's (each day's own best start): what :func:`~.plan.plan_shifts` chooses on
     g_rows: np.ndarray
     price_rows: np.ndarray  # and the same of price
 
