@@ -1,20 +1,16 @@
 """The chunk's shared reductions give each household the numbers its own rows give.
 
-Group sums, the time order of a chunk's rows, a journey's usual days and hours, and the electric
-car's factor draws drawn once for every household: each against the computation it replaced or
-stands for (pandas' group sum, lexsort, flatnonzero, a fresh generator), on random chunks.
+Group sums, the time order of a chunk's rows and a journey's usual days and hours: each against
+the computation it replaced or stands for (pandas' group sum, lexsort, flatnonzero), on random
+chunks. (The factor draws shared by every household: ``test_shared_draws.py``.)
 """
 
 from __future__ import annotations
-
-import zlib
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.actions.travel.figures import N_DRAWS, Values
-from recommender.actions.travel.household_level import _electric_car_draws, _electric_car_figures
 from recommender.actions.travel.profile import group_sums
 from recommender.actions.travel.profile_chunk import _true_columns
 from recommender.actions.travel.trip_table import _by_group_and_start
@@ -75,23 +71,3 @@ def test_true_columns_are_each_rows_flatnonzero():
     mask[3] = False  # a row without any
     expected = [np.flatnonzero(row).tolist() for row in mask]
     assert _true_columns(mask) == expected
-
-
-@pytest.mark.parametrize(
-    "modes", [("car_petrol",), ("car_diesel", "car_petrol"), ("car_petrol", "car_hybrid")]
-)
-def test_the_electric_cars_shared_draws_are_a_fresh_generators(modes):
-    km = dict(zip(modes, (8000.0, 1234.5, 99.0), strict=False))
-    fresh = Values(np.random.default_rng(zlib.crc32(b"electric-car")), N_DRAWS)
-    expected = _electric_car_figures(km, fresh)
-    shared = _electric_car_figures(km, _electric_car_draws(modes))
-    for name, value in expected.items():
-        np.testing.assert_array_equal(shared[name], value)
-
-
-def test_frozen_values_draw_nothing_new():
-    draws = _electric_car_draws(("car_petrol",))
-    with pytest.raises(KeyError, match="not drawn"):
-        draws("emission_factor", "bus")
-    with pytest.raises(ValueError, match="read-only"):
-        draws("emission_factor", "car_petrol")[0] = 0.0

@@ -12,7 +12,8 @@ of alternative ``a`` over the current mode ``c`` is ``N x (E_c - E_a)`` where, p
 Money (GBP, UK 2024 running costs and fares, ``data/factors/transport.csv``) and the household's
 own fuel/electricity kWh follow the same shapes. The central figures use each factor's value; the
 P10-P90 range comes from 1,000 draws of every factor between its ``low`` and ``high`` (split normal,
-those being its P10 and P90), of the detours, and of the trip count (Gamma on the trips seen).
+those being its P10 and P90), of the detours, and of the trip count (Gamma on the trips seen):
+common random numbers, each factor's draws shared by every trip (:mod:`.figures`).
 
 :func:`evaluate_many` evaluates many (journey, mode) pairs at once (a chunk's households
 together) as arrays; :func:`evaluate` and :func:`alternatives_for` are its one-journey forms.
@@ -110,8 +111,8 @@ def evaluate(
 
     ``ranges_if_infeasible=False`` skips the Monte Carlo ranges of an infeasible alternative
     (its ``yearly`` is then empty): a caller that drops infeasible ones need not pay for them.
-    Each alternative's draws are seeded by its own journey and mode, so skipping one changes no
-    other's figures.
+    The draws are shared (:func:`.figures.factor_draws`), so skipping one changes no other's
+    figures.
     """
     out = evaluate_many(
         [journey],
@@ -162,7 +163,7 @@ def evaluate_many(
     keep_infeasible: bool = True,
 ) -> list[Alternative | None]:
     """:func:`evaluate` of each (journey, mode) pair, as arrays: routes and central figures by
-    mode, the feasibility rules as masks, the ranges of alike pairs from stacked draws. Aligned
+    mode, the feasibility rules as masks, the ranges of alike pairs over the shared draws. Aligned
     with the pairs; ``None`` for an infeasible pair unless ``keep_infeasible``."""
     n = len(journeys)
     mode = np.array(modes, dtype=object)

@@ -1,10 +1,11 @@
 """Per-trip figures of a mode and the factor draws behind their P10-P90 ranges.
 
-:class:`Values` reads factor values: central (``rng=None``), or ``n`` split-normal draws per factor
-row (``low`` and ``high`` being its P10 and P90), drawn lazily in the order the figures read
-them. :class:`StackedValues` draws the same numbers for many alternatives at once (row ``i`` from
-alternative ``i``'s own generator), so their ranges are computed as arrays. :func:`per_trip` is
-the one formula of a trip's kg CO2e, money and kWh (shapes in :mod:`.alternatives`).
+:class:`Values` reads factor values: central (``n=None``), or ``n`` draws per factor. The draws are
+common random numbers: each factor's (:func:`factor_draws`) and each trip count's
+(:func:`rate_draws`) come from their own seeded generator, drawn once per process and shared by
+every trip of every household, so a range is an array operation over the chunk's alike pairs and
+does not depend on ids, chunks or reading order. :func:`per_trip` is the one formula of a trip's
+kg CO2e, money and kWh (shapes in :mod:`.alternatives`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -23,7 +23,8 @@ from recommender.actions.travel.profile import RegularJourney
 from recommender.quantiles import linear_quantiles
 
 N_DRAWS = 1000
-BLOCK_ROWS = 256  # alternatives drawn and summarised together at most (memory, not speed)
+BLOCK_ROWS = 256  # alternatives summarised together at most (memory, not speed)
+RATE_TABLES = 1024  # distinct trip counts whose Gamma draws are kept (8 KB each)
 
 
 class RouteArrays(Protocol):
@@ -37,61 +38,67 @@ class RouteArrays(Protocol):
 _Z90 = 1.2815515655446004  # standard normal P90
 
 
-class Values:
-    """Factor values: central (``rng=None``) or ``n`` split-normal draws, one per factor row."""
+@cache
+def factor_draws(parameter: str, key: str, n: int = N_DRAWS) -> np.ndarray | float:
+    """``n`` split-normal draws of a factor (its ``low`` and ``high`` being its P10 and P90, floored
+    at 0), read-only; a factor without a range is its value. Common random numbers: a factor's
+    draws come from its own seeded generator, so every trip of every household reads the same
+    draws of it (one unknown true value, as the emission factor of rail is for all trips), and a
+    range does not depend on the household's ids, the chunk or the order of the reads."""
+    f = catalogue.factor(parameter, key)
+    if _constant(f):
+        return f.value
+    z = np.random.default_rng(zlib.crc32(f"{parameter}/{key}".encode())).standard_normal(n)
+    # each side's spread divided once (the same numbers as dividing each draw's)
+    draw = np.where(z < 0, (f.value - f.low) / _Z90, (f.high - f.value) / _Z90)
+    draw *= z  # the spread times z, in place
+    draw += f.value
+    np.maximum(draw, 0.0, out=draw)
+    draw.setflags(write=False)
+    return draw
 
-    def __init__(self, rng: np.random.Generator | None = None, n: int = N_DRAWS) -> None:
-        self.rng, self.n = rng, n
-        self._cache: dict[tuple[str, str], np.ndarray | float] = {}
+
+@lru_cache(maxsize=RATE_TABLES)
+def rate_draws(trips_observed: float, n: int = N_DRAWS) -> np.ndarray:
+    """``n`` draws of a journey's true rate over its observed rate, read-only: Gamma with shape
+    and rate ``trips_observed`` (mean 1, the sampling uncertainty of a count of that many trips),
+    from a generator seeded by the count, so alike journeys share them as factors do."""
+    k = float(trips_observed)
+    rng = np.random.default_rng(zlib.crc32(f"trips/{k!r}".encode()))
+    draw = rng.gamma(shape=k, scale=1.0 / k, size=n)
+    draw.setflags(write=False)
+    return draw
+
+
+class Values:
+    """Factor values: central (``n=None``) or the ``n`` shared draws of each factor
+    (:func:`factor_draws`); records which factors were read (their sources)."""
+
+    def __init__(self, n: int | None = None) -> None:
+        self.n = n
         self.used: dict[tuple[str, str], catalogue.Factor] = {}
-        self._frozen = False
 
     def __call__(self, parameter: str, key: str) -> np.ndarray | float:
-        if (parameter, key) not in self._cache:
-            if self._frozen:
-                raise KeyError(f"{parameter} {key} was not drawn before these values were frozen")
-            f = catalogue.factor(parameter, key)
-            self.used[(parameter, key)] = f
-            if self.rng is None:
-                self._cache[(parameter, key)] = f.value
-            else:
-                z = self._normal()
-                # each side's spread divided once (the same numbers as dividing each draw's)
-                draw = np.where(z < 0, (f.value - f.low) / _Z90, (f.high - f.value) / _Z90)
-                draw *= z  # the spread times z, in place
-                draw += f.value
-                self._cache[(parameter, key)] = np.maximum(draw, 0.0, out=draw)
-        return self._cache[(parameter, key)]
-
-    def _normal(self) -> np.ndarray:
-        assert self.rng is not None
-        return self.rng.standard_normal(self.n)
-
-    def frozen(self) -> Values:
-        """These values, read-only, to be shared: the draws made so far and no new one (a factor
-        not read yet raises: a new draw would depend on who read before)."""
-        for value in self._cache.values():
-            if isinstance(value, np.ndarray):
-                value.setflags(write=False)
-        self._frozen = True
-        return self
+        f = catalogue.factor(parameter, key)
+        self.used.setdefault((parameter, key), f)
+        return f.value if self.n is None else factor_draws(parameter, key, self.n)
 
     def ratio(self, parameter: str, key: str) -> np.ndarray | float:
         """Draw / central value (1.0 when central) - scales a figure known only at its centre."""
         central = catalogue.factor(parameter, key).value
         return self(parameter, key) / central if central else 1.0
 
-    def trips_per_year(self, journey: RegularJourney) -> np.ndarray | float:
-        """The journey's trips a year: central, or drawn (Gamma on the trips seen, and the
-        purpose's active weeks when the diary is shorter than a year)."""
-        if self.rng is None:
-            return journey.trips_per_year
-        rate = self._gamma(np.array([journey.trips_observed], dtype=float))[0]
-        return journey.trips_per_year * rate * self._weeks_ratio(journey)
-
-    def _gamma(self, observed: np.ndarray) -> np.ndarray:
-        assert self.rng is not None
-        return self.rng.gamma(shape=observed[0], scale=1.0 / observed[0], size=self.n)[None]
+    def trips_per_year(self, journeys: Sequence[RegularJourney]) -> np.ndarray:
+        """(journeys, 1) central trips a year, or (journeys, draws): the trips seen times the
+        Gamma draws of their count (:func:`rate_draws`) and, for journeys seen under a year, the
+        purpose's active weeks (all ``journeys`` of one purpose and span)."""
+        central = np.array([j.trips_per_year for j in journeys])[:, None]
+        if self.n is None:
+            return central
+        counts = np.array([float(j.trips_observed) for j in journeys])
+        distinct, row = np.unique(counts, return_inverse=True)
+        rate = np.stack([rate_draws(float(k), self.n) for k in distinct])[row]
+        return central * rate * self._weeks_ratio(journeys[0])
 
     def _weeks_ratio(self, journey: RegularJourney) -> np.ndarray | float:
         if journey.weeks_observed >= 52:
@@ -103,73 +110,6 @@ def _weeks_factor(purpose: str) -> tuple[str, str]:
     """The active-weeks row of a purpose (its own, or the default)."""
     key = purpose if catalogue.has_factor("active_weeks_per_year", purpose) else "default"
     return "active_weeks_per_year", key
-
-
-@dataclass(frozen=True)
-class DrawPlan:
-    """The factors alike alternatives read after their Gamma draw, in that order, and what
-    drawing them needs: whether each varies (:func:`_constant`), and the value and the spread
-    below and above it of those drawn (``(drawn, 1)`` each, read-only); made once per kind of
-    pair (:func:`_read_order`)."""
-
-    factors: tuple[catalogue.Factor, ...]
-    varying: tuple[bool, ...]
-    value: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-
-    @classmethod
-    def of(cls, factors: Sequence[catalogue.Factor]) -> DrawPlan:
-        varying = tuple(not _constant(f) for f in factors)
-        drawn = factors[: max((k + 1 for k, v in enumerate(varying) if v), default=0)]
-        value = np.array([[f.value] for f in drawn]).reshape(-1, 1)
-        low = np.array([[(f.value - f.low) / _Z90] for f in drawn]).reshape(-1, 1)
-        high = np.array([[(f.high - f.value) / _Z90] for f in drawn]).reshape(-1, 1)
-        for array in (value, low, high):
-            array.setflags(write=False)
-        return cls(tuple(factors), varying, value, low, high)
-
-
-class StackedValues(Values):
-    """The draws of many alternatives at once, row ``i`` from generator ``i``: the same numbers,
-    drawn in the same order, as a :class:`Values` of each alone (its alternatives read the
-    ``plan``'s factors in its order, after their trips' Gamma draw).
-
-    Drawn up front, not factor by factor as they are read: each row's Gamma draw, then ONE call
-    for all of its factors' standard normals (a generator's ``standard_normal`` of ``k x n`` gives
-    the ``k`` blocks that ``k`` calls of ``n`` give, in turn), then turned into split-normal draws
-    all at once. A factor without a range (``low == value == high >= 0``) draws ``value``
-    whatever its normals, so it is kept as that number (broadcast over the draws: the same
-    products), and the normals of such factors at the end of the order are not drawn at all
-    (nothing after them reads the generator). Frozen: a factor outside the plan raises."""
-
-    def __init__(
-        self,
-        rngs: Sequence[np.random.Generator],
-        observed: Sequence[float],
-        plan: DrawPlan,
-        n: int = N_DRAWS,
-    ) -> None:
-        super().__init__(rngs[0], n)
-        self.rate = np.empty((len(rngs), n))
-        z = np.empty((len(rngs), len(plan.value), n))
-        for rng, k, rate, row in zip(rngs, observed, self.rate, z, strict=True):
-            rate[:] = rng.gamma(shape=k, scale=1.0 / k, size=n)
-            rng.standard_normal(out=row)  # the row's factors' normals, in their order
-        draw = np.where(z < 0, plan.low, plan.high)  # as Values.__call__, every factor at once
-        draw *= z
-        draw += plan.value
-        np.maximum(draw, 0.0, out=z)
-        z.setflags(write=False)  # and so each factor's rows, views of it (as frozen() does)
-        for k, f in enumerate(plan.factors):
-            self.used[(f.parameter, f.key)] = f
-            self._cache[(f.parameter, f.key)] = z[:, k] if plan.varying[k] else f.value
-        self._frozen = True
-
-    def trips_per_year_of(self, journeys: Sequence[RegularJourney]) -> np.ndarray:
-        """(alternatives, draws) trips a year of each row's journey (see :meth:`trips_per_year`)."""
-        central = np.array([j.trips_per_year for j in journeys])[:, None]
-        return central * self.rate * self._weeks_ratio(journeys[0])
 
 
 def _constant(f: catalogue.Factor) -> bool:
@@ -233,9 +173,8 @@ def yearly_figures(
     n_draws: int = N_DRAWS,
 ) -> dict[int, dict[str, float]]:
     """Yearly figures of the ``ranged`` (journey, mode) pairs: central (``figures``: per trip,
-    current and option), and P10-P90 from each pair's own seeded draws. Pairs that read the same
-    factors in the same order are drawn together (:class:`StackedValues`); one percentile call
-    serves up to ``BLOCK_ROWS`` of them."""
+    current and option), and P10-P90 over the shared draws. Pairs that read the same factors are
+    computed together; one percentile call serves up to ``BLOCK_ROWS`` of them."""
     cur, alt = routes
     people = np.array([j.passengers for j in journeys], dtype=float)
     trips = np.array([j.trips_per_year for j in journeys], dtype=float)
@@ -279,15 +218,10 @@ def _samples(
     km: tuple[np.ndarray, np.ndarray],
     n_draws: int,
 ) -> np.ndarray:
-    """(rows, figure, draw) yearly savings of alike pairs, each row from its own generator."""
+    """(rows, figure, draw) yearly savings of alike pairs, from the shared draws."""
     current, option, car_mode, estimated = key[:4]
-    rngs = [
-        np.random.default_rng(zlib.crc32(f"{journeys[i].journey_id}>{option}".encode()))
-        for i in rows
-    ]
-    observed = [float(journeys[i].trips_observed) for i in rows]
-    draws = StackedValues(rngs, observed, _read_order(key), n_draws)
-    n_draw = draws.trips_per_year_of([journeys[i] for i in rows])
+    draws = Values(n_draws)
+    n_draw = draws.trips_per_year([journeys[i] for i in rows])
     p = people[rows][:, None]
     c = per_trip(current, km[0][rows][:, None], p, draws, car_mode=car_mode)
     a = per_trip(option, km[1][rows][:, None], p, draws, car_mode=car_mode, vary_detour=estimated)
@@ -295,21 +229,6 @@ def _samples(
     for k in range(3):  # a figure that does not vary (0 kWh) is broadcast over the draws
         np.multiply(n_draw, np.subtract(c[k], a[k]), out=out[:, k])
     return out
-
-
-@cache
-def _read_order(key: tuple) -> DrawPlan:
-    """The factors the pairs of ``key`` read after their Gamma draw, in the order they read them
-    (so drawn): the active weeks of a journey seen under a year, then the current mode's trip,
-    then the option's, as :func:`_samples` reads them (the branches of :func:`per_trip` and
-    :meth:`Values.ratio` depend on the modes and the table, not on the numbers)."""
-    current, option, car_mode, estimated, short, purpose = key
-    reads = Values()
-    if short:
-        reads.ratio(*_weeks_factor(purpose))
-    per_trip(current, 1.0, 1.0, reads, car_mode=car_mode)
-    per_trip(option, 1.0, 1.0, reads, car_mode=car_mode, vary_detour=estimated)
-    return DrawPlan.of(tuple(reads.used.values()))
 
 
 def _yearly_figures(

@@ -12,7 +12,6 @@ holiday's extra hours by train are shown (and lower the likelihood) rather than 
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,9 +73,7 @@ def rail_for_flight(route: FlightRoute) -> dict[str, float] | None:
         or route.distance_km > catalogue.factor("max_route_km", "rail_for_flight").value
     ):
         return None
-    central = Values()
-    rng = np.random.default_rng(zlib.crc32(f"rail-for-{route.route_id}".encode()))
-    draws = Values(rng, N_DRAWS)
+    central, draws = Values(), Values(N_DRAWS)
     n = route.legs_per_year
     (fk, fm), (rk, rm) = _flight_leg(route, central), _rail_leg(route, central)
     (fk_d, fm_d), (rk_d, rm_d) = _flight_leg(route, draws), _rail_leg(route, draws)
@@ -92,9 +89,7 @@ def rail_for_flight(route: FlightRoute) -> dict[str, float] | None:
 
 def one_fewer_return_flight(route: FlightRoute) -> dict[str, float]:
     """Yearly figures of skipping one return flight (two legs) of this route."""
-    central = Values()
-    rng = np.random.default_rng(zlib.crc32(f"fewer-{route.route_id}".encode()))
-    draws = Values(rng, N_DRAWS)
+    central, draws = Values(), Values(N_DRAWS)
     legs = min(2.0, route.legs_per_year)
     (fk, fm), (fk_d, fm_d) = _flight_leg(route, central), _flight_leg(route, draws)
     out = _ranges(

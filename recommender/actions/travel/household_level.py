@@ -7,9 +7,8 @@ travel_report` predicts every row of a household in one call of the mode-choice 
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -154,16 +153,6 @@ def _electric_car_figures(km_by_mode: dict[str, float], v: Values) -> dict[str, 
     return out
 
 
-@cache
-def _electric_car_draws(modes: tuple[str, ...]) -> Values:
-    """The factor draws of the electric car for fuel cars ``modes`` (in the order their km are
-    listed): one seed for every household, so the same draws for every household whose cars are
-    ``modes``; drawn once per ``modes`` (at most 15 orders of the 3 fuel cars), read-only."""
-    draws = Values(np.random.default_rng(zlib.crc32(b"electric-car")), N_DRAWS)
-    _electric_car_figures(dict.fromkeys(modes, 1.0), draws)  # reads each factor, in that order
-    return draws.frozen()
-
-
 def electric_car_action(
     car: CarUse | None, own: dict[str, float], overlapping: list[str]
 ) -> Pending | None:
@@ -172,7 +161,7 @@ def electric_car_action(
         return None
     km_by_mode = car.km_per_year_by_mode
     central = _electric_car_figures(km_by_mode, Values())
-    draws = _electric_car_figures(km_by_mode, _electric_car_draws(tuple(km_by_mode)))
+    draws = _electric_car_figures(km_by_mode, Values(N_DRAWS))
     yearly: dict[str, float] = {}
     names = ("kg_co2e", "money", "kwh")
     bands = p10_p90(np.stack([np.broadcast_to(draws[name], (N_DRAWS,)) for name in names]))
