@@ -37,7 +37,7 @@ class NormalisedReadings:
 
 
 def normalise_readings(
-    stamps: pd.Series,
+    stamps: pd.Series | pd.DatetimeIndex,
     kwh: np.ndarray,
     *,
     timezone: str,
@@ -52,11 +52,12 @@ def normalise_readings(
     """
     before = len(problems)
     warnings: list[str] = []
-    t = pd.DatetimeIndex(stamps)
+    t = stamps if isinstance(stamps, pd.DatetimeIndex) else pd.DatetimeIndex(stamps)
     regular = _regular_index(t)
     if regular is not None:  # sorted, unique, one sub-daily step (what a clean meter export gives)
         index, interval = regular
-        values, kept = pd.Series(kwh, index=index), _Kept(kwh, np.arange(len(kwh)))
+        values = pd.Series(kwh, index=index, name="kwh")  # named now: rename() costs a copy
+        kept = _Kept(kwh, np.arange(len(kwh)))
     else:
         read = _sorted_series(t, kwh, timezone, where, field, problems, warnings)
         if read is None or len(problems) > before:
@@ -72,7 +73,8 @@ def normalise_readings(
     if len(problems) > before:
         return None
     values.index.name = "timestamp"
-    return NormalisedReadings(values.rename("kwh"), interval, tuple(warnings))
+    named = values if values.name == "kwh" else values.rename("kwh")
+    return NormalisedReadings(named, interval, tuple(warnings))
 
 
 def drop_duplicate_readings(
@@ -271,10 +273,11 @@ def _check_plausible(
 ) -> None:
     with np.errstate(over="ignore"):  # a reading near the float limit is refused below
         per_hour = values.to_numpy() * 60.0 / interval
-    finite = per_hour[np.isfinite(per_hour)]
+    is_finite = np.isfinite(per_hour)
+    finite = per_hour if is_finite.all() else per_hour[is_finite]  # no copy for a clean series
     # The median is above the limit only if at least half the readings are (the upper middle
     # one is): np.median, a partial sort, is left for such series, which a home's rarely are.
-    n_high = int((finite > schema.MAX_MEDIAN_KWH_PER_HOUR).sum())
+    n_high = np.count_nonzero(finite > schema.MAX_MEDIAN_KWH_PER_HOUR)
     median = float(np.median(finite)) if len(finite) and 2 * n_high >= len(finite) else 0.0
     if median > schema.MAX_MEDIAN_KWH_PER_HOUR:
         problems.append(
@@ -306,9 +309,16 @@ def _check_plausible(
     )
 
 
-def _nan_runs(values: pd.Series) -> list[tuple[int, int]]:
-    """(start, stop) positions of each run of NaN."""
-    isna = np.concatenate([[False], values.isna().to_numpy(), [False]])
+def _missing(values: pd.Series) -> np.ndarray:
+    """Which values are NaN, as a numpy mask (``Series.isna`` builds a Series around it)."""
+    return np.asarray(pd.isna(values.to_numpy()), dtype=bool)
+
+
+def _nan_runs(missing: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) positions of each run of true in ``missing`` (of :func:`_missing`)."""
+    if not missing.any():  # a clean meter's series: no run to look for
+        return []
+    isna = np.concatenate([[False], missing, [False]])
     edges = np.flatnonzero(np.diff(isna.astype(np.int8)))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
@@ -316,7 +326,9 @@ def _nan_runs(values: pd.Series) -> list[tuple[int, int]]:
 def _fill_short_gaps(values: pd.Series, interval: int, warnings: list[str]) -> pd.Series:
     max_slots = schema.SHORT_GAP_MINUTES // interval
     short = [
-        (a, b) for a, b in _nan_runs(values) if b - a <= max_slots and a > 0 and b < len(values)
+        (a, b)
+        for a, b in _nan_runs(_missing(values))
+        if b - a <= max_slots and a > 0 and b < len(values)
     ]
     if not short:
         return values
@@ -352,8 +364,9 @@ def _sum_complete_hours(values: pd.Series, interval: int, warnings: list[str]) -
 def _report_long_gaps(
     values: pd.Series, interval: int, field: str, warnings: list[str], problems: list[Problem]
 ) -> None:
-    runs = _nan_runs(values)
-    missing = int(values.isna().sum())
+    is_missing = _missing(values)
+    runs = _nan_runs(is_missing)
+    missing = int(is_missing.sum())
     days_present = (len(values) - missing) * interval / 1440.0
     if missing / max(len(values), 1) > schema.MAX_MISSING_FRACTION:
         problems.append(
