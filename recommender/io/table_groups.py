@@ -9,7 +9,8 @@ grouped by household): they are then taken as a slice, not gathered position by 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,21 +23,49 @@ from recommender.io.scan import id_column
 
 Parsed = tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]  # stamps, values, suspect rows
 Rows = list[tuple[Table, np.ndarray]]  # a household's rows: (table, ascending positions) each
-IdTable = tuple[Table, Any]  # a table and its id column (of id_column), when already made
 
 
-def positions_by_id(ids: Any) -> Iterator[tuple[str, np.ndarray]]:
-    """Each id of ``ids`` (an :func:`~recommender.io.scan.id_column`: no missing value) with its
-    row positions, ascending, ids in the order they first appear: what
-    ``ids.groupby(ids, sort=False).indices`` gives, without its per-group index objects."""
-    codes, uniques = pd.factorize(ids)
-    if not len(codes):
+@dataclass(frozen=True)
+class CodedIds:
+    """A table's household ids as a code per row (``keys[code]`` is the id): made once per
+    chunk (one pass over its Arrow text), then selected and grouped with numpy. Every key has
+    at least one row, and the keys are in the order their first rows come."""
+
+    codes: np.ndarray  # int, one per row
+    keys: list[str]
+
+    @classmethod
+    def of(cls, ids: Any) -> CodedIds:
+        """The codes of an :func:`~recommender.io.scan.id_column` (which has no missing id)."""
+        codes, uniques = pd.factorize(ids)
+        return cls(codes, [str(k) for k in uniques.tolist()])
+
+    def only(self, wanted: np.ndarray) -> tuple[np.ndarray, CodedIds]:
+        """The rows of the ``wanted`` keys (a bool per key), and their codes: a key's rows are
+        all kept or all dropped, so the keys left keep their order."""
+        rows = wanted[self.codes]
+        recode = np.cumsum(wanted) - 1
+        keys = [k for k, w in zip(self.keys, wanted.tolist(), strict=True) if w]
+        return rows, CodedIds(recode[self.codes[rows]], keys)
+
+    def which(self, ids: Collection[str]) -> np.ndarray:
+        """A bool per key: whether it is one of ``ids``."""
+        return np.array([k in ids for k in self.keys], dtype=bool)
+
+
+IdTable = tuple[Table, CodedIds]  # a table and its ids, when the caller coded them already
+
+
+def positions_by_id(ids: CodedIds) -> Iterator[tuple[str, np.ndarray]]:
+    """Each id with its row positions, ascending, ids in the order they first appear: what
+    ``groupby(sort=False).indices`` gives, without its per-group index objects."""
+    if not len(ids.codes):
         return
-    order = np.argsort(codes, kind="stable")  # linear for rows already grouped (the usual case)
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniques)))])
+    order = np.argsort(ids.codes, kind="stable")  # linear for rows already grouped (usually)
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(ids.codes, minlength=len(ids.keys)))])
     starts, stops = bounds[:-1].tolist(), bounds[1:].tolist()
-    for key, start, stop in zip(uniques.tolist(), starts, stops, strict=True):
-        yield str(key), order[start:stop]
+    for key, start, stop in zip(ids.keys, starts, stops, strict=True):
+        yield key, order[start:stop]
 
 
 def group_rows(
@@ -53,7 +82,7 @@ def group_rows(
     for item in tables:
         if item is None:
             continue
-        table, ids = item if isinstance(item, tuple) else (item, id_column(item.frame))
+        table, ids = item if isinstance(item, tuple) else (item, CodedIds.of(id_column(item.frame)))
         for hid, idx in positions_by_id(ids):
             if hid not in home_ids:
                 problems.setdefault(hid, []).append(

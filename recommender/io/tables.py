@@ -28,7 +28,14 @@ from recommender.io.files import Source, Table, iter_table, read_table
 from recommender.io.household import assemble_household
 from recommender.io.normalise import normalise_readings
 from recommender.io.scan import Scanner, household_ids, id_column
-from recommender.io.table_groups import IdTable, Parsed, Rows, group_rows, series_of
+from recommender.io.table_groups import (
+    CodedIds,
+    IdTable,
+    Parsed,
+    Rows,
+    group_rows,
+    series_of,
+)
 from recommender.io.table_rows import (
     plain_value,
     row_appliances,
@@ -82,7 +89,7 @@ def read_tables(
         if temperature is not None
         else None
     )
-    return _assemble(homes, [(read, id_column(read.frame))], trip_table, temp)
+    return _assemble(homes, [(read, CodedIds.of(id_column(read.frame)))], trip_table, temp)
 
 
 def iter_tables(
@@ -122,30 +129,31 @@ def iter_tables(
     home_ids = household_ids(homes.frame)
     seen = np.array([], dtype=str)  # ids emitted: text in one array, no str kept (fragments)
     pending: list[Table] = []  # readings rows of households not emitted yet
-    pending_ids: list[Any] = []  # the household id of each of those rows (Arrow text)
+    pending_ids: list[CodedIds] = []  # the household id of each of those rows, coded
     for chunk in iter_table(
         readings, "readings", schema.READINGS_COLUMNS, rows_per_chunk=rows_per_chunk
     ):
         col = id_column(chunk.frame)
-        found = np.asarray(col.unique(), dtype=object)
+        coded = CodedIds.of(col)
+        found = np.asarray(coded.keys, dtype=object)
         again = sorted(found[np.isin(found, seen)].tolist())
         if again:
             yield BatchInput(failures=[(h, _not_grouped(chunk, col, h)) for h in again])
-            keep = ~col.isin(again).to_numpy()
-            chunk, col = chunk.subset(keep), col[keep]
-        if not len(col):
+            keep, coded = coded.only(~coded.which(again))
+            chunk = chunk.subset(keep)
+        if not len(coded.codes):
             continue
         pending.append(chunk)
-        pending_ids.append(col.array)
-        still_open = col.iloc[-1]  # its rows may go on in the next chunk
+        pending_ids.append(coded)
+        still_open = coded.keys[coded.codes[-1]]  # its rows may go on in the next chunk
         done = _id_set(pending_ids) - {still_open}
         if len(done) >= chunk_households:
             batch = _batch(homes, home_ids, (pending, pending_ids), (trip_scan, temp_scan), done)
             seen = np.concatenate([seen, np.array(sorted(done), dtype=str)])
-            open_rows = [ids == still_open for ids in pending_ids]
-            kept = [i for i, rows in enumerate(open_rows) if rows.any()]  # emptied ones piled up
-            pending = [pending[i].subset(open_rows[i]) for i in kept]
-            pending_ids = [pending_ids[i][open_rows[i]] for i in kept]
+            open_rows = [ids.only(ids.which({still_open})) for ids in pending_ids]
+            kept = [i for i, (rows, _) in enumerate(open_rows) if rows.any()]  # emptied piled up
+            pending = [pending[i].subset(open_rows[i][0]) for i in kept]
+            pending_ids = [open_rows[i][1] for i in kept]
             yield batch  # the finished households' raw rows are dropped before the chunk goes
             del batch  # and the chunk is not held here while the next one is read and parsed
     rest = _id_set(pending_ids) | (set(home_ids) - set(seen.tolist()))
@@ -167,15 +175,15 @@ def _not_grouped(chunk: Table, ids: pd.Series, household_id: str) -> InvalidInpu
     )
 
 
-def _id_set(columns: list[Any]) -> set[str]:
-    """The household ids found in the id columns (of :func:`id_column`)."""
-    return {str(h) for ids in columns for h in pd.unique(ids)}
+def _id_set(columns: list[CodedIds]) -> set[str]:
+    """The household ids found in the coded id columns."""
+    return {h for ids in columns for h in ids.keys}
 
 
 def _batch(
     homes: Table,
     home_ids: pd.Series,
-    pending: tuple[list[Table], list[Any]],
+    pending: tuple[list[Table], list[CodedIds]],
     scanned: tuple[Scanner | None, Scanner | None],
     scope: set[str],
 ) -> BatchInput:
@@ -184,8 +192,8 @@ def _batch(
     trips, temp = (None if s is None else s.rows_of(scope) for s in scanned)
     readings = []
     for table, ids in zip(*pending, strict=True):
-        keep = pd.Series(ids, copy=False).isin(scope).to_numpy()
-        readings.append((table.subset(keep), ids[keep]))
+        keep, kept_ids = ids.only(ids.which(scope))
+        readings.append((table.subset(keep), kept_ids))
     return _assemble(homes.subset(home_ids.isin(scope).to_numpy()), readings, trips, temp)
 
 

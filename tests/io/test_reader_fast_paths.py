@@ -22,7 +22,7 @@ from recommender.errors import InvalidInput, Problem
 from recommender.io import household_to_tables, iter_tables, parse_household, read_tables
 from recommender.io import normalise as normalise_module
 from recommender.io.normalise import NormalisedReadings, normalise_readings
-from recommender.io.table_groups import positions_by_id, run_of
+from recommender.io.table_groups import CodedIds, positions_by_id, run_of
 
 
 def _normalise(stamps: Any, kwh: np.ndarray) -> tuple[NormalisedReadings | None, list[str]]:
@@ -112,7 +112,15 @@ def test_rows_group_by_id_as_groupby_indices_does(ids: list[str]) -> None:
     column = pd.Series(ids, dtype="str")
     expected = [(str(k), v.tolist()) for k, v in column.groupby(column, sort=False).indices.items()]
     for given_ids in (column, column.array):
-        assert [(k, v.tolist()) for k, v in positions_by_id(given_ids)] == expected
+        coded = CodedIds.of(given_ids)
+        assert [(k, v.tolist()) for k, v in positions_by_id(coded)] == expected
+        dropped = {"a", " c"}  # whole ids dropped: the others keep their rows and order
+        rows, kept = coded.only(~coded.which(dropped))
+        rest = column[rows].reset_index(drop=True)
+        expected_rest = [
+            (str(k), v.tolist()) for k, v in rest.groupby(rest, sort=False).indices.items()
+        ]
+        assert [(k, v.tolist()) for k, v in positions_by_id(kept)] == expected_rest
 
 
 @given(st.lists(st.integers(0, 30), unique=True, max_size=12))
