@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recommender.domain import Household, Trip, TripColumns
+from recommender.domain import Household, Tariff, Trip, TripColumns
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
 from recommender.io.files import Source, Table, iter_table, read_table
@@ -37,10 +37,11 @@ from recommender.io.table_groups import (
     series_of,
 )
 from recommender.io.table_rows import (
+    TariffKey,
     plain_value,
     row_appliances,
     row_preferences,
-    row_tariff,
+    row_tariff_once,
     row_trips,
 )
 from recommender.io.temperature import normalise_temperature
@@ -223,7 +224,7 @@ def _assemble(
     trips_by_home = group_rows([trips], problems, home_ids, "trips")
     records = frame.to_dict(orient="records")
     clean = _clean_trips(trips)
-    cache: dict[int, Parsed] = {}  # each readings/temperature table parsed once, vectorised
+    memo = _Memo({}, {})
     for pos, hid in enumerate(ids):
         if hid == "" or duplicated[pos]:
             continue
@@ -237,7 +238,7 @@ def _assemble(
             temps.get(hid),
             _trips_of(clean, trips_by_home.get(hid, [])),
             found,
-            cache,
+            memo,
         )
         if home is not None and not found:
             out.households.append(home)
@@ -245,6 +246,15 @@ def _assemble(
         if found:
             out.failures.append((hid, InvalidInput(found, source=f"household {hid!r}")))
     return out
+
+
+@dataclass(frozen=True)
+class _Memo:
+    """What one _assemble call reads once for all its households: each readings/temperature
+    table's columns (parsed vectorised) and each distinct tariff."""
+
+    parsed: dict[int, Parsed]
+    tariffs: dict[TariffKey, Tariff]
 
 
 def _clean_trips(trips: Table | None) -> CleanTrips | None:
@@ -277,12 +287,12 @@ def _household(
     temps: Rows | None,
     trips: TripRows,
     problems: list[Problem],
-    cache: dict[int, Parsed],
+    memo: _Memo,
 ) -> Household | None:
     region = schema.check_region(row["region"], where_col("region"), problems)
     tz = schema.check_timezone(row["timezone"], where_col("timezone"), problems)
     fuel = schema.check_fuel(row.get("fuel"), where_col("fuel"), problems)
-    tariff = row_tariff(row, where_col, problems)
+    tariff = row_tariff_once(row, where_col, problems, memo.tariffs)
     appliances = row_appliances(row, where_col, problems)
     prefs = row_preferences(row, where_col, problems)
     parsed_trips = trips if isinstance(trips, TripColumns) else row_trips(trips, problems)
@@ -296,7 +306,7 @@ def _household(
             )
         )
     else:
-        stamps, kwh, where = series_of(readings, "kwh", problems, cache)
+        stamps, kwh, where = series_of(readings, "kwh", problems, memo.parsed)
         series = normalise_readings(
             stamps,
             kwh,
@@ -308,7 +318,7 @@ def _household(
     temperature: pd.Series | None = None
     t_warn: tuple[str, ...] = ()
     if temps:
-        stamps, celsius, where = series_of(temps, "celsius", problems, cache)
+        stamps, celsius, where = series_of(temps, "celsius", problems, memo.parsed)
         temperature, t_warn = normalise_temperature(
             pd.Series(stamps) if isinstance(stamps, pd.DatetimeIndex) else stamps,
             celsius,

@@ -211,3 +211,46 @@ def test_iter_tables_reads_chunks_as_read_tables_does(meter0, tmp_path):
     assert [h.household_id for h in streamed] == [h.household_id for h in read.households]
     for a, b in zip(streamed, read.households, strict=True):
         _same_household(a, b)
+
+
+def test_a_tariff_repeated_across_households_reads_as_each_row_alone(meter0):
+    """Rows with the same tariff cells share one Tariff; each bad row is still named."""
+    base = parse_household(base_payload(as_rows(meter0.iloc[: 24 * 20])))
+    tables = household_to_tables(base)
+    rates = '[{"start": "00:00", "end": "07:00", "price_per_kwh": 0.09}, '
+    rates += '{"start": "07:00", "end": "00:00", "price_per_kwh": 0.28}]'
+    cells: list[dict[str, Any]] = [
+        {"price_per_kwh": 0.2},
+        {"price_per_kwh": 0.2},
+        {"price_per_kwh": "0.2"},
+        {"price_per_kwh": -0.2},  # a problem, in both rows
+        {"price_per_kwh": -0.2},
+        {"tariff_type": "tou", "price_per_kwh": None, "tariff_rates": rates},
+        {"tariff_type": "tou", "price_per_kwh": None, "tariff_rates": rates},
+        {"price_per_kwh": 0.2, "gas_price_per_kwh": 0.07},
+        {"price_per_kwh": 0.2, "currency": "EUR"},
+        {"price_per_kwh": True},
+    ]
+    row = tables["households"].iloc[0].to_dict()
+    homes = pd.DataFrame(
+        [{**row, "household_id": f"h-{i}", **c} for i, c in enumerate(cells)]
+    ).astype({"price_per_kwh": object})
+    readings = pd.concat(
+        [tables["readings"].assign(household_id=f"h-{i}") for i in range(len(cells))],
+        ignore_index=True,
+    )
+    batch = read_tables(homes, readings)
+    for i in range(len(cells)):  # each household alone: its tariff read with no memo
+        alone = read_tables(homes.iloc[[i]], readings[readings["household_id"] == f"h-{i}"])
+        if alone.households:
+            (expected,) = alone.households
+            (got,) = [h for h in batch.households if h.household_id == f"h-{i}"]
+            assert got.tariff == expected.tariff and got.warnings == expected.warnings
+        else:
+            ((hid, alone_error),) = alone.failures
+            error = dict(batch.failures)[hid]
+            assert [p.problem for p in error.problems] == [p.problem for p in alone_error.problems]
+            assert error.problems[0].where.startswith(f"households row {i + 1},")
+    tariffs = {h.household_id: h.tariff for h in batch.households}
+    assert tariffs["h-0"] is tariffs["h-1"] and tariffs["h-5"] is tariffs["h-6"]
+    assert {"h-3", "h-4"} <= set(dict(batch.failures))
