@@ -141,7 +141,7 @@ def series_of(
     parsed = [(parse_whole(table, value, cache), run_of(idx)) for table, idx in parts]
     if not any(p[2][rows].any() for p, rows in parsed):  # fast path: every row read cleanly
         pieces = [p[0][rows] for p, rows in parsed]
-        stamps = pieces[0].append(pieces[1:]) if len(pieces) > 1 else pieces[0]
+        stamps = pd.DatetimeIndex(pieces[0].append(pieces[1:])) if len(pieces) > 1 else pieces[0]
         values = np.concatenate([p[1][rows] for p, rows in parsed])
         return stamps, values, where
     frames = [table.frame.iloc[idx][["timestamp", value]] for table, idx in parts]
