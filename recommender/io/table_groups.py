@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from recommender.errors import Problem
 from recommender.io.cells import Where, parse_numbers, parse_timestamps
@@ -36,9 +38,29 @@ class CodedIds:
 
     @classmethod
     def of(cls, ids: Any) -> CodedIds:
-        """The codes of an :func:`~recommender.io.scan.id_column` (which has no missing id)."""
+        """The codes of an :func:`~recommender.io.scan.id_column` (which has no missing id):
+        what ``pd.factorize`` gives (codes in the order the ids first come)."""
+        grouped = cls._of_runs(ids)
+        if grouped is not None:
+            return grouped
         codes, uniques = pd.factorize(ids)
         return cls(codes, [str(k) for k in uniques.tolist()])
+
+    @classmethod
+    def _of_runs(cls, ids: Any) -> CodedIds | None:
+        """The codes of ids that come in runs, one run per id (a readings file grouped by
+        household, as it must be): each row's run number, found by comparing each id with the
+        one before it (one pass in Arrow, where hashing every id takes five times as long).
+        None when an id comes in more than one run (then factorize decides)."""
+        text = pa.array(ids)
+        if len(text) < 2 or text.null_count or not pa.types.is_large_string(text.type):
+            return None
+        new_run = pc.not_equal(text[1:], text[:-1]).to_numpy(zero_copy_only=False)
+        starts = np.concatenate([[0], np.flatnonzero(new_run) + 1])
+        keys = [str(k) for k in text.take(pa.array(starts)).to_pylist()]
+        if len(set(keys)) < len(keys):
+            return None
+        return cls(np.concatenate([[0], np.cumsum(new_run)]), keys)
 
     def only(self, wanted: np.ndarray) -> tuple[np.ndarray, CodedIds]:
         """The rows of the ``wanted`` keys (a bool per key), and their codes: a key's rows are

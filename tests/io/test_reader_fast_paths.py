@@ -123,6 +123,22 @@ def test_rows_group_by_id_as_groupby_indices_does(ids: list[str]) -> None:
         assert [(k, v.tolist()) for k, v in positions_by_id(kept)] == expected_rest
 
 
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b", "", "h-10", "h-1", " c"]), st.integers(1, 4)),
+        max_size=12,
+    )
+)
+def test_ids_in_runs_are_coded_as_factorize_codes_them(runs: list[tuple[str, int]]) -> None:
+    """Grouped ids (each in one run) and ids that come back (more than one run)."""
+    column = pd.Series([hid for hid, n in runs for _ in range(n)], dtype="str")
+    codes, uniques = pd.factorize(column)
+    for given_ids in (column, column.array):
+        coded = CodedIds.of(given_ids)
+        assert coded.codes.tolist() == codes.tolist()
+        assert coded.keys == [str(u) for u in uniques]
+
+
 @given(st.lists(st.integers(0, 30), unique=True, max_size=12))
 def test_a_run_of_positions_is_a_slice_of_the_same_rows(positions: list[int]) -> None:
     idx = np.array(sorted(positions), dtype=np.int64)
