@@ -309,26 +309,19 @@ def _check_plausible(
     )
 
 
-def _missing(values: pd.Series) -> np.ndarray:
-    """Which values are NaN, as a numpy mask (``Series.isna`` builds a Series around it)."""
-    return np.asarray(pd.isna(values.to_numpy()), dtype=bool)
-
-
-def _nan_runs(missing: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) positions of each run of true in ``missing`` (of :func:`_missing`)."""
-    if not missing.any():  # a clean meter's series: no run to look for
+def _nan_runs(values: pd.Series) -> list[tuple[int, int]]:
+    """(start, stop) positions of each run of NaN (found in numpy: Series.isna makes a Series)."""
+    isna = np.asarray(pd.isna(values.to_numpy()), dtype=bool)
+    if not isna.any():  # a clean meter's series: no run to look for
         return []
-    isna = np.concatenate([[False], missing, [False]])
-    edges = np.flatnonzero(np.diff(isna.astype(np.int8)))
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], isna, [False]]).astype(np.int8)))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
 def _fill_short_gaps(values: pd.Series, interval: int, warnings: list[str]) -> pd.Series:
     max_slots = schema.SHORT_GAP_MINUTES // interval
     short = [
-        (a, b)
-        for a, b in _nan_runs(_missing(values))
-        if b - a <= max_slots and a > 0 and b < len(values)
+        (a, b) for a, b in _nan_runs(values) if b - a <= max_slots and a > 0 and b < len(values)
     ]
     if not short:
         return values
@@ -364,9 +357,8 @@ def _sum_complete_hours(values: pd.Series, interval: int, warnings: list[str]) -
 def _report_long_gaps(
     values: pd.Series, interval: int, field: str, warnings: list[str], problems: list[Problem]
 ) -> None:
-    is_missing = _missing(values)
-    runs = _nan_runs(is_missing)
-    missing = int(is_missing.sum())
+    runs = _nan_runs(values)
+    missing = sum(b - a for a, b in runs)
     days_present = (len(values) - missing) * interval / 1440.0
     if missing / max(len(values), 1) > schema.MAX_MISSING_FRACTION:
         problems.append(

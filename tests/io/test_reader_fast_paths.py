@@ -98,12 +98,12 @@ def test_regular_readings_normalise_as_the_general_path_does(meter0, meter1, mon
 
 
 @given(st.lists(st.sampled_from([0.0, 1.5, np.nan]), max_size=60))
-def test_nan_runs_from_the_numpy_mask(values: list[float]) -> None:
+def test_nan_runs_found_in_numpy_as_in_pandas(values: list[float]) -> None:
     series = pd.Series(values, dtype="float64")
     isna = np.concatenate([[False], series.isna().to_numpy(), [False]])
     edges = np.flatnonzero(np.diff(isna.astype(np.int8)))
     expected = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
-    runs = normalise_module._nan_runs(normalise_module._missing(series))
+    runs = normalise_module._nan_runs(series)
     assert runs == expected
 
 
