@@ -206,27 +206,13 @@ def parse_numbers(
 ) -> np.ndarray:
     """Floats; NaN where missing (a missing reading, not an error); a Problem where not a number."""
     raw = raw.reset_index(drop=True)
-    if pd.api.types.is_bool_dtype(raw.dtype):
-        numbers = pd.Series(np.nan, index=raw.index)
-        bad = raw.notna().to_numpy()
+    if isinstance(raw.dtype, np.dtype) and raw.dtype.kind == "f":
+        # a float column (Parquet, a DataFrame): every cell is a number or NaN (missing); read
+        # in one pass, where the general path below takes three (to_numeric, astype, copy)
+        values = raw.to_numpy(dtype="float64", copy=True)
+        bad = np.isinf(values)
     else:
-        try:
-            numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
-        except OverflowError:  # an integer beyond float64 (JSON has no limit): infinite, refused
-            numbers = pd.to_numeric(raw.map(_huge_as_inf), errors="coerce").astype("float64")
-        bad = np.isinf(numbers.to_numpy())
-        if raw.dtype == object:  # NaN in a JSON document is not null (null is a missing
-            # value), and true and false are not 1 and 0
-            bad |= raw.map(lambda v: isinstance(v, JsonConstant | bool | np.bool_)).to_numpy(
-                dtype=bool
-            )
-        unread = np.flatnonzero(numbers.isna().to_numpy())  # missing, or not a number
-        if len(unread):
-            sub = raw.iloc[unread]
-            blank = sub.isna() | sub.map(lambda v: isinstance(v, str) and not v.strip()).astype(
-                bool
-            )
-            bad[unread[~blank.to_numpy()]] = True
+        values, bad = _numbers_of_any(raw)
     row_problems(
         problems,
         np.flatnonzero(bad),
@@ -235,7 +221,6 @@ def parse_numbers(
         lambda i: _not_a_number(raw.iloc[i]),
         f"a number ({column}) with a decimal point; null for a missing value",
     )
-    values = numbers.to_numpy(dtype="float64", copy=True)
     values[bad] = np.nan
     if not negative_ok:
         negative = np.flatnonzero(values < 0)
@@ -255,6 +240,28 @@ def parse_numbers(
         )
         values[negative] = np.nan
     return values
+
+
+def _numbers_of_any(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`parse_numbers` of any column before its problems: each cell's float (a new array)
+    and which cells are not numbers (texts, JSON constants, bools, infinities; blanks are
+    missing values, not problems)."""
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        return np.full(len(raw), np.nan), raw.notna().to_numpy()
+    try:
+        numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
+    except OverflowError:  # an integer beyond float64 (JSON has no limit): infinite, refused
+        numbers = pd.to_numeric(raw.map(_huge_as_inf), errors="coerce").astype("float64")
+    bad = np.isinf(numbers.to_numpy())
+    if raw.dtype == object:  # NaN in a JSON document is not null (null is a missing
+        # value), and true and false are not 1 and 0
+        bad |= raw.map(lambda v: isinstance(v, JsonConstant | bool | np.bool_)).to_numpy(dtype=bool)
+    unread = np.flatnonzero(numbers.isna().to_numpy())  # missing, or not a number
+    if len(unread):
+        sub = raw.iloc[unread]
+        blank = sub.isna() | sub.map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
+        bad[unread[~blank.to_numpy()]] = True
+    return numbers.to_numpy(dtype="float64", copy=True), bad
 
 
 def _huge_as_inf(value: object) -> object:

@@ -37,7 +37,7 @@ class NormalisedReadings:
 
 
 def normalise_readings(
-    stamps: pd.Series,
+    stamps: pd.Series | pd.DatetimeIndex,
     kwh: np.ndarray,
     *,
     timezone: str,
@@ -52,11 +52,12 @@ def normalise_readings(
     """
     before = len(problems)
     warnings: list[str] = []
-    t = pd.DatetimeIndex(stamps)
+    t = stamps if isinstance(stamps, pd.DatetimeIndex) else pd.DatetimeIndex(stamps)
     regular = _regular_index(t)
     if regular is not None:  # sorted, unique, one sub-daily step (what a clean meter export gives)
         index, interval = regular
-        values, kept = pd.Series(kwh, index=index), _Kept(kwh, np.arange(len(kwh)))
+        values = pd.Series(kwh, index=index, name="kwh")  # named now: rename() costs a copy
+        kept = _Kept(kwh, np.arange(len(kwh)))
     else:
         read = _sorted_series(t, kwh, timezone, where, field, problems, warnings)
         if read is None or len(problems) > before:
@@ -72,7 +73,8 @@ def normalise_readings(
     if len(problems) > before:
         return None
     values.index.name = "timestamp"
-    return NormalisedReadings(values.rename("kwh"), interval, tuple(warnings))
+    named = values if values.name == "kwh" else values.rename("kwh")
+    return NormalisedReadings(named, interval, tuple(warnings))
 
 
 def drop_duplicate_readings(
@@ -271,10 +273,11 @@ def _check_plausible(
 ) -> None:
     with np.errstate(over="ignore"):  # a reading near the float limit is refused below
         per_hour = values.to_numpy() * 60.0 / interval
-    finite = per_hour[np.isfinite(per_hour)]
+    is_finite = np.isfinite(per_hour)
+    finite = per_hour if is_finite.all() else per_hour[is_finite]  # no copy for a clean series
     # The median is above the limit only if at least half the readings are (the upper middle
     # one is): np.median, a partial sort, is left for such series, which a home's rarely are.
-    n_high = int((finite > schema.MAX_MEDIAN_KWH_PER_HOUR).sum())
+    n_high = np.count_nonzero(finite > schema.MAX_MEDIAN_KWH_PER_HOUR)
     median = float(np.median(finite)) if len(finite) and 2 * n_high >= len(finite) else 0.0
     if median > schema.MAX_MEDIAN_KWH_PER_HOUR:
         problems.append(
@@ -307,9 +310,11 @@ def _check_plausible(
 
 
 def _nan_runs(values: pd.Series) -> list[tuple[int, int]]:
-    """(start, stop) positions of each run of NaN."""
-    isna = np.concatenate([[False], values.isna().to_numpy(), [False]])
-    edges = np.flatnonzero(np.diff(isna.astype(np.int8)))
+    """(start, stop) positions of each run of NaN (found in numpy: Series.isna makes a Series)."""
+    isna = np.asarray(pd.isna(values.to_numpy()), dtype=bool)
+    if not isna.any():  # a clean meter's series: no run to look for
+        return []
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], isna, [False]]).astype(np.int8)))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
@@ -353,7 +358,7 @@ def _report_long_gaps(
     values: pd.Series, interval: int, field: str, warnings: list[str], problems: list[Problem]
 ) -> None:
     runs = _nan_runs(values)
-    missing = int(values.isna().sum())
+    missing = sum(b - a for a, b in runs)
     days_present = (len(values) - missing) * interval / 1440.0
     if missing / max(len(values), 1) > schema.MAX_MISSING_FRACTION:
         problems.append(

@@ -65,6 +65,33 @@ def row_tariff(
     )
 
 
+TARIFF_COLUMNS = ("tariff_type", "currency", "price_per_kwh", "tariff_rates", "gas_price_per_kwh")
+TariffKey = tuple[tuple[str, str] | None, ...]
+
+
+def row_tariff_once(
+    row: Mapping[str, Any],
+    where_col: WhereColumn,
+    problems: list[Problem],
+    known: dict[TariffKey, Tariff],
+) -> Tariff | None:
+    """:func:`row_tariff`, each distinct tariff read once (a supplier's tariff repeats across
+    households; its rates are a JSON text to parse and check). Only a tariff read without a
+    problem is kept in ``known``: a Tariff is immutable, and the same cells (same types, same
+    ``repr``: -0.0 is not 0.0, True is not 1) read the same in every row; a row that has a
+    problem is read again each time, so that each of its rows is named."""
+    key = tuple(
+        None if is_blank(v := row.get(c)) else (type(v).__name__, repr(v)) for c in TARIFF_COLUMNS
+    )
+    if key in known:
+        return known[key]
+    before = len(problems)
+    tariff = row_tariff(row, where_col, problems)
+    if tariff is not None and len(problems) == before:
+        known[key] = tariff
+    return tariff
+
+
 def row_appliances(
     row: Mapping[str, Any], where_col: WhereColumn, problems: list[Problem]
 ) -> list[Appliance]:

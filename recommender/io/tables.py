@@ -12,7 +12,7 @@ trip row (a households row, one per household, is read as one mapping by the fie
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -21,19 +21,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recommender.domain import Household, Trip, TripColumns
+from recommender.domain import Household, Tariff, Trip, TripColumns
 from recommender.errors import InvalidInput, Problem
 from recommender.io import schema
-from recommender.io.cells import Where, parse_numbers, parse_timestamps
 from recommender.io.files import Source, Table, iter_table, read_table
 from recommender.io.household import assemble_household
 from recommender.io.normalise import normalise_readings
 from recommender.io.scan import Scanner, household_ids, id_column
+from recommender.io.table_groups import (
+    CodedIds,
+    IdTable,
+    Parsed,
+    Rows,
+    group_rows,
+    series_of,
+)
 from recommender.io.table_rows import (
+    TariffKey,
     plain_value,
     row_appliances,
     row_preferences,
-    row_tariff,
+    row_tariff_once,
     row_trips,
 )
 from recommender.io.temperature import normalise_temperature
@@ -82,7 +90,7 @@ def read_tables(
         if temperature is not None
         else None
     )
-    return _assemble(homes, [read], trip_table, temp)
+    return _assemble(homes, [(read, CodedIds.of(id_column(read.frame)))], trip_table, temp)
 
 
 def iter_tables(
@@ -122,36 +130,37 @@ def iter_tables(
     home_ids = household_ids(homes.frame)
     seen = np.array([], dtype=str)  # ids emitted: text in one array, no str kept (fragments)
     pending: list[Table] = []  # readings rows of households not emitted yet
-    pending_ids: list[Any] = []  # the household id of each of those rows (Arrow text)
+    pending_ids: list[CodedIds] = []  # the household id of each of those rows, coded
     for chunk in iter_table(
         readings, "readings", schema.READINGS_COLUMNS, rows_per_chunk=rows_per_chunk
     ):
         col = id_column(chunk.frame)
-        found = np.asarray(col.unique(), dtype=object)
+        coded = CodedIds.of(col)
+        found = np.asarray(coded.keys, dtype=object)
         again = sorted(found[np.isin(found, seen)].tolist())
         if again:
             yield BatchInput(failures=[(h, _not_grouped(chunk, col, h)) for h in again])
-            keep = ~col.isin(again).to_numpy()
-            chunk, col = chunk.subset(keep), col[keep]
-        if not len(col):
+            keep, coded = coded.only(~coded.which(again))
+            chunk = chunk.subset(keep)
+        if not len(coded.codes):
             continue
         pending.append(chunk)
-        pending_ids.append(col.array)
-        still_open = col.iloc[-1]  # its rows may go on in the next chunk
+        pending_ids.append(coded)
+        still_open = coded.keys[coded.codes[-1]]  # its rows may go on in the next chunk
         done = _id_set(pending_ids) - {still_open}
         if len(done) >= chunk_households:
-            batch = _batch(homes, home_ids, pending, (trip_scan, temp_scan), done)
+            batch = _batch(homes, home_ids, (pending, pending_ids), (trip_scan, temp_scan), done)
             seen = np.concatenate([seen, np.array(sorted(done), dtype=str)])
-            open_rows = [ids == still_open for ids in pending_ids]
-            kept = [i for i, rows in enumerate(open_rows) if rows.any()]  # emptied ones piled up
-            pending = [pending[i].subset(open_rows[i]) for i in kept]
-            pending_ids = [pending_ids[i][open_rows[i]] for i in kept]
+            open_rows = [ids.only(ids.which({still_open})) for ids in pending_ids]
+            kept = [i for i, (rows, _) in enumerate(open_rows) if rows.any()]  # emptied piled up
+            pending = [pending[i].subset(open_rows[i][0]) for i in kept]
+            pending_ids = [open_rows[i][1] for i in kept]
             yield batch  # the finished households' raw rows are dropped before the chunk goes
             del batch  # and the chunk is not held here while the next one is read and parsed
     rest = _id_set(pending_ids) | (set(home_ids) - set(seen.tolist()))
     for scanner in scanners:  # ids in no table but this one
         rest |= scanner.ids() - set(seen.tolist())
-    yield _batch(homes, home_ids, pending, (trip_scan, temp_scan), rest)
+    yield _batch(homes, home_ids, (pending, pending_ids), (trip_scan, temp_scan), rest)
 
 
 def _not_grouped(chunk: Table, ids: pd.Series, household_id: str) -> InvalidInput:
@@ -167,27 +176,30 @@ def _not_grouped(chunk: Table, ids: pd.Series, household_id: str) -> InvalidInpu
     )
 
 
-def _id_set(columns: list[Any]) -> set[str]:
-    """The household ids found in the id columns (of :func:`id_column`)."""
-    return {str(h) for ids in columns for h in pd.unique(ids)}
+def _id_set(columns: list[CodedIds]) -> set[str]:
+    """The household ids found in the coded id columns."""
+    return {h for ids in columns for h in ids.keys}
 
 
 def _batch(
     homes: Table,
     home_ids: pd.Series,
-    pending: list[Table],
+    pending: tuple[list[Table], list[CodedIds]],
     scanned: tuple[Scanner | None, Scanner | None],
     scope: set[str],
 ) -> BatchInput:
-    """The households of ``scope``: their rows of the pending readings and of the scanned trips
-    and temperature tables."""
+    """The households of ``scope``: their rows of the pending readings (each table with its id
+    column, made once when it was read) and of the scanned trips and temperature tables."""
     trips, temp = (None if s is None else s.rows_of(scope) for s in scanned)
-    readings = [t.subset(id_column(t.frame).isin(scope).to_numpy()) for t in pending]
+    readings = []
+    for table, ids in zip(*pending, strict=True):
+        keep, kept_ids = ids.only(ids.which(scope))
+        readings.append((table.subset(keep), kept_ids))
     return _assemble(homes.subset(home_ids.isin(scope).to_numpy()), readings, trips, temp)
 
 
 def _assemble(
-    homes: Table, readings: list[Table], trips: Table | None, temp: Table | None
+    homes: Table, readings: list[IdTable], trips: Table | None, temp: Table | None
 ) -> BatchInput:
     out = BatchInput()
     problems: dict[str, list[Problem]] = {}
@@ -207,12 +219,12 @@ def _assemble(
             Problem(homes.where(blank, "household_id"), "household_id is empty", "an id")
         )
     home_ids = set(ids)
-    by_home = _group_rows(readings, problems, home_ids, "readings")
-    temps = _group_rows([temp], problems, home_ids, "temperature")
-    trips_by_home = _group_rows([trips], problems, home_ids, "trips")
+    by_home = group_rows(readings, problems, home_ids, "readings")
+    temps = group_rows([temp], problems, home_ids, "temperature")
+    trips_by_home = group_rows([trips], problems, home_ids, "trips")
     records = frame.to_dict(orient="records")
     clean = _clean_trips(trips)
-    cache: dict[int, Parsed] = {}  # each readings/temperature table parsed once, vectorised
+    memo = _Memo({}, {})
     for pos, hid in enumerate(ids):
         if hid == "" or duplicated[pos]:
             continue
@@ -226,7 +238,7 @@ def _assemble(
             temps.get(hid),
             _trips_of(clean, trips_by_home.get(hid, [])),
             found,
-            cache,
+            memo,
         )
         if home is not None and not found:
             out.households.append(home)
@@ -234,6 +246,15 @@ def _assemble(
         if found:
             out.failures.append((hid, InvalidInput(found, source=f"household {hid!r}")))
     return out
+
+
+@dataclass(frozen=True)
+class _Memo:
+    """What one _assemble call reads once for all its households: each readings/temperature
+    table's columns (parsed vectorised) and each distinct tariff."""
+
+    parsed: dict[int, Parsed]
+    tariffs: dict[TariffKey, Tariff]
 
 
 def _clean_trips(trips: Table | None) -> CleanTrips | None:
@@ -258,96 +279,20 @@ def _trips_of(clean: CleanTrips | None, parts: list[tuple[Table, np.ndarray]]) -
     return list(zip([table] * len(rows), rows.tolist(), clean.trips(rows), strict=True))
 
 
-def _group_rows(
-    tables: Sequence[Table | None],
-    problems: dict[str, list[Problem]],
-    home_ids: set[str],
-    what: str,
-) -> dict[str, list[tuple[Table, np.ndarray]]]:
-    grouped: dict[str, list[tuple[Table, np.ndarray]]] = {}
-    for table in tables:
-        if table is None:
-            continue
-        col = id_column(table.frame)
-        for key, positions in col.groupby(col, sort=False).indices.items():
-            hid, idx = str(key), np.asarray(positions)
-            if hid not in home_ids:
-                problems.setdefault(hid, []).append(
-                    Problem(
-                        table.where(int(idx[0]), "household_id"),
-                        f"{len(idx)} {what} row(s) for household_id {hid!r}, which has no row "
-                        "in the households table",
-                        "a households row for every household_id",
-                    )
-                )
-                continue
-            grouped.setdefault(hid, []).append((table, idx))
-    return grouped
-
-
-Parsed = tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]
-
-
-def _parse_whole(table: Table, value: str, cache: dict[int, Parsed]) -> Parsed:
-    """Parse a table's timestamp and value columns once, vectorised, for all its households.
-
-    Returns (stamps, values, suspect): rows where ``suspect`` is true (a bad or missing stamp or
-    value) send their household down the slow path, which re-parses and names each problem.
-    """
-    key = id(table.frame)  # the tables outlive the cache (one _assemble call)
-    if key not in cache:
-        scratch: list[Problem] = []
-        ignore: Where = lambda i, c: ""  # noqa: E731
-        stamps = parse_timestamps(table.frame["timestamp"], ignore, "timestamp", scratch)
-        values = parse_numbers(
-            table.frame[value], ignore, value, scratch, negative_ok=(value == "celsius")
-        )
-        suspect = stamps.isna().to_numpy() | np.isnan(values)
-        cache[key] = (pd.DatetimeIndex(stamps), values, suspect)
-    return cache[key]
-
-
-def _series(
-    parts: list[tuple[Table, np.ndarray]],
-    value: str,
-    problems: list[Problem],
-    cache: dict[int, Parsed],
-) -> tuple[pd.Series, np.ndarray, Where]:
-    """Concatenate one household's rows of a readings-like table, parsed."""
-    offsets = np.cumsum([0] + [len(idx) for _, idx in parts])
-
-    def where(i: int, column: str) -> str:
-        part = int(np.searchsorted(offsets, i, side="right")) - 1
-        table, idx = parts[part]
-        return table.where(int(idx[i - offsets[part]]), column)
-
-    parsed = [(_parse_whole(table, value, cache), idx) for table, idx in parts]
-    if not any(p[2][idx].any() for p, idx in parsed):  # fast path: every row read cleanly
-        pieces = [p[0][idx] for p, idx in parsed]
-        stamps = pd.Series(pieces[0].append(pieces[1:]) if len(pieces) > 1 else pieces[0])
-        values = np.concatenate([p[1][idx] for p, idx in parsed])
-        return stamps, values, where
-    frames = [table.frame.iloc[idx][["timestamp", value]] for table, idx in parts]
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    stamps = parse_timestamps(frame["timestamp"], where, "timestamp", problems)
-    values = parse_numbers(frame[value], where, value, problems, negative_ok=(value == "celsius"))
-    return stamps, values, where
-
-
 def _household(
     hid: str,
     row: Mapping[str, Any],
     where_col: Any,
-    readings: list[tuple[Table, np.ndarray]] | None,
-    temps: list[tuple[Table, np.ndarray]] | None,
+    readings: Rows | None,
+    temps: Rows | None,
     trips: TripRows,
     problems: list[Problem],
-    cache: dict[int, Parsed],
+    memo: _Memo,
 ) -> Household | None:
     region = schema.check_region(row["region"], where_col("region"), problems)
     tz = schema.check_timezone(row["timezone"], where_col("timezone"), problems)
     fuel = schema.check_fuel(row.get("fuel"), where_col("fuel"), problems)
-    tariff = row_tariff(row, where_col, problems)
+    tariff = row_tariff_once(row, where_col, problems, memo.tariffs)
     appliances = row_appliances(row, where_col, problems)
     prefs = row_preferences(row, where_col, problems)
     parsed_trips = trips if isinstance(trips, TripColumns) else row_trips(trips, problems)
@@ -361,7 +306,7 @@ def _household(
             )
         )
     else:
-        stamps, kwh, where = _series(readings, "kwh", problems, cache)
+        stamps, kwh, where = series_of(readings, "kwh", problems, memo.parsed)
         series = normalise_readings(
             stamps,
             kwh,
@@ -373,8 +318,13 @@ def _household(
     temperature: pd.Series | None = None
     t_warn: tuple[str, ...] = ()
     if temps:
-        stamps, celsius, where = _series(temps, "celsius", problems, cache)
-        temperature, t_warn = normalise_temperature(stamps, celsius, where=where, problems=problems)
+        stamps, celsius, where = series_of(temps, "celsius", problems, memo.parsed)
+        temperature, t_warn = normalise_temperature(
+            pd.Series(stamps) if isinstance(stamps, pd.DatetimeIndex) else stamps,
+            celsius,
+            where=where,
+            problems=problems,
+        )
     if problems or series is None or tariff is None:
         return None
     return assemble_household(

@@ -8,6 +8,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
+from recommender.io import cells
 from recommender.io.cells import (
     parse_any_timestamps,
     parse_numbers,
@@ -117,3 +118,23 @@ def test_a_start_parses_as_a_column_of_one_would(start: object) -> None:
     slow = parse_timestamps(column, lambda i, c: "readings.start", "start", slow_problems)[0]
     assert (fast is pd.NaT and slow is pd.NaT) or (fast == slow and fast.unit == slow.unit)
     assert [p.to_dict() for p in fast_problems] == [p.to_dict() for p in slow_problems]
+
+
+@given(
+    st.lists(st.floats(allow_nan=True, allow_infinity=True, width=32), max_size=30),
+    st.sampled_from(["float32", "float64"]),
+)
+def test_a_float_column_reads_as_the_general_parser_would(values: list, dtype: str) -> None:
+    """A float column (Parquet's) is read in one pass: the values, and the cells that are not
+    numbers (the infinities), of the general path, and an array of its own."""
+    raw = pd.Series(values, dtype=dtype)
+    numbers, bad = cells._numbers_of_any(raw)  # the general path, before the problems
+    np.testing.assert_array_equal(raw.to_numpy(dtype="float64", copy=True), numbers)
+    np.testing.assert_array_equal(np.isinf(numbers), bad)
+    problems: list = []
+    parsed = parse_numbers(raw, lambda i, c: f"kwh[{i}]", "kwh", problems, negative_ok=True)
+    expected = numbers.copy()
+    expected[bad] = np.nan
+    np.testing.assert_array_equal(parsed, expected)
+    assert parsed.flags.writeable and not np.shares_memory(parsed, raw.to_numpy())
+    assert [p.where for p in problems] == [f"kwh[{i}]" for i in np.flatnonzero(bad)]
