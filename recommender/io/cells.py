@@ -84,6 +84,35 @@ def parse_timestamp(value: Any, where: str, column: str, problems: list[Problem]
     return parsed
 
 
+def _aware_timestamps(
+    raw: pd.Series, where: Where, column: str, problems: list[Problem]
+) -> pd.Series:
+    """A tz-aware column (Parquet, a DataFrame) in UTC nanoseconds, a Problem and NaT for each
+    instant outside :func:`schema.plausible_dates` (as text gets: a Parquet column in ms or us
+    can hold years that nanoseconds cannot, and a meter cannot have)."""
+    utc = raw.dt.tz_convert("UTC")
+    earliest, latest = schema.plausible_dates()
+    out_of_range = (utc.notna() & ((utc < earliest) | (utc > latest))).to_numpy()
+    row_problems(
+        problems,
+        np.flatnonzero(out_of_range),
+        where,
+        column,
+        lambda i: schema.implausible_date(utc.iloc[i].isoformat(), column)[0],
+        schema.implausible_date("", column)[1],
+    )
+    missing = utc.isna().to_numpy()
+    row_problems(
+        problems,
+        np.flatnonzero(missing),
+        where,
+        column,
+        lambda i: "timestamp is missing",
+        "an ISO 8601 timestamp with an offset",
+    )
+    return utc.where(~pd.Series(out_of_range, index=utc.index)).astype("datetime64[ns, UTC]")
+
+
 def plain_instants(
     cells: pd.Series | list[Any], max_fraction_digits: int = 9
 ) -> pd.DatetimeIndex | None:
@@ -129,7 +158,7 @@ def parse_any_timestamps(
     """:func:`parse_timestamps` of any column, each problem named."""
     raw = raw.reset_index(drop=True)
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        return raw.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+        return _aware_timestamps(raw, where, column, problems)
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         row_problems(
             problems,

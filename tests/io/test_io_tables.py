@@ -225,3 +225,28 @@ def test_iter_tables_closes_the_file_when_a_column_is_missing(household1, tmp_pa
     with pytest.raises(InvalidInput, match="kwh"):
         list(iter_tables(paths["households"], paths["readings"]))
     gc.collect()
+
+
+@pytest.mark.parametrize(
+    ("stamp", "problem"),
+    [
+        (pd.Timestamp("2500-01-01T00:00:00Z"), "'2500-01-01T00:00:00+00:00' is not a plausible"),
+        (pd.Timestamp("1900-01-01T00:00:00Z"), "'1900-01-01T00:00:00+00:00' is not a plausible"),
+        (pd.NaT, "timestamp is missing"),
+    ],
+)
+@pytest.mark.parametrize("read", [read_tables, lambda *p: next(iter_tables(*p))])
+def test_a_parquet_instant_no_meter_can_have_is_named(household1, tmp_path, stamp, problem, read):
+    """A Parquet timestamp column in microseconds can hold years nanoseconds cannot (2500 was an
+    OutOfBoundsDatetime traceback), and a missing instant is a problem, as in a text column."""
+    tables = household_to_tables(household1)
+    readings = tables["readings"].copy()
+    stamps = pd.to_datetime(readings["timestamp"], utc=True).astype("datetime64[us, UTC]")
+    stamps.iloc[7] = stamp
+    readings["timestamp"] = stamps
+    paths = write({**tables, "readings": readings}, tmp_path, "parquet")
+    batch = read(paths["households"], paths["readings"], paths["trips"])
+    assert batch.households == []
+    ((hid, error),) = batch.failures
+    (found,) = [p for p in error.problems if "row 8, column timestamp" in p.where]
+    assert found.problem.startswith(problem)
