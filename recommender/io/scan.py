@@ -30,7 +30,7 @@ from recommender.io.spill import CsvSpill
 from recommender.io.validate import is_blank
 
 ID = "household_id"
-MAX_CACHED_ROWS = 2**18  # a row group this small is read once and kept for the next chunk
+MAX_CACHED_ROWS = 2**20  # a row group this small (pyarrow's default most) is read once and kept
 
 
 def household_ids(frame: pd.DataFrame) -> pd.Series:
