@@ -171,7 +171,32 @@ class FeedbackStore:
                 problems.extend(exc.problems)
         if problems:
             raise InvalidInput(problems, source="feedback events")
-        rows = [_row(event, self._scope) for event in validated]
+        return self._store_new([_row(event, self._scope) for event in validated])
+
+    def record_shown(self, events: Iterable[FeedbackEvent]) -> int:
+        """:meth:`record_many` for the ``shown`` events a service has just built for an answer
+        (``recommender.ranking.shown_events``: each already through :func:`validate_event`, each
+        at the answer's own new time): the same rows stored, with less work per answer.
+
+        Not validated again, and inserted at once: such events are new (one already stored
+        needs the same household answered twice in one microsecond), so the lookup of what is
+        stored runs only when the insert meets a stored one (a unique key holds every event's
+        identity and id); then nothing of that try is kept (a server database's sequence may skip
+        the primary keys it drew; SQLite's do not) and :meth:`record_many`'s way runs.
+        """
+        rows = _first_of_each([_row(event, self._scope) for event in events])
+        if not rows:
+            return 0
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(_events.insert(), rows)  # one executemany
+        except sa.exc.IntegrityError:  # one is stored already: rolled back, looked up below
+            return self._store_new(rows)
+        return len(rows)
+
+    def _store_new(self, rows: list[dict[str, Any]]) -> int:
+        """Insert the rows whose event is not stored yet (nor repeated before them), in one
+        transaction; how many were new."""
         with self._engine.begin() as conn:
             fresh = [row for part in _parts(_first_of_each(rows)) for row in _unstored(conn, part)]
             if fresh:
