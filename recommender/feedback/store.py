@@ -93,6 +93,16 @@ _STORED = sa.select(*[_events.c[name] for name in (*_IDENTITY, "event_id")]).whe
     )
 )
 
+_INSERT = _events.insert()  # built once: one executemany of the new rows per answer
+
+# One household's events in time order, as the ranker counts them: built once (building it cost
+# about as much as running it, before each answer); the household's stored id is bound per run.
+_HISTORY = (
+    sa.select(_events.c.action_id, _events.c.action_kind, _events.c.event_type)
+    .where(_events.c.household_id == sa.bindparam("stored_id"))
+    .order_by(_events.c.timestamp_utc, _events.c.pk)
+)
+
 
 def _unstored(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows whose event is not stored yet (by its identity, or by its ``event_id``), looked
@@ -189,7 +199,7 @@ class FeedbackStore:
             return 0
         try:
             with self._engine.begin() as conn:
-                conn.execute(_events.insert(), rows)  # one executemany
+                conn.execute(_INSERT, rows)  # one executemany
         except sa.exc.IntegrityError:  # one is stored already: rolled back, looked up below
             return self._store_new(rows)
         return len(rows)
@@ -200,7 +210,7 @@ class FeedbackStore:
         with self._engine.begin() as conn:
             fresh = [row for part in _parts(_first_of_each(rows)) for row in _unstored(conn, part)]
             if fresh:
-                conn.execute(_events.insert(), fresh)  # one executemany
+                conn.execute(_INSERT, fresh)  # one executemany
         return len(fresh)
 
     def record_response(
@@ -318,18 +328,10 @@ class FeedbackStore:
         """Per-action counts for one household, for the ranker: see :func:`history_of` (read as
         rows, in time order, without a frame of events)."""
         with self._engine.connect() as conn:
-            return history_of(conn.execute(self._history_query(household_id)))
+            return history_of(conn.execute(_HISTORY, {"stored_id": self._scope + household_id}))
 
     def history_rows(self, household_id: str) -> dict[str, dict[str, Any]]:
         """:meth:`history` as ``{action_id: {column: value}}`` (:func:`tally`), which the ranker
         reads without building a frame: what a service asks for before each answer."""
         with self._engine.connect() as conn:
-            return tally(conn.execute(self._history_query(household_id)))
-
-    def _history_query(self, household_id: str) -> sa.Select:
-        columns = (_events.c.action_id, _events.c.action_kind, _events.c.event_type)
-        return (
-            sa.select(*columns)
-            .where(_events.c.household_id == self._scope + household_id)
-            .order_by(_events.c.timestamp_utc, _events.c.pk)
-        )
+            return tally(conn.execute(_HISTORY, {"stored_id": self._scope + household_id}))
