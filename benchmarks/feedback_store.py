@@ -2,7 +2,7 @@
 
     python benchmarks/feedback_store.py [--answers 200]
 
-Every API answer records the actions it showed (``FeedbackStore.record_many``) and reads the
+Every API answer records the actions it showed (``FeedbackStore.record_shown``) and reads the
 household's history first (``FeedbackStore.history_rows``). This times both on a fresh SQLite file
 in a temporary folder, with the store as greenrec opens it (write-ahead log, synchronous=NORMAL)
 and, in the same run, with SQLite's own defaults (rollback journal, synchronous=FULL) for
@@ -59,7 +59,7 @@ def _time_store(
 ) -> tuple[tuple[float, float], tuple[float, float]]:
     """Medians of recording ``answers`` households' showings, then of reading their histories."""
     now = datetime.now(UTC)
-    record = _medians(lambda i: store.record_many(shown_events(f"h-{i}", ranked, now)), answers)
+    record = _medians(lambda i: store.record_shown(shown_events(f"h-{i}", ranked, now)), answers)
     history = _medians(lambda i: store.history_rows(f"h-{i}"), answers)
     return record, history
 
@@ -79,7 +79,7 @@ def main() -> None:
                 store = _store(folder, sqlite_defaults).for_owner("benchmark")
                 record, history = _time_store(store, ranked, args.answers)
                 print(
-                    f"{label:24} record_many {record[0]:5.2f} CPU-ms {record[1]:6.2f} wall-ms"
+                    f"{label:24} record_shown {record[0]:5.2f} CPU-ms {record[1]:6.2f} wall-ms"
                     f"   history_rows {history[0]:5.2f} CPU-ms {history[1]:6.2f} wall-ms"
                 )
 

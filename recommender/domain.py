@@ -7,17 +7,18 @@ rely on one shape. Names carry units (``kwh``, ``kg_co2e``, ``price_per_kwh``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any, overload
+
+from recommender.jsonable import SIGNIFICANT_DIGITS as SIGNIFICANT_DIGITS  # re-exported
+from recommender.jsonable import to_jsonable as to_jsonable  # re-exported: every surface
 
 if TYPE_CHECKING:  # annotations only: the CLI's start-up imports this module without pandas
     import numpy as np
     import pandas as pd
 
-SIGNIFICANT_DIGITS = 6
 # Times in the engine's arrays are integer nanoseconds (UTC, or a zone's wall clock): its units.
 MINUTE_NS = 60 * 10**9
 HOUR_NS = 60 * MINUTE_NS
@@ -339,48 +340,3 @@ class Recommendation:
     def to_dict(self) -> dict[str, Any]:
         """The answer in the JSON shape of docs/product.md, shared by every surface."""
         return to_jsonable(self)
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Turn dataclasses, timestamps and times into plain JSON-ready values.
-
-    Floats keep :data:`SIGNIFICANT_DIGITS` significant figures, never a fixed number of decimals,
-    so a footprint of 5e-7 kWh stays 5e-7 and not 0.0; NaN and infinities become None (JSON has
-    no such numbers).
-
-    >>> to_jsonable({"kwh": 4.9e-07, "kg": 1234.56789, "gap": float("nan")})
-    {'kwh': 4.9e-07, 'kg': 1234.57, 'gap': None}
-    """
-    if type(obj) is float:  # the commonest value (a forecast's hours): checked first
-        return _rounded(obj)
-    if hasattr(obj, "__dataclass_fields__"):
-        return {name: to_jsonable(getattr(obj, name)) for name in _field_names(type(obj))}
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, datetime):  # pandas Timestamps included
-        return obj.isoformat()
-    if isinstance(obj, time):
-        return obj.strftime("%H:%M")
-    if isinstance(obj, float):
-        return _rounded(obj)
-    if hasattr(obj, "item"):  # numpy scalar
-        return to_jsonable(obj.item())
-    return obj
-
-
-def _rounded(value: float) -> float | None:
-    return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if math.isfinite(value) else None
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    """A dataclass's field names as answers show them (``card``, a model's own record, left
-    out), looked up once per class."""
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls) if f.name != "card")
-    return names

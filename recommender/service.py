@@ -207,7 +207,7 @@ class Service:
     ) -> Recommendation:
         household = scored.household
         if self.feedback is not None:
-            self.feedback.record_many(
+            self.feedback.record_shown(
                 shown_events(household.household_id, scored.ranked, generated_at)
             )
         payback = self._payback(scored.ranked)

@@ -63,6 +63,8 @@ def _at(region: str, slot: pd.Timestamp) -> tuple[float, float, float, str, str]
 def _slots(start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestamp]:
     """Half-hour slots covered by [start, end], weighted equally (energy assumed even in time)."""
     first, last = start.floor("30min"), end.floor("30min")
+    if first == last and first.unit == last.unit and first.tzinfo is last.tzinfo:
+        return [first]  # a run within one half-hour (an answer's few ms): the range's one slot
     slots = list(pd.date_range(first, last, freq="30min"))
     if len(slots) > MAX_SLOTS:
         step = len(slots) / MAX_SLOTS

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -131,10 +132,14 @@ def lookup_tdp(model: str) -> tuple[str, float] | None:
 
 
 def core_power(
-    cpu: CpuInfo, watts_per_core: float | None = None, environ: dict[str, str] | None = None
+    cpu: CpuInfo,
+    watts_per_core: float | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> CorePower:
-    """Power of one busy core of ``cpu``: argument, else env var, else CPU table, else default."""
-    environ = dict(os.environ) if environ is None else environ
+    """Power of one busy core of ``cpu``: argument, else env var, else CPU table, else default.
+
+    The environment is read where it is (one variable), not copied: every answer's meter asks."""
+    environ = os.environ if environ is None else environ
     if watts_per_core is None and environ.get(WATTS_ENV):
         raw = environ[WATTS_ENV]
         try:

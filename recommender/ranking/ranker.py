@@ -362,11 +362,11 @@ def shown_events(
 ) -> list[FeedbackEvent]:
     """The ``shown`` feedback events for a ranked list, each with its feature snapshot, ready
     for ``FeedbackStore.record_many`` (the model learns from these)."""
-    stamp = pd.Timestamp(timestamp)
+    shown_at = pd.Timestamp(timestamp).isoformat()  # once: every action's id is made from it
     return [
         validate_event(
             {
-                "event_id": derived_event_id("shown", household_id, a.id, stamp.isoformat()),
+                "event_id": derived_event_id("shown", household_id, a.id, shown_at),
                 "household_id": household_id,
                 "action_id": a.id,
                 "action_kind": a.kind,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 
 import pytest
 
@@ -76,3 +77,18 @@ def test_env_var_and_argument_override_in_that_order():
 def test_bad_override_is_refused(bad):
     with pytest.raises(InvalidInput):
         core_power(parse_cpuinfo(CPUINFO), environ={WATTS_ENV: bad})
+
+
+def test_the_process_environment_is_read_as_a_copy_of_it_was(monkeypatch):
+    """Without ``environ``, core_power reads os.environ in place (no copy per answer's meter):
+    the same power as with a copy, whether the variable is set, unset or changed meanwhile."""
+    cpu = parse_cpuinfo(CPUINFO)
+    monkeypatch.delenv(WATTS_ENV, raising=False)
+    assert core_power(cpu) == core_power(cpu, environ=dict(os.environ))
+    for value in ("7.5", "12"):
+        monkeypatch.setenv(WATTS_ENV, value)
+        assert core_power(cpu) == core_power(cpu, environ=dict(os.environ))
+        assert core_power(cpu).watts.value == float(value)
+    monkeypatch.setenv(WATTS_ENV, "twelve")
+    with pytest.raises(InvalidInput):
+        core_power(cpu)

@@ -23,6 +23,7 @@ HOST_KEYS = frozenset(
         "ended_at",
     }
 )
+_WALKED = (dict, list)  # what may hold a footprint; every other value is kept as it is
 WITHHELD = "host details withheld (the operator may publish them: GREENREC_HOST_DETAILS=1)"
 
 
@@ -43,11 +44,14 @@ def _public_footprint(footprint: dict[str, Any]) -> dict[str, Any]:
 
 
 def without_host_details(obj: Any) -> Any:
-    """``obj`` (a JSON-ready answer) with every footprint's host details removed."""
+    """``obj`` (a JSON-ready answer) with every footprint's host details removed.
+
+    Only dicts and lists are walked into: any other value is kept as it is, without a call (an
+    answer's forecast alone is 672 floats)."""
     if isinstance(obj, dict):
         if _is_footprint(obj):
             return _public_footprint(obj)
-        return {k: without_host_details(v) for k, v in obj.items()}
+        return {k: without_host_details(v) if isinstance(v, _WALKED) else v for k, v in obj.items()}
     if isinstance(obj, list):
-        return [without_host_details(v) for v in obj]
+        return [without_host_details(v) if isinstance(v, _WALKED) else v for v in obj]
     return obj
