@@ -91,16 +91,8 @@ def _aware_timestamps(
     instant outside :func:`schema.plausible_dates` (as text gets: a Parquet column in ms or us
     can hold years that nanoseconds cannot, and a meter cannot have)."""
     utc = raw.dt.tz_convert("UTC")
-    earliest, latest = schema.plausible_dates()
-    out_of_range = (utc.notna() & ((utc < earliest) | (utc > latest))).to_numpy()
-    row_problems(
-        problems,
-        np.flatnonzero(out_of_range),
-        where,
-        column,
-        lambda i: schema.implausible_date(utc.iloc[i].isoformat(), column)[0],
-        schema.implausible_date("", column)[1],
-    )
+    out_of_range = _implausible(utc)
+    _name_implausible(out_of_range, lambda i: utc.iloc[i].isoformat(), where, column, problems)
     missing = utc.isna().to_numpy()
     row_problems(
         problems,
@@ -111,6 +103,31 @@ def _aware_timestamps(
         "an ISO 8601 timestamp with an offset",
     )
     return utc.where(~pd.Series(out_of_range, index=utc.index)).astype("datetime64[ns, UTC]")
+
+
+def _implausible(stamps: pd.Series) -> np.ndarray:
+    """Which ``stamps`` lie outside :func:`schema.plausible_dates` (NaT does not): the one date
+    rule of text and tz-aware columns."""
+    earliest, latest = schema.plausible_dates()
+    return (stamps.notna() & ((stamps < earliest) | (stamps > latest))).to_numpy()
+
+
+def _name_implausible(
+    out_of_range: np.ndarray,
+    shown: Callable[[int], object],
+    where: Where,
+    column: str,
+    problems: list[Problem],
+) -> None:
+    """A Problem for each row :func:`_implausible` found, showing ``shown(row)``."""
+    row_problems(
+        problems,
+        np.flatnonzero(out_of_range),
+        where,
+        column,
+        lambda i: schema.implausible_date(shown(i), column)[0],
+        schema.implausible_date("", column)[1],
+    )
 
 
 def plain_instants(
@@ -179,8 +196,7 @@ def parse_any_timestamps(
     aware = schema.has_offset(text.fillna(""))
     # Outside the dates a meter or a trip can have (which also keeps pandas' nanosecond index
     # safe: it cannot hold years past 2262, nor two times more than 292 years apart).
-    earliest, latest = schema.plausible_dates()
-    out_of_range = (stamps.notna() & ((stamps < earliest) | (stamps > latest))).to_numpy()
+    out_of_range = _implausible(stamps)
     stamps = stamps.where(~pd.Series(out_of_range, index=stamps.index))
     bad = (~missing & stamps.isna() & ~out_of_range).to_numpy()
     naive = (~missing & stamps.notna() & ~aware).to_numpy()
@@ -200,14 +216,7 @@ def parse_any_timestamps(
         lambda i: f"cannot read {text.iloc[i]!r} as a timestamp",
         "an ISO 8601 timestamp with an offset, e.g. 2024-01-01T00:00:00Z",
     )
-    row_problems(
-        problems,
-        np.flatnonzero(out_of_range),
-        where,
-        column,
-        lambda i: schema.implausible_date(text.iloc[i], column)[0],
-        schema.implausible_date("", column)[1],
-    )
+    _name_implausible(out_of_range, lambda i: text.iloc[i], where, column, problems)
     row_problems(
         problems,
         np.flatnonzero(naive),
