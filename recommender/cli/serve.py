@@ -1,11 +1,18 @@
 """``greenrec serve``: the web app (or only the partner API) under gunicorn.
 
 gunicorn replaces this process (exec) and runs ``webapp:create_app()``; this module imports no
-Flask (the engine never does). Defaults suit a small machine: one worker process per usable core,
-each with a few threads (the engine is CPU-bound numpy, so processes give the parallelism and
-threads only cover waiting on slow clients), and one BLAS/OpenMP thread per worker so the workers
-do not fight over the cores. Binds to loopback unless told otherwise: put a TLS proxy in front to
-publish it.
+Flask (the engine never does). Defaults suit a small machine: one single-threaded worker process
+per usable core, and one BLAS/OpenMP thread per worker so the workers do not fight over the cores.
+
+One thread a worker, because an answer is CPU-bound Python and numpy: a second thread in the same
+process only shares its GIL, so two requests in one worker each take about twice as long while
+another worker may sit idle. gunicorn's sync worker takes a connection only when it is free, so
+the kernel hands each request to an idle worker. Measured with ``benchmarks/api.py`` on a 2-core
+machine (2 workers, 100 requests/s paced): p50/p99 13.5/23.0 ms with sync workers against
+32.3/82.1 ms with 2 gthread threads a worker, in the same session. ``--threads N`` above 1 selects
+the gthread worker (keep-alive, threads that wait on slow clients). Either way, binds to loopback
+unless told otherwise: put a TLS proxy in front to publish it; it also buffers slow clients'
+uploads, which a sync worker would otherwise wait on.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import click
 
 from recommender.cli.errors import friendly_errors
 
-THREADS_PER_WORKER = 2
+THREADS_PER_WORKER = 1
 ONE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -41,7 +48,7 @@ def gunicorn_command(*, bind: str, workers: int, threads: int, timeout_s: int) -
         "--threads",
         str(threads),
         "--worker-class",
-        "gthread",
+        "sync" if threads == 1 else "gthread",
         "--timeout",
         str(timeout_s),
         "--access-logfile",

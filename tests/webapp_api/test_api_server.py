@@ -87,6 +87,8 @@ def test_serve_runs_gunicorn_on_the_app_factory_with_one_blas_thread():
     assert command[1:3] == ["-m", "gunicorn"] and command[-1] == "webapp:create_app()"
     assert command[command.index("--workers") + 1] == "3"
     assert command[command.index("--worker-class") + 1] == "gthread"
+    single = gunicorn_command(bind="127.0.0.1:9", workers=2, threads=1, timeout_s=30)
+    assert single[single.index("--worker-class") + 1] == "sync"  # a free worker takes each request
     env = serve_env(api_only=True)
     assert env["GREENREC_API_ONLY"] == "1" and env["OMP_NUM_THREADS"]
     assert usable_cores() >= 1
