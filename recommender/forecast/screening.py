@@ -133,39 +133,61 @@ def screen_history(
         _gap_warnings(known[row], index, timezone, warnings[row])
         if not screened_as_electricity(fuel):
             continue
+        excluded = np.zeros(n_hours, dtype=bool)
+        vacancies: list[str] = []
+        if has_full[row] and median_day[row] > 0:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                day_rate = totals[row] / read[row] * lengths
+            # a day is judged on its hours read (at least half of them); fewer break a run
+            low_days = (2 * read[row] >= lengths) & (day_rate < VACANT_FRACTION * median_day[row])
+            vacancies = _vacancies(
+                low_days, day_of_hour, median_day[row], index, timezone, excluded
+            )
         zeros = known[row] & (kwh[row] <= 0.0)
         for start, stop in _runs(zeros):
-            if stop - start >= OUTAGE_MIN_HOURS:
-                exclude[row, start:stop] = True
-            # a week or more of zeros is told as the vacancy it also is (below), not twice
-            if OUTAGE_MIN_HOURS <= stop - start < VACANT_MIN_DAYS * 24:
+            if stop - start < OUTAGE_MIN_HOURS:
+                continue
+            # zeros inside a vacancy told below are that vacancy, not told twice; any other run
+            # (a year of zeros has no median day to be a vacancy of) is told as an outage
+            if not excluded[start:stop].all():
                 warnings[row].append(
                     f"outage: {stop - start} hours of zero readings, "
                     f"{_describe(index, timezone, start, stop)}; excluded"
                 )
-        if not has_full[row] or median_day[row] <= 0:
-            continue
-        # a day is judged on its hours read (at least half of them); a day with fewer breaks a run
-        with np.errstate(invalid="ignore", divide="ignore"):
-            day_rate = totals[row] / read[row] * lengths
-        low_days = (2 * read[row] >= lengths) & (day_rate < VACANT_FRACTION * median_day[row])
-        for start, stop in _runs(low_days):
-            if stop - start < VACANT_MIN_DAYS:
-                continue
-            hours = (day_of_hour >= start) & (day_of_hour < stop)
-            exclude[row] |= hours
-            first, last = np.flatnonzero(hours)[[0, -1]]
-            warnings[row].append(
-                f"vacancy: {stop - start} days under {VACANT_FRACTION:.0%} of the median day "
-                f"({median_day[row]:.2f} kWh), {_describe(index, timezone, first, last + 1)}; "
-                "excluded from the profile, level and training (not expected to recur)"
-            )
+            excluded[start:stop] = True
+        warnings[row].extend(vacancies)
+        exclude[row] = excluded
     if not screened_as_electricity(fuel):
         for notes in warnings:
             notes.append(
                 f"{fuel}: no vacancy or outage screening (a zero-use summer is this fuel's season)"
             )
     return Screening(np.where(exclude, np.nan, kwh), warnings)
+
+
+def _vacancies(
+    low_days: np.ndarray,
+    day_of_hour: np.ndarray,
+    median_day_kwh: float,
+    index: pd.DatetimeIndex,
+    timezone: str,
+    excluded: np.ndarray,
+) -> list[str]:
+    """Mark in ``excluded`` the hours of each run of :data:`VACANT_MIN_DAYS` or more low days,
+    and say what each run was."""
+    told: list[str] = []
+    for start, stop in _runs(low_days):
+        if stop - start < VACANT_MIN_DAYS:
+            continue
+        hours = (day_of_hour >= start) & (day_of_hour < stop)
+        excluded |= hours
+        first, last = np.flatnonzero(hours)[[0, -1]]
+        told.append(
+            f"vacancy: {stop - start} days under {VACANT_FRACTION:.0%} of the median day "
+            f"({median_day_kwh:.2f} kWh), {_describe(index, timezone, first, last + 1)}; "
+            "excluded from the profile, level and training (not expected to recur)"
+        )
+    return told
 
 
 def _gap_warnings(known: np.ndarray, index, timezone: str, out: list[str]) -> None:

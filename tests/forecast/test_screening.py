@@ -105,3 +105,28 @@ def test_day_lengths_from_cached_tables_equal_each_days_own(zone) -> None:
     if zone == "America/Havana":  # the clocks go back from 01:00 to 00:00: a 25-hour day
         assert 25 in hours
     assert 23 in hours or zone == "UTC"  # the span holds a spring change
+
+
+def test_every_excluded_run_of_zeros_is_told(meter0):
+    """A week of zeros that starts mid-day fills only six whole low days (no vacancy), and a year
+    of zeros has no median day to be a vacancy of: both are excluded, so both are told."""
+    kwh, index = _year(meter0)
+    midday = 24 * 100 + 12 - int(index[0].tz_convert(ZONE).hour)
+    week = kwh.copy()
+    week[0, midday : midday + 24 * VACANT_MIN_DAYS + 2] = 0.0
+    result = screen_history(week, index, ZONE)
+    assert [w.split(":")[0] for w in result.warnings[0]] == ["outage"]
+    assert np.isnan(result.kwh[0, midday : midday + 24 * VACANT_MIN_DAYS + 2]).all()
+    result = screen_history(np.zeros_like(kwh), index, ZONE)
+    assert [w.split(":")[0] for w in result.warnings[0]] == ["outage"]
+    assert np.isnan(result.kwh).all()
+
+
+def test_zeros_within_a_vacancy_are_told_once_as_the_vacancy(meter0):
+    kwh, index = _year(meter0)
+    start = 24 * 100 - int(index[0].tz_convert(ZONE).hour)  # a local midnight
+    away = kwh.copy()
+    away[0, start : start + 24 * (VACANT_MIN_DAYS + 3)] *= VACANT_FRACTION / 2
+    away[0, start + 48 : start + 96] = 0.0  # two days of zeros in the fortnight away
+    result = screen_history(away, index, ZONE)
+    assert [w.split(":")[0] for w in result.warnings[0]] == ["vacancy"]
