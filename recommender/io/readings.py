@@ -163,6 +163,9 @@ def _compact(
                 f"at most {schema.MAX_READINGS_PER_HOUSEHOLD:,} per household",
             )
         )
+    if len(problems) == before:
+        assert isinstance(series, list) and isinstance(step, int)
+        _check_series_end(first, step, len(series), f"{name}.{value}", problems)
     if len(problems) > before:
         return None, np.array([], dtype="float64"), where
     assert isinstance(series, list) and isinstance(step, int)
@@ -176,6 +179,30 @@ def _compact(
         objects = pd.Series(series, dtype=object)
         values = parse_numbers(objects, where, value, problems, negative_ok=negative_ok)
     return pd.Series(index), values, where
+
+
+def _check_series_end(
+    first: pd.Timestamp, step_minutes: int, n: int, field: str, problems: list[Problem]
+) -> None:
+    """A Problem naming the first value of a compact series whose instant (``first`` plus a step
+    a value) is later than :func:`schema.plausible_dates` allows: a series that runs into the
+    future (a wrong start, interval or length), found before any instant is built (integer
+    minutes: 400,000 daily values would run past the years pandas can hold)."""
+    _, latest = schema.plausible_dates()
+    minutes_to_latest = (latest - first).total_seconds() / 60.0
+    first_late = int(minutes_to_latest // step_minutes) + 1
+    if first_late >= n:
+        return
+    instant = first + pd.Timedelta(minutes=first_late * step_minutes)
+    when = instant.date().isoformat() if step_minutes == DAILY_MINUTES else instant.isoformat()
+    problems.append(
+        Problem(
+            f"{field}[{first_late}]",
+            f"{n:,} values every {step_minutes} minutes from {first.isoformat()} run into the "
+            f"future: value {first_late} would be at {when}",
+            f"values up to {latest.date()} (check start, interval_minutes and the values' count)",
+        )
+    )
 
 
 def _plain_numbers(series: list[Any], *, negative_ok: bool) -> np.ndarray | None:

@@ -81,3 +81,37 @@ def test_invalid_json_names_line_and_column():
         parse_household_json('{"household_id": "h", }')
     assert "line 1, column" in err.value.problems[0].where
     assert "not valid JSON" in err.value.problems[0].problem
+
+
+@pytest.mark.parametrize(
+    ("interval_minutes", "count"),
+    [(60, 24 * 365 * 10), (15, 400_000), (1440, 400_000)],  # the last would pass year 2262
+)
+def test_a_compact_series_that_runs_into_the_future_names_its_first_late_value(
+    payload0, interval_minutes, count
+):
+    start = pd.Timestamp.now(tz="UTC").floor("D") - pd.Timedelta(days=30)
+    payload0["readings"] = {
+        "start": start.isoformat(),
+        "interval_minutes": interval_minutes,
+        "kwh": [0.1] * count,
+    }
+    with pytest.raises(InvalidInput) as err:
+        parse_household(payload0)
+    (problem,) = err.value.problems
+    late = int(problem.where.removeprefix("readings.kwh[").removesuffix("]"))
+    # the first value past the plausible dates (now + 2 days): 32 days in, to within a step
+    assert late * interval_minutes / 1440 == pytest.approx(32, abs=interval_minutes / 1440 + 1)
+    assert "run into the future" in problem.problem and "interval_minutes" in problem.expected
+
+
+def test_a_compact_temperature_series_into_the_future_is_named_too(payload0):
+    start = pd.Timestamp.now(tz="UTC").floor("D") - pd.Timedelta(days=3)
+    payload0["temperature"] = {
+        "start": start.isoformat(),
+        "interval_minutes": 60,
+        "celsius": [5.0] * 240,
+    }
+    with pytest.raises(InvalidInput) as err:
+        parse_household(payload0)
+    assert [p.where.split("[")[0] for p in err.value.problems] == ["temperature.celsius"]
