@@ -163,12 +163,11 @@ def _compact(
                 f"at most {schema.MAX_READINGS_PER_HOUSEHOLD:,} per household",
             )
         )
-    if len(problems) == before:
-        assert isinstance(series, list) and isinstance(step, int)
-        _check_series_end(first, step, len(series), f"{name}.{value}", problems)
     if len(problems) > before:
         return None, np.array([], dtype="float64"), where
     assert isinstance(series, list) and isinstance(step, int)
+    if _runs_into_future(first, step, len(series), f"{name}.{value}", problems):
+        return None, np.array([], dtype="float64"), where
     if step == DAILY_MINUTES:  # daily: the household's local calendar days (23 or 25 h across DST)
         index = daily_instants(first, len(series), timezone)
     else:
@@ -181,18 +180,18 @@ def _compact(
     return pd.Series(index), values, where
 
 
-def _check_series_end(
+def _runs_into_future(
     first: pd.Timestamp, step_minutes: int, n: int, field: str, problems: list[Problem]
-) -> None:
-    """A Problem naming the first value of a compact series whose instant (``first`` plus a step
-    a value) is later than :func:`schema.plausible_dates` allows: a series that runs into the
-    future (a wrong start, interval or length), found before any instant is built (integer
-    minutes: 400,000 daily values would run past the years pandas can hold)."""
+) -> bool:
+    """Whether a compact series (``first`` plus a step a value) runs later than
+    :func:`schema.plausible_dates` allows (a wrong start, interval or count), with a Problem naming
+    its first late value. Counted in minutes before any instant is built: 400,000 daily values
+    would run past the years pandas can hold."""
     _, latest = schema.plausible_dates()
     minutes_to_latest = (latest - first).total_seconds() / 60.0
     first_late = int(minutes_to_latest // step_minutes) + 1
     if first_late >= n:
-        return
+        return False
     instant = first + pd.Timedelta(minutes=first_late * step_minutes)
     when = instant.date().isoformat() if step_minutes == DAILY_MINUTES else instant.isoformat()
     problems.append(
@@ -203,6 +202,7 @@ def _check_series_end(
             f"values up to {latest.date()} (check start, interval_minutes and the values' count)",
         )
     )
+    return True
 
 
 def _plain_numbers(series: list[Any], *, negative_ok: bool) -> np.ndarray | None:
