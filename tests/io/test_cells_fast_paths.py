@@ -1,8 +1,8 @@
 """The timestamp cells' shortcuts decide what the general pandas comparisons decide.
 
-* :func:`cells._implausible` (int64 ticks in the column's unit, bounds rounded inwards) against
-  comparing the column with the plausible-date Timestamps, in every unit, at the bounds and at
-  years nanoseconds cannot hold.
+* :func:`cells._implausible` and :func:`cells.plausible_instants` (int64 ticks in the column's
+  unit, bounds rounded inwards) against comparing the column with the plausible-date Timestamps,
+  in every unit, at the bounds and at years nanoseconds cannot hold.
 * :func:`cells._aware_timestamps` of a column with nothing to blank out (which skips the
   ``where``) against the same column through the ``where``.
 """
@@ -62,6 +62,11 @@ def test_implausible_ticks_decide_as_timestamps_compare(unit: str, data: st.Data
     tz = data.draw(st.sampled_from(["UTC", "Europe/London", "Asia/Tokyo"]))
     stamps = _column(ticks, unit).dt.tz_convert(tz)
     assert cells._implausible(stamps).tolist() == _by_comparison(stamps).tolist()
+    earliest, latest = schema.plausible_dates()
+    index = pd.DatetimeIndex(stamps)
+    within = index.notna() & (index >= earliest) & (index <= latest)
+    assert cells.plausible_instants(index).tolist() == within.tolist()
+    assert cells.plausible_instants(stamps).tolist() == within.tolist()
 
 
 def _through_where(raw: pd.Series) -> pd.Series:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from recommender.domain import Trip, TripColumns
 from recommender.errors import InvalidInput
 from recommender.io import household_to_tables, parse_household, read_tables
+from recommender.io import trips as trips_module
 from recommender.io.trips import clean_trip_list, clean_trips
 from recommender.io.validate import TRIP_FIELDS, parse_trip
 from recommender.samples import sample_household_payload
@@ -214,3 +215,18 @@ def test_trip_columns_survive_pickling_read_only() -> None:
     copy = pickle.loads(pickle.dumps(trips))
     assert isinstance(copy, TripColumns) and copy == trips
     assert not copy.passengers.flags.writeable
+
+
+@given(st.lists(CHOICES, max_size=30))
+def test_a_column_s_choices_are_its_cells_choices(cells: list[Any]) -> None:
+    """A table's column (its distinct cells looked up once) gives each cell's choice, and which
+    cells are one, as the cells one by one and ``pd.notna`` do."""
+    choices = ("car_petrol", "train", "bus", "commute", "leisure")
+    one_by_one = [c if isinstance(c, str) and c in choices else None for c in cells]
+    columns = [pd.Series(cells, dtype=object), np.array(cells, dtype=object)]
+    if all(isinstance(c, str) for c in cells):
+        columns.append(pd.Series(cells, dtype="str"))
+    for column in [*columns, cells]:
+        values, is_one = trips_module._choice(column, choices)
+        assert values.dtype == object and values.tolist() == one_by_one
+        assert is_one.dtype == bool and is_one.tolist() == pd.notna(values).tolist()
