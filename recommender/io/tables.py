@@ -123,7 +123,13 @@ def iter_tables(
     trip_scan: Scanner | None = None
     temp_scan: Scanner | None = None
     if trips is not None:
-        trip_scan = scan(trips, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL)
+        trip_scan = scan(
+            trips,
+            "trips",
+            schema.TRIPS_REQUIRED,
+            schema.TRIPS_OPTIONAL,
+            categorical=("mode", "purpose"),
+        )
     if temperature is not None:
         temp_scan = scan(temperature, "temperature", schema.TEMPERATURE_COLUMNS)
     scanners = [s for s in (trip_scan, temp_scan) if s is not None]
