@@ -261,3 +261,15 @@ def test_trips_read_with_their_dictionaries_read_as_the_whole_table(tmp_path) ->
     [batch] = iter_tables(*args[:2], clean_path)
     [read] = batch.households
     assert isinstance(read.trips, TripColumns) and read.trips == household.trips
+
+
+@given(st.lists(st.integers(-30, 29), max_size=40))
+def test_trip_columns_taken_at_positions_are_the_rows_indexed(positions: list[int]) -> None:
+    """CleanTrips.columns takes the start column at positions (``take``): what indexing the
+    DatetimeIndex by them gives (negative, repeated and unsorted positions too)."""
+    clean = clean_trip_list(sample_household_payload()["trips"][:30])
+    assert clean is not None
+    rows = np.array(positions, dtype=np.int64)
+    taken = clean.columns(rows)
+    pd.testing.assert_index_equal(taken.start, clean.start[rows], exact=True)
+    assert taken.start.freq is None and taken == tuple(clean.columns(slice(None)).take(rows))
