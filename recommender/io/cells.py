@@ -61,10 +61,8 @@ def parse_timestamps(
     """
     raw = raw.reset_index(drop=True)
     parsed = plain_instants(raw) if len(raw) and raw.dtype.kind not in "mM" else None
-    if parsed is not None:
-        earliest, latest = schema.plausible_dates()
-        if ((parsed >= earliest) & (parsed <= latest)).all():  # NaT is neither
-            return pd.Series(parsed.as_unit("ns"))
+    if parsed is not None and plausible_instants(parsed).all():  # NaT is not
+        return pd.Series(parsed.as_unit("ns"))
     return parse_any_timestamps(raw, where, column, problems)
 
 
@@ -93,7 +91,7 @@ def _aware_timestamps(
     utc = raw.dt.tz_convert("UTC")
     out_of_range = _implausible(utc)
     _name_implausible(out_of_range, lambda i: utc.iloc[i].isoformat(), where, column, problems)
-    missing = utc.isna().to_numpy()
+    missing = utc.array.asi8 == _NAT_TICKS
     row_problems(
         problems,
         np.flatnonzero(missing),
@@ -102,14 +100,43 @@ def _aware_timestamps(
         lambda i: "timestamp is missing",
         "an ISO 8601 timestamp with an offset",
     )
+    if not (missing.any() or out_of_range.any()):  # the usual column: nothing to blank out
+        return utc.astype("datetime64[ns, UTC]")
     return utc.where(~pd.Series(out_of_range, index=utc.index)).astype("datetime64[ns, UTC]")
 
 
+_NAT_TICKS = np.iinfo(np.int64).min  # NaT as an int64 tick count, in any unit
+_NANOSECONDS_PER_TICK = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+
+
 def _implausible(stamps: pd.Series) -> np.ndarray:
-    """Which ``stamps`` lie outside :func:`schema.plausible_dates` (NaT does not): the one date
-    rule of text and tz-aware columns."""
+    """Which ``stamps`` (tz-aware) lie outside :func:`schema.plausible_dates` (NaT does not): the
+    one date rule of text and tz-aware columns."""
+    ticks, low, high = _plausible_ticks(stamps)
+    return (ticks != _NAT_TICKS) & ((ticks < low) | (ticks > high))
+
+
+def plausible_instants(stamps: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Which ``stamps`` (tz-aware) are instants within :func:`schema.plausible_dates` (NaT is
+    not): what comparing them with the two Timestamps gives, at a sixth of the cost."""
+    ticks, low, high = _plausible_ticks(stamps)
+    return (ticks >= low) & (ticks <= high)  # NaT, the least int64, is below low
+
+
+def _plausible_ticks(stamps: pd.Series | pd.DatetimeIndex) -> tuple[np.ndarray, int, int]:
+    """The stamps as int64 ticks in their own unit (NaT the least int64), and the first and last
+    tick within :func:`schema.plausible_dates`: the bounds rounded inwards to the unit decide
+    exactly as comparing the Timestamps does, and nothing is cast to nanoseconds, which cannot
+    hold the years past 2262 the date rule exists to catch."""
     earliest, latest = schema.plausible_dates()
-    return (stamps.notna() & ((stamps < earliest) | (stamps > latest))).to_numpy()
+    if isinstance(stamps, pd.Series):
+        unit, ticks = stamps.dt.unit, stamps.array.asi8
+    else:
+        unit, ticks = stamps.unit, stamps.asi8
+    per_tick = _NANOSECONDS_PER_TICK[unit]
+    low = -(-earliest.value // per_tick)  # the first tick not before earliest
+    high = latest.value // per_tick  # the last tick not after latest
+    return ticks, low, high
 
 
 def _name_implausible(

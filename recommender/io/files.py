@@ -95,11 +95,15 @@ def iter_table(
     optional: tuple[str, ...] = (),
     *,
     rows_per_chunk: int = 500_000,
+    categorical: tuple[str, ...] = (),
 ) -> Iterator[Table]:
     """The same table in chunks of rows (CSV and Parquet stream; JSON and DataFrames are sliced).
 
     A streamed CSV may hold at most ``MAX_STREAM_BYTES`` once decompressed; JSON is read whole,
-    so it keeps the ``MAX_FILE_BYTES`` limit (CSV or Parquet for larger tables)."""
+    so it keeps the ``MAX_FILE_BYTES`` limit (CSV or Parquet for larger tables). A Parquet text
+    column named in ``categorical`` comes as a pandas categorical, read with its dictionary
+    (a column of few distinct values, such as the readings' household ids: decoding a text per
+    row cost more than the rest of the file)."""
     if isinstance(source, pd.DataFrame) or _kind(_existing(source)) == "json":
         whole = read_table(source, default_name, required, optional)
         for start in range(0, len(whole.frame), rows_per_chunk):
@@ -112,8 +116,10 @@ def iter_table(
             Problem(path.name, "the file is empty", "a header row and data rows"), source=path.name
         )
     if _kind(path) == "parquet":
-        parquet = pq.ParquetFile(path)
-        check_columns(parquet.schema_arrow.names, path.name, required, optional)
+        names = pq.read_schema(path).names
+        check_columns(names, path.name, required, optional)
+        dictionary = [c for c in categorical if c in names]  # pyarrow fails on a missing one
+        parquet = pq.ParquetFile(path, read_dictionary=dictionary or None)
         offset = 1
         for block in parquet_blocks(parquet, rows_per_chunk):
             frame = block.to_pandas()

@@ -54,7 +54,8 @@ class Scanner:
     The file's columns are checked once, when the scanner is made (a bad file fails before any
     household is scored). The last Parquet row group read is kept: consecutive chunks of a sorted
     file mostly fall in the same group, which is then read once. A CSV's copy is made in
-    ``scratch_dir`` (default: the system's temporary folder).
+    ``scratch_dir`` (default: the system's temporary folder). Parquet text columns named in
+    ``categorical`` come as pandas categoricals.
     """
 
     def __init__(
@@ -66,6 +67,7 @@ class Scanner:
         *,
         rows_per_chunk: int = 500_000,
         scratch_dir: Path | None = None,
+        categorical: tuple[str, ...] = (),
     ) -> None:
         self.source, self.required, self.optional = source, required, optional
         self.scratch_dir = scratch_dir
@@ -73,7 +75,7 @@ class Scanner:
         path = None if isinstance(source, pd.DataFrame) else Path(source)
         self.name = default_name if path is None else path.name
         self._parquet = (
-            pq.ParquetFile(path)
+            _parquet_file(path, categorical)
             if path is not None and path.suffix.lower() in (".parquet", ".pq")
             else None
         )
@@ -168,6 +170,15 @@ class Scanner:
             block = self._parquet.read_row_group(group)
             self._last = (group, _arrow_ids(block.column(ID)), block)
         yield 0, self._last[1], self._last[2]
+
+
+def _parquet_file(path: Path, categorical: tuple[str, ...]) -> pq.ParquetFile:
+    """The Parquet file, its text columns named in ``categorical`` read with their dictionary
+    (pandas categoricals: a column of a few distinct words, such as the trips' modes, decoded
+    as a text per row cost more than the other columns together)."""
+    names = pq.read_schema(path).names if categorical else []
+    dictionary = [c for c in categorical if c in names]  # pyarrow fails on a missing one
+    return pq.ParquetFile(path, read_dictionary=dictionary or None)
 
 
 def _arrow_ids(column: pa.ChunkedArray | pa.Array) -> pa.Array:

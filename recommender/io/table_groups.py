@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from recommender.errors import Problem
 from recommender.io.cells import Where, parse_numbers, parse_timestamps
 from recommender.io.files import Table
-from recommender.io.scan import id_column
+from recommender.io.scan import ID, id_column
 
 Parsed = tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]  # stamps, values, suspect rows
 Rows = list[tuple[Table, np.ndarray]]  # a household's rows: (table, ascending positions) each
@@ -61,6 +61,26 @@ class CodedIds:
         if len(set(keys)) < len(keys):
             return None
         return cls(np.concatenate([[0], np.cumsum(new_run)]), keys)
+
+    @classmethod
+    def of_column(cls, raw: pd.Series) -> CodedIds:
+        """The codes of a table's raw ``household_id`` column: ``of(id_column(...))``. A
+        categorical column (a Parquet file's ids read with their dictionary: a few hundred
+        distinct ids, where the text of each of a chunk's million rows took most of the read) is
+        coded from its categories, each read by :func:`id_column` once, and its row codes."""
+        if not isinstance(raw.dtype, pd.CategoricalDtype):
+            return cls.of(id_column(raw.to_frame(ID)))
+        read = id_column(pd.DataFrame({ID: raw.cat.categories})).tolist() + [""]
+        category_key, keys = pd.factorize(np.array(read, dtype=object))  # ids that strip alike
+        rows = category_key[raw.cat.codes.to_numpy()]  # code -1 (missing): the last, ""
+        if len(rows) >= 2:  # usually in runs, one per id (as _of_runs): no hashing of each row
+            new_run = rows[1:] != rows[:-1]
+            run_keys = rows[np.concatenate([[0], np.flatnonzero(new_run) + 1])]
+            if len(np.unique(run_keys)) == len(run_keys):
+                codes = np.concatenate([[0], np.cumsum(new_run)])
+                return cls(codes, [str(keys[k]) for k in run_keys.tolist()])
+        codes, first = pd.factorize(rows)
+        return cls(codes, [str(keys[k]) for k in first.tolist()])
 
     def only(self, wanted: np.ndarray) -> tuple[np.ndarray, CodedIds]:
         """The rows of the ``wanted`` keys (a bool per key), and their codes: a key's rows are

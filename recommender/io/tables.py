@@ -123,7 +123,13 @@ def iter_tables(
     trip_scan: Scanner | None = None
     temp_scan: Scanner | None = None
     if trips is not None:
-        trip_scan = scan(trips, "trips", schema.TRIPS_REQUIRED, schema.TRIPS_OPTIONAL)
+        trip_scan = scan(
+            trips,
+            "trips",
+            schema.TRIPS_REQUIRED,
+            schema.TRIPS_OPTIONAL,
+            categorical=("mode", "purpose"),
+        )
     if temperature is not None:
         temp_scan = scan(temperature, "temperature", schema.TEMPERATURE_COLUMNS)
     scanners = [s for s in (trip_scan, temp_scan) if s is not None]
@@ -132,14 +138,17 @@ def iter_tables(
     pending: list[Table] = []  # readings rows of households not emitted yet
     pending_ids: list[CodedIds] = []  # the household id of each of those rows, coded
     for chunk in iter_table(
-        readings, "readings", schema.READINGS_COLUMNS, rows_per_chunk=rows_per_chunk
+        readings,
+        "readings",
+        schema.READINGS_COLUMNS,
+        rows_per_chunk=rows_per_chunk,
+        categorical=("household_id",),
     ):
-        col = id_column(chunk.frame)
-        coded = CodedIds.of(col)
+        coded = CodedIds.of_column(chunk.frame["household_id"])
         found = np.asarray(coded.keys, dtype=object)
         again = sorted(found[np.isin(found, seen)].tolist())
         if again:
-            yield BatchInput(failures=[(h, _not_grouped(chunk, col, h)) for h in again])
+            yield BatchInput(failures=[(h, _not_grouped(chunk, coded, h)) for h in again])
             keep, coded = coded.only(~coded.which(again))
             chunk = chunk.subset(keep)
         if not len(coded.codes):
@@ -163,9 +172,9 @@ def iter_tables(
     yield _batch(homes, home_ids, (pending, pending_ids), (trip_scan, temp_scan), rest)
 
 
-def _not_grouped(chunk: Table, ids: pd.Series, household_id: str) -> InvalidInput:
+def _not_grouped(chunk: Table, ids: CodedIds, household_id: str) -> InvalidInput:
     """The problem of a household whose readings come back after other households' readings."""
-    first = int(np.flatnonzero((ids == household_id).to_numpy())[0])
+    first = int(np.flatnonzero(ids.codes == ids.keys.index(household_id))[0])
     return InvalidInput(
         Problem(
             chunk.where(first, "household_id"),

@@ -4,6 +4,7 @@
   general path (``_regular_index`` made to answer None), on clean and on unclean readings.
 * The numpy grouping of rows by household id against ``groupby(sort=False).indices``.
 * A household's rows taken as a slice (grouped tables) against its rows gathered (interleaved).
+* Household ids coded from a categorical column (a Parquet dictionary) against their texts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from household_payloads import as_rows, base_payload
 from hypothesis import given
@@ -21,7 +24,9 @@ from recommender.domain import Household
 from recommender.errors import InvalidInput, Problem
 from recommender.io import household_to_tables, iter_tables, parse_household, read_tables
 from recommender.io import normalise as normalise_module
+from recommender.io.files import iter_table
 from recommender.io.normalise import NormalisedReadings, normalise_readings
+from recommender.io.scan import id_column
 from recommender.io.table_groups import CodedIds, positions_by_id, run_of
 
 
@@ -137,6 +142,42 @@ def test_ids_in_runs_are_coded_as_factorize_codes_them(runs: list[tuple[str, int
         coded = CodedIds.of(given_ids)
         assert coded.codes.tolist() == codes.tolist()
         assert coded.keys == [str(u) for u in uniques]
+
+
+IDS = st.sampled_from(["a", "b", "", " a", "a ", "h-10", "h-1", " c", "\tc", None])
+
+
+@given(st.lists(st.tuples(IDS, st.integers(1, 4)), max_size=12))
+def test_categorical_ids_are_coded_as_their_texts(runs: list[tuple[str | None, int]]) -> None:
+    """A categorical id column (Parquet's dictionary) codes as the same ids read row by row:
+    blanks, missing ids, ids that strip alike, runs and ids that come back."""
+    cells = [hid for hid, n in runs for _ in range(n)]
+    expected = CodedIds.of(id_column(pd.DataFrame({"household_id": pd.Series(cells, dtype="str")})))
+    for column in (pd.Series(cells, dtype="category"), pd.Series(cells, dtype="str")):
+        coded = CodedIds.of_column(column)
+        assert coded.codes.tolist() == expected.codes.tolist()
+        assert coded.keys == expected.keys
+
+
+def test_a_parquet_id_column_read_with_its_dictionary_codes_as_its_texts(meter0, tmp_path):
+    """Real readings in row groups of their own dictionaries, some ids padded or missing."""
+    ids = np.repeat(["h-1", " h-2", "h-2", "h-3 ", "h-1"], 600).astype(object)
+    ids[[5, 700]] = None
+    frame = pd.DataFrame({"household_id": ids, "timestamp": meter0.index[:3000]})
+    frame["kwh"] = meter0.to_numpy()[:3000]
+    path = tmp_path / "readings.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path, row_group_size=700)
+    columns = ("household_id", "timestamp", "kwh")
+    plain = list(iter_table(path, "readings", columns, rows_per_chunk=1000))
+    read = list(iter_table(path, "readings", columns, rows_per_chunk=1000, categorical=columns[:1]))
+    for text, categorical in zip(plain, read, strict=True):
+        assert isinstance(categorical.frame["household_id"].dtype, pd.CategoricalDtype)
+        expected = CodedIds.of(id_column(text.frame))
+        coded = CodedIds.of_column(categorical.frame["household_id"])
+        assert (coded.codes.tolist(), coded.keys) == (expected.codes.tolist(), expected.keys)
+        pd.testing.assert_frame_equal(
+            text.frame.drop(columns="household_id"), categorical.frame.drop(columns="household_id")
+        )
 
 
 @given(st.lists(st.integers(0, 30), unique=True, max_size=12))

@@ -10,13 +10,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recommender.domain import Trip, TripColumns
 from recommender.errors import InvalidInput
-from recommender.io import household_to_tables, parse_household, read_tables
+from recommender.io import household_to_tables, iter_tables, parse_household, read_tables
+from recommender.io import trips as trips_module
 from recommender.io.trips import clean_trip_list, clean_trips
 from recommender.io.validate import TRIP_FIELDS, parse_trip
 from recommender.samples import sample_household_payload
@@ -214,3 +217,59 @@ def test_trip_columns_survive_pickling_read_only() -> None:
     copy = pickle.loads(pickle.dumps(trips))
     assert isinstance(copy, TripColumns) and copy == trips
     assert not copy.passengers.flags.writeable
+
+
+@given(st.lists(CHOICES, max_size=30))
+def test_a_column_s_choices_are_its_cells_choices(cells: list[Any]) -> None:
+    """A table's column (its distinct cells looked up once) gives each cell's choice, and which
+    cells are one, as the cells one by one and ``pd.notna`` do."""
+    choices = ("car_petrol", "train", "bus", "commute", "leisure")
+    one_by_one = [c if isinstance(c, str) and c in choices else None for c in cells]
+    columns = [pd.Series(cells, dtype=object), np.array(cells, dtype=object)]
+    if all(isinstance(c, str) for c in cells):
+        columns.append(pd.Series(cells, dtype="str"))
+    for column in [*columns, cells]:
+        values, is_one = trips_module._choice(column, choices)
+        assert values.dtype == object and values.tolist() == one_by_one
+        assert is_one.dtype == bool and is_one.tolist() == pd.notna(values).tolist()
+
+
+def test_trips_read_with_their_dictionaries_read_as_the_whole_table(tmp_path) -> None:
+    """iter_tables reads a Parquet trips file's modes and purposes with their dictionaries (a
+    categorical per row group): the same trips and the same problems as read_tables, which reads
+    the texts, with bad modes and purposes among good ones across row groups."""
+    household = parse_household(sample_household_payload())
+    tables = household_to_tables(household)
+    trips = tables["trips"].astype({"mode": object, "purpose": object})
+    trips.loc[3, "mode"] = "rocket"
+    trips.loc[40, "mode"] = " train"
+    trips.loc[41, "purpose"] = None
+    trips.loc[77, "mode"] = ""
+    paths = {name: tmp_path / f"{name}.parquet" for name in tables}
+    for name, frame in {**tables, "trips": trips}.items():
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), paths[name], 30)
+    args = (paths["households"], paths["readings"], paths["trips"])
+    whole = read_tables(*args)
+    [streamed] = iter_tables(*args)
+    assert streamed.households == whole.households == []
+    assert [(h, e.problems) for h, e in streamed.failures] == [
+        (h, e.problems) for h, e in whole.failures
+    ]
+    assert len(whole.failures[0][1].problems) == 4
+    clean_path = tmp_path / "clean_trips.parquet"
+    pq.write_table(pa.Table.from_pandas(tables["trips"], preserve_index=False), clean_path, 30)
+    [batch] = iter_tables(*args[:2], clean_path)
+    [read] = batch.households
+    assert isinstance(read.trips, TripColumns) and read.trips == household.trips
+
+
+@given(st.lists(st.integers(-30, 29), max_size=40))
+def test_trip_columns_taken_at_positions_are_the_rows_indexed(positions: list[int]) -> None:
+    """CleanTrips.columns takes the start column at positions (``take``): what indexing the
+    DatetimeIndex by them gives (negative, repeated and unsorted positions too)."""
+    clean = clean_trip_list(sample_household_payload()["trips"][:30])
+    assert clean is not None
+    rows = np.array(positions, dtype=np.int64)
+    taken = clean.columns(rows)
+    pd.testing.assert_index_equal(taken.start, clean.start[rows], exact=True)
+    assert taken.start.freq is None and taken == tuple(clean.columns(slice(None)).take(rows))
