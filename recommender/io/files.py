@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,9 +101,7 @@ def iter_table(
 
     A streamed CSV may hold at most ``MAX_STREAM_BYTES`` once decompressed; JSON is read whole,
     so it keeps the ``MAX_FILE_BYTES`` limit (CSV or Parquet for larger tables). A Parquet text
-    column named in ``categorical`` comes as a pandas categorical, read with its dictionary
-    (a column of few distinct values, such as the readings' household ids: decoding a text per
-    row cost more than the rest of the file)."""
+    column named in ``categorical`` comes as a pandas categorical (:func:`open_parquet`)."""
     if isinstance(source, pd.DataFrame) or _kind(_existing(source)) == "json":
         whole = read_table(source, default_name, required, optional)
         for start in range(0, len(whole.frame), rows_per_chunk):
@@ -116,10 +114,8 @@ def iter_table(
             Problem(path.name, "the file is empty", "a header row and data rows"), source=path.name
         )
     if _kind(path) == "parquet":
-        names = pq.read_schema(path).names
-        check_columns(names, path.name, required, optional)
-        dictionary = [c for c in categorical if c in names]  # pyarrow fails on a missing one
-        parquet = pq.ParquetFile(path, read_dictionary=dictionary or None)
+        parquet = open_parquet(path, categorical)
+        check_columns(parquet.schema_arrow.names, path.name, required, optional)
         offset = 1
         for block in parquet_blocks(parquet, rows_per_chunk):
             frame = block.to_pandas()
@@ -194,15 +190,25 @@ def _kind(path: Path) -> str:
     return "csv"
 
 
-def _check_parquet_size(path: Path, limit: int) -> None:
-    """Refuse a Parquet file whose columns take more than ``limit`` bytes uncompressed."""
+def open_parquet(path: Path, categorical: Collection[str] = ()) -> pq.ParquetFile:
+    """The Parquet file at ``path``, or :class:`InvalidInput` saying it is not one (pyarrow's
+    ArrowInvalid is a ValueError). Its text columns named in ``categorical`` are read with their
+    dictionary, as pandas categoricals (a column of few distinct values, such as household ids or
+    trip modes: decoding a text per row cost more than the rest of the file)."""
     try:
-        metadata = pq.ParquetFile(path).metadata
+        names = pq.read_schema(path).names if categorical else []
+        dictionary = [c for c in categorical if c in names]  # pyarrow fails on a missing one
+        return pq.ParquetFile(path, read_dictionary=dictionary or None)
     except (OSError, ValueError) as exc:
         raise InvalidInput(
             Problem(path.name, f"not a readable Parquet file ({exc})", "a Parquet file"),
             source=path.name,
         ) from None
+
+
+def _check_parquet_size(path: Path, limit: int) -> None:
+    """Refuse a Parquet file whose columns take more than ``limit`` bytes uncompressed."""
+    metadata = open_parquet(path).metadata
     size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
     schema.check_size(size, limit, f"{path.name} (uncompressed)")
 

@@ -23,9 +23,16 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from recommender.io.files import Source, Table, check_columns, is_csv, iter_table, parquet_blocks
+from recommender.io.files import (
+    Source,
+    Table,
+    check_columns,
+    is_csv,
+    iter_table,
+    open_parquet,
+    parquet_blocks,
+)
 from recommender.io.spill import CsvSpill
 from recommender.io.validate import is_blank
 
@@ -75,7 +82,7 @@ class Scanner:
         path = None if isinstance(source, pd.DataFrame) else Path(source)
         self.name = default_name if path is None else path.name
         self._parquet = (
-            _parquet_file(path, categorical)
+            open_parquet(path, categorical)
             if path is not None and path.suffix.lower() in (".parquet", ".pq")
             else None
         )
@@ -170,15 +177,6 @@ class Scanner:
             block = self._parquet.read_row_group(group)
             self._last = (group, _arrow_ids(block.column(ID)), block)
         yield 0, self._last[1], self._last[2]
-
-
-def _parquet_file(path: Path, categorical: tuple[str, ...]) -> pq.ParquetFile:
-    """The Parquet file, its text columns named in ``categorical`` read with their dictionary
-    (pandas categoricals: a column of a few distinct words, such as the trips' modes, decoded
-    as a text per row cost more than the other columns together)."""
-    names = pq.read_schema(path).names if categorical else []
-    dictionary = [c for c in categorical if c in names]  # pyarrow fails on a missing one
-    return pq.ParquetFile(path, read_dictionary=dictionary or None)
 
 
 def _arrow_ids(column: pa.ChunkedArray | pa.Array) -> pa.Array:

@@ -127,3 +127,19 @@ def test_a_csv_is_read_once_and_each_chunk_gets_what_a_scan_of_the_file_gives(
         assert table.rows is not None and expected.rows is not None
         assert table.rows.tolist() == expected.rows.tolist()
         assert [table.row(i) for i in range(len(table.frame))] == table.rows.tolist()
+
+
+@pytest.mark.parametrize("table", ["readings", "trips", "temperature"])
+def test_a_file_named_parquet_that_is_not_one_is_a_problem_naming_it(table, tmp_path) -> None:
+    """Not pyarrow's ArrowInvalid traceback: the streamed tables open their file as the whole
+    ones do (``files.open_parquet``)."""
+    from recommender.io import iter_tables
+
+    paths = write_population(tmp_path / "pop", n_households=2, days=20, seed=3)
+    fake = tmp_path / f"{table}.parquet"
+    fake.write_text("household_id,timestamp,kwh\n")
+    given = {"readings": paths["readings"], "trips": paths["trips"], table: fake}
+    with pytest.raises(InvalidInput) as error:
+        list(iter_tables(paths["households"], **given))
+    (problem,) = error.value.problems
+    assert problem.where == fake.name and "not a readable Parquet file" in problem.problem
