@@ -39,6 +39,7 @@ from recommender.actions.travel.routing import (
     RoutingError,
     offline_routes,
 )
+from recommender.actions.travel.row_groups import row_groups
 from recommender.domain import Preferences
 
 GROUND_ALTERNATIVES: tuple[str, ...] = (
@@ -263,9 +264,8 @@ def _figures(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Central kg CO2e, money and kWh per trip of each pair, by (mode, car)."""
     out = (np.empty(len(mode)), np.empty(len(mode)), np.empty(len(mode)))
-    for m, c in dict.fromkeys(zip(mode.tolist(), car.tolist(), strict=True)):
-        rows = np.flatnonzero((mode == m) & (car == c))
-        figures = per_trip(m, km[rows], people[rows], v, car_mode=c)
+    for (m, c), rows in row_groups(mode, car):
+        figures = per_trip(str(m), km[rows], people[rows], v, car_mode=str(c))
         for target, value in zip(out, figures, strict=True):
             target[rows] = value
     return out
