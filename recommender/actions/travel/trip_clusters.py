@@ -36,7 +36,7 @@ def clusters(
 ) -> Clusters:
     """Distance groups of ``rows`` within each (household, key) (the rule: module docstring)."""
     idx = np.flatnonzero(rows)
-    order = idx[np.lexsort((distance[idx], key[idx], code[idx]))]
+    order = idx[sorted_by(code[idx], key[idx], distance[idx])]
     d, c, k = distance[order], code[order], key[order]
     breaks = np.flatnonzero(np.r_[True, (c[1:] != c[:-1]) | (k[1:] != k[:-1])])
     ends = np.r_[breaks[1:], len(order)]
@@ -49,6 +49,25 @@ def clusters(
     starts = np.array(first, dtype=np.int64)
     size = np.diff(np.r_[starts, len(order)])
     return Clusters(order, starts, size, c[starts], k[starts])
+
+
+def sorted_by(code: np.ndarray, key: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    """``np.lexsort((distance, key, code))`` of integer codes and keys: positions by code,
+    key, distance, then position. The same order from one sort of unique int64 keys (code, key,
+    the distance's dense rank, position), about a third of lexsort's time on a chunk's 260,000
+    trips; lexsort itself where a code or key is negative, a distance NaN or the keys too wide."""
+    n = len(distance)
+    if n == 0 or np.isnan(distance).any() or min(int(code.min()), int(key.min())) < 0:
+        return np.lexsort((distance, key, code))
+    by_km = np.argsort(distance)  # any order of ties: equal distances get one rank
+    ordered = distance[by_km]
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_km] = np.cumsum(np.r_[False, ordered[1:] != ordered[:-1]])
+    n_keys, n_ranks = int(key.max()) + 1, int(rank.max()) + 1
+    if (int(code.max()) + 1) * n_keys * n_ranks * n > 2**62:
+        return np.lexsort((distance, key, code))
+    unique = ((code.astype(np.int64) * n_keys + key) * n_ranks + rank) * n + np.arange(n)
+    return np.sort(unique) % n
 
 
 def medians(distance: np.ndarray, cl: Clusters) -> np.ndarray:
