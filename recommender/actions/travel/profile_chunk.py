@@ -158,7 +158,7 @@ def trip_profiles(
     weekday, hour, midnight = local_times(chunk, timezones)
     weeks = weeks_by_group(code, n, midnight)
     overlaps = overlap_warnings(
-        code, n, chunk.start_ns, chunk.distance_km, chunk.mode, chunk.labels
+        code, n, chunk.start_ns, chunk.distance_km, chunk.mode, chunk.labels, chunk.mode_codes
     )
     outside = period_warnings(chunk, periods)
     features = feature_matrix(
