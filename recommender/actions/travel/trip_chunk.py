@@ -210,9 +210,10 @@ def local_times(
     weekday = np.zeros(len(chunk), dtype=np.int32)
     hour = np.zeros(len(chunk), dtype=float)
     midnight = np.zeros(len(chunk), dtype=np.int64)
-    zones = np.asarray(timezones, dtype=object)[chunk.code]
-    for zone in dict.fromkeys(timezones):
-        rows = np.flatnonzero(zones == zone) if len(set(timezones)) > 1 else slice(None)
+    zone_of, zones = pd.factorize(np.asarray(timezones, dtype=object), use_na_sentinel=False)
+    zone_of_row = zone_of[chunk.code]  # codes, not names: one integer compare a row per zone
+    for z, zone in enumerate(zones.tolist()):
+        rows = np.flatnonzero(zone_of_row == z) if len(zones) > 1 else slice(None)
         utc = pd.DatetimeIndex(chunk.start_ns[rows].astype("datetime64[ns]"), tz="UTC")
         wall = utc.tz_convert(zone).tz_localize(None).asi8  # local clock time, ns (one lookup)
         day, into_day = np.divmod(wall, DAY_NS)
