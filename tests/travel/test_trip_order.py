@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from recommender.actions.travel.trip_clusters import sorted_by
+from recommender.actions.travel.trip_clusters import clusters, sorted_by
 
 _KM = st.sampled_from([0.3, 1.0, 1.0000000000000002, 2.5, 12.0, 0.0, -0.0, 380.0, 1e300])
 
@@ -45,3 +45,20 @@ def test_sorted_by_falls_back_to_lexsort_for_nan_and_negative_codes():
     assert sorted_by(code, key, np.array([2.0, 1.0, 0.5, 1.0])).tolist() == (
         np.lexsort((np.array([2.0, 1.0, 0.5, 1.0]), key, code)).tolist()
     )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_members_of_is_members_of_each_cluster(seed):
+    """The regular journeys' rows from one sort: each cluster's rows in table order, as
+    ``Clusters.members`` sorts them one cluster at a time."""
+    rng = np.random.default_rng(seed)
+    n = 5000
+    code = np.sort(rng.integers(0, 30, n))
+    key = rng.integers(0, 5, n)
+    km = np.round(rng.gamma(2.0, 5.0, n), 1)
+    cl = clusters(code, key, km, rng.random(n) < 0.9)
+    for chosen in (np.flatnonzero(cl.size >= 3), np.arange(0), np.arange(len(cl.first))):
+        got = cl.members_of(chosen)
+        assert len(got) == len(chosen)
+        for rows, c in zip(got, chosen.tolist(), strict=True):
+            assert rows.tolist() == cl.members(c).tolist()

@@ -322,14 +322,13 @@ def _journeys(
     out: list[list[tuple[RegularJourney, float]]] = [[] for _ in range(len(chunk.bounds) - 1)]
     # the regular clusters' figures read as lists once (a numpy scalar a figure costs more)
     columns = (cl.code, cl.size, cl.key // len(modes), cl.key % len(modes), km, people, at_peak)
-    read = zip(*(x[regular].tolist() for x in columns), days, hours, strict=True)
+    read = zip(
+        *(x[regular].tolist() for x in columns), days, hours, cl.members_of(regular), strict=True
+    )
     weeks_of = weeks.tolist()
-    for c, (h, size, p, m, median_km, riders, peaks, usual_days, usual_hours) in zip(
-        regular.tolist(), read, strict=True
-    ):
+    for h, size, p, m, median_km, riders, peaks, usual_days, usual_hours, rows in read:
         purpose, mode, w = str(purposes[p]), str(modes[m]), float(weeks_of[h])
         scale = WEEKS_PER_YEAR / w if w >= 52 else active_weeks_per_year(purpose) / w
-        rows = cl.members(c)
         origin, destination = _coords(chunk, rows, has_coords)
         journey = RegularJourney(
             journey_id=f"{purpose}-{median_km:g}km-{mode}",

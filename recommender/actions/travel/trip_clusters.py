@@ -25,6 +25,18 @@ class Clusters:
         """Rows of cluster ``c`` in table order."""
         return np.sort(self.order[self.first[c] : self.first[c] + self.size[c]])
 
+    def members_of(self, chosen: np.ndarray) -> list[np.ndarray]:
+        """:meth:`members` of each of the clusters ``chosen``, from one sort of all their rows
+        (by cluster, then row: a row is in one cluster) instead of a sort each."""
+        if len(chosen) == 0:
+            return []
+        first, size = self.first[chosen], self.size[chosen]
+        positions = np.repeat(first - np.r_[0, np.cumsum(size)[:-1]], size) + np.arange(size.sum())
+        rows = self.order[positions]
+        n = int(rows.max()) + 1
+        ordered = np.sort(np.repeat(np.arange(len(chosen)), size) * n + rows) % n
+        return np.split(ordered, np.cumsum(size)[:-1])
+
 
 def clusters(
     code: np.ndarray,
