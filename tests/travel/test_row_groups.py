@@ -89,3 +89,23 @@ def test_yearly_figures_are_the_pairwise_min_and_max(seed):
         for key, value in want[i].items():
             assert type(got[i][key]) is float
             assert np.float64(got[i][key]).tobytes() == np.float64(value).tobytes(), (i, key)
+
+
+@pytest.mark.parametrize("weeks", [30.0, 52.0, 60.0])
+def test_trips_per_year_draws_are_central_times_rate_times_weeks_ratio(weeks):
+    """Journeys seen a year or more skip the multiplication by 1.0: the same bits."""
+    from recommender.actions.travel.figures import Values, _weeks_factor, rate_draws
+    from recommender.actions.travel.profile import RegularJourney
+
+    journeys = [
+        RegularJourney(
+            f"j{k}", "commute", "car_petrol", 5.0, 1.0, k, weeks, k * 51.3 / 7, (0,), (8.0,)
+        )
+        for k in (3, 7, 7, 40)
+    ]
+    v = Values(1000)
+    central = np.array([j.trips_per_year for j in journeys])[:, None]
+    rate = np.stack([rate_draws(float(j.trips_observed)) for j in journeys])
+    ratio = 1.0 if weeks >= 52 else Values(1000).ratio(*_weeks_factor("commute"))
+    want = central * rate * ratio
+    assert v.trips_per_year(journeys).tobytes() == want.tobytes()

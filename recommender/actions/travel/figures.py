@@ -98,7 +98,11 @@ class Values:
         counts = np.array([float(j.trips_observed) for j in journeys])
         distinct, row = np.unique(counts, return_inverse=True)
         rate = np.stack([rate_draws(float(k), self.n) for k in distinct])[row]
-        return central * rate * self._weeks_ratio(journeys[0])
+        weeks = self._weeks_ratio(journeys[0])
+        # x * 1.0 is x to the bit (NaN and -0.0 included): a year or more seen, one pass fewer
+        return (
+            central * rate if isinstance(weeks, float) and weeks == 1.0 else central * rate * weeks
+        )
 
     def _weeks_ratio(self, journey: RegularJourney) -> np.ndarray | float:
         if journey.weeks_observed >= 52:
