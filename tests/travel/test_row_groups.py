@@ -109,3 +109,22 @@ def test_trips_per_year_draws_are_central_times_rate_times_weeks_ratio(weeks):
     ratio = 1.0 if weeks >= 52 else Values(1000).ratio(*_weeks_factor("commute"))
     want = central * rate * ratio
     assert v.trips_per_year(journeys).tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_row_groups_of_many_rows_are_the_masks_too(seed):
+    """Past ``SMALL`` rows the groups come from pandas' codes: the same groups, same order."""
+    from recommender.actions.travel.row_groups import SMALL
+
+    rng = np.random.default_rng(seed)
+    n = SMALL * 5
+    mode = rng.choice(np.array(MODES, dtype=object), n)
+    car = rng.choice(np.array(MODES[:2] + (None,), dtype=object), n)
+    expected = [
+        ((m, c), np.flatnonzero((mode == m) & (car == c)))
+        for m, c in dict.fromkeys(zip(mode.tolist(), car.tolist(), strict=True))
+    ]
+    got = row_groups(mode, car)
+    assert [key for key, _ in got] == [key for key, _ in expected]
+    for (_, rows), (_, want) in zip(got, expected, strict=True):
+        assert rows.tolist() == want.tolist()

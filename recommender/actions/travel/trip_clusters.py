@@ -28,8 +28,8 @@ class Clusters:
     def members_of(self, chosen: np.ndarray) -> list[np.ndarray]:
         """:meth:`members` of each of the clusters ``chosen``, from one sort of all their rows
         (by cluster, then row: a row is in one cluster) instead of a sort each."""
-        if len(chosen) == 0:
-            return []
+        if len(chosen) < 64:  # a household alone: a sort each costs less than the set-up
+            return [self.members(c) for c in chosen.tolist()]
         first, size = self.first[chosen], self.size[chosen]
         positions = np.repeat(first - np.r_[0, np.cumsum(size)[:-1]], size) + np.arange(size.sum())
         rows = self.order[positions]
@@ -63,14 +63,17 @@ def clusters(
     return Clusters(order, starts, size, c[starts], k[starts])
 
 
+SMALL = 4096  # rows under which lexsort's three keys cost less than building one
+
+
 def sorted_by(code: np.ndarray, key: np.ndarray, distance: np.ndarray) -> np.ndarray:
     """``np.lexsort((distance, key, code))`` of integer codes and keys: positions by code,
     key, distance, then position. The same order from one sort of unique int64 keys (code, key,
     the distance's dense rank, position), about a third of lexsort's time on a chunk's 260,000
     trips; lexsort itself where a code or key is negative, a distance NaN or the keys too wide."""
     n = len(distance)
-    if n == 0 or np.isnan(distance).any() or min(int(code.min()), int(key.min())) < 0:
-        return np.lexsort((distance, key, code))
+    if n == 0 or n < SMALL or np.isnan(distance).any() or min(int(code.min()), int(key.min())) < 0:
+        return np.lexsort((distance, key, code))  # (a household alone: lexsort is quicker)
     by_km = np.argsort(distance)  # any order of ties: equal distances get one rank
     ordered = distance[by_km]
     rank = np.empty(n, dtype=np.int64)
