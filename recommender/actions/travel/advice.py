@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -65,16 +66,18 @@ class TravelReport:
     warnings: tuple[str, ...]
 
 
+@lru_cache(maxsize=4096)  # usual departures are half hours: few distinct sets
 def _hours(hours: tuple[float, ...]) -> str:
     times = [f"{int(h):02d}:{int(round((h % 1) * 60)):02d}" for h in hours]
     return times[0] if len(times) == 1 else ", ".join(times[:-1]) + " and " + times[-1]
 
 
 def _journey_action(
-    alt: Alternative, p: float, conflicts: tuple[str, ...], phrase: str, hours: str
+    alt: Alternative, p: float, conflicts: tuple[str, ...], phrase: str, hours: str, subject: str
 ) -> Action:
-    """``phrase`` and ``hours``: the journey's ``describe()`` and ``_hours`` of its departures
-    (written once for all of a journey's alternatives)."""
+    """``phrase``, ``hours`` and ``subject``: the journey's ``describe()``, ``_hours`` of its
+    departures and the phrase without its mode (written once for all of a journey's
+    alternatives)."""
     j, y, mode = alt.journey, alt.yearly, alt.option.mode
     current_kg = y["trips_per_year"] * alt.current.kg_co2e
     explanation = (
@@ -105,9 +108,9 @@ def _journey_action(
         "likelihood_source": "mode-choice model",
         "warnings": list(alt.warnings),
     }
-    title = f"{_VERB[mode]} your {phrase.rsplit(' by ', 1)[0]}"
+    title = f"{_VERB[mode]} your {subject}"
     if mode in ("walk", "cycle"):
-        title = f"{_VERB[mode]} your {phrase.rsplit(' by ', 1)[0]} instead of driving"
+        title = f"{_VERB[mode]} your {subject} instead of driving"
     return Action(
         id=f"travel-{j.journey_id}-to-{mode}",
         kind="travel_mode",
@@ -254,16 +257,18 @@ def _report(plan: _Plan, p: np.ndarray) -> TravelReport:
     actions: list[Action] = []
     warnings = list(plan.warnings)
     k = 0
+    likelihood = p.tolist()  # floats, read once
     for alts in plan.groups:  # one journey's alternatives
         ids = [f"travel-{a.journey.journey_id}-to-{a.option.mode}" for a in alts]
-        phrase, hours = alts[0].journey.describe(), _hours(alts[0].journey.departure_hours)
-        for i, alt in enumerate(alts):
-            others = tuple(x for x in ids if x != ids[i])
-            actions.append(_journey_action(alt, p[k], others, phrase, hours))
+        phrase, hours = alts[0].journey.describe(), _hours(tuple(alts[0].journey.departure_hours))
+        subject = phrase.rsplit(" by ", 1)[0]
+        for own, alt in zip(ids, alts, strict=True):
+            others = tuple([x for x in ids if x != own])
+            actions.append(_journey_action(alt, likelihood[k], others, phrase, hours, subject))
             warnings.extend(alt.warnings)
             k += 1
     for row, build in plan.pending:  # the electric car, then the flights, as before
-        actions.append(build(float(p[k]) if row is not None else 0.0))
+        actions.append(build(likelihood[k] if row is not None else 0.0))
         k += row is not None
     return TravelReport(tuple(actions), plan.profile, tuple(dict.fromkeys(warnings)))
 

@@ -39,6 +39,7 @@ from recommender.actions.travel.routing import (
     RoutingError,
     offline_routes,
 )
+from recommender.actions.travel.row_groups import row_groups
 from recommender.domain import Preferences
 
 GROUND_ALTERNATIVES: tuple[str, ...] = (
@@ -183,23 +184,46 @@ def evaluate_many(
     yearly = yearly_figures(journeys, mode, car, (cur, alt), (cur_fig, alt_fig), ranged, n_draws)
     out: list[Alternative | None] = [None] * n
     kept = np.flatnonzero(keep)
-    figures = zip(*(x[kept].tolist() for x in (*cur_fig, *alt_fig, extra)), strict=True)
-    for i, (c_kg, c_money, c_kwh, a_kg, a_money, a_kwh, extra_i) in zip(
-        kept.tolist(), figures, strict=True
+    legs = _legs(journeys, kept, mode, (cur, alt), (cur_fig, alt_fig))
+    broken = kept[~feasible[kept]].tolist()  # a feasible pair breaks no rule: no reasons
+    reasons = {i: tuple(message(i) for mask, message in rules if mask[i]) for i in broken}
+    columns = (extra[kept].tolist(), feasible[kept].tolist(), car[kept].tolist())
+    for i, (now, option), extra_i, feasible_i, car_i in zip(
+        kept.tolist(), legs, *columns, strict=True
     ):
-        j, m = journeys[i], str(mode[i])
+        j = journeys[i]
         out[i] = Alternative(
             journey=j,
-            current=Leg(j.mode, cur.route(i), c_kg, c_money, c_kwh),
-            option=Leg(m, alt.route(i), a_kg, a_money, a_kwh),
-            feasible=bool(feasible[i]),
-            reasons=tuple(message(i) for mask, message in rules if mask[i]),
+            current=now,
+            option=option,
+            feasible=feasible_i,
+            reasons=reasons.get(i, ()),
             extra_minutes_per_trip=extra_i,
             yearly=yearly.get(i, {}),
-            sources=_sources(j.mode, m, str(car[i])),
+            sources=_sources(j.mode, option.mode, str(car_i)),
             warnings=warnings[i],
         )
     return out
+
+
+def _legs(
+    journeys: Sequence[RegularJourney],
+    rows: np.ndarray,
+    mode: np.ndarray,
+    routes: tuple[_Routes, _Routes],
+    figures: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]],
+) -> list[tuple[Leg, Leg]]:
+    """The current and the alternative leg of each of the pairs ``rows``, the arrays read once
+    (as lists: a numpy scalar read per figure costs more than the figure's Leg)."""
+    modes = [str(m) for m in mode[rows].tolist()]
+    current_modes = [journeys[i].mode for i in rows.tolist()]
+    legs = []
+    for k, leg_modes in enumerate((current_modes, modes)):
+        figure = (x[rows].tolist() for x in figures[k])
+        legs.append(
+            [Leg(*leg) for leg in zip(leg_modes, routes[k].routes(rows), *figure, strict=True)]
+        )
+    return list(zip(*legs, strict=True))
 
 
 @dataclass
@@ -211,10 +235,12 @@ class _Routes:
     source: list[str]
     estimated: np.ndarray
 
-    def route(self, i: int) -> Route:
-        return Route(
-            float(self.km[i]), float(self.minutes[i]), self.source[i], bool(self.estimated[i])
-        )
+    def routes(self, rows: np.ndarray) -> list[Route]:
+        """:meth:`route` of each of ``rows``, the arrays read once."""
+        sources = [self.source[i] for i in rows.tolist()]
+        columns = (self.km[rows].tolist(), self.minutes[rows].tolist(), sources)
+        estimated = self.estimated[rows].tolist()
+        return [Route(*values) for values in zip(*columns, estimated, strict=True)]
 
 
 def _routes(
@@ -263,9 +289,8 @@ def _figures(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Central kg CO2e, money and kWh per trip of each pair, by (mode, car)."""
     out = (np.empty(len(mode)), np.empty(len(mode)), np.empty(len(mode)))
-    for m, c in dict.fromkeys(zip(mode.tolist(), car.tolist(), strict=True)):
-        rows = np.flatnonzero((mode == m) & (car == c))
-        figures = per_trip(m, km[rows], people[rows], v, car_mode=c)
+    for (m, c), rows in row_groups(mode, car):
+        figures = per_trip(str(m), km[rows], people[rows], v, car_mode=str(c))
         for target, value in zip(out, figures, strict=True):
             target[rows] = value
     return out

@@ -98,7 +98,11 @@ class Values:
         counts = np.array([float(j.trips_observed) for j in journeys])
         distinct, row = np.unique(counts, return_inverse=True)
         rate = np.stack([rate_draws(float(k), self.n) for k in distinct])[row]
-        return central * rate * self._weeks_ratio(journeys[0])
+        weeks = self._weeks_ratio(journeys[0])
+        # x * 1.0 is x to the bit (NaN and -0.0 included): a year or more seen, one pass fewer
+        return (
+            central * rate if isinstance(weeks, float) and weeks == 1.0 else central * rate * weeks
+        )
 
     def _weeks_ratio(self, journey: RegularJourney) -> np.ndarray | float:
         if journey.weeks_observed >= 52:
@@ -241,16 +245,25 @@ def _yearly_figures(
     """Each pair's central yearly figures, with ``bands`` (P10, P90; pair; figure) around them."""
     rows = np.array(order)
     mid = [trips[rows] * (figures[0][k][rows] - figures[1][k][rows]) for k in range(3)]
-    extra = trips[rows] * (routes[1].minutes[rows] - routes[0].minutes[rows])
-    out: dict[int, dict[str, float]] = {}
-    for g, i in enumerate(order):
-        y: dict[str, float] = {}
-        for k, name in enumerate(("kg_co2e", "money", "kwh")):
-            m = float(mid[k][g])
-            y[name] = m
-            y[f"{name}_p10"] = float(min(bands[0, g, k], m))
-            y[f"{name}_p90"] = float(max(bands[1, g, k], m))
-        y["trips_per_year"] = float(trips[i])
-        y["extra_minutes"] = float(extra[g])
-        out[i] = y
-    return out
+    extra = (trips[rows] * (routes[1].minutes[rows] - routes[0].minutes[rows])).tolist()
+    columns: list[list[float]] = []
+    for k in range(3):  # the range widened to the central figure: Python's min and max, as arrays
+        low, high = bands[0, :, k], bands[1, :, k]
+        columns += [
+            mid[k].tolist(),
+            np.where(mid[k] < low, mid[k], low).tolist(),  # min(low, mid): low unless mid < low
+            np.where(mid[k] > high, mid[k], high).tolist(),  # max(high, mid): high unless mid >
+        ]
+    columns += [trips[rows].tolist(), extra]
+    return {
+        i: dict(zip(_YEARLY_KEYS, values, strict=True))
+        for i, *values in zip(order, *columns, strict=True)
+    }
+
+
+_YEARLY_KEYS = (
+    "kg_co2e", "kg_co2e_p10", "kg_co2e_p90",
+    "money", "money_p10", "money_p90",
+    "kwh", "kwh_p10", "kwh_p90",
+    "trips_per_year", "extra_minutes",
+)  # fmt: skip

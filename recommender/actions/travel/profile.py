@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -99,7 +99,7 @@ class RegularJourney:
 
     def describe(self) -> str:
         """E.g. ``"Tuesday and Thursday 12 km commute by car"``."""
-        days = weekday_phrase(self.weekdays)
+        days = _weekday_phrase(tuple(self.weekdays))
         return f"{days} {self.distance_km:g} km {_PURPOSE_NOUN[self.purpose]} by {label(self.mode)}"
 
 
@@ -137,6 +137,12 @@ def weekday_phrase(days: tuple[int, ...]) -> str:
         return "daily"
     names = [_WEEKDAYS[d] for d in days]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@lru_cache(maxsize=256)  # a journey's usual days: one of at most 127 sets
+def _weekday_phrase(days: tuple[int, ...]) -> str:
+    """:func:`weekday_phrase`, written once per set of days (each regular journey asks)."""
+    return weekday_phrase(days)
 
 
 def trips_frame(household: Household) -> pd.DataFrame:

@@ -158,7 +158,7 @@ def trip_profiles(
     weekday, hour, midnight = local_times(chunk, timezones)
     weeks = weeks_by_group(code, n, midnight)
     overlaps = overlap_warnings(
-        code, n, chunk.start_ns, chunk.distance_km, chunk.mode, chunk.labels
+        code, n, chunk.start_ns, chunk.distance_km, chunk.mode, chunk.labels, chunk.mode_codes
     )
     outside = period_warnings(chunk, periods)
     features = feature_matrix(
@@ -169,7 +169,8 @@ def trip_profiles(
     habits = _habits(chunk)
     fuel = chunk.is_mode(FUEL_CARS)
     has_coords = ~(pd.isna(chunk.origin) | pd.isna(chunk.destination))
-    journeys = _journeys(chunk, weeks, weekday, hour, peak, ground, has_coords, min_trips)
+    coords = has_coords if has_coords.any() else None
+    journeys = _journeys(chunk, weeks, weekday, hour, peak, ground, coords, min_trips)
     flights = _flight_routes(chunk, weeks, ~ground)
     out = []
     for i in range(n):
@@ -282,8 +283,11 @@ def _car_use(
     )
 
 
-def _coords(chunk: TripChunk, rows: np.ndarray, has: np.ndarray) -> tuple:
-    """The first of ``rows`` with both ends as (lat, lon), if any (``has``: rows with both)."""
+def _coords(chunk: TripChunk, rows: np.ndarray, has: np.ndarray | None) -> tuple:
+    """The first of ``rows`` with both ends as (lat, lon), if any (``has``: rows with both,
+    None when no row of the chunk has them: the readers' tables have no coordinates)."""
+    if has is None:
+        return None, None
     for r in rows[has[rows]].tolist():
         o, d = chunk.origin[r], chunk.destination[r]
         if isinstance(o, tuple) and isinstance(d, tuple):
@@ -298,7 +302,7 @@ def _journeys(
     hour: np.ndarray,
     peak: np.ndarray,
     ground: np.ndarray,
-    has_coords: np.ndarray,
+    has_coords: np.ndarray | None,
     min_trips: int,
 ) -> list[list[tuple[RegularJourney, float]]]:
     """Each household's regular journeys (sorted as :func:`.profile.regular_journeys` sorts them)
@@ -316,29 +320,32 @@ def _journeys(
     people = np.add.reduceat(chunk.passengers[cl.order], cl.first) if n else np.zeros(0)
     at_peak = np.add.reduceat(peak[cl.order].astype(np.int64), cl.first) if n else people
     out: list[list[tuple[RegularJourney, float]]] = [[] for _ in range(len(chunk.bounds) - 1)]
-    for r, c in enumerate(regular.tolist()):
-        h, size = int(cl.code[c]), int(cl.size[c])
-        purpose, mode = str(purposes[cl.key[c] // len(modes)]), str(modes[cl.key[c] % len(modes)])
-        w = float(weeks[h])
+    # the regular clusters' figures read as lists once (a numpy scalar a figure costs more)
+    columns = (cl.code, cl.size, cl.key // len(modes), cl.key % len(modes), km, people, at_peak)
+    read = zip(
+        *(x[regular].tolist() for x in columns), days, hours, cl.members_of(regular), strict=True
+    )
+    weeks_of = weeks.tolist()
+    for h, size, p, m, median_km, riders, peaks, usual_days, usual_hours, rows in read:
+        purpose, mode, w = str(purposes[p]), str(modes[m]), float(weeks_of[h])
         scale = WEEKS_PER_YEAR / w if w >= 52 else active_weeks_per_year(purpose) / w
-        rows = cl.members(c)
         origin, destination = _coords(chunk, rows, has_coords)
         journey = RegularJourney(
-            journey_id=f"{purpose}-{float(km[c]):g}km-{mode}",
+            journey_id=f"{purpose}-{median_km:g}km-{mode}",
             purpose=purpose,
             mode=mode,
-            distance_km=float(km[c]),
-            passengers=float(people[c] / size),
+            distance_km=median_km,
+            passengers=float(riders / size),
             trips_observed=size,
             weeks_observed=w,
             trips_per_year=float(scale * size),
-            weekdays=tuple(days[r]),
-            departure_hours=tuple(h / 2 for h in hours[r]),
+            weekdays=tuple(usual_days),
+            departure_hours=tuple(half / 2 for half in usual_hours),
             rows=tuple(chunk.labels[rows].tolist()),
             origin=origin,
             destination=destination,
         )
-        out[h].append((journey, float(at_peak[c] / size)))
+        out[h].append((journey, float(peaks / size)))
     return [sorted(js, key=lambda jp: -jp[0].trips_per_year * jp[0].distance_km) for js in out]
 
 

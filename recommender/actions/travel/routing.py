@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.actions.travel import catalogue
+from recommender.actions.travel.row_groups import row_groups
 from recommender.errors import GreenrecError
 
 LatLon = tuple[float, float]
@@ -74,8 +75,8 @@ class OfflineRouter:
 def offline_routes(mode: np.ndarray, road_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:class:`OfflineRouter`'s route km and door-to-door minutes of many trips, by mode."""
     km, minutes = np.empty(len(mode)), np.empty(len(mode))
-    for m in dict.fromkeys(mode.tolist()):
-        rows = np.flatnonzero(mode == m)
+    for (key,), rows in row_groups(mode):
+        m = str(key)
         road = np.asarray(road_km, dtype=float)[rows]
         if m == "cycle_rail":  # cycle to the station (cycle_rail_access_km), then rail
             ride_km = catalogue.factor("cycle_rail_access_km", "cycle_rail").value

@@ -210,9 +210,16 @@ def local_times(
     weekday = np.zeros(len(chunk), dtype=np.int32)
     hour = np.zeros(len(chunk), dtype=float)
     midnight = np.zeros(len(chunk), dtype=np.int64)
-    zones = np.asarray(timezones, dtype=object)[chunk.code]
-    for zone in dict.fromkeys(timezones):
-        rows = np.flatnonzero(zones == zone) if len(set(timezones)) > 1 else slice(None)
+    zones = list(dict.fromkeys(timezones))
+    # each row's zone as a code (in order of first appearance, as ``zones``), not a name: one
+    # integer compare a row per zone
+    zone_of_row = (
+        pd.factorize(np.asarray(timezones, dtype=object), use_na_sentinel=False)[0][chunk.code]
+        if len(zones) > 1
+        else None
+    )
+    for z, zone in enumerate(zones):
+        rows = np.flatnonzero(zone_of_row == z) if zone_of_row is not None else slice(None)
         utc = pd.DatetimeIndex(chunk.start_ns[rows].astype("datetime64[ns]"), tz="UTC")
         wall = utc.tz_convert(zone).tz_localize(None).asi8  # local clock time, ns (one lookup)
         day, into_day = np.divmod(wall, DAY_NS)

@@ -29,9 +29,12 @@ _SPEED_KEY = {m: "road" for m in _ROAD} | {m: "rail" for m in ("rail", "tram", "
 _SPEED_KEY |= {m: "flight" for m in FLIGHT_MODES}
 
 
-def max_plausible_kmh(modes: pd.Series | np.ndarray) -> np.ndarray:
-    """Fastest plausible speed for each mode (km/h)."""
-    code, uniques = pd.factorize(np.asarray(modes, dtype=object))
+def max_plausible_kmh(
+    modes: pd.Series | np.ndarray, codes: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
+    """Fastest plausible speed for each mode (km/h); ``codes``: the modes as codes into their
+    distinct values (a chunk's, found once), else they are found here."""
+    code, uniques = codes if codes is not None else pd.factorize(np.asarray(modes, dtype=object))
     speeds = _speeds_by_mode()
     return np.array([speeds.get(m, np.nan) for m in uniques], dtype=float)[code]
 
@@ -188,32 +191,44 @@ def overlap_warnings(
     distance_km: np.ndarray,
     mode: np.ndarray,
     labels: np.ndarray,
+    mode_codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[list[str]]:
     """Per group (household): trips that could not have ended before the group's next trip
-    starts, even at the fastest plausible speed of their mode; the first ``MAX_LISTED`` of each."""
+    starts, even at the fastest plausible speed of their mode; the first ``MAX_LISTED`` of each.
+    ``mode_codes``: the modes factorized already (a chunk's), else they are here."""
     order = _by_group_and_start(code, start_ns)
-    mode, km = mode[order], distance_km[order]
-    limit = max_plausible_kmh(mode)
+    limit = max_plausible_kmh(mode, mode_codes)[order]
     starts = start_ns[order]
-    earliest_end = starts + pd.to_timedelta(km / limit, unit="h").as_unit("ns").asi8
+    earliest_end = starts + pd.to_timedelta(distance_km[order] / limit, unit="h").as_unit("ns").asi8
     ids = code[order]
-    clash = np.zeros(len(order), dtype=bool)  # each trip against the next one
-    clash[:-1] = (ids[:-1] == ids[1:]) & (earliest_end[:-1] > starts[1:])
+    clash = np.flatnonzero((ids[:-1] == ids[1:]) & (earliest_end[:-1] > starts[1:]))
+    # each group's first MAX_LISTED clashes (positions are in group order), read one by one
+    first_of_group = np.r_[True, ids[clash[1:]] != ids[clash[:-1]]] if len(clash) else clash
+    since_first = np.arange(len(clash)) - np.maximum.accumulate(
+        np.where(first_of_group, np.arange(len(clash)), 0)
+    )
+    shown = clash[since_first < MAX_LISTED]
     out: list[list[str]] = [[] for _ in range(n_groups)]
-    labels = labels[order]
-    for pos in np.flatnonzero(clash):
-        listed = out[ids[pos]]
-        if len(listed) >= MAX_LISTED:
-            continue
-        at, after = pd.Timestamp(starts[pos], tz="UTC"), pd.Timestamp(starts[pos + 1], tz="UTC")
-        listed.append(
-            f"DataQualityWarning: trips[{labels[pos]}] ({km[pos]:g} km by {mode[pos]} "
-            f"from {at:%Y-%m-%d %H:%M} UTC) cannot have ended before "
-            f"trips[{labels[pos + 1]}] "
-            f"starts at {after:%H:%M} UTC even at {limit[pos]:.0f} "
+    at, then = _utc_minutes(starts[shown]), _utc_minutes(starts[shown + 1])
+    rows = zip(
+        shown.tolist(), order[shown].tolist(), order[shown + 1].tolist(), at, then, strict=True
+    )
+    for pos, row, after, at_text, then_text in rows:
+        out[ids[pos]].append(
+            f"DataQualityWarning: trips[{labels[row]}] ({distance_km[row]:g} km by {mode[row]} "
+            f"from {at_text} UTC) cannot have ended before "
+            f"trips[{labels[after]}] "
+            f"starts at {then_text[11:]} UTC even at {limit[pos]:.0f} "
             "km/h; both kept (two people may travel at once) - check the start times"
         )
     return out
+
+
+def _utc_minutes(ns: np.ndarray) -> list[str]:
+    """``f"{pd.Timestamp(t, tz='UTC'):%Y-%m-%d %H:%M}"`` of each ns time, without a Timestamp
+    each (numpy floors to the minute as the timestamp does; pandas' years have four digits)."""
+    minutes = ns.astype("datetime64[ns]").astype("datetime64[m]")
+    return [text.replace("T", " ") for text in np.datetime_as_string(minutes).tolist()]
 
 
 def _by_group_and_start(code: np.ndarray, start_ns: np.ndarray) -> np.ndarray:
