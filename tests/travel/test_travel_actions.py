@@ -184,6 +184,8 @@ def test_one_electric_car_action_for_all_the_car_km(report):
     assert electric[0].savings.kg_co2e_per_year == pytest.approx(hand)
     assert electric[0].savings.extra_minutes_per_year == 0.0
     assert _by_journey(report.actions, "commute")["rail"].id in electric[0].conflicts_with
+    figures = [v for v in vars(electric[0].savings).values() if not isinstance(v, str)]
+    assert {type(v) for v in figures} == {float}  # the range too, not numpy scalars
 
 
 def test_uk_figures_are_warned_of_only_where_travel_figures_are_shown(mode_choice):

@@ -165,7 +165,7 @@ def electric_car_action(
     yearly: dict[str, float] = {}
     names = ("kg_co2e", "money", "kwh")
     bands = p10_p90(np.stack([np.broadcast_to(draws[name], (N_DRAWS,)) for name in names]))
-    for name, (p10, p90) in zip(names, bands.T, strict=True):
+    for name, (p10, p90) in zip(names, bands.T.tolist(), strict=True):  # floats, as mid is
         mid = float(central[name])
         yearly |= {name: mid, f"{name}_p10": min(p10, mid), f"{name}_p90": max(p90, mid)}
     car_km = sum(km_by_mode.values())
